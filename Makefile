@@ -1,0 +1,43 @@
+# gonogo: the release board. Only Go is needed: templ runs as a Go tool and
+# the SQLite driver is pure Go.
+
+GO      ?= go
+ADDR    ?= localhost:8080
+DB      ?= ./data/gonogo.db
+export CGO_ENABLED ?= 0
+
+.PHONY: run demo test generate build lint check-generated clean
+
+## run: build and serve the board on $(ADDR) with the database at $(DB)
+run:
+	$(GO) run ./cmd/web -addr $(ADDR) -db $(DB)
+
+## demo: like run, but first fill an empty database with a demo board
+demo:
+	$(GO) run ./cmd/web -demo -addr $(ADDR) -db $(DB)
+
+## test: every test, with the race detector off so CGO is not needed
+test:
+	$(GO) test -count=1 ./...
+
+## generate: regenerate the templ views
+generate:
+	$(GO) tool templ generate
+
+## build: the static binary bin/gonogo
+build:
+	$(GO) build -trimpath -ldflags "-s -w" -o bin/gonogo ./cmd/web
+
+## lint: formatting, vet and fresh generated code
+lint: check-generated
+	@test -z "$$(gofmt -l . | grep -v '_templ.go$$')" || (gofmt -l . ; echo "gofmt: the files above need formatting"; exit 1)
+	$(GO) vet ./...
+
+## check-generated: fail if the committed templ output is stale
+check-generated:
+	$(GO) tool templ generate
+	@git diff --exit-code --stat -- '*_templ.go' || (echo "generated templ code is stale: run make generate and commit"; exit 1)
+	@test -z "$$(git status --porcelain -- '*_templ.go')" || (git status --porcelain -- '*_templ.go'; echo "untracked or changed templ output: run make generate and commit"; exit 1)
+
+clean:
+	rm -rf bin

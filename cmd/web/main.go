@@ -1,0 +1,200 @@
+// Command gonogo serves the release board.
+//
+//	gonogo [flags]              serve the board
+//	gonogo -demo [flags]        fill an empty database with a demo board, then serve
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // time zones work on images without a zoneinfo database
+
+	"github.com/gonogo/gonogo/db"
+	"github.com/gonogo/gonogo/handlers"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "gonogo:", err)
+		os.Exit(1)
+	}
+}
+
+// config is the server's configuration: flags, each with an environment
+// fallback, each with a default that runs on a laptop.
+type config struct {
+	addr           string
+	dbPath         string
+	baseURL        string
+	timeZone       string
+	trustedProxies string
+	demo           bool
+	demoPassword   string
+	logFormat      string
+}
+
+func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	var c config
+	fs := flag.NewFlagSet("gonogo", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&c.addr, "addr", env("GONOGO_ADDR", "localhost:8080"), "address to listen on (GONOGO_ADDR)")
+	fs.StringVar(&c.dbPath, "db", env("GONOGO_DB", "./data/gonogo.db"), "SQLite database file (GONOGO_DB)")
+	fs.StringVar(&c.baseURL, "base-url", env("GONOGO_BASE_URL", ""), "URL people use to reach the board; https makes cookies Secure (GONOGO_BASE_URL)")
+	fs.StringVar(&c.timeZone, "tz", env("GONOGO_TZ", "UTC"), "the team's time zone, e.g. Europe/Berlin (GONOGO_TZ)")
+	fs.StringVar(&c.trustedProxies, "trusted-proxies", env("GONOGO_TRUSTED_PROXIES", ""), "comma-separated CIDRs whose X-Forwarded-For is trusted (GONOGO_TRUSTED_PROXIES)")
+	fs.BoolVar(&c.demo, "demo", env("GONOGO_DEMO", "") == "true" || env("GONOGO_DEMO", "") == "1", "fill an empty database with a demo board and demo accounts (GONOGO_DEMO)")
+	fs.StringVar(&c.demoPassword, "demo-password", env("GONOGO_DEMO_PASSWORD", "gonogo-demo"), "password of the demo accounts (GONOGO_DEMO_PASSWORD)")
+	fs.StringVar(&c.logFormat, "log-format", env("GONOGO_LOG_FORMAT", "text"), "log format: text or json (GONOGO_LOG_FORMAT)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if c.baseURL == "" {
+		c.baseURL = "http://" + c.addr
+	}
+	return c, nil
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stdout)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.logFormat, stdout)
+	loc, err := time.LoadLocation(cfg.timeZone)
+	if err != nil {
+		return fmt.Errorf("time zone %q: %w", cfg.timeZone, err)
+	}
+	proxies, err := parseCIDRs(cfg.trustedProxies)
+	if err != nil {
+		return err
+	}
+	store, err := db.Open(ctx, cfg.dbPath)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", cfg.dbPath, err)
+	}
+	defer store.Close()
+	log.Info("database ready", "path", cfg.dbPath)
+	if cfg.demo {
+		if err := seedDemo(ctx, store, cfg.demoPassword, log); err != nil {
+			return err
+		}
+	}
+	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log})
+	return serve(ctx, cfg.addr, h, log)
+}
+
+func seedDemo(ctx context.Context, store *db.Store, password string, log *slog.Logger) error {
+	seeded, err := store.SeedDemo(ctx, password)
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	if !seeded {
+		log.Warn("-demo: the database already has data; nothing was changed")
+		return nil
+	}
+	var emails []string
+	for _, a := range db.DemoAccounts {
+		emails = append(emails, a.Email)
+	}
+	log.Warn("DEMO ACCOUNTS CREATED: these accounts share one known password; never use -demo for a real board",
+		"accounts", strings.Join(emails, ", "))
+	return nil
+}
+
+// serve listens on addr until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, addr string, h *handlers.Handler, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go cleanup(ctx, h)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("gonogo is serving", "url", "http://"+ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// cleanup removes expired sessions every hour.
+func cleanup(ctx context.Context, h *handlers.Handler) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		h.Cleanup(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+func parseCIDRs(s string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			if strings.Contains(part, ":") {
+				part += "/128"
+			} else {
+				part += "/32"
+			}
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: %w", part, err)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}

@@ -1,0 +1,112 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/gonogo/gonogo"
+)
+
+// audit appends an event to the trail inside tx, chained to the last one.
+// Because every write runs in an immediate transaction, no two events can
+// claim the same predecessor.
+func (tx *Tx) audit(a gonogo.Actor, action string, releaseID int64, format string, args ...any) error {
+	var lastID int64
+	prev := gonogo.GenesisHash
+	err := tx.QueryRow(`SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1`).Scan(&lastID, &prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("audit: last event: %w", err)
+	}
+	e := gonogo.Event{
+		ID: lastID + 1, At: tx.now, ActorID: a.UserID, Actor: a.Name, Action: action,
+		ReleaseID: releaseID, Detail: fmt.Sprintf(format, args...), RemoteAddr: a.RemoteAddr, PrevHash: prev,
+	}
+	e.Hash = e.ComputeHash(prev)
+	_, err = tx.Exec(`INSERT INTO audit_events (id, at, actor_id, actor, action, release_id, detail, remote_addr, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, fmtTime(e.At), sql.NullInt64{Int64: e.ActorID, Valid: e.ActorID != 0}, e.Actor, e.Action,
+		sql.NullInt64{Int64: e.ReleaseID, Valid: e.ReleaseID != 0}, e.Detail, e.RemoteAddr, e.PrevHash, e.Hash)
+	if err != nil {
+		return fmt.Errorf("audit: insert: %w", err)
+	}
+	return nil
+}
+
+const eventColumns = `id, at, COALESCE(actor_id, 0), actor, action, COALESCE(release_id, 0), detail, remote_addr, prev_hash, hash`
+
+func scanEvent(sc interface{ Scan(...any) error }) (gonogo.Event, error) {
+	var e gonogo.Event
+	var at string
+	err := sc.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.ReleaseID, &e.Detail, &e.RemoteAddr, &e.PrevHash, &e.Hash)
+	e.At = parseTime(at)
+	return e, err
+}
+
+// FindReleaseEvents returns the history of one release, newest first.
+func (s *Store) FindReleaseEvents(ctx context.Context, releaseID int64, limit int) ([]gonogo.Event, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events
+		WHERE release_id = ? ORDER BY id DESC LIMIT ?`, releaseID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gonogo.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// FindEvents returns the latest events of the whole board, newest first.
+func (s *Store) FindEvents(ctx context.Context, limit int) ([]gonogo.Event, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gonogo.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// VerifyAudit walks the whole trail in id order and reports the first break,
+// or nil, with the number of events checked.
+func (s *Store) VerifyAudit(ctx context.Context) (*gonogo.ChainBreak, int, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events ORDER BY id`)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	prev, n := gonogo.GenesisHash, 0
+	var lastID int64
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, n, err
+		}
+		if n == 0 && e.ID != 1 {
+			return &gonogo.ChainBreak{EventID: e.ID, Reason: "the trail does not start at event 1: its first events were removed"}, n, nil
+		}
+		if brk := gonogo.VerifyChain([]gonogo.Event{e}, prev); brk != nil {
+			return brk, n, nil
+		}
+		if lastID != 0 && e.ID != lastID+1 {
+			return &gonogo.ChainBreak{EventID: e.ID, Reason: "event ids jump: an event was removed"}, n, nil
+		}
+		prev, lastID = e.Hash, e.ID
+		n++
+	}
+	return nil, n, rows.Err()
+}

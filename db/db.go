@@ -1,0 +1,199 @@
+// Package db is gonogo's store: one SQLite file, opened with one writer
+// connection and a small pool of readers, migrated at start.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/gonogo/gonogo"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is the SQLite store. Writes go through one connection, so they never
+// wait on each other's locks; reads use a pool that WAL lets run beside them.
+type Store struct {
+	write *sql.DB
+	read  *sql.DB
+	path  string
+	// Now is the clock; tests may replace it.
+	Now func() time.Time
+}
+
+// pragmas are set on every connection through the DSN, so a reconnect
+// cannot lose them.
+var pragmas = []string{
+	"journal_mode(WAL)",  // readers do not block the writer, nor it them
+	"synchronous(FULL)",  // an acknowledged sign-off survives a power cut
+	"foreign_keys(1)",    // off by default in SQLite
+	"busy_timeout(5000)", // wait for a lock instead of failing at once
+}
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
+	if readOnly {
+		q.Add("_pragma", "query_only(1)") // a reader can never write by mistake
+	} else {
+		// BEGIN IMMEDIATE takes the write lock at the start, so a transaction
+		// that reads then writes cannot fail halfway with SQLITE_BUSY.
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path and runs the
+// migrations it does not have yet.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+	}
+	write, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	if err := migrate(ctx, write); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	n := max(4, runtime.NumCPU()*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	read.SetConnMaxIdleTime(0)
+	s := &Store{write: write, read: read, path: path, Now: func() time.Time { return time.Now().UTC() }}
+	if err := s.seedTemplate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("seed template: %w", err)
+	}
+	return s, nil
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.read.Close(), s.write.Close())
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx) }
+
+// Tx is a write transaction with the moment it started, so every row and
+// audit event it writes carries the same time.
+type Tx struct {
+	*sql.Tx
+	now time.Time
+}
+
+// inTx runs fn in one immediate transaction, committing if it returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	// Truncated to what the time format keeps, so hashes over it verify on reading.
+	tx := &Tx{Tx: sqlTx, now: s.Now().UTC().Truncate(time.Millisecond)}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// timeFormat sorts as a string and reads well in the sqlite3 shell.
+const timeFormat = "2006-01-02T15:04:05.000Z"
+
+func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func nullTime(t time.Time) sql.NullString {
+	if t.IsZero() {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: fmtTime(t), Valid: true}
+}
+
+func parseTime(s string) time.Time {
+	t, err := time.Parse(timeFormat, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func parseNullTime(s sql.NullString) time.Time {
+	if !s.Valid {
+		return time.Time{}
+	}
+	return parseTime(s.String)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// isUnique reports whether err is a violation of a UNIQUE constraint,
+// judged by SQLite's extended error code rather than by its message.
+func isUnique(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// notFound turns sql.ErrNoRows into a domain error naming what was missing.
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return gonogo.Errorf(gonogo.ENOTFOUND, format, args...)
+	}
+	return err
+}

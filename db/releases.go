@@ -1,0 +1,260 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/gonogo/gonogo"
+)
+
+const releaseColumns = `r.id, r.product, r.version, r.title, r.summary, r.state, r.cycle,
+	COALESCE(r.manager_id, 0), COALESCE(m.name, ''), r.window_start, r.window_end, r.created_at, r.updated_at`
+
+const releaseFrom = ` FROM releases r LEFT JOIN users m ON m.id = r.manager_id `
+
+func scanRelease(sc interface{ Scan(...any) error }) (gonogo.Release, error) {
+	var r gonogo.Release
+	var ws, we sql.NullString
+	var created, updated string
+	err := sc.Scan(&r.ID, &r.Product, &r.Version, &r.Title, &r.Summary, &r.State, &r.Cycle,
+		&r.ManagerID, &r.ManagerName, &ws, &we, &created, &updated)
+	r.Window = gonogo.Window{Start: parseNullTime(ws), End: parseNullTime(we)}
+	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
+	return r, err
+}
+
+// CreateRelease adds a release in draft with the template's checklist.
+func (s *Store) CreateRelease(ctx context.Context, a gonogo.Actor, in gonogo.ReleaseInput) (gonogo.Release, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return gonogo.Release{}, err
+	}
+	var id int64
+	err := s.inTx(ctx, func(tx *Tx) error {
+		var err error
+		id, err = tx.createRelease(a, in, gonogo.Draft)
+		return err
+	})
+	if err != nil {
+		return gonogo.Release{}, err
+	}
+	return s.FindRelease(ctx, id)
+}
+
+func (tx *Tx) createRelease(a gonogo.Actor, in gonogo.ReleaseInput, state gonogo.State) (int64, error) {
+	if err := tx.checkManager(in.ManagerID); err != nil {
+		return 0, err
+	}
+	res, err := tx.Exec(`INSERT INTO releases (product, version, title, summary, state, manager_id, window_start, window_end, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.Product, in.Version, in.Title, in.Summary, string(state), sql.NullInt64{Int64: in.ManagerID, Valid: in.ManagerID != 0},
+		nullTime(in.Window.Start), nullTime(in.Window.End), fmtTime(tx.now), fmtTime(tx.now))
+	if isUnique(err) {
+		return 0, gonogo.FieldErrorf("version", "%s %s already exists", in.Product, in.Version)
+	} else if err != nil {
+		return 0, err
+	}
+	id, _ := res.LastInsertId()
+	n, err := tx.copyTemplate(id)
+	if err != nil {
+		return 0, err
+	}
+	return id, tx.audit(a, "release.create", id, "created %s %s %q with %d checklist items", in.Product, in.Version, in.Title, n)
+}
+
+// checkManager makes sure the chosen release manager exists, is enabled and
+// holds the release manager role.
+func (tx *Tx) checkManager(id int64) error {
+	if id == 0 {
+		return nil
+	}
+	var ok bool
+	err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM users u JOIN user_roles r ON r.user_id = u.id
+		WHERE u.id = ? AND u.disabled = 0 AND r.role = ?)`, id, string(gonogo.ReleaseManager)).Scan(&ok)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return gonogo.FieldErrorf("manager", "choose an enabled user who holds the release manager role")
+	}
+	return nil
+}
+
+func (tx *Tx) copyTemplate(releaseID int64) (int64, error) {
+	res, err := tx.Exec(`INSERT INTO items (release_id, phase, pillar, title, guidance, owner_role, required, custom, check_key, position)
+		SELECT ?, phase, pillar, title, guidance, owner_role, required, 0, check_key, position FROM template_items ORDER BY position, id`, releaseID)
+	if err != nil {
+		return 0, fmt.Errorf("copy template: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// UpdateRelease changes what a person can edit on a release: title, summary,
+// manager and window. Product and version are its identity and stay.
+func (s *Store) UpdateRelease(ctx context.Context, a gonogo.Actor, id int64, in gonogo.ReleaseInput) (gonogo.Release, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return gonogo.Release{}, err
+	}
+	err := s.inTx(ctx, func(tx *Tx) error {
+		old, err := scanRelease(tx.QueryRow(`SELECT `+releaseColumns+releaseFrom+`WHERE r.id = ?`, id))
+		if err != nil {
+			return notFound(err, "no release with id %d", id)
+		}
+		if err := tx.checkManager(in.ManagerID); err != nil {
+			return err
+		}
+		changes := releaseChanges(old, in)
+		if len(changes) == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(`UPDATE releases SET title = ?, summary = ?, manager_id = ?, window_start = ?, window_end = ?, updated_at = ? WHERE id = ?`,
+			in.Title, in.Summary, sql.NullInt64{Int64: in.ManagerID, Valid: in.ManagerID != 0},
+			nullTime(in.Window.Start), nullTime(in.Window.End), fmtTime(tx.now), id); err != nil {
+			return err
+		}
+		return tx.audit(a, "release.update", id, "changed %s", strings.Join(changes, ", "))
+	})
+	if err != nil {
+		return gonogo.Release{}, err
+	}
+	return s.FindRelease(ctx, id)
+}
+
+func releaseChanges(old gonogo.Release, in gonogo.ReleaseInput) []string {
+	var out []string
+	if old.Title != in.Title {
+		out = append(out, fmt.Sprintf("title to %q", in.Title))
+	}
+	if old.Summary != in.Summary {
+		out = append(out, "summary")
+	}
+	if old.ManagerID != in.ManagerID {
+		out = append(out, "release manager")
+	}
+	if !old.Window.Start.Equal(in.Window.Start) || !old.Window.End.Equal(in.Window.End) {
+		if in.Window.IsZero() {
+			out = append(out, "window to none")
+		} else {
+			out = append(out, fmt.Sprintf("window to %s – %s UTC", in.Window.Start.UTC().Format("2006-01-02 15:04"), in.Window.End.UTC().Format("2006-01-02 15:04")))
+		}
+	}
+	return out
+}
+
+// FindRelease returns the release with id.
+func (s *Store) FindRelease(ctx context.Context, id int64) (gonogo.Release, error) {
+	r, err := scanRelease(s.read.QueryRowContext(ctx, `SELECT `+releaseColumns+releaseFrom+`WHERE r.id = ?`, id))
+	return r, notFound(err, "no release with id %d", id)
+}
+
+// FindReleaseByName returns the release of product with version.
+func (s *Store) FindReleaseByName(ctx context.Context, product, version string) (gonogo.Release, error) {
+	r, err := scanRelease(s.read.QueryRowContext(ctx, `SELECT `+releaseColumns+releaseFrom+`WHERE r.product = ? AND r.version = ?`, product, version))
+	return r, notFound(err, "no release %s %s", product, version)
+}
+
+// FindReleases returns the releases matching f, the most recently changed first.
+func (s *Store) FindReleases(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Release, error) {
+	where, args := releaseWhere(f)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+releaseColumns+releaseFrom+where+` ORDER BY r.updated_at DESC, r.id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gonogo.Release
+	for rows.Next() {
+		r, err := scanRelease(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func releaseWhere(f gonogo.ReleaseFilter) (string, []any) {
+	var conds []string
+	var args []any
+	if f.Product != "" {
+		conds = append(conds, "r.product = ?")
+		args = append(args, f.Product)
+	}
+	if len(f.States) > 0 {
+		conds = append(conds, "r.state IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.States)), ",")+")")
+		for _, st := range f.States {
+			args = append(args, string(st))
+		}
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return "WHERE " + strings.Join(conds, " AND "), args
+}
+
+// FindProducts returns every product that has a release, sorted.
+func (s *Store) FindProducts(ctx context.Context) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT product FROM releases ORDER BY product`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// FindSnapshots returns, for every release matching f, the release with its
+// readiness items: what the board needs to judge each card through the same
+// gate as the release page. Two queries, whatever the number of releases.
+func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Snapshot, error) {
+	rels, err := s.FindReleases(ctx, f)
+	if err != nil || len(rels) == 0 {
+		return nil, err
+	}
+	index := make(map[int64]int, len(rels))
+	out := make([]gonogo.Snapshot, len(rels))
+	for i, r := range rels {
+		out[i].Release = r
+		index[r.ID] = i
+	}
+	where, args := releaseWhere(f)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+itemColumns+` FROM items i
+		WHERE i.phase = 'readiness' AND i.release_id IN (SELECT r.id FROM releases r `+where+`)
+		ORDER BY i.release_id, i.position, i.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, err
+		}
+		if i, ok := index[it.ReleaseID]; ok {
+			out[i].Items = append(out[i].Items, it)
+		}
+	}
+	return out, rows.Err()
+}
+
+// FindSnapshot returns everything the gate needs for one release.
+func (s *Store) FindSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, error) {
+	rel, err := s.FindRelease(ctx, id)
+	if err != nil {
+		return gonogo.Snapshot{}, err
+	}
+	items, err := s.FindItems(ctx, id)
+	if err != nil {
+		return gonogo.Snapshot{}, err
+	}
+	return gonogo.Snapshot{Release: rel, Items: items}, nil
+}

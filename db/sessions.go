@@ -1,0 +1,82 @@
+package db
+
+import (
+	"context"
+	"time"
+
+	"github.com/gonogo/gonogo"
+)
+
+// Session is a signed-in browser, found by the hash of its cookie's id.
+type Session struct {
+	IDHash     string
+	User       gonogo.User
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+}
+
+// CreateSession records a new session for a user and audits the sign-in.
+func (s *Store) CreateSession(ctx context.Context, a gonogo.Actor, idHash string) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(`INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)`,
+			idHash, a.UserID, fmtTime(tx.now), fmtTime(tx.now)); err != nil {
+			return err
+		}
+		return tx.audit(a, "user.signin", 0, "signed in")
+	})
+}
+
+// FindSession returns the session and its user, with the user's current
+// roles, so a change by an admin applies to the very next request.
+func (s *Store) FindSession(ctx context.Context, idHash string) (Session, error) {
+	var ss Session
+	var created, seen string
+	row := s.read.QueryRowContext(ctx, `SELECT s.created_at, s.last_seen_at, `+userColumns+`
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, idHash)
+	u, err := scanUser(scanPrefix{row, []any{&created, &seen}})
+	if err != nil {
+		return ss, notFound(err, "no such session")
+	}
+	return Session{IDHash: idHash, User: u, CreatedAt: parseTime(created), LastSeenAt: parseTime(seen)}, nil
+}
+
+// scanPrefix scans leading columns into dest before handing the rest on.
+type scanPrefix struct {
+	sc   interface{ Scan(...any) error }
+	dest []any
+}
+
+func (p scanPrefix) Scan(rest ...any) error { return p.sc.Scan(append(p.dest, rest...)...) }
+
+// TouchSession moves a session's idle clock forward.
+func (s *Store) TouchSession(ctx context.Context, idHash string, at time.Time) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`, fmtTime(at), idHash)
+	return err
+}
+
+// DeleteSession ends one session (sign-out, or an expired one).
+func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
+	_, err := s.write.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, idHash)
+	return err
+}
+
+// SignOut ends a session and audits it.
+func (s *Store) SignOut(ctx context.Context, a gonogo.Actor, idHash string) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(`DELETE FROM sessions WHERE id_hash = ?`, idHash); err != nil {
+			return err
+		}
+		return tx.audit(a, "user.signout", 0, "signed out")
+	})
+}
+
+// DeleteExpiredSessions removes sessions idle since before idleBefore or
+// created before createdBefore.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefore time.Time) (int64, error) {
+	res, err := s.write.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?`,
+		fmtTime(idleBefore), fmtTime(createdBefore))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

@@ -1,0 +1,222 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/db"
+	"github.com/gonogo/gonogo/views"
+)
+
+func (h *Handler) showAdmin(c echo.Context) error {
+	return c.Redirect(http.StatusSeeOther, "/admin/users")
+}
+
+func (h *Handler) showUsers(c echo.Context) error {
+	return h.renderUsers(c, http.StatusOK, views.UserForm{})
+}
+
+func (h *Handler) renderUsers(c echo.Context, status int, f views.UserForm) error {
+	users, err := h.store.FindUsers(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.UsersPage(h.page(c, "People", "admin"), users, f))
+}
+
+// formRoles reads the role checkboxes; an unknown role is a bad form.
+func formRoles(c echo.Context) (gonogo.RoleSet, error) {
+	form, err := c.FormParams()
+	if err != nil {
+		return nil, gonogo.Errorf(gonogo.EINVALID, "the form could not be read")
+	}
+	var rs []gonogo.Role
+	for _, s := range form["roles"] {
+		r, err := gonogo.ParseRole(s)
+		if err != nil {
+			return nil, gonogo.FieldErrorf("roles", "%s", gonogo.ErrorMessage(err))
+		}
+		rs = append(rs, r)
+	}
+	return gonogo.NewRoleSet(rs...), nil
+}
+
+func (h *Handler) createUser(c echo.Context) error {
+	roles, err := formRoles(c)
+	if err != nil {
+		return err
+	}
+	in := gonogo.NewUser{
+		Name: c.FormValue("name"), Email: c.FormValue("email"), Password: c.FormValue("password"),
+		Roles: roles, Admin: c.FormValue("admin") == "1",
+	}
+	_, err = h.store.CreateUser(c.Request().Context(), h.actor(c), in)
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		f := views.UserForm{User: gonogo.User{Name: in.Name, Email: in.Email, Roles: roles, Admin: in.Admin}, Errors: gonogo.ErrorFields(err)}
+		return h.renderUsers(c, http.StatusUnprocessableEntity, f)
+	} else if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/users?notice=saved")
+}
+
+func (h *Handler) showUser(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	u, err := h.store.FindUser(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.UserPage(h.page(c, u.DisplayName(), "admin"), views.UserForm{User: u}))
+}
+
+// updateUser saves name, roles and the admin flag.
+func (h *Handler) updateUser(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	roles, err := formRoles(c)
+	if err != nil {
+		return err
+	}
+	name := c.FormValue("name")
+	adm := c.FormValue("admin") == "1"
+	return h.saveUser(c, id, db.UserUpdate{Name: &name, Roles: &roles, Admin: &adm})
+}
+
+func (h *Handler) setUserStatus(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := strconv.ParseBool(c.FormValue("disabled"))
+	if err != nil {
+		return gonogo.Errorf(gonogo.EINVALID, "say whether to disable or enable the account")
+	}
+	return h.saveUser(c, id, db.UserUpdate{Disabled: &v})
+}
+
+func (h *Handler) resetPassword(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	pw := c.FormValue("password")
+	return h.saveUser(c, id, db.UserUpdate{Password: &pw})
+}
+
+// saveUser applies an admin's change and shows the user again, with the
+// problems beside their fields if it was refused.
+func (h *Handler) saveUser(c echo.Context, id int64, up db.UserUpdate) error {
+	ctx := c.Request().Context()
+	_, err := h.store.UpdateUser(ctx, h.actor(c), id, up)
+	code := gonogo.ErrorCode(err)
+	if code == gonogo.EINVALID || code == gonogo.ECONFLICT {
+		u, ferr := h.store.FindUser(ctx, id)
+		if ferr != nil {
+			return ferr
+		}
+		errs := gonogo.ErrorFields(err)
+		if errs == nil {
+			errs = map[string]string{"": gonogo.ErrorMessage(err)}
+		}
+		return render(c, statusOf[code], views.UserPage(h.page(c, u.DisplayName(), "admin"), views.UserForm{User: u, Errors: errs}))
+	} else if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/users/"+strconv.FormatInt(id, 10)+"?notice=saved")
+}
+
+func (h *Handler) showTemplate(c echo.Context) error {
+	add := views.ItemForm{Input: gonogo.ItemInput{Phase: gonogo.Readiness, Pillar: gonogo.Technical, Required: true}}
+	return h.renderTemplate(c, http.StatusOK, 0, views.ItemForm{}, add)
+}
+
+// renderTemplate shows the template; failedID's form, if any, shows failed.
+func (h *Handler) renderTemplate(c echo.Context, status int, failedID int64, failed, add views.ItemForm) error {
+	items, err := h.store.FindTemplate(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	rows := make([]views.TemplateRow, 0, len(items))
+	for _, t := range items {
+		f := views.ItemForm{Input: t.ItemInput}
+		if t.ID == failedID {
+			f = failed
+		}
+		rows = append(rows, views.TemplateRow{ID: t.ID, Form: f})
+	}
+	return render(c, status, views.TemplatePage(h.page(c, "Checklist template", "admin"), rows, add))
+}
+
+func (h *Handler) addTemplateItem(c echo.Context) error {
+	in := itemForm(c)
+	err := h.store.AddTemplateItem(c.Request().Context(), h.actor(c), in)
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		return h.renderTemplate(c, http.StatusUnprocessableEntity, 0, views.ItemForm{},
+			views.ItemForm{Input: in, Errors: gonogo.ErrorFields(err), Open: true})
+	} else if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/template?notice=added")
+}
+
+func (h *Handler) updateTemplateItem(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	in := itemForm(c)
+	err = h.store.UpdateTemplateItem(c.Request().Context(), h.actor(c), id, in)
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		add := views.ItemForm{Input: gonogo.ItemInput{Phase: gonogo.Readiness, Pillar: gonogo.Technical, Required: true}}
+		return h.renderTemplate(c, http.StatusUnprocessableEntity, id,
+			views.ItemForm{Input: in, Errors: gonogo.ErrorFields(err), Open: true}, add)
+	} else if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/template?notice=saved#tpl-"+strconv.FormatInt(id, 10))
+}
+
+func (h *Handler) moveTemplateItem(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	delta, err := strconv.Atoi(c.FormValue("delta"))
+	if err != nil || (delta != -1 && delta != 1) {
+		return gonogo.Errorf(gonogo.EINVALID, "move an item up (-1) or down (1)")
+	}
+	if err := h.store.MoveTemplateItem(c.Request().Context(), h.actor(c), id, delta); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/template#tpl-"+strconv.FormatInt(id, 10))
+}
+
+func (h *Handler) removeTemplateItem(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.store.RemoveTemplateItem(c.Request().Context(), h.actor(c), id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/template?notice=removed")
+}
+
+// auditLimit is how many events the audit page shows.
+const auditLimit = 200
+
+func (h *Handler) showAudit(c echo.Context) error {
+	events, err := h.store.FindEvents(c.Request().Context(), auditLimit)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.AuditPage(h.page(c, "Audit trail", "admin"), events))
+}

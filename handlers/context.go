@@ -1,0 +1,54 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/views"
+)
+
+// page is the frame every full page needs: who is signed in, the CSRF token
+// and the team's time zone.
+func (h *Handler) page(c echo.Context, title, nav string) views.Page {
+	token, _ := c.Get("csrf").(string)
+	return views.Page{
+		Title:     title,
+		Nav:       nav,
+		User:      currentUser(c),
+		CSRF:      token,
+		Loc:       h.cfg.Location,
+		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
+		Notice:    notices[c.QueryParam("notice")],
+	}
+}
+
+// actor is who makes the request's changes, for the audit trail.
+func (h *Handler) actor(c echo.Context) gonogo.Actor {
+	a := gonogo.Actor{RemoteAddr: c.RealIP()}
+	if u := currentUser(c); u != nil {
+		a.UserID, a.Name, a.Roles, a.Admin = u.ID, u.DisplayName(), u.Roles, u.Admin
+	}
+	return a
+}
+
+// idParam parses a numeric id from the path; anything else is not found.
+func idParam(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, gonogo.Errorf(gonogo.ENOTFOUND, "no such page")
+	}
+	return id, nil
+}
+
+// notices are the messages a redirect may ask a page to show. Only these
+// codes are accepted, so a link cannot put words in gonogo's mouth.
+var notices = map[string]string{
+	"created":  "Release created with the checklist template's items.",
+	"saved":    "Changes saved.",
+	"added":    "Item added.",
+	"removed":  "Item removed.",
+	"welcome":  "Welcome! Your admin account is ready. Add your team under Admin.",
+	"password": "Password changed.",
+}

@@ -1,0 +1,220 @@
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/static"
+)
+
+// csp allows nothing inline: every script and style comes from our own files.
+const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+const csrfField = "_csrf"
+
+func (h *Handler) middleware(e *echo.Echo) {
+	secure := strings.HasPrefix(h.cfg.BaseURL, "https://")
+	e.Pre(middleware.RequestID())
+	e.Use(h.logRequests)
+	e.Use(middleware.Recover())
+	e.Use(middleware.BodyLimit("1M"))
+	hsts := 0
+	if secure {
+		hsts = 31536000
+	}
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection:         "0", // the old XSS auditor did harm; CSP does the job
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		HSTSMaxAge:            hsts,
+		ContentSecurityPolicy: csp,
+		ReferrerPolicy:        "same-origin",
+	}))
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Response().Header().Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+			if !strings.HasPrefix(c.Request().URL.Path, static.Prefix) {
+				// Pages hold what only signed-in people may see; never keep them.
+				c.Response().Header().Set("Cache-Control", "no-store")
+			}
+			return next(c)
+		}
+	})
+	e.Use(h.loadUser)
+	e.Use(h.requireSetup)
+	e.Use(h.requireToken)
+	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		Skipper:        skipCSRF,
+		TokenLookup:    "header:X-CSRF-Token,form:" + csrfField,
+		ContextKey:     "csrf",
+		CookieName:     "gonogo_csrf",
+		CookiePath:     "/",
+		CookieMaxAge:   int(sessionAbsolute / time.Second),
+		CookieHTTPOnly: true,
+		CookieSecure:   secure,
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return gonogo.Errorf(gonogo.EFORBIDDEN, "this form has expired or did not come from gonogo; reload the page and try again")
+		},
+	}))
+}
+
+// skipCSRF leaves out what is not a browser session: static files and, later,
+// the token-authenticated API.
+func skipCSRF(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, "/api/")
+}
+
+// requireToken makes every state-changing browser request carry the CSRF
+// token. Echo would wave through requests whose Sec-Fetch-Site says
+// same-origin without one; we want one rule for every client, so the header
+// only ever refuses here: a cross-site request is turned away outright.
+func (h *Handler) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if skipCSRF(c) {
+			return next(c)
+		}
+		site := r.Header.Get("Sec-Fetch-Site")
+		if site == "cross-site" && !isSafeMethod(r.Method) {
+			return gonogo.Errorf(gonogo.EFORBIDDEN, "cross-site requests may not change anything")
+		}
+		r.Header.Del("Sec-Fetch-Site")
+		return next(c)
+	}
+}
+
+func isSafeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// logRequests writes one line per request with its id.
+func (h *Handler) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		if strings.HasPrefix(c.Request().URL.Path, static.Prefix) {
+			return nil
+		}
+		status := c.Response().Status
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		attrs := []any{
+			"id", c.Response().Header().Get(echo.HeaderXRequestID),
+			"method", c.Request().Method,
+			"path", c.Request().URL.Path,
+			"status", status,
+			"ms", float64(time.Since(start).Microseconds()) / 1000,
+			"ip", c.RealIP(),
+		}
+		if u := currentUser(c); u != nil {
+			attrs = append(attrs, "user", u.ID)
+		}
+		h.log.Log(c.Request().Context(), level, "request", attrs...)
+		return nil
+	}
+}
+
+// loadUser finds the signed-in user, if any, from the session cookie.
+func (h *Handler) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if strings.HasPrefix(c.Request().URL.Path, static.Prefix) {
+			return next(c)
+		}
+		sess, err := h.sessions.Get(c.Request(), sessionCookie)
+		if err != nil {
+			return err
+		}
+		if u, ok := sess.Values[userKey].(gonogo.User); ok {
+			c.Set("user", &u)
+			c.Set("session", sess.ID)
+		}
+		return next(c)
+	}
+}
+
+// requireSetup sends every page of an instance without users to /setup.
+func (h *Handler) requireSetup(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p := c.Request().URL.Path
+		if h.hasUsers.Load() || p == "/setup" || strings.HasPrefix(p, static.Prefix) || p == "/healthz" {
+			return next(c)
+		}
+		n, err := h.store.CountUsers(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			h.hasUsers.Store(true) // users are never deleted, so this stays true
+			return next(c)
+		}
+		return redirect(c, "/setup")
+	}
+}
+
+// require enforces a route's access rule from the table in routes.go.
+func (h *Handler) require(a access) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if a.public {
+				return next(c)
+			}
+			u := currentUser(c)
+			if u == nil {
+				if c.Request().Method == http.MethodGet && !isPartial(c) {
+					return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+				}
+				if isPartial(c) {
+					c.Response().Header().Set("HX-Redirect", "/login")
+				}
+				return gonogo.Errorf(gonogo.EUNAUTHORIZED, "please sign in")
+			}
+			if a.admin && !u.Admin {
+				return gonogo.Errorf(gonogo.EFORBIDDEN, "only admins may do this")
+			}
+			if len(a.roles) > 0 && !u.Roles.Any(a.roles...) {
+				return gonogo.Errorf(gonogo.EFORBIDDEN, "this needs the role of %s", rolesLabel(a.roles))
+			}
+			return next(c)
+		}
+	}
+}
+
+func rolesLabel(rs []gonogo.Role) string {
+	var parts []string
+	for _, r := range rs {
+		parts = append(parts, strings.ToLower(r.Label()))
+	}
+	if len(parts) == len(gonogo.Roles) {
+		return "any release role"
+	}
+	return strings.Join(parts, " or ")
+}
+
+// redirect sends the browser elsewhere: a 303 for a page, HX-Redirect for htmx.
+func redirect(c echo.Context, to string) error {
+	if isPartial(c) {
+		c.Response().Header().Set("HX-Redirect", to)
+		return c.NoContent(http.StatusNoContent)
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+func currentUser(c echo.Context) *gonogo.User {
+	u, _ := c.Get("user").(*gonogo.User)
+	return u
+}

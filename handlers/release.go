@@ -1,0 +1,247 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/views"
+)
+
+// historyLimit is how many events the release page shows.
+const historyLimit = 100
+
+func (h *Handler) showRelease(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := h.releaseView(c, id)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ReleasePage(h.page(c, v.Release.Name(), "board"), v))
+}
+
+// releaseView loads a release and builds its page for the signed-in user.
+func (h *Handler) releaseView(c echo.Context, id int64) (views.ReleaseView, error) {
+	ctx := c.Request().Context()
+	snap, err := h.store.FindSnapshot(ctx, id)
+	if err != nil {
+		return views.ReleaseView{}, err
+	}
+	events, err := h.store.FindReleaseEvents(ctx, id, historyLimit)
+	if err != nil {
+		return views.ReleaseView{}, err
+	}
+	return buildReleaseView(currentUser(c), snap, events), nil
+}
+
+func buildReleaseView(u *gonogo.User, snap gonogo.Snapshot, events []gonogo.Event) views.ReleaseView {
+	var roles gonogo.RoleSet
+	if u != nil {
+		roles = u.Roles
+	}
+	rel := snap.Release
+	v := views.ReleaseView{
+		Release:          rel,
+		Gate:             gonogo.Evaluate(snap),
+		Summary:          pillarStats(snap.Items),
+		CanEdit:          roles.Any(gonogo.ProductOwner, gonogo.ReleaseManager),
+		CanEditChecklist: gonogo.CanEditChecklist(roles),
+		AddItem:          views.ItemForm{Input: gonogo.ItemInput{Phase: gonogo.Readiness, Pillar: gonogo.Technical, Required: true}},
+		History:          events,
+	}
+	groups := map[string]*views.ItemGroup{}
+	for _, p := range gonogo.Pillars {
+		v.Pillars = append(v.Pillars, views.ItemGroup{ID: string(p), Label: p.Label()})
+	}
+	for i := range v.Pillars {
+		groups[v.Pillars[i].ID] = &v.Pillars[i]
+	}
+	v.Verification = views.ItemGroup{ID: string(gonogo.Verification), Label: gonogo.Verification.Label(),
+		Progress: gonogo.PhaseProgress(snap.Items, gonogo.Verification)}
+	v.Rollback = views.ItemGroup{ID: string(gonogo.Rollback), Label: gonogo.Rollback.Label(),
+		Progress: gonogo.PhaseProgress(snap.Items, gonogo.Rollback)}
+	groups[string(gonogo.Verification)], groups[string(gonogo.Rollback)] = &v.Verification, &v.Rollback
+	prog := gonogo.PillarProgress(snap.Items)
+	for i := range v.Pillars {
+		v.Pillars[i].Progress = prog[gonogo.Pillar(v.Pillars[i].ID)]
+	}
+	for _, it := range snap.Items {
+		key := string(it.Phase)
+		if it.Phase == gonogo.Readiness {
+			key = string(it.Pillar)
+		}
+		g := groups[key]
+		if g == nil {
+			continue
+		}
+		g.Items = append(g.Items, itemView(roles, rel, it))
+	}
+	return v
+}
+
+func itemView(roles gonogo.RoleSet, rel gonogo.Release, it gonogo.Item) views.ItemView {
+	return views.ItemView{
+		Item:      it,
+		CanWork:   gonogo.CanWorkItem(roles, it),
+		CanRemove: gonogo.CanEditChecklist(roles) && it.Removable(),
+		Editable:  gonogo.ItemEditable(rel.State, it.Phase) == nil,
+		Evidence:  it.Evidence,
+		Reason:    it.Reason,
+	}
+}
+
+func (h *Handler) newRelease(c echo.Context) error {
+	f := views.ReleaseForm{Input: gonogo.ReleaseInput{Product: c.QueryParam("product")}}
+	if u := currentUser(c); u != nil && u.Roles.Has(gonogo.ReleaseManager) {
+		f.Input.ManagerID = u.ID
+	}
+	return h.renderReleaseForm(c, http.StatusOK, f)
+}
+
+func (h *Handler) renderReleaseForm(c echo.Context, status int, f views.ReleaseForm) error {
+	ctx := c.Request().Context()
+	var err error
+	if f.Managers, err = h.store.FindUsersWithRole(ctx, gonogo.ReleaseManager); err != nil {
+		return err
+	}
+	if f.Products, err = h.store.FindProducts(ctx); err != nil {
+		return err
+	}
+	title := "New release"
+	if f.ID != 0 {
+		title = "Edit " + f.Input.Product + " " + f.Input.Version
+	}
+	nav := "new"
+	if f.ID != 0 {
+		nav = "board"
+	}
+	return render(c, status, views.ReleaseFormPage(h.page(c, title, nav), f))
+}
+
+// releaseForm reads the release form. Problems with the window's format are
+// reported with the domain's own checks, all at once.
+func (h *Handler) releaseForm(c echo.Context) (views.ReleaseForm, gonogo.Problems) {
+	f := views.ReleaseForm{
+		Input: gonogo.ReleaseInput{
+			Product: c.FormValue("product"),
+			Version: c.FormValue("version"),
+			Title:   c.FormValue("title"),
+			Summary: c.FormValue("summary"),
+		},
+		WindowStart: strings.TrimSpace(c.FormValue("window_start")),
+		WindowEnd:   strings.TrimSpace(c.FormValue("window_end")),
+	}
+	p := gonogo.Problems{}
+	if m := c.FormValue("manager_id"); m != "" {
+		id, err := strconv.ParseInt(m, 10, 64)
+		if err != nil || id < 0 {
+			p.Add("manager", "choose a release manager from the list")
+		}
+		f.Input.ManagerID = id
+	}
+	start, err1 := parseLocalTime(f.WindowStart, h.cfg.Location)
+	end, err2 := parseLocalTime(f.WindowEnd, h.cfg.Location)
+	if err1 != nil || err2 != nil {
+		p.Add("window", "enter the window as a date and time, e.g. 2026-12-01T20:00")
+	}
+	f.Input.Window = gonogo.Window{Start: start, End: end}
+	return f, p
+}
+
+// parseLocalTime reads a datetime-local value in the team's zone.
+func parseLocalTime(s string, loc *time.Location) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, gonogo.Errorf(gonogo.EINVALID, "%q is not a date and time", s)
+}
+
+// formErrors merges the handler's parse problems with the domain's.
+func formErrors(p gonogo.Problems, err error) map[string]string {
+	out := map[string]string{}
+	for k, v := range gonogo.ErrorFields(err) {
+		out[k] = v
+	}
+	for k, v := range p {
+		out[k] = v
+	}
+	return out
+}
+
+func (h *Handler) createRelease(c echo.Context) error {
+	f, p := h.releaseForm(c)
+	if len(p) > 0 {
+		in := f.Input
+		in.Normalize()
+		f.Errors = formErrors(p, in.Validate())
+		return h.renderReleaseForm(c, http.StatusUnprocessableEntity, f)
+	}
+	rel, err := h.store.CreateRelease(c.Request().Context(), h.actor(c), f.Input)
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		f.Errors = formErrors(p, err)
+		return h.renderReleaseForm(c, http.StatusUnprocessableEntity, f)
+	} else if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/releases/"+strconv.FormatInt(rel.ID, 10)+"?notice=created")
+}
+
+func (h *Handler) editRelease(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	rel, err := h.store.FindRelease(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	f := views.ReleaseForm{
+		ID: rel.ID,
+		Input: gonogo.ReleaseInput{Product: rel.Product, Version: rel.Version, Title: rel.Title,
+			Summary: rel.Summary, ManagerID: rel.ManagerID, Window: rel.Window},
+	}
+	p := h.page(c, "", "")
+	f.WindowStart, f.WindowEnd = p.InputTime(rel.Window.Start), p.InputTime(rel.Window.End)
+	return h.renderReleaseForm(c, http.StatusOK, f)
+}
+
+func (h *Handler) updateRelease(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	rel, err := h.store.FindRelease(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	f, p := h.releaseForm(c)
+	f.ID = id
+	// Product and version are the release's identity; the form shows them but cannot change them.
+	f.Input.Product, f.Input.Version = rel.Product, rel.Version
+	if len(p) > 0 {
+		in := f.Input
+		in.Normalize()
+		f.Errors = formErrors(p, in.Validate())
+		return h.renderReleaseForm(c, http.StatusUnprocessableEntity, f)
+	}
+	_, err = h.store.UpdateRelease(c.Request().Context(), h.actor(c), id, f.Input)
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		f.Errors = formErrors(p, err)
+		return h.renderReleaseForm(c, http.StatusUnprocessableEntity, f)
+	} else if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/releases/"+strconv.FormatInt(id, 10)+"?notice=saved")
+}

@@ -1,0 +1,89 @@
+package handlers
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/views"
+)
+
+// render writes component with status. It renders into a buffer first, so a
+// component that fails still reaches the error handler with nothing sent.
+func render(c echo.Context, status int, component templ.Component) error {
+	var buf bytes.Buffer
+	if err := component.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	c.Response().Header().Add("Vary", "HX-Request")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// isPartial is true for an htmx request that wants a fragment, not a whole
+// page (a boosted link wants the page).
+func isPartial(c echo.Context) bool {
+	h := c.Request().Header
+	return h.Get("HX-Request") == "true" && h.Get("HX-Boosted") != "true"
+}
+
+// statusOf maps the domain's error codes to HTTP statuses, in one place.
+var statusOf = map[string]int{
+	gonogo.EINVALID:      http.StatusUnprocessableEntity,
+	gonogo.ENOTFOUND:     http.StatusNotFound,
+	gonogo.ECONFLICT:     http.StatusConflict,
+	gonogo.EFORBIDDEN:    http.StatusForbidden,
+	gonogo.EUNAUTHORIZED: http.StatusUnauthorized,
+	gonogo.ETOOMANY:      http.StatusTooManyRequests,
+	gonogo.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// handleError is the one place errors become responses. Domain errors keep
+// their message; Echo's own (404, 405, 413...) keep theirs; anything else is
+// logged with detail and shown only as "internal error" with the request id.
+func (h *Handler) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, msg := http.StatusInternalServerError, "internal error"
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		status = he.Code
+		msg = http.StatusText(status)
+		if m, ok := he.Message.(string); ok && status < 500 {
+			msg = m
+		}
+	case gonogo.ErrorCode(err) != gonogo.EINTERNAL:
+		status, msg = statusOf[gonogo.ErrorCode(err)], gonogo.ErrorMessage(err)
+	}
+	id := c.Response().Header().Get(echo.HeaderXRequestID)
+	if status >= 500 {
+		h.log.Error("internal error", "id", id, "path", c.Request().URL.Path, "err", err)
+		msg = "internal error"
+	} else {
+		h.log.Warn("request refused", "id", id, "path", c.Request().URL.Path, "status", status, "msg", msg)
+	}
+	if c.Request().Method == http.MethodHead {
+		c.NoContent(status)
+		return
+	}
+	if isPartial(c) {
+		// Show the message in the notice area rather than where the
+		// fragment would have gone.
+		c.Response().Header().Set("HX-Retarget", "#notice")
+		c.Response().Header().Set("HX-Reswap", "innerHTML")
+		if rerr := render(c, status, views.Notice("error", msg)); rerr != nil {
+			c.String(status, msg)
+		}
+		return
+	}
+	p := h.page(c, http.StatusText(status), "")
+	p.RequestID = id
+	if rerr := render(c, status, views.ErrorPage(p, status, msg)); rerr != nil {
+		c.String(status, msg)
+	}
+}

@@ -1,0 +1,107 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/static"
+)
+
+// access is who may use a route. Finer rules (the owner of an item, the
+// state of a release) are the domain's and are checked by the handler.
+type access struct {
+	public bool
+	admin  bool
+	roles  []gonogo.Role // any one of them; none means any signed-in user
+}
+
+var (
+	public   = access{public: true}
+	signedIn = access{}
+	admin    = access{admin: true}
+	anyRole  = access{roles: gonogo.Roles}
+	planners = access{roles: []gonogo.Role{gonogo.ProductOwner, gonogo.ReleaseManager}}
+	rmOnly   = access{roles: []gonogo.Role{gonogo.ReleaseManager}}
+)
+
+type route struct {
+	Method  string
+	Path    string
+	Handler echo.HandlerFunc
+	Access  access
+}
+
+// routes is the table of contents of the server: every route, its handler
+// and who may use it.
+func (h *Handler) routes() []route {
+	return []route{
+		{http.MethodGet, static.Prefix + "*", echo.WrapHandler(static.Handler()), public},
+
+		// Accounts
+		{http.MethodGet, "/setup", h.showSetup, public},
+		{http.MethodPost, "/setup", h.setup, public},
+		{http.MethodGet, "/login", h.showLogin, public},
+		{http.MethodPost, "/login", h.login, public},
+		{http.MethodPost, "/logout", h.logout, signedIn},
+		{http.MethodGet, "/profile", h.showProfile, signedIn},
+		{http.MethodPost, "/profile/password", h.changePassword, signedIn},
+
+		// The board and releases
+		{http.MethodGet, "/", h.showBoard, signedIn},
+		{http.MethodGet, "/releases/new", h.newRelease, planners},
+		{http.MethodPost, "/releases", h.createRelease, planners},
+		{http.MethodGet, "/releases/:id", h.showRelease, signedIn},
+		{http.MethodGet, "/releases/:id/edit", h.editRelease, planners},
+		{http.MethodPost, "/releases/:id", h.updateRelease, planners},
+
+		// The checklist: the item's owner role or the release manager, as
+		// the domain decides for each item.
+		{http.MethodPost, "/releases/:id/items/:item", h.updateItem, anyRole},
+		{http.MethodPost, "/releases/:id/items", h.addItem, rmOnly},
+		{http.MethodPost, "/releases/:id/items/:item/delete", h.removeItem, rmOnly},
+
+		// Administration
+		{http.MethodGet, "/admin", h.showAdmin, admin},
+		{http.MethodGet, "/admin/users", h.showUsers, admin},
+		{http.MethodPost, "/admin/users", h.createUser, admin},
+		{http.MethodGet, "/admin/users/:id", h.showUser, admin},
+		{http.MethodPost, "/admin/users/:id", h.updateUser, admin},
+		{http.MethodPost, "/admin/users/:id/status", h.setUserStatus, admin},
+		{http.MethodPost, "/admin/users/:id/password", h.resetPassword, admin},
+		{http.MethodGet, "/admin/template", h.showTemplate, admin},
+		{http.MethodPost, "/admin/template", h.addTemplateItem, admin},
+		{http.MethodPost, "/admin/template/:id", h.updateTemplateItem, admin},
+		{http.MethodPost, "/admin/template/:id/move", h.moveTemplateItem, admin},
+		{http.MethodPost, "/admin/template/:id/delete", h.removeTemplateItem, admin},
+		{http.MethodGet, "/admin/audit", h.showAudit, admin},
+	}
+}
+
+// Route describes one route for tests and documentation.
+type Route struct {
+	Method, Path string
+	Public       bool
+	Admin        bool
+	Roles        []gonogo.Role
+}
+
+// Routes lists every route with its access rule, so a test can check that
+// each one has an entry in the authorization table.
+func (h *Handler) Routes() []Route {
+	var out []Route
+	for _, r := range h.routes() {
+		out = append(out, Route{r.Method, r.Path, r.Access.public, r.Access.admin, r.Access.roles})
+	}
+	return out
+}
+
+// EchoRoutes lists what the router actually serves, to hold against Routes.
+func (h *Handler) EchoRoutes() []Route {
+	var out []Route
+	for _, r := range h.e.Routes() {
+		out = append(out, Route{Method: r.Method, Path: r.Path})
+	}
+	return out
+}

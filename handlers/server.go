@@ -1,0 +1,100 @@
+// Package handlers is gonogo's HTTP surface: Echo routes, middleware and the
+// handlers that translate requests into calls on the store and the domain.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo/db"
+)
+
+// Config is what the server needs to know about where it runs.
+type Config struct {
+	// BaseURL is the address people use to reach the board, e.g.
+	// https://gonogo.example.com. An https URL makes cookies Secure.
+	BaseURL string
+	// Location is the team's time zone; times are shown in it.
+	Location *time.Location
+	// TrustedProxies are the networks whose X-Forwarded-For is believed.
+	// Without any, the client address is the connection's.
+	TrustedProxies []*net.IPNet
+	Logger         *slog.Logger
+	// LoginDelay is the first pause after repeated failed sign-ins; it
+	// doubles with each further failure. Tests shorten it.
+	LoginDelay time.Duration
+}
+
+// Handler serves the board.
+type Handler struct {
+	store    *db.Store
+	cfg      Config
+	log      *slog.Logger
+	e        *echo.Echo
+	sessions *sqliteStore
+	throttle *throttle
+	hasUsers atomic.Bool
+}
+
+// New builds the server around store.
+func New(store *db.Store, cfg Config) *Handler {
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.LoginDelay == 0 {
+		cfg.LoginDelay = 500 * time.Millisecond
+	}
+	h := &Handler{
+		store:    store,
+		cfg:      cfg,
+		log:      cfg.Logger,
+		sessions: newSessionStore(store, strings.HasPrefix(cfg.BaseURL, "https://")),
+		throttle: newThrottle(cfg.LoginDelay),
+	}
+	h.e = h.echo()
+	return h
+}
+
+// ServeHTTP makes the Handler an http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.e.ServeHTTP(w, r) }
+
+// Cleanup removes expired sessions; cmd/web runs it now and then.
+func (h *Handler) Cleanup(ctx context.Context) {
+	now := h.store.Now()
+	n, err := h.store.DeleteExpiredSessions(ctx, now.Add(-sessionIdle), now.Add(-sessionAbsolute))
+	if err != nil {
+		h.log.Error("delete expired sessions", "err", err)
+	} else if n > 0 {
+		h.log.Info("deleted expired sessions", "count", n)
+	}
+}
+
+func (h *Handler) echo() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = h.handleError
+	if len(h.cfg.TrustedProxies) > 0 {
+		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range h.cfg.TrustedProxies {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	} else {
+		e.IPExtractor = echo.ExtractIPDirect()
+	}
+	h.middleware(e)
+	for _, rt := range h.routes() {
+		e.Add(rt.Method, rt.Path, rt.Handler, h.require(rt.Access))
+	}
+	return e
+}

@@ -1,0 +1,114 @@
+package gonogo
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Field limits for releases.
+const (
+	MaxProductLen = 40
+	MaxVersionLen = 40
+	MaxTitleLen   = 120
+	MaxSummaryLen = 4000
+)
+
+// Release is one version of one product on its way to production.
+type Release struct {
+	ID          int64
+	Product     string
+	Version     string
+	Title       string
+	Summary     string
+	State       State
+	Cycle       int
+	ManagerID   int64  // the release manager responsible; 0 if none
+	ManagerName string // filled by the store for display
+	Window      Window
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Name is how people refer to the release: "payments 2.4.0".
+func (r Release) Name() string { return r.Product + " " + r.Version }
+
+// ReleaseInput is what a person types to create or edit a release.
+type ReleaseInput struct {
+	Product   string
+	Version   string
+	Title     string
+	Summary   string
+	ManagerID int64
+	Window    Window
+}
+
+// Normalize trims the fields; products are lower case so "Payments" and
+// "payments" are one product.
+func (in *ReleaseInput) Normalize() {
+	in.Product = strings.ToLower(strings.TrimSpace(in.Product))
+	in.Version = strings.TrimSpace(in.Version)
+	in.Title = strings.TrimSpace(in.Title)
+	in.Summary = strings.TrimSpace(in.Summary)
+}
+
+// Products and versions appear in URLs (/notes/{product}/{version}), so they
+// are kept to characters that need no escaping.
+var (
+	productPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	versionPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`)
+)
+
+// Validate reports every problem with the input at once.
+func (in ReleaseInput) Validate() error {
+	p := Problems{}
+	validateText(p, "product", "Product", in.Product, MaxProductLen, true)
+	if _, bad := p["product"]; !bad && !productPattern.MatchString(in.Product) {
+		p.Add("product", "product may use lower-case letters, digits and dashes, starting with a letter or digit")
+	}
+	validateText(p, "version", "Version", in.Version, MaxVersionLen, true)
+	if _, bad := p["version"]; !bad && !versionPattern.MatchString(in.Version) {
+		p.Add("version", "version may use letters, digits, '.', '-', '+' and '_', starting with a letter or digit")
+	}
+	validateText(p, "title", "Title", in.Title, MaxTitleLen, true)
+	validateText(p, "summary", "Summary", in.Summary, MaxSummaryLen, false)
+	if err := in.Window.Validate(); err != nil {
+		p.Add("window", "%s", ErrorMessage(err))
+	}
+	return p.Err()
+}
+
+// Window is the planned deployment window. The zero Window means none is set.
+type Window struct {
+	Start time.Time
+	End   time.Time
+}
+
+// IsZero reports whether no window is set.
+func (w Window) IsZero() bool { return w.Start.IsZero() && w.End.IsZero() }
+
+// Validate checks that a set window has both ends in order.
+func (w Window) Validate() error {
+	switch {
+	case w.IsZero():
+		return nil
+	case w.Start.IsZero() || w.End.IsZero():
+		return Errorf(EINVALID, "a window needs both a start and an end")
+	case !w.End.After(w.Start):
+		return Errorf(EINVALID, "the window must end after it starts")
+	case w.End.Sub(w.Start) > 7*24*time.Hour:
+		return Errorf(EINVALID, "a window may last at most 7 days")
+	}
+	return nil
+}
+
+// Contains reports whether t falls within the window.
+func (w Window) Contains(t time.Time) bool {
+	return !w.IsZero() && !t.Before(w.Start) && t.Before(w.End)
+}
+
+// ReleaseFilter selects releases for the board.
+type ReleaseFilter struct {
+	Product string
+	States  []State
+}

@@ -1,0 +1,78 @@
+// Package static holds the board's stylesheets, scripts and images, embedded
+// in the binary and served under URLs that carry a hash of their content, so
+// browsers may cache them for good and still see every new version.
+package static
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+)
+
+//go:embed css js vendor img
+var files embed.FS
+
+// Prefix is where the files are served.
+const Prefix = "/static/"
+
+var hashes = func() map[string]string {
+	out := map[string]string{}
+	fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := files.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		out[p] = hex.EncodeToString(sum[:])[:12]
+		return nil
+	})
+	return out
+}()
+
+// Path returns the cache-busted URL of the embedded file name, such as
+// "css/app.css". It panics on a name that is not embedded, which a test of
+// every page catches before anyone else does.
+func Path(name string) string {
+	h, ok := hashes[name]
+	if !ok {
+		panic("static: no file " + name)
+	}
+	return Prefix + h + "/" + name
+}
+
+// Handler serves /static/{hash}/{name}. A current hash gets a year-long
+// immutable cache; a stale one (an old page asking after a deploy) still gets
+// the file, but only for a short while.
+func Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rest := strings.TrimPrefix(r.URL.Path, Prefix)
+		hash, name, ok := strings.Cut(rest, "/")
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		b, err := files.ReadFile(name)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		if hashes[name] == hash {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=60")
+		}
+		if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+			w.Header().Set("Content-Type", ct)
+		}
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Write(b)
+	})
+}

@@ -1,0 +1,56 @@
+package gonogo
+
+// DefaultTemplate is the checklist a new installation starts with: readiness
+// items drawn from the three pillars, a post-deploy verification list and a
+// rollback list. Admins edit the template; edits apply to releases created
+// afterwards.
+func DefaultTemplate() []ItemInput {
+	tech := func(title, guidance string, owner Role, key string) ItemInput {
+		return ItemInput{Phase: Readiness, Pillar: Technical, Title: title, Guidance: guidance, OwnerRole: owner, Required: true, CheckKey: key}
+	}
+	ops := func(title, guidance string, owner Role, key string) ItemInput {
+		return ItemInput{Phase: Readiness, Pillar: Operational, Title: title, Guidance: guidance, OwnerRole: owner, Required: true, CheckKey: key}
+	}
+	biz := func(title, guidance string, owner Role) ItemInput {
+		return ItemInput{Phase: Readiness, Pillar: Business, Title: title, Guidance: guidance, OwnerRole: owner, Required: true}
+	}
+	verify := func(title, guidance string, owner Role) ItemInput {
+		return ItemInput{Phase: Verification, Title: title, Guidance: guidance, OwnerRole: owner, Required: true}
+	}
+	rollback := func(title, guidance string, owner Role) ItemInput {
+		return ItemInput{Phase: Rollback, Title: title, Guidance: guidance, OwnerRole: owner, Required: true}
+	}
+	items := []ItemInput{
+		tech("Definition of done met", "Every story in the release meets the team's definition of done.", EngineeringLead, ""),
+		tech("Static analysis clean", "Linters and static analysis pass with no new findings.", EngineeringLead, "static-analysis"),
+		tech("Unit test coverage at threshold", "Coverage meets the agreed threshold; link the report.", EngineeringLead, "unit-coverage"),
+		tech("Integration tests pass", "The integration suite passes against the release build.", QALead, "integration-tests"),
+		tech("Performance thresholds met", "Load test results within the agreed latency and throughput budgets.", QALead, "performance"),
+		tech("Security scan clean", "No open high or critical findings in the dependency and code scans.", EngineeringLead, "security-scan"),
+		tech("Privacy review done", "Changes to personal data handling reviewed.", ProductOwner, ""),
+		tech("Technical documentation updated", "Architecture notes, API docs and runbooks reflect the change.", EngineeringLead, ""),
+		ops("Deployment scripts reviewed", "Scripts and pipeline for this release reviewed and tested in staging.", Ops, ""),
+		ops("Smoke test passes", "The automated smoke test passes in staging.", QALead, "smoke-test"),
+		ops("Rollback plan written", "How to undo the release, tested in staging.", Ops, ""),
+		ops("Monitoring dashboards and alerts ready", "Dashboards show the new feature; alerts are set for its failure modes.", Ops, ""),
+		ops("Support hand-off done", "Support knows what changes, what can go wrong and whom to call.", SupportLead, ""),
+		biz("Acceptance criteria met", "The product owner accepted every story against its criteria.", ProductOwner),
+		biz("User stories complete", "Every story planned for the release is complete or explicitly moved out.", ProductOwner),
+		biz("Release notes written", "Customer-facing release notes are written and published.", ProductOwner),
+		biz("Knowledge base updated", "Help articles and support macros cover the change.", SupportLead),
+		biz("Schedule agreed", "The release window is agreed with the business and support.", ReleaseManager),
+		verify("Users reach the feature without errors", "Spot-check the main user journeys in production.", QALead),
+		verify("Dashboards healthy", "Error rates, latency and saturation are normal for 30 minutes.", Ops),
+		verify("No spike in support tickets", "Support sees no rise in tickets about the changed areas.", SupportLead),
+		rollback("Rollback steps written and rehearsed", "The steps are written down and were rehearsed in staging.", Ops),
+		rollback("Data changes reversible", "Every migration has a tested way back, or the risk is accepted in writing.", EngineeringLead),
+		rollback("Who calls the rollback is agreed", "One named person decides to roll back, with a deputy.", ReleaseManager),
+	}
+	// Knowledge base and technical documentation help but need not hold a release.
+	for i := range items {
+		if items[i].Title == "Technical documentation updated" || items[i].Title == "Knowledge base updated" {
+			items[i].Required = false
+		}
+	}
+	return items
+}

@@ -1,0 +1,116 @@
+package gonogo
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on what people type, so no field can grow without bound.
+const (
+	MaxNameLen     = 100
+	MaxEmailLen    = 254
+	MinPasswordLen = 10
+	MaxPasswordLen = 72 // bcrypt ignores anything longer
+)
+
+// User is a person who signs in to the board.
+type User struct {
+	ID        int64
+	Email     string
+	Name      string
+	Roles     RoleSet
+	Admin     bool
+	Disabled  bool
+	CreatedAt time.Time
+}
+
+// NewUser is what an admin (or the setup page) gives to create a user.
+type NewUser struct {
+	Email    string
+	Name     string
+	Password string
+	Roles    RoleSet
+	Admin    bool
+}
+
+// Normalize trims the fields and lower-cases the email, which is the sign-in name.
+func (u *NewUser) Normalize() {
+	u.Email = NormalizeEmail(u.Email)
+	u.Name = strings.TrimSpace(u.Name)
+}
+
+// Validate reports every problem with u at once.
+func (u NewUser) Validate() error {
+	p := Problems{}
+	validateEmail(p, "email", u.Email)
+	validateText(p, "name", "Name", u.Name, MaxNameLen, true)
+	if msg := PasswordProblem(u.Password); msg != "" {
+		p.Add("password", "%s", msg)
+	}
+	return p.Err()
+}
+
+// NormalizeEmail trims and lower-cases an address.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// PasswordProblem says what is wrong with a new password, or "" if nothing.
+func PasswordProblem(pw string) string {
+	switch {
+	case utf8.RuneCountInString(pw) < MinPasswordLen:
+		return "password must be at least 10 characters"
+	case len(pw) > MaxPasswordLen:
+		return "password must be at most 72 bytes"
+	case !utf8.ValidString(pw):
+		return "password must be valid text"
+	}
+	return ""
+}
+
+// DisplayName is the name shown for the user, falling back to the email.
+func (u User) DisplayName() string {
+	if u.Name != "" {
+		return u.Name
+	}
+	return u.Email
+}
+
+func validateEmail(p Problems, field, email string) {
+	switch {
+	case email == "":
+		p.Add(field, "email is required")
+	case len(email) > MaxEmailLen:
+		p.Add(field, "email must be at most %d characters", MaxEmailLen)
+	default:
+		a, err := mail.ParseAddress(email)
+		if err != nil || a.Address != email || !strings.Contains(email, "@") {
+			p.Add(field, "%q is not an email address", email)
+		}
+	}
+}
+
+// validateText checks a single-line or multi-line text field: valid UTF-8,
+// no NUL or other control characters except newlines and tabs, within max
+// runes, and present when required.
+func validateText(p Problems, field, label, s string, max int, required bool) {
+	switch {
+	case !utf8.ValidString(s):
+		p.Add(field, "%s must be valid text", label)
+	case required && strings.TrimSpace(s) == "":
+		p.Add(field, "%s is required", label)
+	case utf8.RuneCountInString(s) > max:
+		p.Add(field, "%s must be at most %d characters", label, max)
+	case hasControl(s):
+		p.Add(field, "%s must not contain control characters", label)
+	}
+}
+
+func hasControl(s string) bool {
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f {
+			return true
+		}
+	}
+	return false
+}
