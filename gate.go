@@ -39,13 +39,17 @@ func Evaluate(s Snapshot) Gate {
 			continue
 		}
 		switch it.Status {
-		case ItemOpen:
-			reasons = append(reasons, Reason{ReasonItem,
-				fmt.Sprintf("%s: “%s” is still open (%s)", it.Pillar.Label(), it.Title, it.OwnerRole.Label()),
-				fmt.Sprintf("item-%d", it.ID)})
+		case ItemDone, ItemNA:
+			// settled
 		case ItemFailed:
 			reasons = append(reasons, Reason{ReasonItem,
 				fmt.Sprintf("%s: “%s” failed (%s)", it.Pillar.Label(), it.Title, it.OwnerRole.Label()),
+				fmt.Sprintf("item-%d", it.ID)})
+		default:
+			// Open, or a status the gate does not know: not settled, so it
+			// blocks. The gate fails closed.
+			reasons = append(reasons, Reason{ReasonItem,
+				fmt.Sprintf("%s: “%s” is still open (%s)", it.Pillar.Label(), it.Title, it.OwnerRole.Label()),
 				fmt.Sprintf("item-%d", it.ID)})
 		}
 	}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/gonogo/gonogo/db"
+)
+
+// syncBuffer collects the server's log while it runs.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// start runs the server like main does and returns its log and a stop func
+// that waits for a graceful shutdown.
+func start(t *testing.T, args ...string) (*syncBuffer, func() error) {
+	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"-addr", addr}, args...), func(string) string { return "" }, out)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		res, err := http.Get("http://" + addr + "/login")
+		if err == nil {
+			res.Body.Close()
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("server stopped: %v\n%s", err, out)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server did not start\n%s", out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return out, func() error { cancel(); return <-done }
+}
+
+func TestRunDemoSeedsOnceAndShutsDownGracefully(t *testing.T) {
+	db.BcryptCost = bcrypt.MinCost
+	path := filepath.Join(t.TempDir(), "nested", "gonogo.db")
+
+	log, stop := start(t, "-db", path, "-demo", "-demo-password", "a demo password")
+	if err := stop(); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	if !strings.Contains(log.String(), "DEMO ACCOUNTS CREATED") || !strings.Contains(log.String(), "rm@example.com") {
+		t.Fatalf("the log does not say loudly that demo accounts exist:\n%s", log)
+	}
+
+	store, err := db.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Authenticate(context.Background(), "qa@example.com", "a demo password"); err != nil {
+		t.Fatalf("demo account with the given password: %v", err)
+	}
+	n, _ := store.CountUsers(context.Background())
+	store.Close()
+
+	log, stop = start(t, "-db", path, "-demo")
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "already has data; nothing was changed") {
+		t.Fatalf("a second -demo did not say it changed nothing:\n%s", log)
+	}
+	store, _ = db.Open(context.Background(), path)
+	defer store.Close()
+	if m, _ := store.CountUsers(context.Background()); m != n {
+		t.Fatalf("a second -demo changed the users: %d then %d", n, m)
+	}
+}
+
+func TestConfigFromEnvironment(t *testing.T) {
+	env := map[string]string{"GONOGO_ADDR": "0.0.0.0:9999", "GONOGO_DB": "/tmp/x.db", "GONOGO_TZ": "Europe/Berlin", "GONOGO_DEMO_PASSWORD": "from env pw"}
+	c, err := parseConfig(nil, func(k string) string { return env[k] }, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.addr != "0.0.0.0:9999" || c.dbPath != "/tmp/x.db" || c.timeZone != "Europe/Berlin" || c.demoPassword != "from env pw" {
+		t.Fatalf("config from env: %+v", c)
+	}
+	c, _ = parseConfig([]string{"-addr", "localhost:1"}, func(k string) string { return env[k] }, &bytes.Buffer{})
+	if c.addr != "localhost:1" {
+		t.Fatalf("a flag should win over the environment: %q", c.addr)
+	}
+	c, _ = parseConfig(nil, func(string) string { return "" }, &bytes.Buffer{})
+	if c.addr != "localhost:8080" || c.dbPath != "./data/gonogo.db" || c.demoPassword != "gonogo-demo" {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestRunRefusesBadConfig(t *testing.T) {
+	for _, args := range [][]string{{"-tz", "Mars/Olympus"}, {"-trusted-proxies", "not-a-cidr"}, {"-nope"}} {
+		err := run(context.Background(), append(args, "-db", filepath.Join(t.TempDir(), "x.db")), func(string) string { return "" }, &bytes.Buffer{})
+		if err == nil {
+			t.Errorf("%v: no error", args)
+		}
+	}
+}

@@ -1,0 +1,200 @@
+package handlers_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gonogo/gonogo"
+)
+
+// actors are everyone a request can come from.
+var actors = []string{"anon", "po", "eng", "qa", "ops", "support", "rm", "admin"}
+
+// fixture is what one cell of the table acts on, made fresh for each cell so
+// that one actor's change cannot decide another's outcome.
+type fixture struct {
+	release gonogo.Release
+	item    gonogo.Item // a required readiness item owned by the QA lead
+	custom  gonogo.Item // a custom advisory item, removable
+	user    gonogo.User // a user for admin routes to act on
+	tplItem int64
+}
+
+// authCase is one state-changing or admin route: the path with its
+// placeholders, a valid form, the status a permitted actor gets and who is
+// permitted.
+type authCase struct {
+	path    string // {release}, {item}, {custom}, {user}, {tpl} are filled from the fixture
+	form    url.Values
+	ok      int
+	allowed []string
+}
+
+var everyone = []string{"po", "eng", "qa", "ops", "support", "rm", "admin"}
+
+// authTable holds every route of the server except the public ones. Adding a
+// route without an entry fails TestAuthorizationTableIsComplete.
+var authTable = map[string]authCase{
+	"POST /logout":           {"/logout", nil, http.StatusSeeOther, everyone},
+	"GET /profile":           {"/profile", nil, http.StatusOK, everyone},
+	"POST /profile/password": {"/profile/password", url.Values{"current": {testPassword}, "new": {"a brand new password"}}, http.StatusOK, everyone},
+	"GET /":                  {"/", nil, http.StatusOK, everyone},
+	"GET /releases/new":      {"/releases/new", nil, http.StatusOK, []string{"po", "rm"}},
+	"POST /releases": {"/releases", url.Values{"product": {"authz"}, "version": {"new-{release}"}, "title": {"Created"}},
+		http.StatusSeeOther, []string{"po", "rm"}},
+	"GET /releases/:id":      {"/releases/{release}", nil, http.StatusOK, everyone},
+	"GET /releases/:id/edit": {"/releases/{release}/edit", nil, http.StatusOK, []string{"po", "rm"}},
+	"POST /releases/:id":     {"/releases/{release}", url.Values{"title": {"Renamed"}}, http.StatusSeeOther, []string{"po", "rm"}},
+	// The item is owned by the QA lead: its owner and the release manager may work it.
+	"POST /releases/:id/items/:item": {"/releases/{release}/items/{item}", url.Values{"status": {"done"}}, http.StatusSeeOther, []string{"qa", "rm"}},
+	"POST /releases/:id/items": {"/releases/{release}/items", url.Values{"phase": {"readiness"}, "pillar": {"business"},
+		"title": {"Legal sign-off"}, "owner_role": {"product-owner"}, "required": {"1"}}, http.StatusSeeOther, []string{"rm"}},
+	"POST /releases/:id/items/:item/delete": {"/releases/{release}/items/{custom}/delete", nil, http.StatusSeeOther, []string{"rm"}},
+	"GET /admin":                            {"/admin", nil, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/users":                      {"/admin/users", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/users": {"/admin/users", url.Values{"name": {"New Person"}, "email": {"new-{release}@example.com"},
+		"password": {"a long enough password"}, "roles": {"ops"}}, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/users/:id":           {"/admin/users/{user}", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/users/:id":          {"/admin/users/{user}", url.Values{"name": {"Renamed"}, "roles": {"qa-lead"}}, http.StatusSeeOther, []string{"admin"}},
+	"POST /admin/users/:id/status":   {"/admin/users/{user}/status", url.Values{"disabled": {"1"}}, http.StatusSeeOther, []string{"admin"}},
+	"POST /admin/users/:id/password": {"/admin/users/{user}/password", url.Values{"password": {"another long password"}}, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/template":            {"/admin/template", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/template": {"/admin/template", url.Values{"phase": {"rollback"}, "title": {"Feature flag off switch {release}"},
+		"owner_role": {"ops"}}, http.StatusSeeOther, []string{"admin"}},
+	"POST /admin/template/:id": {"/admin/template/{tpl}", url.Values{"phase": {"rollback"}, "title": {"Renamed item"},
+		"owner_role": {"ops"}}, http.StatusSeeOther, []string{"admin"}},
+	"POST /admin/template/:id/move":   {"/admin/template/{tpl}/move", url.Values{"delta": {"-1"}}, http.StatusSeeOther, []string{"admin"}},
+	"POST /admin/template/:id/delete": {"/admin/template/{tpl}/delete", nil, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/audit":                {"/admin/audit", nil, http.StatusOK, []string{"admin"}},
+}
+
+// publicRoutes need no sign-in and are tested on their own.
+var publicRoutes = []string{"GET /static/*", "GET /setup", "POST /setup", "GET /login", "POST /login"}
+
+func TestAuthorizationTableIsComplete(t *testing.T) {
+	s := newServer(t)
+	declared := map[string]bool{}
+	for _, r := range s.h.Routes() {
+		key := r.Method + " " + r.Path
+		declared[key] = true
+		_, inTable := authTable[key]
+		if !inTable && !slices.Contains(publicRoutes, key) {
+			t.Errorf("route %s has no entry in the authorization table", key)
+		}
+		if r.Public && !slices.Contains(publicRoutes, key) {
+			t.Errorf("route %s is public but not listed as such", key)
+		}
+	}
+	for _, r := range s.h.EchoRoutes() {
+		if !declared[r.Method+" "+r.Path] {
+			t.Errorf("the router serves %s %s, which routes.go does not declare", r.Method, r.Path)
+		}
+	}
+	for key := range authTable {
+		if !declared[key] {
+			t.Errorf("the authorization table lists %s, which is not a route", key)
+		}
+	}
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	s := newServer(t)
+	clients := map[string]*client{"anon": s.client(t)}
+	for _, a := range actors[1:] {
+		clients[a] = s.signIn(t, a)
+	}
+	n := 0
+	for key, tc := range authTable {
+		method := strings.SplitN(key, " ", 2)[0]
+		for _, actor := range actors {
+			t.Run(key+"/"+actor, func(t *testing.T) {
+				n++
+				fx := s.newFixture(t, n)
+				path := fx.fill(tc.path)
+				c := clients[actor]
+				if key == "POST /logout" || key == "POST /profile/password" || key == "POST /admin/users/:id/status" {
+					c = s.freshClient(t, actor, n) // these end sessions; keep the shared ones alive
+				}
+				var res *http.Response
+				if method == http.MethodGet {
+					res, _ = c.get(path)
+				} else {
+					form := url.Values{}
+					for k, vs := range tc.form {
+						for _, v := range vs {
+							form.Add(k, fx.fill(v))
+						}
+					}
+					res = c.post(path, form)
+				}
+				switch {
+				case actor == "anon" && method == http.MethodGet:
+					wantStatus(t, res, http.StatusSeeOther)
+					if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/login?next=") {
+						t.Fatalf("signed out: redirected to %q, want the sign-in page", loc)
+					}
+				case actor == "anon":
+					// Without a session there is no page to take a token from,
+					// so the CSRF check or the sign-in check refuses.
+					if res.StatusCode != http.StatusUnauthorized && res.StatusCode != http.StatusForbidden {
+						t.Fatalf("signed out: status %d, want 401 or 403", res.StatusCode)
+					}
+				case slices.Contains(tc.allowed, actor):
+					wantStatus(t, res, tc.ok)
+				default:
+					wantStatus(t, res, http.StatusForbidden)
+				}
+			})
+		}
+	}
+}
+
+// freshClient signs in a new user holding the same roles as actor, for
+// routes that end sessions or change passwords.
+func (s *testServer) freshClient(t *testing.T, actor string, n int) *client {
+	t.Helper()
+	if actor == "anon" {
+		return s.client(t)
+	}
+	u := s.users[actor]
+	name := fmt.Sprintf("%s-twin%d", actor, n)
+	s.mustCreateUser(t, name, u.Roles, u.Admin)
+	return s.signIn(t, name)
+}
+
+func (s *testServer) newFixture(t *testing.T, n int) fixture {
+	t.Helper()
+	ctx := t.Context()
+	rel := s.mustCreateRelease(t, "authz", fmt.Sprintf("1.0.%d", n))
+	custom, err := s.store.AddItem(ctx, gonogo.SystemActor, rel.ID, gonogo.ItemInput{
+		Phase: gonogo.Readiness, Pillar: gonogo.Business, Title: "Custom check", OwnerRole: gonogo.Ops,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := s.store.FindTemplate(ctx)
+	if err != nil || len(tpl) < 2 {
+		t.Fatalf("template: %v", err)
+	}
+	return fixture{
+		release: rel,
+		item:    s.mustItem(t, rel.ID, "Integration tests pass"),
+		custom:  custom,
+		user:    s.mustCreateUser(t, fmt.Sprintf("target%d", n), gonogo.RoleSet{gonogo.Ops}, false),
+		tplItem: tpl[len(tpl)-1].ID,
+	}
+}
+
+func (f fixture) fill(s string) string {
+	return strings.NewReplacer(
+		"{release}", fmt.Sprint(f.release.ID),
+		"{item}", fmt.Sprint(f.item.ID),
+		"{custom}", fmt.Sprint(f.custom.ID),
+		"{user}", fmt.Sprint(f.user.ID),
+		"{tpl}", fmt.Sprint(f.tplItem),
+	).Replace(s)
+}

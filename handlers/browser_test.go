@@ -1,0 +1,153 @@
+package handlers_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath finds Debian's Chromium (or another Chrome) for browser tests.
+func chromiumPath() string {
+	if p := os.Getenv("GONOGO_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// newBrowser starts headless Chromium for one test. Without Chromium the
+// test is skipped, unless GONOGO_REQUIRE_BROWSER is set, as CI sets it.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	path := chromiumPath()
+	if path == "" {
+		if os.Getenv("GONOGO_REQUIRE_BROWSER") != "" {
+			t.Fatal("GONOGO_REQUIRE_BROWSER is set but no Chromium was found; apt-get install chromium")
+		}
+		t.Skip("skipping browser test: Chromium not found (apt-get install chromium, or set GONOGO_CHROMIUM)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // CI runs as root
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+// must runs browser steps and fails the test on the first error.
+func must(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// textOf returns the visible text of the first element matching css.
+func textOf(t *testing.T, ctx context.Context, css string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", css, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// screenshot saves the page when GONOGO_SCREENSHOTS names a folder, so a
+// person can look at what the test saw.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	dir := os.Getenv("GONOGO_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
+}
+
+// browserSignIn signs in through the sign-in form.
+func browserSignIn(t *testing.T, ctx context.Context, s *testServer, name string) {
+	t.Helper()
+	must(t, ctx,
+		chromedp.Navigate(s.URL+"/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=email]`), name+"@example.com"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), testPassword),
+		chromedp.Click(chromedp.CSS(`[data-testid=login-form] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=whoami]`)),
+	)
+}
+
+func TestBrowserCreateReleaseAndWorkChecklist(t *testing.T) {
+	s := newServer(t)
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, s, "rm")
+
+	must(t, ctx,
+		chromedp.Click(chromedp.CSS(`a[href="/releases/new"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=release-form]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=product]`), "payments"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=version]`), "2.4.0"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=title]`), "Apple Pay in checkout"),
+		chromedp.Click(chromedp.CSS(`[data-testid=save-release]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=release-head]`)),
+	)
+	if got := textOf(t, ctx, `[data-testid=release-version]`); got != "2.4.0" {
+		t.Fatalf("release page shows version %q", got)
+	}
+	if got := textOf(t, ctx, `#readiness [data-testid=pillar-technical] [data-testid=pillar-count]`); got != "0/7" {
+		t.Fatalf("technical readiness before: %q", got)
+	}
+
+	// Mark the page, so that a reload would show: the mark would be gone.
+	must(t, ctx, chromedp.Evaluate[chromedp.Void](`window.__sameDocument = true`))
+	item := `[data-testid=item][data-title="Static analysis clean"]`
+	must(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(item+` input[name=evidence]`), "https://ci.example.com/lint/1"),
+		chromedp.Click(chromedp.CSS(item+` [data-testid=set-done]`)),
+		chromedp.WaitVisible(chromedp.CSS(item+`[data-status=done]`)),
+	)
+	if got := textOf(t, ctx, `#readiness [data-testid=pillar-technical] [data-testid=pillar-count]`); got != "1/7" {
+		t.Fatalf("technical readiness after: %q, want 1/7", got)
+	}
+	if got := textOf(t, ctx, `#count-technical`); !strings.HasPrefix(got, "1/7") {
+		t.Fatalf("technical group count after: %q", got)
+	}
+	same, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__sameDocument === true`))
+	if err != nil || !same {
+		t.Fatalf("the page reloaded to show the change (err %v)", err)
+	}
+	screenshot(t, ctx, "release")
+
+	// The board shows the same progress.
+	must(t, ctx, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=board]`)))
+	if got := textOf(t, ctx, `[data-release="payments 2.4.0"] [data-testid=pillar-technical] [data-testid=pillar-count]`); got != "1/7" {
+		t.Fatalf("board card technical progress %q", got)
+	}
+	screenshot(t, ctx, "board")
+}

@@ -1,0 +1,242 @@
+package handlers_test
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/db"
+	"github.com/gonogo/gonogo/handlers"
+
+	_ "modernc.org/sqlite"
+)
+
+func TestMain(m *testing.M) {
+	db.BcryptCost = bcrypt.MinCost // signing in stays realistic; creating users stays fast
+	os.Exit(m.Run())
+}
+
+const testPassword = "correct horse battery"
+
+// testServer is the real server on a real SQLite file, over real HTTP.
+type testServer struct {
+	*httptest.Server
+	store *db.Store
+	h     *handlers.Handler
+	users map[string]gonogo.User // by short name: po, eng, qa, ops, support, rm, admin
+}
+
+// newServer starts a server with one user per role, plus an admin.
+func newServer(t *testing.T) *testServer {
+	t.Helper()
+	s := newEmptyServer(t)
+	s.users = map[string]gonogo.User{}
+	for name, roles := range map[string]gonogo.RoleSet{
+		"po": {gonogo.ProductOwner}, "eng": {gonogo.EngineeringLead}, "qa": {gonogo.QALead},
+		"ops": {gonogo.Ops}, "support": {gonogo.SupportLead}, "rm": {gonogo.ReleaseManager}, "admin": nil,
+	} {
+		s.users[name] = s.mustCreateUser(t, name, roles, name == "admin")
+	}
+	return s
+}
+
+// newEmptyServer starts a server on a database without users.
+func newEmptyServer(t *testing.T) *testServer {
+	t.Helper()
+	store := db.OpenTest(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := handlers.New(store, handlers.Config{Logger: log, LoginDelay: time.Millisecond})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &testServer{Server: srv, store: store, h: h}
+}
+
+func (s *testServer) mustCreateUser(t *testing.T, name string, roles gonogo.RoleSet, admin bool) gonogo.User {
+	t.Helper()
+	u, err := s.store.CreateUser(context.Background(), gonogo.SystemActor, gonogo.NewUser{
+		Email: name + "@example.com", Name: strings.ToUpper(name[:1]) + name[1:] + " Tester",
+		Password: testPassword, Roles: roles, Admin: admin,
+	})
+	if err != nil {
+		t.Fatalf("create user %s: %v", name, err)
+	}
+	return u
+}
+
+// mustCreateRelease adds a release in draft, managed by the rm user.
+func (s *testServer) mustCreateRelease(t *testing.T, product, version string) gonogo.Release {
+	t.Helper()
+	r, err := s.store.CreateRelease(context.Background(), gonogo.SystemActor, gonogo.ReleaseInput{
+		Product: product, Version: version, Title: "Release " + version, ManagerID: s.users["rm"].ID,
+	})
+	if err != nil {
+		t.Fatalf("create release: %v", err)
+	}
+	return r
+}
+
+// mustItem returns the item of a release with title.
+func (s *testServer) mustItem(t *testing.T, releaseID int64, title string) gonogo.Item {
+	t.Helper()
+	items, err := s.store.FindItems(context.Background(), releaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if it.Title == title {
+			return it
+		}
+	}
+	t.Fatalf("release %d has no item %q", releaseID, title)
+	return gonogo.Item{}
+}
+
+// client is a browser without JavaScript: it keeps cookies, does not follow
+// redirects, and posts forms with the CSRF token scraped from the last page.
+type client struct {
+	t    *testing.T
+	srv  *testServer
+	http *http.Client
+	csrf string
+}
+
+func (s *testServer) client(t *testing.T) *client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	return &client{t: t, srv: s, http: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// signIn returns a client signed in as the named test user.
+func (s *testServer) signIn(t *testing.T, name string) *client {
+	t.Helper()
+	c := s.client(t)
+	c.get("/login")
+	res := c.post("/login", url.Values{"email": {name + "@example.com"}, "password": {testPassword}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: status %d", name, res.StatusCode)
+	}
+	c.get("/") // a page to take a fresh token from
+	return c
+}
+
+func (c *client) do(req *http.Request) *http.Response {
+	c.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	res.Body = io.NopCloser(strings.NewReader(string(body)))
+	if doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(body))); err == nil {
+		if tok, ok := doc.Find(`input[name=_csrf]`).First().Attr("value"); ok && tok != "" {
+			c.csrf = tok
+		}
+	}
+	res.Body = io.NopCloser(strings.NewReader(string(body)))
+	return res
+}
+
+// get fetches path and parses the answer.
+func (c *client) get(path string) (*http.Response, *goquery.Document) {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.srv.URL+path, nil)
+	res := c.do(req)
+	return res, mustParse(c.t, res)
+}
+
+// getHX fetches path as htmx does.
+func (c *client) getHX(path string) (*http.Response, *goquery.Document) {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.srv.URL+path, nil)
+	req.Header.Set("HX-Request", "true")
+	res := c.do(req)
+	return res, mustParse(c.t, res)
+}
+
+// post submits a plain form with the page's CSRF token.
+func (c *client) post(path string, form url.Values) *http.Response {
+	c.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if form.Get("_csrf") == "" {
+		form.Set("_csrf", c.csrf)
+	}
+	return c.postRaw(path, form, nil)
+}
+
+// postHX submits a form as htmx does: the token travels in a header.
+func (c *client) postHX(path string, form url.Values) *http.Response {
+	c.t.Helper()
+	return c.postRaw(path, form, map[string]string{"HX-Request": "true", "X-CSRF-Token": c.csrf})
+}
+
+// postRaw submits form exactly as given, with extra headers.
+func (c *client) postRaw(path string, form url.Values, headers map[string]string) *http.Response {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, c.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	return c.do(req)
+}
+
+func mustParse(t *testing.T, res *http.Response) *goquery.Document {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		t.Fatalf("parse html: %v", err)
+	}
+	return doc
+}
+
+func parse(t *testing.T, res *http.Response) *goquery.Document { t.Helper(); return mustParse(t, res) }
+
+// wantStatus fails the test unless res has status.
+func wantStatus(t *testing.T, res *http.Response, want int) {
+	t.Helper()
+	if res.StatusCode != want {
+		body, _ := io.ReadAll(res.Body)
+		t.Fatalf("%s %s: status %d, want %d\n%.600s", res.Request.Method, res.Request.URL.Path, res.StatusCode, want, body)
+	}
+}
+
+// text returns the trimmed text of the first element matching sel.
+func text(doc *goquery.Document, sel string) string {
+	return strings.TrimSpace(doc.Find(sel).First().Text())
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// setState puts a release in a state directly in the database, for tests
+// that need a release somewhere the UI would take many steps to reach.
+func (s *testServer) setState(t *testing.T, id int64, st gonogo.State) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+s.store.Path()+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE releases SET state = ? WHERE id = ?`, string(st), id); err != nil {
+		t.Fatal(err)
+	}
+}
