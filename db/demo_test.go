@@ -1,0 +1,157 @@
+package db_test
+
+import (
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/db"
+)
+
+const demoPassword = "demo password 1"
+
+// tableCounts returns the number of rows of every table that demo data fills.
+func tableCounts(t *testing.T, s *db.Store) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, table := range []string{"users", "user_roles", "releases", "items", "audit_events", "sessions"} {
+		out[table] = count(t, s, table)
+	}
+	return out
+}
+
+func TestSeedDemo(t *testing.T) {
+	s := db.OpenTest(t)
+	seeded, err := s.SeedDemo(t.Context(), demoPassword)
+	if err != nil || !seeded {
+		t.Fatalf("SeedDemo = %t, %v; want true", seeded, err)
+	}
+
+	users, err := s.FindUsers(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var emails []string
+	var rm gonogo.User
+	for _, u := range users {
+		emails = append(emails, u.Email)
+		if u.Roles.Has(gonogo.ReleaseManager) {
+			rm = u
+		}
+	}
+	wantEmails := []string{"admin@example.com", "po@example.com", "eng@example.com", "qa@example.com",
+		"ops@example.com", "support@example.com", "rm@example.com"}
+	if !sameSet(emails, wantEmails) {
+		t.Fatalf("demo users %v, want %v", emails, wantEmails)
+	}
+
+	t.Run("accounts", func(t *testing.T) {
+		roles := map[string]gonogo.RoleSet{
+			"admin@example.com": nil, "po@example.com": {gonogo.ProductOwner}, "eng@example.com": {gonogo.EngineeringLead},
+			"qa@example.com": {gonogo.QALead}, "ops@example.com": {gonogo.Ops}, "support@example.com": {gonogo.SupportLead},
+			"rm@example.com": {gonogo.ReleaseManager},
+		}
+		for _, email := range wantEmails {
+			t.Run(email, func(t *testing.T) {
+				u, err := s.Authenticate(t.Context(), email, demoPassword)
+				if err != nil {
+					t.Fatalf("demo password refused: %v", err)
+				}
+				if !slices.Equal(u.Roles, roles[email]) || u.Admin != (email == "admin@example.com") || u.Disabled {
+					t.Errorf("user = %+v", u)
+				}
+			})
+		}
+	})
+
+	t.Run("releases", func(t *testing.T) {
+		rels, err := s.FindReleases(t.Context(), gonogo.ReleaseFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rels) < 8 || len(rels) > 9 {
+			t.Errorf("%d demo releases, want 8 or 9", len(rels))
+		}
+		products, err := s.FindProducts(t.Context())
+		if err != nil || len(products) != 3 {
+			t.Errorf("products %v, %v; want 3", products, err)
+		}
+		states := map[gonogo.State]bool{}
+		for _, r := range rels {
+			states[r.State] = true
+			if r.ManagerID != rm.ID {
+				t.Errorf("%s is managed by %d, want the demo release manager %d", r.Name(), r.ManagerID, rm.ID)
+			}
+			if err := r.Window.Validate(); err != nil {
+				t.Errorf("%s: %v", r.Name(), err)
+			}
+			snap, err := s.FindSnapshot(t.Context(), r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(snap.Items) != len(gonogo.DefaultTemplate()) {
+				t.Errorf("%s has %d items", r.Name(), len(snap.Items))
+			}
+			// A Go can only be recorded on a ready gate, so every release past
+			// its Go must have one.
+			past := r.State == gonogo.Go || r.State == gonogo.Deploying || r.State == gonogo.Verifying ||
+				r.State == gonogo.Released || r.State == gonogo.RolledBack
+			if g := gonogo.Evaluate(snap); past && !g.Ready {
+				t.Errorf("%s is %s with a gate that is not ready: %v", r.Name(), r.State, g.Reasons)
+			}
+		}
+		if len(states) < 4 {
+			t.Errorf("demo releases in %d states, want several", len(states))
+		}
+	})
+
+	t.Run("audit trail verifies", func(t *testing.T) {
+		brk, n, err := s.VerifyAudit(t.Context())
+		if brk != nil || err != nil || n == 0 {
+			t.Fatalf("VerifyAudit = %+v, %d, %v", brk, n, err)
+		}
+	})
+
+	t.Run("again changes nothing", func(t *testing.T) {
+		before := tableCounts(t, s)
+		seeded, err := s.SeedDemo(t.Context(), demoPassword)
+		if err != nil || seeded {
+			t.Fatalf("SeedDemo again = %t, %v; want false", seeded, err)
+		}
+		if after := tableCounts(t, s); !maps.Equal(after, before) {
+			t.Errorf("counts %v, were %v", after, before)
+		}
+	})
+}
+
+func TestSeedDemoRefused(t *testing.T) {
+	t.Run("a board with a user", func(t *testing.T) {
+		s := db.OpenTest(t)
+		mustCreateUser(t, s, "someone@example.com", true)
+		before := tableCounts(t, s)
+		seeded, err := s.SeedDemo(t.Context(), demoPassword)
+		if err != nil || seeded {
+			t.Fatalf("SeedDemo = %t, %v; want false", seeded, err)
+		}
+		if after := tableCounts(t, s); !maps.Equal(after, before) {
+			t.Errorf("counts %v, were %v", after, before)
+		}
+	})
+	t.Run("a board with a release", func(t *testing.T) {
+		s := db.OpenTest(t)
+		mustCreateRelease(t, s, "payments", "1.0.0")
+		seeded, err := s.SeedDemo(t.Context(), demoPassword)
+		if err != nil || seeded || count(t, s, "users") != 0 {
+			t.Fatalf("SeedDemo = %t, %v with %d users", seeded, err, count(t, s, "users"))
+		}
+	})
+	t.Run("a weak password", func(t *testing.T) {
+		s := db.OpenTest(t)
+		seeded, err := s.SeedDemo(t.Context(), "demo")
+		wantCode(t, err, gonogo.EINVALID)
+		if seeded || count(t, s, "users") != 0 {
+			t.Fatal("seeded with a weak password")
+		}
+	})
+}

@@ -1,0 +1,127 @@
+package gonogo_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/gonogo/gonogo"
+)
+
+// readiness returns a required readiness item.
+func readiness(id int64, pillar gonogo.Pillar, title string, status gonogo.ItemStatus) gonogo.Item {
+	return gonogo.Item{ID: id, ReleaseID: 1, Phase: gonogo.Readiness, Pillar: pillar, Title: title,
+		OwnerRole: gonogo.QALead, Required: true, Status: status}
+}
+
+func TestEvaluate(t *testing.T) {
+	advisory := readiness(50, gonogo.Technical, "Technical documentation updated", gonogo.ItemOpen)
+	advisory.Required = false
+	verification := gonogo.Item{ID: 60, Phase: gonogo.Verification, Title: "Dashboards healthy", OwnerRole: gonogo.Ops, Required: true, Status: gonogo.ItemFailed}
+	rollback := gonogo.Item{ID: 70, Phase: gonogo.Rollback, Title: "Rollback rehearsed", OwnerRole: gonogo.Ops, Required: true, Status: gonogo.ItemOpen}
+
+	type reason struct{ anchor, contains string }
+	tests := []struct {
+		name  string
+		items []gonogo.Item
+		want  []reason // empty means ready
+	}{
+		{"no items", nil, nil},
+		{"everything settled", []gonogo.Item{
+			readiness(1, gonogo.Technical, "Static analysis clean", gonogo.ItemDone),
+			readiness(2, gonogo.Business, "Release notes written", gonogo.ItemNA),
+		}, nil},
+		{"open required item", []gonogo.Item{
+			readiness(1, gonogo.Technical, "Static analysis clean", gonogo.ItemDone),
+			readiness(12, gonogo.Operational, "Smoke test passes", gonogo.ItemOpen),
+		}, []reason{{"item-12", "“Smoke test passes” is still open"}}},
+		{"failed required item", []gonogo.Item{
+			readiness(3, gonogo.Technical, "Security scan clean", gonogo.ItemFailed),
+		}, []reason{{"item-3", "“Security scan clean” failed"}}},
+		{"every blocking item, in order", []gonogo.Item{
+			readiness(3, gonogo.Technical, "Security scan clean", gonogo.ItemFailed),
+			readiness(4, gonogo.Technical, "Integration tests pass", gonogo.ItemDone),
+			readiness(9, gonogo.Business, "Acceptance criteria met", gonogo.ItemOpen),
+			readiness(5, gonogo.Operational, "Rollback plan written", gonogo.ItemOpen),
+		}, []reason{
+			{"item-3", "Technical readiness: “Security scan clean” failed"},
+			{"item-9", "Business alignment: “Acceptance criteria met” is still open"},
+			{"item-5", "Operational preparedness: “Rollback plan written” is still open"},
+		}},
+		{"advisory, verification and rollback items do not block", []gonogo.Item{
+			readiness(1, gonogo.Technical, "Static analysis clean", gonogo.ItemDone),
+			advisory, verification, rollback,
+		}, nil},
+		{"a status the gate does not know blocks", []gonogo.Item{
+			readiness(8, gonogo.Technical, "Static analysis clean", ""),
+		}, []reason{{"item-8", "“Static analysis clean”"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := gonogo.Evaluate(gonogo.Snapshot{Release: gonogo.Release{ID: 1, State: gonogo.Review}, Items: tc.items})
+			if g.Ready != (len(tc.want) == 0) {
+				t.Errorf("Ready = %t with reasons %v", g.Ready, g.Reasons)
+			}
+			if len(g.Reasons) != len(tc.want) {
+				t.Fatalf("%d reasons %v, want %d", len(g.Reasons), g.Reasons, len(tc.want))
+			}
+			for i, w := range tc.want {
+				r := g.Reasons[i]
+				if r.Kind != gonogo.ReasonItem || r.Anchor != w.anchor || !strings.Contains(r.Text, w.contains) {
+					t.Errorf("reason %d = %+v, want anchor %q and text containing %q", i, r, w.anchor, w.contains)
+				}
+			}
+		})
+	}
+}
+
+func TestEvaluateNamesTheOwner(t *testing.T) {
+	it := readiness(1, gonogo.Business, "Release notes written", gonogo.ItemOpen)
+	it.OwnerRole = gonogo.ProductOwner
+	g := gonogo.Evaluate(gonogo.Snapshot{Items: []gonogo.Item{it}})
+	if len(g.Reasons) != 1 || !strings.Contains(g.Reasons[0].Text, "Product owner") {
+		t.Fatalf("reasons %v do not name the product owner", g.Reasons)
+	}
+}
+
+func TestEvaluateIsPure(t *testing.T) {
+	s := gonogo.Snapshot{Items: []gonogo.Item{
+		readiness(1, gonogo.Technical, "Static analysis clean", gonogo.ItemOpen),
+		readiness(2, gonogo.Business, "Release notes written", gonogo.ItemFailed),
+	}}
+	before := append([]gonogo.Item(nil), s.Items...)
+	a, b := gonogo.Evaluate(s), gonogo.Evaluate(s)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("two evaluations differ: %+v and %+v", a, b)
+	}
+	if !reflect.DeepEqual(before, s.Items) {
+		t.Fatal("Evaluate changed the snapshot")
+	}
+}
+
+// TestEvaluateAgreesWithProgress checks that the gate is ready exactly when
+// every pillar's required items are settled and none failed.
+func TestEvaluateAgreesWithProgress(t *testing.T) {
+	var items []gonogo.Item
+	for i, in := range gonogo.DefaultTemplate() {
+		items = append(items, gonogo.Item{ID: int64(i + 1), Phase: in.Phase, Pillar: in.Pillar, Title: in.Title,
+			OwnerRole: in.OwnerRole, Required: in.Required, Status: gonogo.ItemOpen})
+	}
+	complete := func() bool {
+		for _, pr := range gonogo.PillarProgress(items) {
+			if !pr.Complete() {
+				return false
+			}
+		}
+		return true
+	}
+	for i := range items {
+		if got := gonogo.Evaluate(gonogo.Snapshot{Items: items}).Ready; got != complete() {
+			t.Fatalf("after %d items: gate ready %t, progress complete %t", i, got, complete())
+		}
+		items[i].Status = []gonogo.ItemStatus{gonogo.ItemDone, gonogo.ItemNA}[i%2]
+	}
+	if !gonogo.Evaluate(gonogo.Snapshot{Items: items}).Ready {
+		t.Fatal("every item settled, yet the gate is not ready")
+	}
+}
