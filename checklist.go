@@ -220,7 +220,7 @@ func (in ItemInput) Validate() error {
 	if in.Phase == Readiness && !in.Pillar.Valid() {
 		p.Add("pillar", "readiness items need a pillar")
 	}
-	validateText(p, "title", "Title", in.Title, MaxItemTitleLen, true)
+	validateLine(p, "title", "Title", in.Title, MaxItemTitleLen, true)
 	validateText(p, "guidance", "Guidance", in.Guidance, MaxGuidanceLen, false)
 	if !in.OwnerRole.Valid() {
 		p.Add("owner_role", "choose the role that owns the item")

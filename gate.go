@@ -1,18 +1,23 @@
 package gonogo
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Snapshot is everything the gate looks at for one release at one moment.
 type Snapshot struct {
 	Release Release
 	Items   []Item
+	Defects []Defect
 }
 
 // ReasonKind says what sort of thing blocks a release.
 type ReasonKind string
 
 const (
-	ReasonItem ReasonKind = "item" // a required readiness item is open or failed
+	ReasonItem   ReasonKind = "item"   // a required readiness item is open or failed
+	ReasonDefect ReasonKind = "defect" // a blocking defect
 )
 
 // Reason is one thing that stands between a release and a Go, written so that
@@ -53,5 +58,19 @@ func Evaluate(s Snapshot) Gate {
 				fmt.Sprintf("item-%d", it.ID)})
 		}
 	}
+	for _, d := range s.Defects {
+		if Blocking(d) {
+			reasons = append(reasons, Reason{ReasonDefect,
+				fmt.Sprintf("%s defect %s“%s” is %s", d.Severity.Label(), keyPrefix(d), d.Title, strings.ToLower(d.Status.Label())),
+				fmt.Sprintf("defect-%d", d.ID)})
+		}
+	}
 	return Gate{Ready: len(reasons) == 0, Reasons: reasons}
+}
+
+func keyPrefix(d Defect) string {
+	if k := d.TrackerKey(); k != "" {
+		return k + " "
+	}
+	return ""
 }

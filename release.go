@@ -62,15 +62,15 @@ var (
 // Validate reports every problem with the input at once.
 func (in ReleaseInput) Validate() error {
 	p := Problems{}
-	validateText(p, "product", "Product", in.Product, MaxProductLen, true)
+	validateLine(p, "product", "Product", in.Product, MaxProductLen, true)
 	if _, bad := p["product"]; !bad && !productPattern.MatchString(in.Product) {
 		p.Add("product", "product may use lower-case letters, digits and dashes, starting with a letter or digit")
 	}
-	validateText(p, "version", "Version", in.Version, MaxVersionLen, true)
+	validateLine(p, "version", "Version", in.Version, MaxVersionLen, true)
 	if _, bad := p["version"]; !bad && !versionPattern.MatchString(in.Version) {
 		p.Add("version", "version may use letters, digits, '.', '-', '+' and '_', starting with a letter or digit")
 	}
-	validateText(p, "title", "Title", in.Title, MaxTitleLen, true)
+	validateLine(p, "title", "Title", in.Title, MaxTitleLen, true)
 	validateText(p, "summary", "Summary", in.Summary, MaxSummaryLen, false)
 	if err := in.Window.Validate(); err != nil {
 		p.Add("window", "%s", ErrorMessage(err))

@@ -35,17 +35,19 @@ type NewUser struct {
 	Admin    bool
 }
 
-// Normalize trims the fields and lower-cases the email, which is the sign-in name.
+// Normalize trims the fields, lower-cases the email, which is the sign-in
+// name, and puts the roles in canonical form (known, once each, in order).
 func (u *NewUser) Normalize() {
 	u.Email = NormalizeEmail(u.Email)
 	u.Name = strings.TrimSpace(u.Name)
+	u.Roles = NewRoleSet(u.Roles...)
 }
 
 // Validate reports every problem with u at once.
 func (u NewUser) Validate() error {
 	p := Problems{}
 	validateEmail(p, "email", u.Email)
-	validateText(p, "name", "Name", u.Name, MaxNameLen, true)
+	validateLine(p, "name", "Name", u.Name, MaxNameLen, true)
 	if msg := PasswordProblem(u.Password); msg != "" {
 		p.Add("password", "%s", msg)
 	}
@@ -90,6 +92,14 @@ func validateEmail(p Problems, field, email string) {
 	}
 }
 
+// validateLine checks a single-line field: as validateText, and no line breaks or tabs.
+func validateLine(p Problems, field, label, s string, max int, required bool) {
+	validateText(p, field, label, s, max, required)
+	if strings.ContainsAny(s, "\n\r\t") {
+		p.Add(field, "%s must be on one line", label)
+	}
+}
+
 // validateText checks a single-line or multi-line text field: valid UTF-8,
 // no NUL or other control characters except newlines and tabs, within max
 // runes, and present when required.
@@ -113,4 +123,11 @@ func hasControl(s string) bool {
 		}
 	}
 	return false
+}
+
+// ValidateName checks a person's name as typed by an admin.
+func ValidateName(name string) error {
+	p := Problems{}
+	validateLine(p, "name", "Name", name, MaxNameLen, true)
+	return p.Err()
 }

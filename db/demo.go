@@ -56,6 +56,40 @@ var demoReleases = []demoRelease{
 		gonogo.Verifying, 18, 0, 2, -26 * time.Hour, 25 * time.Hour},
 }
 
+// demoDefects are the demo board's known problems: every severity and
+// status, and a blocker that holds payments 2.4.0 back.
+var demoDefects = map[string][]gonogo.Defect{
+	"payments 2.4.0": {
+		{Title: "Apple Pay sheet does not open on Safari 17", Severity: gonogo.Blocker, Status: gonogo.DefectOpen,
+			TrackerURL: "https://acme.atlassian.net/browse/PAY-142", Notes: "Reproduced on macOS 14.2; fine on iOS."},
+		{Title: "Double charge when the customer retries", Severity: gonogo.Critical, Status: gonogo.DefectVerified,
+			TrackerURL: "https://acme.atlassian.net/browse/PAY-139"},
+		{Title: "Receipt email shows the wrong currency symbol", Severity: gonogo.Major, Status: gonogo.DefectInProgress,
+			TrackerURL: "https://acme.atlassian.net/browse/PAY-150"},
+		{Title: "Pay button misaligned on iPad", Severity: gonogo.Minor, Status: gonogo.DefectFixed, Key: "PAY-151"},
+	},
+	"mobile 3.8.0": {
+		{Title: "Edits made offline are lost after a conflict", Severity: gonogo.Critical, Status: gonogo.DefectInProgress,
+			TrackerURL: "https://github.com/acme/mobile/issues/318"},
+		{Title: "Offline banner flickers when the signal is weak", Severity: gonogo.Major, Status: gonogo.DefectDeferred,
+			Reason: "cosmetic; fix planned for 3.8.1", TrackerURL: "https://github.com/acme/mobile/issues/322"},
+		{Title: "Sync spinner uses the old brand colour", Severity: gonogo.Minor, Status: gonogo.DefectWontFix,
+			Reason: "the spinner goes away with the redesign"},
+	},
+	"storefront 5.11.0": {
+		{Title: "Banner overlaps the cookie notice on 320px screens", Severity: gonogo.Critical, Status: gonogo.DefectDeferred,
+			Reason: "under 0.5% of traffic; fixed in 5.11.1 within the week", TrackerURL: "https://gitlab.com/acme/storefront/-/issues/77"},
+	},
+	"storefront 5.12.0": {
+		{Title: "Quoted queries return no results", Severity: gonogo.Blocker, Status: gonogo.DefectOpen,
+			TrackerURL: "https://gitlab.com/acme/storefront/-/issues/81"},
+		{Title: "Ranking ignores stock level", Severity: gonogo.Major, Status: gonogo.DefectOpen},
+	},
+	"mobile 3.7.1": {
+		{Title: "Analytics consent asked twice on first start", Severity: gonogo.Minor, Status: gonogo.DefectFixed},
+	},
+}
+
 // SeedDemo fills an empty database with a realistic board and one account
 // per role, all with password. It changes nothing, and says so by returning
 // false, when the database already has users or releases.
@@ -145,6 +179,17 @@ func (tx *Tx) seedRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor) err
 			return err
 		}
 		if err := tx.audit(who, "item.status", id, "set %q %s (was open)", it.Title, status); err != nil {
+			return err
+		}
+	}
+	qa := users[gonogo.QALead]
+	for _, d := range demoDefects[d.product+" "+d.version] {
+		if _, err := tx.Exec(`INSERT INTO defects (release_id, title, severity, status, key, tracker_url, notes, reason, updated_by, updated_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, d.Title, string(d.Severity), string(d.Status), d.Key, d.TrackerURL,
+			d.Notes, d.Reason, qa.Name, fmtTime(changed), fmtTime(changed)); err != nil {
+			return err
+		}
+		if err := tx.audit(qa, "defect.add", id, "added %s defect %q (%s)", d.Severity, d.Title, d.Status); err != nil {
 			return err
 		}
 	}

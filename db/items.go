@@ -60,6 +60,7 @@ func (s *Store) UpdateItem(ctx context.Context, a gonogo.Actor, releaseID, id in
 		if err != nil {
 			return err
 		}
+		next.UpdatedAt = tx.now // the transaction's clock is the record's
 		if _, err := tx.Exec(`UPDATE items SET status = ?, evidence = ?, reason = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
 			string(next.Status), next.Evidence, next.Reason, next.UpdatedBy, nullTime(next.UpdatedAt), id); err != nil {
 			return err

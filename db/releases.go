@@ -214,7 +214,7 @@ func (s *Store) FindProducts(ctx context.Context) ([]string, error) {
 
 // FindSnapshots returns, for every release matching f, the release with its
 // readiness items: what the board needs to judge each card through the same
-// gate as the release page. Two queries, whatever the number of releases.
+// gate as the release page. Three queries, whatever the number of releases.
 func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Snapshot, error) {
 	rels, err := s.FindReleases(ctx, f)
 	if err != nil || len(rels) == 0 {
@@ -234,16 +234,30 @@ func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 		return nil, err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		it, err := scanItem(rows)
-		if err != nil {
-			return nil, err
-		}
+	items, err := collect(rows, scanItem)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
 		if i, ok := index[it.ReleaseID]; ok {
 			out[i].Items = append(out[i].Items, it)
 		}
 	}
-	return out, rows.Err()
+	rows, err = s.read.QueryContext(ctx, `SELECT `+defectColumns+` FROM defects d
+		WHERE d.release_id IN (SELECT r.id FROM releases r `+where+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defects, err := collect(rows, scanDefect)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range defects {
+		if i, ok := index[d.ReleaseID]; ok {
+			out[i].Defects = append(out[i].Defects, d)
+		}
+	}
+	return out, nil
 }
 
 // FindSnapshot returns everything the gate needs for one release.
@@ -256,5 +270,9 @@ func (s *Store) FindSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, er
 	if err != nil {
 		return gonogo.Snapshot{}, err
 	}
-	return gonogo.Snapshot{Release: rel, Items: items}, nil
+	defects, err := s.FindDefects(ctx, id)
+	if err != nil {
+		return gonogo.Snapshot{}, err
+	}
+	return gonogo.Snapshot{Release: rel, Items: items, Defects: defects}, nil
 }

@@ -171,19 +171,21 @@ type UserUpdate struct {
 	Password *string
 }
 
-// UpdateUser changes a user. Changing roles, disabling or resetting the
-// password ends the user's sessions, so the change takes effect at once.
+// UpdateUser changes a user. Disabling, resetting the password or changing
+// the admin flag ends the user's sessions; a role change needs no such
+// thing, because every request reads the user's roles afresh.
 func (s *Store) UpdateUser(ctx context.Context, a gonogo.Actor, id int64, up UserUpdate) (gonogo.User, error) {
 	if up.Name != nil {
-		p := gonogo.Problems{}
 		name := strings.TrimSpace(*up.Name)
 		up.Name = &name
-		if name == "" || len([]rune(name)) > gonogo.MaxNameLen {
-			p.Add("name", "name is required, at most %d characters", gonogo.MaxNameLen)
-		}
-		if err := p.Err(); err != nil {
+		if err := gonogo.ValidateName(name); err != nil {
 			return gonogo.User{}, err
 		}
+	}
+	if up.Roles != nil {
+		// Canonical order, so the same roles given in another order are no change.
+		rs := gonogo.NewRoleSet(*up.Roles...)
+		up.Roles = &rs
 	}
 	var hash string
 	if up.Password != nil {

@@ -20,6 +20,7 @@ type fixture struct {
 	release gonogo.Release
 	item    gonogo.Item // a required readiness item owned by the QA lead
 	custom  gonogo.Item // a custom advisory item, removable
+	defect  int64       // a major defect, open
 	user    gonogo.User // a user for admin routes to act on
 	tplItem int64
 }
@@ -54,8 +55,20 @@ var authTable = map[string]authCase{
 	"POST /releases/:id/items": {"/releases/{release}/items", url.Values{"phase": {"readiness"}, "pillar": {"business"},
 		"title": {"Legal sign-off"}, "owner_role": {"product-owner"}, "required": {"1"}}, http.StatusSeeOther, []string{"rm"}},
 	"POST /releases/:id/items/:item/delete": {"/releases/{release}/items/{custom}/delete", nil, http.StatusSeeOther, []string{"rm"}},
-	"GET /admin":                            {"/admin", nil, http.StatusSeeOther, []string{"admin"}},
-	"GET /admin/users":                      {"/admin/users", nil, http.StatusOK, []string{"admin"}},
+	"GET /defects":                          {"/defects", nil, http.StatusOK, everyone},
+	"POST /releases/:id/defects": {"/releases/{release}/defects", url.Values{"title": {"Crash on start"}, "severity": {"critical"}},
+		http.StatusSeeOther, []string{"qa", "rm"}},
+	"POST /releases/:id/defects/paste": {"/releases/{release}/defects/paste", url.Values{"text": {"minor | Typo"}},
+		http.StatusOK, []string{"qa", "rm"}},
+	"POST /releases/:id/defects/import": {"/releases/{release}/defects/import", url.Values{"text": {"minor | Typo"}},
+		http.StatusSeeOther, []string{"qa", "rm"}},
+	"POST /releases/:id/defects/:defect": {"/releases/{release}/defects/{defect}", url.Values{"title": {"Renamed"}, "severity": {"minor"}},
+		http.StatusSeeOther, []string{"qa", "rm"}},
+	// Engineering leads may mark a defect fixed; QA and the release manager may too.
+	"POST /releases/:id/defects/:defect/status": {"/releases/{release}/defects/{defect}/status", url.Values{"status": {"fixed"}},
+		http.StatusSeeOther, []string{"qa", "rm", "eng"}},
+	"GET /admin":       {"/admin", nil, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/users": {"/admin/users", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/users": {"/admin/users", url.Values{"name": {"New Person"}, "email": {"new-{release}@example.com"},
 		"password": {"a long enough password"}, "roles": {"ops"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/users/:id":           {"/admin/users/{user}", nil, http.StatusOK, []string{"admin"}},
@@ -176,6 +189,10 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defects, err := s.store.CreateDefects(ctx, gonogo.SystemActor, rel.ID, []gonogo.DefectInput{{Title: "Slow page", Severity: gonogo.Major}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tpl, err := s.store.FindTemplate(ctx)
 	if err != nil || len(tpl) < 2 {
 		t.Fatalf("template: %v", err)
@@ -184,6 +201,7 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 		release: rel,
 		item:    s.mustItem(t, rel.ID, "Integration tests pass"),
 		custom:  custom,
+		defect:  defects[0],
 		user:    s.mustCreateUser(t, fmt.Sprintf("target%d", n), gonogo.RoleSet{gonogo.Ops}, false),
 		tplItem: tpl[len(tpl)-1].ID,
 	}
@@ -196,5 +214,6 @@ func (f fixture) fill(s string) string {
 		"{custom}", fmt.Sprint(f.custom.ID),
 		"{user}", fmt.Sprint(f.user.ID),
 		"{tpl}", fmt.Sprint(f.tplItem),
+		"{defect}", fmt.Sprint(f.defect),
 	).Replace(s)
 }

@@ -28,7 +28,7 @@ func (h *Handler) showBoard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b := buildBoard(snaps, f, h.store.Now())
+	b := buildBoard(snaps, f, c.QueryParam("blocking") == "1", h.store.Now())
 	b.Products = products
 	if isPartial(c) {
 		return render(c, http.StatusOK, views.Board(h.page(c, "Board", "board"), b))
@@ -50,8 +50,8 @@ func boardFilter(c echo.Context) (gonogo.ReleaseFilter, error) {
 
 // buildBoard sorts the snapshots into columns and the closed lane, judging
 // each through the gate.
-func buildBoard(snaps []gonogo.Snapshot, f gonogo.ReleaseFilter, now time.Time) views.BoardView {
-	b := views.BoardView{Product: f.Product}
+func buildBoard(snaps []gonogo.Snapshot, f gonogo.ReleaseFilter, blocking bool, now time.Time) views.BoardView {
+	b := views.BoardView{Product: f.Product, Blocking: blocking}
 	if len(f.States) == 1 {
 		b.State = string(f.States[0])
 	}
@@ -61,10 +61,15 @@ func buildBoard(snaps []gonogo.Snapshot, f gonogo.ReleaseFilter, now time.Time) 
 		if !st.Active() && b.State == "" && now.Sub(s.Release.UpdatedAt) > closedFor {
 			continue // long closed: off the board unless asked for by state
 		}
+		counts := gonogo.CountDefects(s.Defects)
+		if blocking && counts.Blocking == 0 {
+			continue
+		}
 		byState[st] = append(byState[st], views.Card{
 			Release:  s.Release,
 			Gate:     gonogo.Evaluate(s),
 			Progress: pillarStats(s.Items),
+			Defects:  counts,
 		})
 		b.Count++
 	}

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/gonogo/gonogo"
 )
 
 // chromiumPath finds Debian's Chromium (or another Chrome) for browser tests.
@@ -150,4 +153,48 @@ func TestBrowserCreateReleaseAndWorkChecklist(t *testing.T) {
 		t.Fatalf("board card technical progress %q", got)
 	}
 	screenshot(t, ctx, "board")
+}
+
+func TestBrowserQAVerifiesBlocker(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "payments", "2.4.0")
+	d := s.mustDefect(t, rel.ID, gonogo.DefectInput{Title: "Checkout fails on Safari", Severity: gonogo.Blocker,
+		TrackerURL: "https://acme.atlassian.net/browse/PAY-142"})
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, s, "qa")
+
+	must(t, ctx, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=board]`)))
+	card := `[data-release="payments 2.4.0"]`
+	if got := textOf(t, ctx, card+` [data-testid=badge-blocking]`); got != "1 blocking" {
+		t.Fatalf("board badge before: %q", got)
+	}
+	must(t, ctx,
+		chromedp.Click(chromedp.CSS(card+` .card-title a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=defects]`)),
+		chromedp.Evaluate[chromedp.Void](`window.__sameDocument = true`),
+	)
+	if got := textOf(t, ctx, `[data-testid=blocking-count]`); got != "1 blocking" {
+		t.Fatalf("release page before: %q", got)
+	}
+	row := fmt.Sprintf(`#defect-%d`, d.ID)
+	must(t, ctx,
+		chromedp.SetValue(chromedp.CSS(row+` select[name=status]`), "verified"),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).dispatchEvent(new Event("change", {bubbles: true}))`, row+` select[name=status]`)),
+		chromedp.WaitVisible(chromedp.CSS(row+`[data-status=verified]`)),
+	)
+	if got := textOf(t, ctx, `[data-testid=blocking-count]`); got != "0 blocking" {
+		t.Fatalf("release page after: %q", got)
+	}
+	if got := textOf(t, ctx, `[data-testid=gate-panel]`); strings.Contains(got, "PAY-142") {
+		t.Fatalf("the gate still names the verified blocker: %q", got)
+	}
+	same, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__sameDocument === true`))
+	if err != nil || !same {
+		t.Fatal("the page reloaded to show the change")
+	}
+	screenshot(t, ctx, "defects")
+	must(t, ctx, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=board]`)))
+	if got := textOf(t, ctx, card+` [data-testid=badge-blocking]`); got != "0 blocking" {
+		t.Fatalf("board badge after: %q", got)
+	}
 }

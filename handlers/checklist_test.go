@@ -20,11 +20,11 @@ func TestWorkItemWithHTMX(t *testing.T) {
 		t.Fatalf("technical count before: %q", got)
 	}
 	// QA sees buttons on its own items only.
-	if doc.Find(`#item-` + itoa(item.ID) + ` [data-testid=set-done]`).Length() != 1 {
+	if doc.Find(`#item-`+itoa(item.ID)+` [data-testid=set-done]`).Length() != 1 {
 		t.Fatal("the QA lead has no buttons on a QA item")
 	}
 	other := s.mustItem(t, rel.ID, "Static analysis clean")
-	if doc.Find(`#item-` + itoa(other.ID) + ` [data-testid=set-done]`).Length() != 0 {
+	if doc.Find(`#item-`+itoa(other.ID)+` [data-testid=set-done]`).Length() != 0 {
 		t.Fatal("the QA lead has buttons on an engineering item")
 	}
 

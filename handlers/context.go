@@ -51,4 +51,6 @@ var notices = map[string]string{
 	"removed":  "Item removed.",
 	"welcome":  "Welcome! Your admin account is ready. Add your team under Admin.",
 	"password": "Password changed.",
+	"defect":   "Defect added.",
+	"pasted":   "Defects added.",
 }

@@ -54,6 +54,7 @@ func buildReleaseView(u *gonogo.User, snap gonogo.Snapshot, events []gonogo.Even
 		CanEdit:          roles.Any(gonogo.ProductOwner, gonogo.ReleaseManager),
 		CanEditChecklist: gonogo.CanEditChecklist(roles),
 		AddItem:          views.ItemForm{Input: gonogo.ItemInput{Phase: gonogo.Readiness, Pillar: gonogo.Technical, Required: true}},
+		Defects:          defectsView(roles, rel, snap.Defects),
 		History:          events,
 	}
 	groups := map[string]*views.ItemGroup{}

@@ -24,6 +24,10 @@ var (
 	anyRole  = access{roles: gonogo.Roles}
 	planners = access{roles: []gonogo.Role{gonogo.ProductOwner, gonogo.ReleaseManager}}
 	rmOnly   = access{roles: []gonogo.Role{gonogo.ReleaseManager}}
+	qaOrRM   = access{roles: []gonogo.Role{gonogo.QALead, gonogo.ReleaseManager}}
+	// defectFixers may change a defect's status: QA and the release manager,
+	// and engineering leads, who may mark one fixed.
+	defectFixers = access{roles: []gonogo.Role{gonogo.QALead, gonogo.ReleaseManager, gonogo.EngineeringLead}}
 )
 
 type route struct {
@@ -61,6 +65,15 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/releases/:id/items/:item", h.updateItem, anyRole},
 		{http.MethodPost, "/releases/:id/items", h.addItem, rmOnly},
 		{http.MethodPost, "/releases/:id/items/:item/delete", h.removeItem, rmOnly},
+
+		// Defects: the QA lead and the release manager keep them; engineering
+		// leads may mark one fixed, as the domain decides for each status.
+		{http.MethodGet, "/defects", h.showDefects, signedIn},
+		{http.MethodPost, "/releases/:id/defects", h.addDefect, qaOrRM},
+		{http.MethodPost, "/releases/:id/defects/paste", h.previewPaste, qaOrRM},
+		{http.MethodPost, "/releases/:id/defects/import", h.importPaste, qaOrRM},
+		{http.MethodPost, "/releases/:id/defects/:defect", h.updateDefect, qaOrRM},
+		{http.MethodPost, "/releases/:id/defects/:defect/status", h.setDefectStatus, defectFixers},
 
 		// Administration
 		{http.MethodGet, "/admin", h.showAdmin, admin},

@@ -1,0 +1,99 @@
+package db_test
+
+import (
+	"testing"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/db"
+)
+
+func TestCreateDefectsAllOrNothing(t *testing.T) {
+	s := db.OpenTest(t)
+	rel := mustCreateRelease(t, s, "payments", "2.4.0")
+	_, err := s.CreateDefects(t.Context(), gonogo.SystemActor, rel.ID, []gonogo.DefectInput{
+		{Title: "Good", Severity: gonogo.Major},
+		{Title: "", Severity: gonogo.Minor},
+	})
+	wantCode(t, err, gonogo.EINVALID)
+	if ds, _ := s.FindDefects(t.Context(), rel.ID); len(ds) != 0 {
+		t.Fatalf("a refused batch stored %d defects", len(ds))
+	}
+	events, _ := s.FindReleaseEvents(t.Context(), rel.ID, 10)
+	for _, e := range events {
+		if e.Action == "defect.add" {
+			t.Fatal("a refused batch was audited")
+		}
+	}
+
+	ids, err := s.CreateDefects(t.Context(), gonogo.SystemActor, rel.ID, []gonogo.DefectInput{
+		{Title: "Minor", Severity: gonogo.Minor},
+		{Title: "Blocker", Severity: gonogo.Blocker, TrackerURL: "https://acme.atlassian.net/browse/PAY-1"},
+	})
+	wantCode(t, err, "")
+	if len(ids) != 2 {
+		t.Fatalf("ids %v", ids)
+	}
+	ds, _ := s.FindDefects(t.Context(), rel.ID)
+	if len(ds) != 2 || ds[0].Title != "Blocker" || ds[0].Status != gonogo.DefectOpen {
+		t.Fatalf("defects worst first: %+v", ds)
+	}
+	snap, _ := s.FindSnapshot(t.Context(), rel.ID)
+	if len(snap.Defects) != 2 {
+		t.Fatal("the snapshot lacks the defects")
+	}
+	snaps, _ := s.FindSnapshots(t.Context(), gonogo.ReleaseFilter{})
+	if len(snaps) != 1 || len(snaps[0].Defects) != 2 {
+		t.Fatal("the board's snapshots lack the defects")
+	}
+	if _, err := s.FindDefect(t.Context(), rel.ID+1, ids[0]); gonogo.ErrorCode(err) != gonogo.ENOTFOUND {
+		t.Fatalf("a defect found through another release: %v", err)
+	}
+}
+
+func TestUpdateDefectRefusedLeavesNoTrace(t *testing.T) {
+	s := db.OpenTest(t)
+	rel := mustCreateRelease(t, s, "payments", "2.4.0")
+	ids, _ := s.CreateDefects(t.Context(), gonogo.SystemActor, rel.ID, []gonogo.DefectInput{{Title: "Crash", Severity: gonogo.Critical}})
+	before, _ := s.FindReleaseEvents(t.Context(), rel.ID, 100)
+	qa := gonogo.Actor{Name: "Quinn", Roles: gonogo.RoleSet{gonogo.QALead}}
+	_, err := s.UpdateDefect(t.Context(), qa, rel.ID, ids[0], func(r gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
+		return gonogo.ChangeDefectStatus(qa, r, d, gonogo.DefectChange{Status: gonogo.DefectWontFix}, s.Now())
+	})
+	wantCode(t, err, gonogo.EINVALID)
+	after, _ := s.FindReleaseEvents(t.Context(), rel.ID, 100)
+	if len(after) != len(before) {
+		t.Fatal("a refused change was audited")
+	}
+	d, err := s.UpdateDefect(t.Context(), qa, rel.ID, ids[0], func(r gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
+		return gonogo.ChangeDefectStatus(qa, r, d, gonogo.DefectChange{Status: gonogo.DefectWontFix, Reason: "feature removed"}, s.Now())
+	})
+	wantCode(t, err, "")
+	stored, _ := s.FindDefect(t.Context(), rel.ID, ids[0])
+	if stored != d || stored.Reason != "feature removed" || stored.UpdatedBy != "Quinn" {
+		t.Fatalf("stored %+v, returned %+v", stored, d)
+	}
+}
+
+func TestDemoHasDefectsOfEverySeverityAndStatus(t *testing.T) {
+	s := db.OpenTest(t)
+	if ok, err := s.SeedDemo(t.Context(), "a demo password"); !ok || err != nil {
+		t.Fatalf("seed: %v %v", ok, err)
+	}
+	snaps, _ := s.FindSnapshots(t.Context(), gonogo.ReleaseFilter{})
+	severities, statuses := map[gonogo.Severity]bool{}, map[gonogo.DefectStatus]bool{}
+	heldBack := false
+	for _, sn := range snaps {
+		for _, d := range sn.Defects {
+			severities[d.Severity], statuses[d.Status] = true, true
+		}
+		if gonogo.CountDefects(sn.Defects).Blocking > 0 && sn.Release.State.Active() {
+			heldBack = true
+		}
+	}
+	if len(severities) != len(gonogo.Severities) || len(statuses) != len(gonogo.DefectStatuses) {
+		t.Fatalf("demo defects cover severities %v and statuses %v", severities, statuses)
+	}
+	if !heldBack {
+		t.Fatal("no demo release is held back by a blocking defect")
+	}
+}

@@ -1,0 +1,347 @@
+package gonogo
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Field limits for defects.
+const (
+	MaxDefectTitleLen = 200
+	MaxNotesLen       = 4000
+	MaxURLLen         = 2000
+	MaxKeyLen         = 40
+)
+
+// Severity is how bad a defect is.
+type Severity string
+
+const (
+	Blocker  Severity = "blocker"
+	Critical Severity = "critical"
+	Major    Severity = "major"
+	Minor    Severity = "minor"
+)
+
+// Severities lists the severities, worst first.
+var Severities = []Severity{Blocker, Critical, Major, Minor}
+
+var severityLabels = map[Severity]string{Blocker: "Blocker", Critical: "Critical", Major: "Major", Minor: "Minor"}
+
+// Valid reports whether s is a known severity.
+func (s Severity) Valid() bool { _, ok := severityLabels[s]; return ok }
+
+// Label is the severity's name for people.
+func (s Severity) Label() string { return severityLabels[s] }
+
+// Rank orders severities, worst first: 0 for blocker.
+func (s Severity) Rank() int { return rank(Severities, s) }
+
+// Grave reports whether a defect of this severity can block a Go.
+func (s Severity) Grave() bool { return s == Blocker || s == Critical }
+
+// DefectStatus is where a defect stands.
+type DefectStatus string
+
+const (
+	DefectOpen       DefectStatus = "open"
+	DefectInProgress DefectStatus = "in-progress"
+	DefectFixed      DefectStatus = "fixed"
+	DefectVerified   DefectStatus = "verified"
+	DefectDeferred   DefectStatus = "deferred"
+	DefectWontFix    DefectStatus = "wont-fix"
+)
+
+// DefectStatuses lists the statuses in the order of a defect's life.
+var DefectStatuses = []DefectStatus{DefectOpen, DefectInProgress, DefectFixed, DefectVerified, DefectDeferred, DefectWontFix}
+
+var defectStatusLabels = map[DefectStatus]string{
+	DefectOpen: "Open", DefectInProgress: "In progress", DefectFixed: "Fixed",
+	DefectVerified: "Verified", DefectDeferred: "Deferred", DefectWontFix: "Won't fix",
+}
+
+// Valid reports whether s is a known status.
+func (s DefectStatus) Valid() bool { _, ok := defectStatusLabels[s]; return ok }
+
+// Label is the status's name for people.
+func (s DefectStatus) Label() string { return defectStatusLabels[s] }
+
+// Rank orders statuses along a defect's life: 0 for open.
+func (s DefectStatus) Rank() int { return rank(DefectStatuses, s) }
+
+// Resolved reports whether nothing more is expected of a defect in this
+// status for this release: verified fixed, or consciously set aside.
+func (s DefectStatus) Resolved() bool {
+	return s == DefectVerified || s == DefectDeferred || s == DefectWontFix
+}
+
+// SetsAside reports whether the status leaves the defect in the release
+// unfixed, which for a grave defect needs a reason on record.
+func (s DefectStatus) SetsAside() bool { return s == DefectDeferred || s == DefectWontFix }
+
+func rank[T comparable](order []T, v T) int {
+	for i, o := range order {
+		if o == v {
+			return i
+		}
+	}
+	return len(order)
+}
+
+// Defect is a known problem in a release.
+type Defect struct {
+	ID         int64
+	ReleaseID  int64
+	Title      string
+	Severity   Severity
+	Status     DefectStatus
+	Key        string // the tracker's key as typed, e.g. PAY-142; may be empty
+	TrackerURL string
+	Notes      string
+	Reason     string // why a grave defect was deferred or won't be fixed
+	UpdatedBy  string
+	UpdatedAt  time.Time
+	CreatedAt  time.Time
+}
+
+// Blocking reports whether the defect stands between its release and a Go:
+// a blocker or critical defect that is not verified, deferred or won't fix.
+func Blocking(d Defect) bool { return d.Severity.Grave() && !d.Status.Resolved() }
+
+// TrackerKey is how the defect's tracker issue is shown: the key as typed,
+// or one read from the link.
+func (d Defect) TrackerKey() string {
+	if d.Key != "" {
+		return d.Key
+	}
+	return KeyFromURL(d.TrackerURL)
+}
+
+var (
+	jiraKey     = regexp.MustCompile(`^[A-Z][A-Z0-9_]+-[0-9]+$`)
+	issueNumber = regexp.MustCompile(`^[0-9]+$`)
+)
+
+// KeyFromURL reads an issue key from a tracker link: PAY-142 from a Jira
+// /browse/ link, #318 from a GitHub or GitLab issue or merge request. It
+// returns "" when the link has no key it recognises.
+func KeyFromURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	for i := len(parts) - 1; i >= 0; i-- {
+		p := parts[i]
+		if jiraKey.MatchString(p) {
+			return p
+		}
+		if issueNumber.MatchString(p) && i > 0 {
+			switch parts[i-1] {
+			case "issues", "pull", "pulls", "merge_requests":
+				return "#" + p
+			}
+		}
+	}
+	if k := u.Query().Get("selectedIssue"); jiraKey.MatchString(k) {
+		return k
+	}
+	return ""
+}
+
+// DefectInput is a new defect, or an edit of one's description.
+type DefectInput struct {
+	Title      string
+	Severity   Severity
+	Status     DefectStatus // for a new defect; "" means open
+	Key        string
+	TrackerURL string
+	Notes      string
+}
+
+// Normalize trims the fields and lower-cases the severity.
+func (in *DefectInput) Normalize() {
+	in.Title = strings.TrimSpace(in.Title)
+	in.Severity = Severity(strings.ToLower(strings.TrimSpace(string(in.Severity))))
+	in.Key = strings.TrimSpace(in.Key)
+	in.TrackerURL = strings.TrimSpace(in.TrackerURL)
+	in.Notes = strings.TrimSpace(in.Notes)
+	if in.Status == "" {
+		in.Status = DefectOpen
+	}
+}
+
+// Validate reports every problem with the input at once.
+func (in DefectInput) Validate() error {
+	p := Problems{}
+	validateLine(p, "title", "Title", in.Title, MaxDefectTitleLen, true)
+	if !in.Severity.Valid() {
+		p.Add("severity", "severity must be blocker, critical, major or minor")
+	}
+	if !in.Status.Valid() {
+		p.Add("status", "unknown status %q", in.Status)
+	}
+	validateLine(p, "key", "Key", in.Key, MaxKeyLen, false)
+	if strings.ContainsAny(in.Key, " \t\n") {
+		p.Add("key", "a tracker key has no spaces, e.g. PAY-142 or #318")
+	}
+	if in.TrackerURL != "" {
+		if len(in.TrackerURL) > MaxURLLen || !isHTTPURL(in.TrackerURL) {
+			p.Add("tracker_url", "the tracker link must be an http or https URL")
+		}
+	}
+	validateText(p, "notes", "Notes", in.Notes, MaxNotesLen, false)
+	if in.Status.SetsAside() && in.Severity.Grave() {
+		p.Add("status", "a new %s defect cannot start %s; add it, then set it aside with a reason", in.Severity, in.Status.Label())
+	}
+	return p.Err()
+}
+
+// DefectChange moves a defect to another status.
+type DefectChange struct {
+	Status DefectStatus
+	Reason string
+}
+
+// CanSetDefectStatus reports whether a user holding roles may move a defect
+// to status: QA leads may set any status and release managers any but
+// verified (only QA verifies a fix); engineering leads may mark a defect fixed.
+func CanSetDefectStatus(roles RoleSet, to DefectStatus) bool {
+	switch {
+	case roles.Has(QALead):
+		return true
+	case to == DefectVerified:
+		return false
+	case roles.Has(ReleaseManager):
+		return true
+	case roles.Has(EngineeringLead):
+		return to == DefectFixed
+	}
+	return false
+}
+
+// CanEditDefects reports whether a user may add defects and edit their
+// descriptions: the QA lead and the release manager.
+func CanEditDefects(roles RoleSet) bool { return roles.Any(QALead, ReleaseManager) }
+
+// DefectsEditable says whether a release's defects may change in state:
+// until the release is closed for good.
+func DefectsEditable(st State) error {
+	if st == Released || st == Cancelled {
+		return Errorf(ECONFLICT, "defects cannot change once the release is %s", st.Label())
+	}
+	return nil
+}
+
+// ChangeDefectStatus applies a status change on behalf of actor, or says
+// why it may not happen.
+func ChangeDefectStatus(actor Actor, rel Release, d Defect, c DefectChange, now time.Time) (Defect, error) {
+	c.Reason = strings.TrimSpace(c.Reason)
+	if !c.Status.Valid() {
+		return d, FieldErrorf("status", "unknown status %q", c.Status)
+	}
+	if !CanSetDefectStatus(actor.Roles, c.Status) {
+		if c.Status == DefectVerified {
+			return d, Errorf(EFORBIDDEN, "only the QA lead marks a defect verified")
+		}
+		return d, Errorf(EFORBIDDEN, "you may not mark a defect %s", strings.ToLower(c.Status.Label()))
+	}
+	if err := DefectsEditable(rel.State); err != nil {
+		return d, err
+	}
+	p := Problems{}
+	if c.Status.SetsAside() && d.Severity.Grave() && c.Reason == "" {
+		p.Add("reason", "setting a %s defect to %s needs a reason", d.Severity, strings.ToLower(c.Status.Label()))
+	}
+	validateText(p, "reason", "Reason", c.Reason, MaxReasonLen, false)
+	if err := p.Err(); err != nil {
+		return d, err
+	}
+	d.Status = c.Status
+	d.Reason = ""
+	if c.Status.SetsAside() {
+		d.Reason = c.Reason
+	}
+	d.UpdatedBy, d.UpdatedAt = actor.Name, now
+	return d, nil
+}
+
+// DefectCounts sums up a release's defects for a badge.
+type DefectCounts struct {
+	Blocking int
+	Open     int // not resolved
+	Total    int
+}
+
+// CountDefects counts defects that block, that are unresolved, and all.
+func CountDefects(ds []Defect) DefectCounts {
+	var c DefectCounts
+	for _, d := range ds {
+		c.Total++
+		if !d.Status.Resolved() {
+			c.Open++
+		}
+		if Blocking(d) {
+			c.Blocking++
+		}
+	}
+	return c
+}
+
+// CompareDefects orders defects by severity, worst first, then by status
+// along their life, then by age.
+func CompareDefects(a, b Defect) int {
+	if d := a.Severity.Rank() - b.Severity.Rank(); d != 0 {
+		return d
+	}
+	if d := a.Status.Rank() - b.Status.Rank(); d != 0 {
+		return d
+	}
+	switch {
+	case a.ID < b.ID:
+		return -1
+	case a.ID > b.ID:
+		return 1
+	}
+	return 0
+}
+
+// DefectFilter selects defects across releases for the QA view.
+type DefectFilter struct {
+	Product  string
+	Severity Severity
+	Status   DefectStatus // "" means every unresolved status
+}
+
+// EditDefect changes a defect's description on behalf of actor. Its status
+// changes through ChangeDefectStatus, where the rules about who may set
+// which status live.
+func EditDefect(actor Actor, rel Release, d Defect, in DefectInput, now time.Time) (Defect, error) {
+	if !CanEditDefects(actor.Roles) {
+		return d, Errorf(EFORBIDDEN, "only the QA lead or the release manager may edit defects")
+	}
+	if err := DefectsEditable(rel.State); err != nil {
+		return d, err
+	}
+	in.Status = d.Status
+	in.Normalize()
+	p := Problems{}
+	if err := in.Validate(); err != nil {
+		for k, v := range ErrorFields(err) {
+			if k != "status" {
+				p[k] = v
+			}
+		}
+	}
+	if in.Severity.Grave() && d.Status.SetsAside() && d.Reason == "" {
+		p.Add("severity", "a %s defect that is %s needs a reason: change its status first", in.Severity, strings.ToLower(d.Status.Label()))
+	}
+	if err := p.Err(); err != nil {
+		return d, err
+	}
+	d.Title, d.Severity, d.Key, d.TrackerURL, d.Notes = in.Title, in.Severity, in.Key, in.TrackerURL, in.Notes
+	d.UpdatedBy, d.UpdatedAt = actor.Name, now
+	return d, nil
+}

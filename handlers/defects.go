@@ -1,0 +1,260 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/views"
+)
+
+// defectsView builds a release's defects section for roles.
+func defectsView(roles gonogo.RoleSet, rel gonogo.Release, defects []gonogo.Defect) views.DefectsView {
+	v := views.DefectsView{
+		Release:  rel,
+		Counts:   gonogo.CountDefects(defects),
+		CanEdit:  gonogo.CanEditDefects(roles),
+		Editable: gonogo.DefectsEditable(rel.State) == nil,
+		Add:      views.DefectForm{Input: gonogo.DefectInput{Severity: gonogo.Major, Status: gonogo.DefectOpen}},
+	}
+	for _, d := range defects {
+		v.Defects = append(v.Defects, defectView(roles, rel, d, false))
+	}
+	return v
+}
+
+// defectView is one defect for roles: the statuses they may set and
+// whether they may edit its description.
+func defectView(roles gonogo.RoleSet, rel gonogo.Release, d gonogo.Defect, inList bool) views.DefectView {
+	v := views.DefectView{
+		Defect:  d,
+		Release: rel,
+		CanEdit: gonogo.CanEditDefects(roles) && gonogo.DefectsEditable(rel.State) == nil,
+		InList:  inList,
+		Reason:  d.Reason,
+		Edit: views.DefectForm{Input: gonogo.DefectInput{Title: d.Title, Severity: d.Severity, Status: d.Status,
+			Key: d.Key, TrackerURL: d.TrackerURL, Notes: d.Notes}},
+	}
+	if gonogo.DefectsEditable(rel.State) != nil {
+		return v
+	}
+	for _, st := range gonogo.DefectStatuses {
+		if st == d.Status || gonogo.CanSetDefectStatus(roles, st) {
+			v.Statuses = append(v.Statuses, st)
+		}
+	}
+	if len(v.Statuses) <= 1 {
+		v.Statuses = nil // nothing to choose: show the status as text
+	}
+	return v
+}
+
+func defectInput(c echo.Context) gonogo.DefectInput {
+	return gonogo.DefectInput{
+		Title:      c.FormValue("title"),
+		Severity:   gonogo.Severity(c.FormValue("severity")),
+		Status:     gonogo.DefectStatus(c.FormValue("status")),
+		Key:        c.FormValue("key"),
+		TrackerURL: c.FormValue("tracker_url"),
+		Notes:      c.FormValue("notes"),
+	}
+}
+
+func (h *Handler) addDefect(c echo.Context) error {
+	rid, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	in := defectInput(c)
+	ids, err := h.store.CreateDefects(c.Request().Context(), h.actor(c), rid, []gonogo.DefectInput{in})
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		return h.renderReleaseWith(c, http.StatusUnprocessableEntity, rid, func(v *views.ReleaseView) {
+			v.Defects.Add = views.DefectForm{Input: in, Errors: gonogo.ErrorFields(err), Open: true}
+		})
+	} else if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?notice=defect#defect-%d", rid, ids[0]))
+}
+
+// updateDefect edits a defect's description; its status has its own route.
+func (h *Handler) updateDefect(c echo.Context) error {
+	rid, did, err := defectIDs(c)
+	if err != nil {
+		return err
+	}
+	in := defectInput(c)
+	a := h.actor(c)
+	_, err = h.store.UpdateDefect(c.Request().Context(), a, rid, did, func(rel gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
+		return gonogo.EditDefect(a, rel, d, in, h.store.Now())
+	})
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		return h.renderReleaseWith(c, http.StatusUnprocessableEntity, rid, func(v *views.ReleaseView) {
+			for i := range v.Defects.Defects {
+				if v.Defects.Defects[i].Defect.ID == did {
+					v.Defects.Defects[i].Edit = views.DefectForm{Input: in, Errors: gonogo.ErrorFields(err), Open: true}
+				}
+			}
+		})
+	} else if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?notice=saved#defect-%d", rid, did))
+}
+
+// setDefectStatus moves a defect to another status. htmx gets the row back,
+// with the counts and the gate out of band on the release page.
+func (h *Handler) setDefectStatus(c echo.Context) error {
+	rid, did, err := defectIDs(c)
+	if err != nil {
+		return err
+	}
+	change := gonogo.DefectChange{Status: gonogo.DefectStatus(c.FormValue("status")), Reason: c.FormValue("reason")}
+	a := h.actor(c)
+	ctx := c.Request().Context()
+	_, err = h.store.UpdateDefect(ctx, a, rid, did, func(rel gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
+		return gonogo.ChangeDefectStatus(a, rel, d, change, h.store.Now())
+	})
+	inList := c.FormValue("view") == "list"
+	status := http.StatusOK
+	var fieldErrs map[string]string
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		status, fieldErrs = http.StatusUnprocessableEntity, gonogo.ErrorFields(err)
+	} else if err != nil {
+		return err
+	}
+	if !isPartial(c) {
+		if fieldErrs != nil {
+			return h.renderReleaseWith(c, status, rid, func(v *views.ReleaseView) {
+				for i := range v.Defects.Defects {
+					if v.Defects.Defects[i].Defect.ID == did {
+						v.Defects.Defects[i].Errors, v.Defects.Defects[i].Reason = fieldErrs, change.Reason
+					}
+				}
+			})
+		}
+		if inList {
+			return c.Redirect(http.StatusSeeOther, "/defects#defect-"+fmt.Sprint(did))
+		}
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d#defect-%d", rid, did))
+	}
+	snap, err := h.store.FindSnapshot(ctx, rid)
+	if err != nil {
+		return err
+	}
+	var row views.DefectView
+	for _, d := range snap.Defects {
+		if d.ID == did {
+			row = defectView(currentUser(c).Roles, snap.Release, d, inList)
+		}
+	}
+	if fieldErrs != nil {
+		row.Errors, row.Reason = fieldErrs, change.Reason
+	}
+	p := h.page(c, "", "")
+	if inList {
+		return render(c, status, views.DefectRow(p, row))
+	}
+	return render(c, status, views.DefectUpdate(p, row, gonogo.CountDefects(snap.Defects), snap.Release, gonogo.Evaluate(snap)))
+}
+
+// previewPaste reads a pasted list and shows what would be added, or which
+// lines are wrong. Nothing is stored.
+func (h *Handler) previewPaste(c echo.Context) error {
+	rid, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	text := c.FormValue("text")
+	defects, errs := gonogo.ParsePaste(text)
+	pv := views.PasteView{Text: text, Defects: defects, Errors: errs, Previewed: true, Open: true}
+	status := http.StatusOK
+	if len(errs) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	if isPartial(c) {
+		rel, err := h.store.FindRelease(c.Request().Context(), rid)
+		if err != nil {
+			return err
+		}
+		return render(c, status, views.PasteBox(h.page(c, "", ""), rel, pv))
+	}
+	return h.renderReleaseWith(c, status, rid, func(v *views.ReleaseView) { v.Defects.Paste = pv })
+}
+
+// importPaste adds every defect of a paste, or none if any line is wrong.
+func (h *Handler) importPaste(c echo.Context) error {
+	rid, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	text := c.FormValue("text")
+	defects, errs := gonogo.ParsePaste(text)
+	if len(errs) > 0 {
+		pv := views.PasteView{Text: text, Defects: defects, Errors: errs, Previewed: true, Open: true}
+		return h.renderReleaseWith(c, http.StatusUnprocessableEntity, rid, func(v *views.ReleaseView) { v.Defects.Paste = pv })
+	}
+	ins := make([]gonogo.DefectInput, len(defects))
+	for i, d := range defects {
+		ins[i] = d.DefectInput
+	}
+	if _, err := h.store.CreateDefects(c.Request().Context(), h.actor(c), rid, ins); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?notice=pasted#defects", rid))
+}
+
+func (h *Handler) showDefects(c echo.Context) error {
+	ctx := c.Request().Context()
+	f := gonogo.DefectFilter{Product: c.QueryParam("product")}
+	if s := c.QueryParam("severity"); s != "" {
+		if f.Severity = gonogo.Severity(s); !f.Severity.Valid() {
+			return gonogo.Errorf(gonogo.EINVALID, "unknown severity %q", s)
+		}
+	}
+	if s := c.QueryParam("status"); s != "" {
+		if f.Status = gonogo.DefectStatus(s); !f.Status.Valid() {
+			return gonogo.Errorf(gonogo.EINVALID, "unknown status %q", s)
+		}
+	}
+	found, err := h.store.FindOpenDefects(ctx, f)
+	if err != nil {
+		return err
+	}
+	products, err := h.store.FindProducts(ctx)
+	if err != nil {
+		return err
+	}
+	v := views.DefectListView{Products: products, Filter: f}
+	roles := currentUser(c).Roles
+	for _, rd := range found {
+		v.Defects = append(v.Defects, defectView(roles, rd.Release, rd.Defect, true))
+	}
+	p := h.page(c, "Open defects", "defects")
+	if isPartial(c) {
+		return render(c, http.StatusOK, views.DefectList(p, v))
+	}
+	return render(c, http.StatusOK, views.DefectListPage(p, v))
+}
+
+func defectIDs(c echo.Context) (int64, int64, error) {
+	rid, err := idParam(c, "id")
+	if err != nil {
+		return 0, 0, err
+	}
+	did, err := idParam(c, "defect")
+	return rid, did, err
+}
+
+// renderReleaseWith shows the release page after adjusting its view, e.g.
+// to show a form again with its problems.
+func (h *Handler) renderReleaseWith(c echo.Context, status int, rid int64, adjust func(*views.ReleaseView)) error {
+	v, err := h.releaseView(c, rid)
+	if err != nil {
+		return err
+	}
+	adjust(&v)
+	return render(c, status, views.ReleasePage(h.page(c, v.Release.Name(), "board"), v))
+}
