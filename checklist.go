@@ -122,7 +122,14 @@ type Item struct {
 	Reason    string // why the item does not apply (n/a)
 	UpdatedBy string // the name of who last changed it
 	UpdatedAt time.Time
+	// Source is "vote" or "decision" for an item that is a condition of a
+	// sign-off or of the decision, "" otherwise; SourceID says which one.
+	Source   string
+	SourceID int64
 }
+
+// IsCondition reports whether the item is a condition of a vote or decision.
+func (it Item) IsCondition() bool { return it.Source != "" }
 
 // Removable reports whether the item may be taken off the release: advisory
 // and custom items may, required template items may not, so nobody can make a

@@ -27,6 +27,7 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	Details []string // the reasons behind a refusal, e.g. what blocks the gate
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -98,4 +99,13 @@ func (p Problems) Err() error {
 		}
 	}
 	return &Error{Code: EINVALID, Message: msg, Fields: map[string]string(p)}
+}
+
+// ErrorDetails returns the reasons behind err, if it carries any.
+func ErrorDetails(err error) []string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Details
+	}
+	return nil
 }

@@ -10,14 +10,19 @@ type Snapshot struct {
 	Release Release
 	Items   []Item
 	Defects []Defect
+	Votes   []Vote   // every vote of the release; the current cycle's latest per role count
+	Waivers []Waiver // roles that need not sign off
 }
 
 // ReasonKind says what sort of thing blocks a release.
 type ReasonKind string
 
 const (
-	ReasonItem   ReasonKind = "item"   // a required readiness item is open or failed
+	ReasonNoGo   ReasonKind = "no-go"  // a role voted No-Go
 	ReasonDefect ReasonKind = "defect" // a blocking defect
+	ReasonItem   ReasonKind = "item"   // a required readiness item is open or failed
+	ReasonRole   ReasonKind = "role"   // a required role has not voted Go
+	ReasonQuorum ReasonKind = "quorum" // fewer than two people voted Go
 )
 
 // Reason is one thing that stands between a release and a Go, written so that
@@ -35,27 +40,21 @@ type Gate struct {
 	Reasons []Reason
 }
 
+// MinGoVoters is how many distinct people must vote Go: nobody approves a
+// release alone, whatever roles they hold.
+const MinGoVoters = 2
+
 // Evaluate returns whether the snapshot is ready for a Go and, if not, every
-// reason why. It is a pure function: same snapshot, same verdict.
+// reason why: No-Go votes first, then blocking defects, open or failed
+// readiness items, roles still to sign, and too few people behind the Go. It
+// is a pure function: same snapshot, same verdict.
 func Evaluate(s Snapshot) Gate {
 	var reasons []Reason
-	for _, it := range s.Items {
-		if it.Phase != Readiness || !it.Required {
-			continue
-		}
-		switch it.Status {
-		case ItemDone, ItemNA:
-			// settled
-		case ItemFailed:
-			reasons = append(reasons, Reason{ReasonItem,
-				fmt.Sprintf("%s: “%s” failed (%s)", it.Pillar.Label(), it.Title, it.OwnerRole.Label()),
-				fmt.Sprintf("item-%d", it.ID)})
-		default:
-			// Open, or a status the gate does not know: not settled, so it
-			// blocks. The gate fails closed.
-			reasons = append(reasons, Reason{ReasonItem,
-				fmt.Sprintf("%s: “%s” is still open (%s)", it.Pillar.Label(), it.Title, it.OwnerRole.Label()),
-				fmt.Sprintf("item-%d", it.ID)})
+	votes := CurrentVotes(s.Release, s.Votes)
+	for _, r := range Roles {
+		if v, ok := votes[r]; ok && v.Value == VoteNoGo {
+			reasons = append(reasons, Reason{ReasonNoGo,
+				fmt.Sprintf("%s (%s) voted No-Go: %s", r.Label(), v.UserName, v.Comment), "role-" + string(r)})
 		}
 	}
 	for _, d := range s.Defects {
@@ -65,7 +64,55 @@ func Evaluate(s Snapshot) Gate {
 				fmt.Sprintf("defect-%d", d.ID)})
 		}
 	}
+	reasons = append(reasons, itemReasons(s.Items)...)
+	goVoters := map[int64]string{}
+	for _, r := range RequiredRoles(s.Waivers) {
+		v, ok := votes[r]
+		switch {
+		case !ok:
+			reasons = append(reasons, Reason{ReasonRole, fmt.Sprintf("%s has not signed off", r.Label()), "role-" + string(r)})
+		case v.Value == VoteGo:
+			goVoters[v.UserID] = v.UserName
+		}
+	}
+	if len(goVoters) < MinGoVoters {
+		reasons = append(reasons, Reason{ReasonQuorum, quorumText(goVoters), "signoffs"})
+	}
 	return Gate{Ready: len(reasons) == 0, Reasons: reasons}
+}
+
+func itemReasons(items []Item) []Reason {
+	var out []Reason
+	for _, it := range items {
+		if it.Phase != Readiness || !it.Required {
+			continue
+		}
+		var state string
+		switch it.Status {
+		case ItemDone, ItemNA:
+			continue
+		case ItemFailed:
+			state = "failed"
+		default:
+			state = "is still open"
+		}
+		out = append(out, Reason{ReasonItem,
+			fmt.Sprintf("%s: “%s” %s (%s)", it.Pillar.Label(), it.Title, state, it.OwnerRole.Label()),
+			fmt.Sprintf("item-%d", it.ID)})
+	}
+	return out
+}
+
+func quorumText(goVoters map[int64]string) string {
+	switch len(goVoters) {
+	case 0:
+		return "a Go needs Go votes from at least two people; nobody has voted Go yet"
+	case 1:
+		for _, name := range goVoters {
+			return fmt.Sprintf("a Go needs Go votes from at least two people; only %s has voted Go", name)
+		}
+	}
+	return ""
 }
 
 func keyPrefix(d Defect) string {

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonogo/gonogo"
 )
@@ -58,7 +59,7 @@ func TestEvaluate(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g := gonogo.Evaluate(gonogo.Snapshot{Release: gonogo.Release{ID: 1, State: gonogo.Review}, Items: tc.items})
+			g := gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: tc.items, Votes: allSigned()})
 			if g.Ready != (len(tc.want) == 0) {
 				t.Errorf("Ready = %t with reasons %v", g.Ready, g.Reasons)
 			}
@@ -78,14 +79,14 @@ func TestEvaluate(t *testing.T) {
 func TestEvaluateNamesTheOwner(t *testing.T) {
 	it := readiness(1, gonogo.Business, "Release notes written", gonogo.ItemOpen)
 	it.OwnerRole = gonogo.ProductOwner
-	g := gonogo.Evaluate(gonogo.Snapshot{Items: []gonogo.Item{it}})
+	g := gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: []gonogo.Item{it}, Votes: allSigned()})
 	if len(g.Reasons) != 1 || !strings.Contains(g.Reasons[0].Text, "Product owner") {
 		t.Fatalf("reasons %v do not name the product owner", g.Reasons)
 	}
 }
 
 func TestEvaluateIsPure(t *testing.T) {
-	s := gonogo.Snapshot{Items: []gonogo.Item{
+	s := gonogo.Snapshot{Release: reviewRelease, Votes: allSigned(), Items: []gonogo.Item{
 		readiness(1, gonogo.Technical, "Static analysis clean", gonogo.ItemOpen),
 		readiness(2, gonogo.Business, "Release notes written", gonogo.ItemFailed),
 	}}
@@ -116,12 +117,32 @@ func TestEvaluateAgreesWithProgress(t *testing.T) {
 		return true
 	}
 	for i := range items {
-		if got := gonogo.Evaluate(gonogo.Snapshot{Items: items}).Ready; got != complete() {
+		if got := gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: items, Votes: allSigned()}).Ready; got != complete() {
 			t.Fatalf("after %d items: gate ready %t, progress complete %t", i, got, complete())
 		}
 		items[i].Status = []gonogo.ItemStatus{gonogo.ItemDone, gonogo.ItemNA}[i%2]
 	}
-	if !gonogo.Evaluate(gonogo.Snapshot{Items: items}).Ready {
+	if !gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: items, Votes: allSigned()}).Ready {
 		t.Fatal("every item settled, yet the gate is not ready")
 	}
 }
+
+// reviewRelease is a release in review, in its first cycle.
+var reviewRelease = gonogo.Release{ID: 1, State: gonogo.Review, Cycle: 1}
+
+// allSigned is a Go from every role by two people, so that only what a test
+// changes decides the gate.
+func allSigned() []gonogo.Vote {
+	var out []gonogo.Vote
+	for i, r := range gonogo.Roles {
+		who := int64(1)
+		if r == gonogo.ReleaseManager {
+			who = 2
+		}
+		out = append(out, gonogo.Vote{ID: int64(i + 1), ReleaseID: 1, Cycle: 1, Role: r, UserID: who,
+			UserName: []string{"", "Ann", "Rita"}[who], Value: gonogo.VoteGo, At: at(i)})
+	}
+	return out
+}
+
+func at(minute int) time.Time { return time.Date(2026, 11, 25, 9, minute, 0, 0, time.UTC) }

@@ -103,7 +103,14 @@ func TestVerifyAuditTampered(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s, events := auditedStore(t)
-			mustExec(t, rawDB(t, s), tc.tamper)
+			raw := rawDB(t, s)
+			// The triggers refuse a plain edit; someone set on tampering drops them first.
+			if _, err := raw.Exec(tc.tamper); err == nil {
+				t.Fatal("the append-only triggers let a tamper through")
+			}
+			mustExec(t, raw, `DROP TRIGGER audit_never_edited`)
+			mustExec(t, raw, `DROP TRIGGER audit_never_deleted`)
+			mustExec(t, raw, tc.tamper)
 			brk, n, err := s.VerifyAudit(t.Context())
 			if err != nil {
 				t.Fatalf("VerifyAudit: %v", err)

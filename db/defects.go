@@ -28,9 +28,11 @@ func (s *Store) FindDefects(ctx context.Context, releaseID int64) ([]gonogo.Defe
 		return nil, err
 	}
 	out, err := collect(rows, scanDefect)
-	slices.SortFunc(out, gonogo.CompareDefects)
+	sortDefects(out)
 	return out, err
 }
+
+func sortDefects(ds []gonogo.Defect) { slices.SortFunc(ds, gonogo.CompareDefects) }
 
 // FindDefect returns one defect of a release.
 func (s *Store) FindDefect(ctx context.Context, releaseID, id int64) (gonogo.Defect, error) {

@@ -28,32 +28,63 @@ var DemoAccounts = []struct {
 type demoRelease struct {
 	product, version, title, summary string
 	state                            gonogo.State
-	readinessDone                    int // how many readiness items are settled, in template order
+	readinessDone                    int // readiness items settled, in template order (all, once past review)
 	failed                           int // how many of the next are failed
 	verificationDone                 int
+	votes                            []demoVote    // for a release in review; past it, every role votes Go
+	rationale, conditions            string        // of the decision
 	windowIn                         time.Duration // from now to the window's start; 0 for none
 	age                              time.Duration // how long ago it was last changed
 }
 
+type demoVote struct {
+	role                gonogo.Role
+	value               gonogo.VoteValue
+	comment, conditions string
+}
+
 var demoReleases = []demoRelease{
-	{"payments", "2.4.0", "Apple Pay in checkout", "Adds Apple Pay as a payment method in the web checkout for EU and US customers.",
-		gonogo.Review, 14, 0, 0, 3*24*time.Hour + 20*time.Hour, 2 * time.Hour},
-	{"payments", "2.5.0", "Multi-currency payouts", "Merchants can receive payouts in EUR, GBP and USD.",
-		gonogo.Draft, 2, 0, 0, 0, 26 * time.Hour},
-	{"payments", "2.3.1", "Refund rounding fix", "Fixes a one-cent rounding error on partial refunds in JPY.",
-		gonogo.Released, 18, 0, 3, 0, 5 * 24 * time.Hour},
-	{"storefront", "5.12.0", "New search ranking", "Search results ranked by a learned model instead of keyword match.",
-		gonogo.Draft, 5, 0, 0, 10*24*time.Hour + 21*time.Hour, 3 * time.Hour},
-	{"storefront", "5.11.0", "Holiday campaign banner", "Seasonal banner and landing page for the December campaign.",
-		gonogo.Go, 18, 0, 0, 20 * time.Hour, 30 * time.Minute},
-	{"storefront", "5.10.0", "Wishlist sharing", "Shoppers share a wishlist by link.",
-		gonogo.RolledBack, 18, 0, 1, 0, 2 * 24 * time.Hour},
-	{"mobile", "3.8.0", "Offline mode", "The app keeps working without a connection and syncs when back online.",
-		gonogo.Review, 11, 2, 0, 6*24*time.Hour + 19*time.Hour, 5 * time.Hour},
-	{"mobile", "3.7.2", "Crash fix on Android 15", "Fixes a crash at start-up on some Android 15 devices.",
-		gonogo.Deploying, 18, 0, 0, -30 * time.Minute, 20 * time.Minute},
-	{"mobile", "3.7.1", "Faster cold start", "Cuts cold-start time by deferring analytics set-up.",
-		gonogo.Verifying, 18, 0, 2, -26 * time.Hour, 25 * time.Hour},
+	{product: "payments", version: "2.4.0", title: "Apple Pay in checkout", state: gonogo.Review,
+		summary:       "Adds Apple Pay as a payment method in the web checkout for EU and US customers.",
+		readinessDone: 14, windowIn: 3*24*time.Hour + 20*time.Hour, age: 2 * time.Hour,
+		votes: []demoVote{
+			{gonogo.EngineeringLead, gonogo.VoteGo, "Code reviewed, feature flag in place.", ""},
+			{gonogo.Ops, gonogo.VoteGo, "Runbook updated.", "keep the old payment pods running for an hour after the switch"},
+			{gonogo.SupportLead, gonogo.VoteGo, "", "support: macro for Apple Pay refunds live before launch"},
+			{gonogo.QALead, gonogo.VoteNoGo, "PAY-142 must be fixed and verified first: Safari users cannot pay.", ""},
+		}},
+	{product: "payments", version: "2.5.0", title: "Multi-currency payouts", state: gonogo.Draft,
+		summary: "Merchants can receive payouts in EUR, GBP and USD.", readinessDone: 2, age: 26 * time.Hour},
+	{product: "payments", version: "2.3.1", title: "Refund rounding fix", state: gonogo.Released,
+		summary: "Fixes a one-cent rounding error on partial refunds in JPY.", verificationDone: 3, age: 5 * 24 * time.Hour},
+	{product: "storefront", version: "5.12.0", title: "New search ranking", state: gonogo.Draft,
+		summary:       "Search results ranked by a learned model instead of keyword match.",
+		readinessDone: 5, windowIn: 10*24*time.Hour + 21*time.Hour, age: 3 * time.Hour},
+	{product: "storefront", version: "5.11.0", title: "Holiday campaign banner", state: gonogo.Go,
+		summary: "Seasonal banner and landing page for the December campaign.", windowIn: 20 * time.Hour, age: 30 * time.Minute,
+		rationale:  "Every pillar is green; the deferred banner overlap is accepted for a week.",
+		conditions: "ops: deploy after 20:00, when traffic is low\nsupport: brief the chat team on the campaign codes"},
+	{product: "storefront", version: "5.10.0", title: "Wishlist sharing", state: gonogo.RolledBack,
+		summary: "Shoppers share a wishlist by link.", age: 2 * 24 * time.Hour},
+	{product: "storefront", version: "5.9.0", title: "Gift cards", state: gonogo.NoGo,
+		summary: "Customers buy and redeem gift cards.", readinessDone: 16, age: 3 * 24 * time.Hour,
+		votes: []demoVote{
+			{gonogo.EngineeringLead, gonogo.VoteGo, "", ""},
+			{gonogo.ProductOwner, gonogo.VoteGo, "", ""},
+			{gonogo.QALead, gonogo.VoteNoGo, "Load test: checkout p99 at 2.1 s with gift cards, budget is 800 ms.", ""},
+		},
+		rationale: "Performance budget missed; rerun the load test after the caching fix and review again."},
+	{product: "mobile", version: "3.8.0", title: "Offline mode", state: gonogo.Review,
+		summary:       "The app keeps working without a connection and syncs when back online.",
+		readinessDone: 11, failed: 2, windowIn: 6*24*time.Hour + 19*time.Hour, age: 5 * time.Hour,
+		votes: []demoVote{
+			{gonogo.ProductOwner, gonogo.VoteGo, "Stories accepted in the sprint review.", ""},
+			{gonogo.EngineeringLead, gonogo.VoteGo, "", "eng: sync conflict fix (#318) merged before the store release"},
+		}},
+	{product: "mobile", version: "3.7.2", title: "Crash fix on Android 15", state: gonogo.Deploying,
+		summary: "Fixes a crash at start-up on some Android 15 devices.", windowIn: -30 * time.Minute, age: 20 * time.Minute},
+	{product: "mobile", version: "3.7.1", title: "Faster cold start", state: gonogo.Verifying,
+		summary: "Cuts cold-start time by deferring analytics set-up.", verificationDone: 2, windowIn: -26 * time.Hour, age: 25 * time.Hour},
 }
 
 // demoDefects are the demo board's known problems: every severity and
@@ -140,60 +171,145 @@ func (s *Store) SeedDemo(ctx context.Context, password string) (bool, error) {
 	return seeded, err
 }
 
+// seedRelease walks one demo release through its life with the same rules
+// as the board: items settled by their owners, the review opened, votes
+// cast, the decision recorded and the transitions taken.
 func (tx *Tx) seedRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor) error {
+	ctx := context.Background()
 	rm := users[gonogo.ReleaseManager]
 	in := gonogo.ReleaseInput{Product: d.product, Version: d.version, Title: d.title, Summary: d.summary, ManagerID: rm.UserID}
 	if d.windowIn != 0 {
 		start := tx.now.Add(d.windowIn).Truncate(time.Hour)
 		in.Window = gonogo.Window{Start: start, End: start.Add(2 * time.Hour)}
 	}
-	id, err := tx.createRelease(rm, in, d.state)
+	id, err := tx.createRelease(rm, in, gonogo.Draft)
 	if err != nil {
 		return err
 	}
-	changed := tx.now.Add(-d.age)
+	past := d.state != gonogo.Draft && d.state != gonogo.Review && d.state != gonogo.NoGo
+	done, failed := d.readinessDone, d.failed
+	if past {
+		done, failed = 1000, 0
+	}
+	if err := tx.seedItems(id, gonogo.Readiness, done, failed, d, users); err != nil {
+		return err
+	}
+	if err := tx.seedDefects(id, d, users); err != nil {
+		return err
+	}
+	move := func(a gonogo.Actor, t gonogo.Transition) error {
+		_, err := tx.transition(ctx, a, id, "", func(s gonogo.Snapshot) (gonogo.TransitionResult, error) { return gonogo.Move(a, s, t) })
+		return err
+	}
+	if d.state == gonogo.Draft {
+		return tx.age(id, d.age)
+	}
+	if err := move(rm, gonogo.OpenReview); err != nil {
+		return err
+	}
+	votes := d.votes
+	if past {
+		for _, r := range gonogo.Roles {
+			votes = append(votes, demoVote{role: r, value: gonogo.VoteGo})
+		}
+	}
+	for _, v := range votes {
+		a := users[v.role]
+		in := gonogo.VoteInput{Role: v.role, Value: v.value, Comment: v.comment, Conditions: v.conditions}
+		if _, err := tx.castVote(ctx, a, id, func(s gonogo.Snapshot) (gonogo.Vote, error) { return gonogo.CastVote(a, s, in, tx.now) }); err != nil {
+			return err
+		}
+	}
+	if d.state == gonogo.Review {
+		return tx.age(id, d.age)
+	}
+	outcome := gonogo.OutcomeGo
+	if d.state == gonogo.NoGo {
+		outcome = gonogo.OutcomeNoGo
+	}
+	din := gonogo.DecisionInput{Outcome: outcome, Rationale: d.rationale, Conditions: d.conditions}
+	if _, err := tx.decide(ctx, rm, id, func(s gonogo.Snapshot) (gonogo.Decision, error) { return gonogo.Decide(rm, s, din, tx.now) }); err != nil {
+		return err
+	}
+	ops := users[gonogo.Ops]
+	steps := map[gonogo.State][]gonogo.Transition{
+		gonogo.Deploying:  {gonogo.StartDeploy},
+		gonogo.Verifying:  {gonogo.StartDeploy, gonogo.FinishDeploy},
+		gonogo.Released:   {gonogo.StartDeploy, gonogo.FinishDeploy},
+		gonogo.RolledBack: {gonogo.StartDeploy, gonogo.RollBack},
+	}
+	for _, t := range steps[d.state] {
+		if err := move(ops, t); err != nil {
+			return err
+		}
+	}
+	if err := tx.seedItems(id, gonogo.Verification, d.verificationDone, 0, d, users); err != nil {
+		return err
+	}
+	if d.state == gonogo.Released {
+		if err := move(rm, gonogo.MarkReleased); err != nil {
+			return err
+		}
+	}
+	return tx.age(id, d.age)
+}
+
+// seedItems settles the first done items of phase (then failed more as
+// failed), each by its owner. Conditions count among verification items.
+func (tx *Tx) seedItems(id int64, phase gonogo.Phase, done, failed int, d demoRelease, users map[gonogo.Role]gonogo.Actor) error {
 	items, err := tx.releaseItems(id)
 	if err != nil {
 		return err
 	}
-	readiness, verification := 0, 0
+	n := 0
 	for _, it := range items {
-		var status gonogo.ItemStatus
-		switch {
-		case it.Phase == gonogo.Readiness && readiness < d.readinessDone:
-			status, readiness = gonogo.ItemDone, readiness+1
-		case it.Phase == gonogo.Readiness && readiness < d.readinessDone+d.failed:
-			status, readiness = gonogo.ItemFailed, readiness+1
-		case it.Phase == gonogo.Verification && verification < d.verificationDone:
-			status, verification = gonogo.ItemDone, verification+1
-		default:
+		if it.Phase != phase || n >= done+failed {
 			continue
 		}
-		who := users[it.OwnerRole]
-		evidence := ""
+		status := gonogo.ItemDone
+		if n >= done {
+			status = gonogo.ItemFailed
+		}
+		n++
+		change := gonogo.ItemChange{Status: status}
 		if it.CheckKey != "" {
-			evidence = fmt.Sprintf("https://ci.example.com/%s/%s/%s", d.product, d.version, it.CheckKey)
+			change.Evidence = fmt.Sprintf("https://ci.example.com/%s/%s/%s", d.product, d.version, it.CheckKey)
 		}
-		if _, err := tx.Exec(`UPDATE items SET status = ?, evidence = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
-			string(status), evidence, who.Name, fmtTime(changed), it.ID); err != nil {
-			return err
-		}
-		if err := tx.audit(who, "item.status", id, "set %q %s (was open)", it.Title, status); err != nil {
-			return err
+		who := users[it.OwnerRole]
+		if _, err := tx.updateItem(who, id, it.ID, func(rel gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
+			return gonogo.WorkItem(who, rel, it, change, tx.now)
+		}); err != nil {
+			return fmt.Errorf("item %q: %w", it.Title, err)
 		}
 	}
+	return nil
+}
+
+func (tx *Tx) seedDefects(id int64, d demoRelease, users map[gonogo.Role]gonogo.Actor) error {
 	qa := users[gonogo.QALead]
-	for _, d := range demoDefects[d.product+" "+d.version] {
+	for _, df := range demoDefects[d.product+" "+d.version] {
 		if _, err := tx.Exec(`INSERT INTO defects (release_id, title, severity, status, key, tracker_url, notes, reason, updated_by, updated_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, d.Title, string(d.Severity), string(d.Status), d.Key, d.TrackerURL,
-			d.Notes, d.Reason, qa.Name, fmtTime(changed), fmtTime(changed)); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, df.Title, string(df.Severity), string(df.Status), df.Key, df.TrackerURL,
+			df.Notes, df.Reason, qa.Name, fmtTime(tx.now), fmtTime(tx.now)); err != nil {
 			return err
 		}
-		if err := tx.audit(qa, "defect.add", id, "added %s defect %q (%s)", d.Severity, d.Title, d.Status); err != nil {
+		if err := tx.audit(qa, "defect.add", id, "added %s defect %q (%s)", df.Severity, df.Title, df.Status); err != nil {
 			return err
 		}
 	}
-	_, err = tx.Exec(`UPDATE releases SET updated_at = ? WHERE id = ?`, fmtTime(changed), id)
+	return nil
+}
+
+// age makes a demo release look last changed some time ago.
+func (tx *Tx) age(id int64, ago time.Duration) error {
+	at := fmtTime(tx.now.Add(-ago))
+	if _, err := tx.Exec(`UPDATE items SET updated_at = ? WHERE release_id = ? AND updated_at IS NOT NULL`, at, id); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(`UPDATE defects SET updated_at = ?, created_at = ? WHERE release_id = ?`, at, at, id); err != nil {
+		return err
+	}
+	_, err := tx.Exec(`UPDATE releases SET updated_at = ? WHERE id = ?`, at, id)
 	return err
 }
 

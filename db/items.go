@@ -8,13 +8,13 @@ import (
 )
 
 const itemColumns = `i.id, i.release_id, i.phase, i.pillar, i.title, i.guidance, i.owner_role, i.required, i.custom,
-	i.check_key, i.position, i.status, i.evidence, i.reason, i.updated_by, i.updated_at`
+	i.check_key, i.position, i.status, i.evidence, i.reason, i.updated_by, i.updated_at, i.source, i.source_id`
 
 func scanItem(sc interface{ Scan(...any) error }) (gonogo.Item, error) {
 	var it gonogo.Item
 	var updated sql.NullString
 	err := sc.Scan(&it.ID, &it.ReleaseID, &it.Phase, &it.Pillar, &it.Title, &it.Guidance, &it.OwnerRole,
-		&it.Required, &it.Custom, &it.CheckKey, &it.Position, &it.Status, &it.Evidence, &it.Reason, &it.UpdatedBy, &updated)
+		&it.Required, &it.Custom, &it.CheckKey, &it.Position, &it.Status, &it.Evidence, &it.Reason, &it.UpdatedBy, &updated, &it.Source, &it.SourceID)
 	it.UpdatedAt = parseNullTime(updated)
 	return it, err
 }
@@ -52,6 +52,15 @@ type ItemFunc func(rel gonogo.Release, it gonogo.Item) (gonogo.Item, error)
 func (s *Store) UpdateItem(ctx context.Context, a gonogo.Actor, releaseID, id int64, fn ItemFunc) (gonogo.Item, error) {
 	var out gonogo.Item
 	err := s.inTx(ctx, func(tx *Tx) error {
+		var err error
+		out, err = tx.updateItem(a, releaseID, id, fn)
+		return err
+	})
+	return out, err
+}
+
+func (tx *Tx) updateItem(a gonogo.Actor, releaseID, id int64, fn ItemFunc) (out gonogo.Item, err error) {
+	err = func() error {
 		rel, it, err := tx.releaseItem(releaseID, id)
 		if err != nil {
 			return err
@@ -77,7 +86,7 @@ func (s *Store) UpdateItem(ctx context.Context, a gonogo.Actor, releaseID, id in
 			detail = ", evidence " + next.Evidence
 		}
 		return tx.audit(a, "item.status", releaseID, "set %q %s (was %s)%s", it.Title, next.Status, it.Status, detail)
-	})
+	}()
 	return out, err
 }
 

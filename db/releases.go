@@ -214,7 +214,7 @@ func (s *Store) FindProducts(ctx context.Context) ([]string, error) {
 
 // FindSnapshots returns, for every release matching f, the release with its
 // readiness items: what the board needs to judge each card through the same
-// gate as the release page. Three queries, whatever the number of releases.
+// gate as the release page. Five queries, whatever the number of releases.
 func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Snapshot, error) {
 	rels, err := s.FindReleases(ctx, f)
 	if err != nil || len(rels) == 0 {
@@ -257,22 +257,49 @@ func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 			out[i].Defects = append(out[i].Defects, d)
 		}
 	}
+	// Only the current cycle's votes count on the board.
+	rows, err = s.read.QueryContext(ctx, `SELECT `+voteColumns+` FROM votes v JOIN releases r ON r.id = v.release_id AND r.cycle = v.cycle
+		`+where+` ORDER BY v.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	votes, err := collect(rows, scanVote)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range votes {
+		if i, ok := index[v.ReleaseID]; ok {
+			out[i].Votes = append(out[i].Votes, v)
+		}
+	}
+	rows, err = s.read.QueryContext(ctx, `SELECT w.release_id, w.role, w.reason, w.by_name, w.at FROM waivers w
+		JOIN releases r ON r.id = w.release_id `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	type releaseWaiver struct {
+		id int64
+		w  gonogo.Waiver
+	}
+	waivers, err := collect(rows, func(sc scanner) (releaseWaiver, error) {
+		var rw releaseWaiver
+		var at string
+		err := sc.Scan(&rw.id, &rw.w.Role, &rw.w.Reason, &rw.w.By, &at)
+		rw.w.At = parseTime(at)
+		return rw, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, rw := range waivers {
+		if i, ok := index[rw.id]; ok {
+			out[i].Waivers = append(out[i].Waivers, rw.w)
+		}
+	}
 	return out, nil
 }
 
 // FindSnapshot returns everything the gate needs for one release.
 func (s *Store) FindSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, error) {
-	rel, err := s.FindRelease(ctx, id)
-	if err != nil {
-		return gonogo.Snapshot{}, err
-	}
-	items, err := s.FindItems(ctx, id)
-	if err != nil {
-		return gonogo.Snapshot{}, err
-	}
-	defects, err := s.FindDefects(ctx, id)
-	if err != nil {
-		return gonogo.Snapshot{}, err
-	}
-	return gonogo.Snapshot{Release: rel, Items: items, Defects: defects}, nil
+	return loadSnapshot(ctx, s.read, id)
 }

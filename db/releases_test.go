@@ -286,8 +286,14 @@ func TestFindReleasesAndSnapshots(t *testing.T) {
 		if got := itemTitled(t, snaps[0].Items, "Integration tests pass"); got.Status != gonogo.ItemDone {
 			t.Errorf("status = %q, want done", got.Status)
 		}
-		if g := gonogo.Evaluate(snaps[0]); g.Ready || len(g.Reasons) != readiness-1-2 { // two advisory items
-			t.Errorf("gate = ready %t with %d reasons", g.Ready, len(g.Reasons))
+		items := 0
+		for _, r := range gonogo.Evaluate(snaps[0]).Reasons {
+			if r.Kind == gonogo.ReasonItem {
+				items++
+			}
+		}
+		if items != readiness-1-2 { // two advisory items
+			t.Errorf("gate names %d items", items)
 		}
 	})
 	t.Run("products", func(t *testing.T) {

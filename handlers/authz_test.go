@@ -21,6 +21,7 @@ type fixture struct {
 	item    gonogo.Item // a required readiness item owned by the QA lead
 	custom  gonogo.Item // a custom advisory item, removable
 	defect  int64       // a major defect, open
+	decided int64       // a release with decision 1 recorded
 	user    gonogo.User // a user for admin routes to act on
 	tplItem int64
 }
@@ -67,6 +68,17 @@ var authTable = map[string]authCase{
 	// Engineering leads may mark a defect fixed; QA and the release manager may too.
 	"POST /releases/:id/defects/:defect/status": {"/releases/{release}/defects/{defect}/status", url.Values{"status": {"fixed"}},
 		http.StatusSeeOther, []string{"qa", "rm", "eng"}},
+	// A person signs only for a role they hold: here the QA lead's.
+	"POST /releases/:id/votes": {"/releases/{release}/votes", url.Values{"role": {"qa-lead"}, "value": {"go"}},
+		http.StatusSeeOther, []string{"qa"}},
+	"POST /releases/:id/roles/:role": {"/releases/{release}/roles/support-lead", url.Values{"required": {"0"}, "reason": {"internal change"}},
+		http.StatusSeeOther, []string{"rm"}},
+	"POST /releases/:id/decisions": {"/releases/{release}/decisions", url.Values{"outcome": {"no-go"}, "rationale": {"not ready"}},
+		http.StatusSeeOther, []string{"rm"}},
+	"GET /releases/:id/decisions/:n": {"/releases/{decided}/decisions/1", nil, http.StatusOK, everyone},
+	// Cancelling is the release manager's; ops may only move a deploy along.
+	"POST /releases/:id/transitions": {"/releases/{release}/transitions", url.Values{"transition": {"cancel"}},
+		http.StatusSeeOther, []string{"rm"}},
 	"GET /admin":       {"/admin", nil, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/users": {"/admin/users", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/users": {"/admin/users", url.Values{"name": {"New Person"}, "email": {"new-{release}@example.com"},
@@ -183,6 +195,10 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	t.Helper()
 	ctx := t.Context()
 	rel := s.mustCreateRelease(t, "authz", fmt.Sprintf("1.0.%d", n))
+	s.move(t, rel.ID, gonogo.OpenReview)
+	decided := s.mustCreateRelease(t, "authz", fmt.Sprintf("0.9.%d", n))
+	s.move(t, decided.ID, gonogo.OpenReview)
+	s.decide(t, decided.ID, gonogo.DecisionInput{Outcome: gonogo.OutcomeNoGo, Rationale: "not yet"})
 	custom, err := s.store.AddItem(ctx, gonogo.SystemActor, rel.ID, gonogo.ItemInput{
 		Phase: gonogo.Readiness, Pillar: gonogo.Business, Title: "Custom check", OwnerRole: gonogo.Ops,
 	})
@@ -202,6 +218,7 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 		item:    s.mustItem(t, rel.ID, "Integration tests pass"),
 		custom:  custom,
 		defect:  defects[0],
+		decided: decided.ID,
 		user:    s.mustCreateUser(t, fmt.Sprintf("target%d", n), gonogo.RoleSet{gonogo.Ops}, false),
 		tplItem: tpl[len(tpl)-1].ID,
 	}
@@ -215,5 +232,6 @@ func (f fixture) fill(s string) string {
 		"{user}", fmt.Sprint(f.user.ID),
 		"{tpl}", fmt.Sprint(f.tplItem),
 		"{defect}", fmt.Sprint(f.defect),
+		"{decided}", fmt.Sprint(f.decided),
 	).Replace(s)
 }

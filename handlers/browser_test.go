@@ -94,6 +94,15 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
 }
 
+// settled waits until htmx has finished swapping and settling, as a person
+// would before clicking the next button.
+func settled(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added") === null`)); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // browserSignIn signs in through the sign-in form.
 func browserSignIn(t *testing.T, ctx context.Context, s *testServer, name string) {
 	t.Helper()
@@ -197,4 +206,94 @@ func TestBrowserQAVerifiesBlocker(t *testing.T) {
 	if got := textOf(t, ctx, card+` [data-testid=badge-blocking]`); got != "0 blocking" {
 		t.Fatalf("board badge after: %q", got)
 	}
+}
+
+func TestBrowserFullReview(t *testing.T) {
+	s := newServer(t)
+	s.mustCreateUser(t, "lead", gonogo.RoleSet{gonogo.ProductOwner, gonogo.EngineeringLead, gonogo.QALead, gonogo.Ops, gonogo.SupportLead}, false)
+	rel := s.mustCreateRelease(t, "payments", "2.4.0")
+	s.settleReadiness(t, rel.ID)
+	s.move(t, rel.ID, gonogo.OpenReview)
+	page := fmt.Sprintf("%s/releases/%d", s.URL, rel.ID)
+	ctx := newBrowser(t)
+
+	reasons := func() int {
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#gate [data-testid=gate-reasons] li").length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	sign := func(role, value, comment string) {
+		t.Helper()
+		form := `[data-testid=sign-` + role + `]`
+		var steps []chromedp.Action[chromedp.Void]
+		if comment != "" {
+			steps = append(steps, chromedp.SendKeys(chromedp.CSS(form+` input[name=comment]`), comment))
+		}
+		steps = append(steps,
+			chromedp.Click(chromedp.CSS(form+` [data-testid=sign-`+value+`]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#role-`+role+`[data-vote="`+value+`"]`)),
+		)
+		must(t, ctx, steps...)
+		settled(t, ctx)
+	}
+
+	// One person holding five roles signs each of them, one a No-Go first.
+	browserSignIn(t, ctx, s, "lead")
+	must(t, ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`[data-testid=signoffs]`)),
+		chromedp.Evaluate[chromedp.Void](`window.__sameDocument = true`))
+	before := reasons()
+	sign("qa-lead", "no-go", "Safari checkout still fails")
+	if got := textOf(t, ctx, `#gate [data-testid=gate-reasons]`); !strings.Contains(got, "voted No-Go: Safari checkout still fails") {
+		t.Fatalf("the gate does not show the No-Go: %q", got)
+	}
+	sign("qa-lead", "go", "fixed and verified")
+	for _, role := range []string{"product-owner", "engineering-lead", "ops", "support-lead"} {
+		sign(role, "go", "")
+	}
+	if after := reasons(); after >= before {
+		t.Fatalf("gate reasons went from %d to %d", before, after)
+	}
+	if got := textOf(t, ctx, `#gate [data-testid=gate-reasons]`); !strings.Contains(got, "at least two people") {
+		t.Fatalf("one person's votes should not be enough: %q", got)
+	}
+	same, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__sameDocument === true`))
+	if err != nil || !same {
+		t.Fatal("the page reloaded while signing")
+	}
+
+	// The release manager signs: the gate turns ready in place.
+	must(t, ctx, chromedp.Click(chromedp.CSS(`.account button`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid=login-form]`)))
+	browserSignIn(t, ctx, s, "rm")
+	must(t, ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`[data-testid=signoffs]`)),
+		chromedp.Evaluate[chromedp.Void](`window.__sameDocument = true`))
+	if disabled, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("[data-testid=decide-go]").disabled`)); !disabled {
+		t.Fatal("Record Go is enabled before the release manager signed")
+	}
+	sign("release-manager", "go", "")
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`[data-testid=gate-ready]`)))
+	same, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__sameDocument === true`))
+	if !same {
+		t.Fatal("the page reloaded to turn the gate ready")
+	}
+	screenshot(t, ctx, "gate-ready")
+
+	// Record Go with a condition; the decision page shows the frozen record.
+	must(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`[data-testid=decide] textarea[name=conditions]`), "ops: deploy only off-peak"),
+		chromedp.Click(chromedp.CSS(`[data-testid=decide-go]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=decision-record]`)),
+	)
+	if got := textOf(t, ctx, `[data-testid=decision-outcome]`); got != "Go" {
+		t.Fatalf("outcome %q", got)
+	}
+	n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("[data-testid=record-vote][data-vote=go]").length`))
+	if n != 6 {
+		t.Fatalf("%d Go votes in the record", n)
+	}
+	if got := textOf(t, ctx, `[data-testid=record-conditions]`); !strings.Contains(got, "deploy only off-peak") {
+		t.Fatalf("record conditions %q", got)
+	}
+	screenshot(t, ctx, "decision")
 }

@@ -77,8 +77,8 @@ func TestWorkItemWithoutJavaScript(t *testing.T) {
 	if st, _ := doc.Find(`#item-` + itoa(item.ID)).Attr("data-status"); st != "failed" {
 		t.Fatalf("status after reload %q", st)
 	}
-	if got := doc.Find(`[data-testid=gate-reasons] li`).Length(); got != 16 {
-		t.Errorf("gate lists %d reasons, want 16 (every required readiness item)", got)
+	if got := doc.Find(`[data-testid=gate-reasons] li[data-kind=item]`).Length(); got != 16 {
+		t.Errorf("gate lists %d items, want 16 (every required readiness item)", got)
 	}
 	if !strings.Contains(doc.Find(`[data-testid=gate-reasons]`).Text(), "“Smoke test passes” failed") {
 		t.Error("the gate does not name the failed item")

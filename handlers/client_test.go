@@ -144,7 +144,6 @@ func (c *client) do(req *http.Request) *http.Response {
 	}
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	res.Body = io.NopCloser(strings.NewReader(string(body)))
 	if doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(body))); err == nil {
 		if tok, ok := doc.Find(`input[name=_csrf]`).First().Attr("value"); ok && tok != "" {
 			c.csrf = tok
@@ -160,6 +159,15 @@ func (c *client) get(path string) (*http.Response, *goquery.Document) {
 	req, _ := http.NewRequest(http.MethodGet, c.srv.URL+path, nil)
 	res := c.do(req)
 	return res, mustParse(c.t, res)
+}
+
+// getText fetches path and returns its body as text.
+func (c *client) getText(path string) (*http.Response, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.srv.URL+path, nil)
+	res := c.do(req)
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
 }
 
 // getHX fetches path as htmx does.
@@ -239,4 +247,81 @@ func (s *testServer) setState(t *testing.T, id int64, st gonogo.State) {
 	if _, err := raw.Exec(`UPDATE releases SET state = ? WHERE id = ?`, string(st), id); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// rmActor acts as the test release manager in store calls.
+func (s *testServer) rmActor() gonogo.Actor {
+	u := s.users["rm"]
+	return gonogo.Actor{UserID: u.ID, Name: u.Name, Roles: u.Roles}
+}
+
+// actorOf acts as the named test user in store calls.
+func (s *testServer) actorOf(name string) gonogo.Actor {
+	u := s.users[name]
+	return gonogo.Actor{UserID: u.ID, Name: u.Name, Roles: u.Roles, Admin: u.Admin}
+}
+
+// move takes a transition as the release manager, through the domain's rules.
+func (s *testServer) move(t *testing.T, id int64, tr gonogo.Transition) {
+	t.Helper()
+	a := s.rmActor()
+	if tr == gonogo.StartDeploy || tr == gonogo.FinishDeploy || tr == gonogo.RollBack {
+		a.Roles = gonogo.RoleSet{gonogo.Ops, gonogo.ReleaseManager}
+	}
+	if _, err := s.store.Transition(t.Context(), a, id, "", func(sn gonogo.Snapshot) (gonogo.TransitionResult, error) {
+		return gonogo.Move(a, sn, tr)
+	}); err != nil {
+		t.Fatalf("%s: %v", tr, err)
+	}
+}
+
+// vote signs for role as the named test user.
+func (s *testServer) vote(t *testing.T, id int64, name string, role gonogo.Role, value gonogo.VoteValue, comment string) {
+	t.Helper()
+	a := s.actorOf(name)
+	in := gonogo.VoteInput{Role: role, Value: value, Comment: comment}
+	if _, err := s.store.CastVote(t.Context(), a, id, func(sn gonogo.Snapshot) (gonogo.Vote, error) {
+		return gonogo.CastVote(a, sn, in, s.store.Now())
+	}); err != nil {
+		t.Fatalf("vote %s: %v", role, err)
+	}
+}
+
+// settleReadiness marks every readiness item done, as the release manager.
+func (s *testServer) settleReadiness(t *testing.T, id int64) {
+	t.Helper()
+	items, _ := s.store.FindItems(t.Context(), id)
+	a := s.rmActor()
+	for _, it := range items {
+		if it.Phase != gonogo.Readiness {
+			continue
+		}
+		if _, err := s.store.UpdateItem(t.Context(), a, id, it.ID, func(rel gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
+			return gonogo.WorkItem(a, rel, it, gonogo.ItemChange{Status: gonogo.ItemDone}, s.store.Now())
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// signAll has every test role sign Go: six people, so the quorum holds.
+func (s *testServer) signAll(t *testing.T, id int64) {
+	t.Helper()
+	for name, role := range map[string]gonogo.Role{"po": gonogo.ProductOwner, "eng": gonogo.EngineeringLead, "qa": gonogo.QALead,
+		"ops": gonogo.Ops, "support": gonogo.SupportLead, "rm": gonogo.ReleaseManager} {
+		s.vote(t, id, name, role, gonogo.VoteGo, "")
+	}
+}
+
+// decide records a decision as the release manager.
+func (s *testServer) decide(t *testing.T, id int64, in gonogo.DecisionInput) gonogo.Decision {
+	t.Helper()
+	a := s.rmActor()
+	d, err := s.store.Decide(t.Context(), a, id, func(sn gonogo.Snapshot) (gonogo.Decision, error) {
+		return gonogo.Decide(a, sn, in, s.store.Now())
+	})
+	if err != nil {
+		t.Fatalf("decide: %v", err)
+	}
+	return d
 }

@@ -53,4 +53,5 @@ var notices = map[string]string{
 	"password": "Password changed.",
 	"defect":   "Defect added.",
 	"pasted":   "Defects added.",
+	"moved":    "The release moved on.",
 }

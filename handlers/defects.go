@@ -157,7 +157,7 @@ func (h *Handler) setDefectStatus(c echo.Context) error {
 	if inList {
 		return render(c, status, views.DefectRow(p, row))
 	}
-	return render(c, status, views.DefectUpdate(p, row, gonogo.CountDefects(snap.Defects), snap.Release, gonogo.Evaluate(snap)))
+	return render(c, status, views.DefectUpdate(p, row, gonogo.CountDefects(snap.Defects), gateView(currentUser(c).Roles, snap)))
 }
 
 // previewPaste reads a pasted list and shows what would be added, or which

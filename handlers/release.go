@@ -38,7 +38,13 @@ func (h *Handler) releaseView(c echo.Context, id int64) (views.ReleaseView, erro
 	if err != nil {
 		return views.ReleaseView{}, err
 	}
-	return buildReleaseView(currentUser(c), snap, events), nil
+	decisions, err := h.store.FindDecisions(ctx, id)
+	if err != nil {
+		return views.ReleaseView{}, err
+	}
+	v := buildReleaseView(currentUser(c), snap, events)
+	v.Decisions = decisions
+	return v, nil
 }
 
 func buildReleaseView(u *gonogo.User, snap gonogo.Snapshot, events []gonogo.Event) views.ReleaseView {
@@ -49,7 +55,9 @@ func buildReleaseView(u *gonogo.User, snap gonogo.Snapshot, events []gonogo.Even
 	rel := snap.Release
 	v := views.ReleaseView{
 		Release:          rel,
-		Gate:             gonogo.Evaluate(snap),
+		Gate:             gateView(roles, snap),
+		Signoffs:         signoffView(roles, snap),
+		Transitions:      transitionsFor(roles, rel),
 		Summary:          pillarStats(snap.Items),
 		CanEdit:          roles.Any(gonogo.ProductOwner, gonogo.ReleaseManager),
 		CanEditChecklist: gonogo.CanEditChecklist(roles),
@@ -83,6 +91,9 @@ func buildReleaseView(u *gonogo.User, snap gonogo.Snapshot, events []gonogo.Even
 			continue
 		}
 		g.Items = append(g.Items, itemView(roles, rel, it))
+		if it.IsCondition() && it.Status != gonogo.ItemDone && it.Status != gonogo.ItemNA {
+			v.OpenConditions = append(v.OpenConditions, it)
+		}
 	}
 	return v
 }

@@ -25,6 +25,7 @@ var (
 	planners = access{roles: []gonogo.Role{gonogo.ProductOwner, gonogo.ReleaseManager}}
 	rmOnly   = access{roles: []gonogo.Role{gonogo.ReleaseManager}}
 	qaOrRM   = access{roles: []gonogo.Role{gonogo.QALead, gonogo.ReleaseManager}}
+	rmOrOps  = access{roles: []gonogo.Role{gonogo.ReleaseManager, gonogo.Ops}}
 	// defectFixers may change a defect's status: QA and the release manager,
 	// and engineering leads, who may mark one fixed.
 	defectFixers = access{roles: []gonogo.Role{gonogo.QALead, gonogo.ReleaseManager, gonogo.EngineeringLead}}
@@ -74,6 +75,15 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/releases/:id/defects/import", h.importPaste, qaOrRM},
 		{http.MethodPost, "/releases/:id/defects/:defect", h.updateDefect, qaOrRM},
 		{http.MethodPost, "/releases/:id/defects/:defect/status", h.setDefectStatus, defectFixers},
+
+		// The review: anyone signs for the roles they hold (the domain checks
+		// which); the release manager decides and says which roles must sign;
+		// the release manager and ops move the release along its life.
+		{http.MethodPost, "/releases/:id/votes", h.castVote, anyRole},
+		{http.MethodPost, "/releases/:id/roles/:role", h.setWaiver, rmOnly},
+		{http.MethodPost, "/releases/:id/decisions", h.decide, rmOnly},
+		{http.MethodGet, "/releases/:id/decisions/:n", h.showDecision, signedIn},
+		{http.MethodPost, "/releases/:id/transitions", h.transition, rmOrOps},
 
 		// Administration
 		{http.MethodGet, "/admin", h.showAdmin, admin},

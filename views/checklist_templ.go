@@ -985,7 +985,7 @@ func ChecklistUpdate(p Page, v ReleaseView, row *ItemView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = GatePanel(v.Release, v.Gate, true).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = GatePanel(p, v.Gate, true).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -950,7 +950,7 @@ func DefectRow(p Page, v DefectView) templ.Component {
 
 // DefectUpdate answers an htmx status change on a release page: the row,
 // and out of band the counts and the gate.
-func DefectUpdate(p Page, row DefectView, counts gonogo.DefectCounts, r gonogo.Release, g gonogo.Gate) templ.Component {
+func DefectUpdate(p Page, row DefectView, counts gonogo.DefectCounts, g GateView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -971,11 +971,11 @@ func DefectUpdate(p Page, row DefectView, counts gonogo.DefectCounts, r gonogo.R
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = DefectCountsLine(r.ID, counts, true).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = DefectCountsLine(g.Release.ID, counts, true).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = GatePanel(r, g, true).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = GatePanel(p, g, true).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

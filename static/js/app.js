@@ -3,10 +3,12 @@
 (function () {
   "use strict";
 
-  // Dismiss a notice with its close button; info notices also fade on their own.
+  // Dismiss a notice with its close button; info notices also fade on their
+  // own. A [data-print] button prints the page.
   document.addEventListener("click", function (e) {
     var btn = e.target.closest(".notice-close");
     if (btn) btn.closest(".notice").remove();
+    if (e.target.closest("[data-print]")) window.print();
   });
 
   function expire(root) {

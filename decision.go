@@ -1,0 +1,141 @@
+package gonogo
+
+import (
+	"strings"
+	"time"
+)
+
+// MaxRationaleLen bounds a decision's rationale.
+const MaxRationaleLen = 4000
+
+// Outcome is what the release manager decided.
+type Outcome string
+
+const (
+	OutcomeGo   Outcome = "go"
+	OutcomeNoGo Outcome = "no-go"
+)
+
+// Valid reports whether o is Go or No-Go.
+func (o Outcome) Valid() bool { return o == OutcomeGo || o == OutcomeNoGo }
+
+// Label is the outcome's name for people.
+func (o Outcome) Label() string {
+	if o == OutcomeNoGo {
+		return "No-Go"
+	}
+	return "Go"
+}
+
+// State is where a release goes after this outcome.
+func (o Outcome) State() State {
+	if o == OutcomeNoGo {
+		return NoGo
+	}
+	return Go
+}
+
+// Decision is the recorded Go or No-Go of one review cycle, with a frozen
+// copy of everything it rested on. It is never edited: a new cycle makes a
+// new decision.
+type Decision struct {
+	ID          int64
+	ReleaseID   int64
+	Number      int // 1 for the release's first decision, and so on
+	Cycle       int
+	Outcome     Outcome
+	Rationale   string
+	Conditions  []Condition
+	DeciderID   int64
+	DeciderName string
+	At          time.Time
+	Record      Record
+}
+
+// Record is the state of a release frozen at its decision.
+type Record struct {
+	Release Release
+	Gate    Gate
+	Votes   []Vote // the votes that counted, one per role that signed
+	History []Vote // every vote of the cycle, oldest first
+	Items   []Item
+	Defects []Defect
+	Waivers []Waiver
+}
+
+// Attendees are the people who signed off in the cycle, in the order they first did.
+func (r Record) Attendees() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range r.History {
+		if !seen[v.UserName] {
+			seen[v.UserName] = true
+			out = append(out, v.UserName)
+		}
+	}
+	return out
+}
+
+// DecisionInput is what the release manager submits.
+type DecisionInput struct {
+	Outcome    Outcome
+	Rationale  string
+	Conditions string
+}
+
+// Decide checks that actor may record the decision on the snapshot and
+// returns it, with its frozen record. A Go is refused while the gate is not
+// ready, with every reason; there is no override.
+func Decide(actor Actor, s Snapshot, in DecisionInput, now time.Time) (Decision, error) {
+	if !actor.Roles.Has(ReleaseManager) {
+		return Decision{}, Errorf(EFORBIDDEN, "only the release manager records the decision")
+	}
+	if s.Release.State != Review {
+		return Decision{}, Errorf(ECONFLICT, "a decision is recorded while the release is in review; it is %s", s.Release.State.Label())
+	}
+	p := Problems{}
+	if !in.Outcome.Valid() {
+		p.Add("outcome", "choose Go or No-Go")
+	}
+	rationale := strings.TrimSpace(in.Rationale)
+	validateText(p, "rationale", "Rationale", rationale, MaxRationaleLen, false)
+	if in.Outcome == OutcomeNoGo && rationale == "" {
+		p.Add("rationale", "a No-Go needs a rationale: say what must change before the next review")
+	}
+	conds, err := ParseConditions(in.Conditions, ReleaseManager)
+	if err != nil {
+		p.Add("conditions", "%s", ErrorMessage(err))
+	}
+	if err := p.Err(); err != nil {
+		return Decision{}, err
+	}
+	gate := Evaluate(s)
+	if in.Outcome == OutcomeGo && !gate.Ready {
+		e := Errorf(ECONFLICT, "a Go cannot be recorded while the gate is blocked: %d reason(s) stand in the way", len(gate.Reasons))
+		for _, r := range gate.Reasons {
+			e.Details = append(e.Details, r.Text)
+		}
+		return Decision{}, e
+	}
+	return Decision{
+		ReleaseID: s.Release.ID, Cycle: s.Release.Cycle, Outcome: in.Outcome, Rationale: rationale, Conditions: conds,
+		DeciderID: actor.UserID, DeciderName: actor.Name, At: now,
+		Record: freeze(s, gate),
+	}, nil
+}
+
+func freeze(s Snapshot, g Gate) Record {
+	cur := CurrentVotes(s.Release, s.Votes)
+	r := Record{Release: s.Release, Gate: g, Items: s.Items, Defects: s.Defects, Waivers: s.Waivers}
+	for _, role := range Roles {
+		if v, ok := cur[role]; ok {
+			r.Votes = append(r.Votes, v)
+		}
+	}
+	for _, v := range s.Votes {
+		if v.Cycle == s.Release.Cycle {
+			r.History = append(r.History, v)
+		}
+	}
+	return r
+}

@@ -1,0 +1,212 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/views"
+)
+
+// gateView is the gate with the decision form for those who may decide.
+func gateView(roles gonogo.RoleSet, snap gonogo.Snapshot) views.GateView {
+	return views.GateView{
+		Release:   snap.Release,
+		Gate:      gonogo.Evaluate(snap),
+		CanDecide: roles.Has(gonogo.ReleaseManager) && snap.Release.State == gonogo.Review,
+	}
+}
+
+// signoffView builds the sign-off panel: every role, its current vote and
+// its earlier ones, and a form for each role the viewer holds.
+func signoffView(roles gonogo.RoleSet, snap gonogo.Snapshot) views.SignoffView {
+	rel := snap.Release
+	open := rel.State == gonogo.Review
+	v := views.SignoffView{
+		Release:  rel,
+		Open:     open,
+		CanWaive: roles.Has(gonogo.ReleaseManager) && (rel.State == gonogo.Draft || rel.State == gonogo.Review),
+	}
+	current := gonogo.CurrentVotes(rel, snap.Votes)
+	for _, r := range gonogo.Roles {
+		row := views.SignoffRow{Role: r, CanSign: open && roles.Has(r)}
+		if w, ok := snap.WaiverFor(r); ok {
+			row.Waiver = &w
+		}
+		if cur, ok := current[r]; ok {
+			row.Current = &cur
+			row.Form.Conditions = gonogo.FormatConditions(cur.Conditions, r)
+		}
+		for _, vote := range slices.Backward(snap.Votes) {
+			if vote.Cycle == rel.Cycle && vote.Role == r && (row.Current == nil || vote.ID != row.Current.ID) {
+				row.History = append(row.History, vote)
+			}
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v
+}
+
+// transitionsFor lists the transitions the viewer may take on rel now.
+func transitionsFor(roles gonogo.RoleSet, rel gonogo.Release) []gonogo.Transition {
+	var out []gonogo.Transition
+	for _, t := range rel.State.Allowed() {
+		if gonogo.CanTransition(roles, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// castVote signs off for one role. htmx gets the panel back with the gate
+// out of band; a plain form is redirected to the panel.
+func (h *Handler) castVote(c echo.Context) error {
+	rid, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	in := gonogo.VoteInput{
+		Role:       gonogo.Role(c.FormValue("role")),
+		Value:      gonogo.VoteValue(c.FormValue("value")),
+		Comment:    c.FormValue("comment"),
+		Conditions: c.FormValue("conditions"),
+	}
+	a := h.actor(c)
+	_, err = h.store.CastVote(c.Request().Context(), a, rid, func(s gonogo.Snapshot) (gonogo.Vote, error) {
+		return gonogo.CastVote(a, s, in, h.store.Now())
+	})
+	status := http.StatusOK
+	fix := func(*views.ReleaseView) {}
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		status = http.StatusUnprocessableEntity
+		form := views.VoteForm{Comment: in.Comment, Conditions: in.Conditions, Errors: gonogo.ErrorFields(err)}
+		fix = func(v *views.ReleaseView) {
+			for i := range v.Signoffs.Rows {
+				if v.Signoffs.Rows[i].Role == in.Role {
+					v.Signoffs.Rows[i].Form = form
+				}
+			}
+		}
+	} else if err != nil {
+		return err
+	}
+	if !isPartial(c) {
+		if status != http.StatusOK {
+			return h.renderReleaseWith(c, status, rid, fix)
+		}
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d#role-%s", rid, in.Role))
+	}
+	v, err := h.releaseView(c, rid)
+	if err != nil {
+		return err
+	}
+	fix(&v)
+	return render(c, status, views.VoteUpdate(h.page(c, "", ""), v.Signoffs, v.Gate))
+}
+
+// setWaiver marks a role required again, or not required with a reason.
+func (h *Handler) setWaiver(c echo.Context) error {
+	rid, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	role, err := gonogo.ParseRole(c.Param("role"))
+	if err != nil {
+		return gonogo.Errorf(gonogo.ENOTFOUND, "no role %q", c.Param("role"))
+	}
+	change := gonogo.WaiverChange{Role: role, Required: c.FormValue("required") == "1", Reason: c.FormValue("reason")}
+	a := h.actor(c)
+	err = h.store.SetWaiver(c.Request().Context(), a, rid, func(s gonogo.Snapshot) (gonogo.WaiverChange, error) {
+		return gonogo.ChangeWaiver(a, s, change)
+	})
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		return h.renderReleaseWith(c, http.StatusUnprocessableEntity, rid, func(v *views.ReleaseView) {
+			for i := range v.Signoffs.Rows {
+				if v.Signoffs.Rows[i].Role == role {
+					v.Signoffs.Rows[i].Waive = views.WaiveForm{Reason: change.Reason, Errors: gonogo.ErrorFields(err)}
+				}
+			}
+		})
+	} else if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?notice=saved#role-%s", rid, role))
+}
+
+// decide records Go or No-Go. A Go the gate does not allow is refused with
+// every reason, on the release page, with 409.
+func (h *Handler) decide(c echo.Context) error {
+	rid, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	in := gonogo.DecisionInput{
+		Outcome:    gonogo.Outcome(c.FormValue("outcome")),
+		Rationale:  c.FormValue("rationale"),
+		Conditions: c.FormValue("conditions"),
+	}
+	a := h.actor(c)
+	d, err := h.store.Decide(c.Request().Context(), a, rid, func(s gonogo.Snapshot) (gonogo.Decision, error) {
+		return gonogo.Decide(a, s, in, h.store.Now())
+	})
+	code := gonogo.ErrorCode(err)
+	switch {
+	case err == nil:
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d/decisions/%d", rid, d.Number))
+	case code == gonogo.EINVALID || (code == gonogo.ECONFLICT && gonogo.ErrorDetails(err) != nil):
+		return h.renderReleaseWith(c, statusOf[code], rid, func(v *views.ReleaseView) {
+			v.Gate.Decide = views.DecideForm{Rationale: in.Rationale, Conditions: in.Conditions, Errors: gonogo.ErrorFields(err)}
+			if code == gonogo.ECONFLICT {
+				v.Gate.Decide.Refusal, v.Gate.Decide.Details = gonogo.ErrorMessage(err), gonogo.ErrorDetails(err)
+			}
+		})
+	}
+	return err
+}
+
+// transition moves a release along its life.
+func (h *Handler) transition(c echo.Context) error {
+	rid, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	t := gonogo.Transition(c.FormValue("transition"))
+	a := h.actor(c)
+	_, err = h.store.Transition(c.Request().Context(), a, rid, "", func(s gonogo.Snapshot) (gonogo.TransitionResult, error) {
+		return gonogo.Move(a, s, t)
+	})
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?notice=moved", rid))
+}
+
+// showDecision shows a recorded decision; with ".md" it answers its minutes
+// as Markdown.
+func (h *Handler) showDecision(c echo.Context) error {
+	rid, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	param, markdown := strings.CutSuffix(c.Param("n"), ".md")
+	n, err := strconv.Atoi(param)
+	if err != nil || n <= 0 {
+		return gonogo.Errorf(gonogo.ENOTFOUND, "no such decision")
+	}
+	d, err := h.store.FindDecision(c.Request().Context(), rid, n)
+	if err != nil {
+		return err
+	}
+	p := h.page(c, fmt.Sprintf("%s %s: decision %d", d.Record.Release.Product, d.Record.Release.Version, d.Number), "board")
+	if markdown {
+		c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s-%s-decision-%d.md"`,
+			d.Record.Release.Product, d.Record.Release.Version, d.Number))
+		return c.Blob(http.StatusOK, "text/markdown; charset=utf-8", []byte(views.Minutes(p, d)))
+	}
+	return render(c, http.StatusOK, views.DecisionPage(p, d))
+}

@@ -1,0 +1,218 @@
+package gonogo
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Limits on what a sign-off carries.
+const (
+	MaxCommentLen   = 2000
+	MaxConditionLen = 300
+	MaxConditions   = 10
+)
+
+// VoteValue is a role's answer: Go or No-Go.
+type VoteValue string
+
+const (
+	VoteGo   VoteValue = "go"
+	VoteNoGo VoteValue = "no-go"
+)
+
+// Valid reports whether v is Go or No-Go.
+func (v VoteValue) Valid() bool { return v == VoteGo || v == VoteNoGo }
+
+// Label is the vote's name for people.
+func (v VoteValue) Label() string {
+	if v == VoteNoGo {
+		return "No-Go"
+	}
+	return "Go"
+}
+
+// Vote is one sign-off: a person answering for one role, in one review cycle.
+// Votes are never changed; a role that changes its mind casts a new one and
+// the latest counts.
+type Vote struct {
+	ID         int64
+	ReleaseID  int64
+	Cycle      int
+	Role       Role
+	UserID     int64
+	UserName   string
+	Value      VoteValue
+	Comment    string
+	Conditions []Condition
+	At         time.Time
+}
+
+// Condition is a "yes, but": something that must hold for the Go to stand,
+// owned by a role. Each becomes a required post-deploy verification item.
+type Condition struct {
+	Text  string
+	Owner Role
+}
+
+// Waiver records that a role need not sign off this release, and why.
+type Waiver struct {
+	Role   Role
+	Reason string
+	By     string
+	At     time.Time
+}
+
+// VoteInput is what a person submits to sign off.
+type VoteInput struct {
+	Role       Role
+	Value      VoteValue
+	Comment    string
+	Conditions string // one per line; "ops: text" gives the condition to another role
+}
+
+// CastVote checks that actor may sign for the role on the snapshot's release
+// and returns the vote to store.
+func CastVote(actor Actor, s Snapshot, in VoteInput, now time.Time) (Vote, error) {
+	if !in.Role.Valid() {
+		return Vote{}, FieldErrorf("role", "choose the role you sign for")
+	}
+	if !actor.Roles.Has(in.Role) {
+		return Vote{}, Errorf(EFORBIDDEN, "you do not hold the %s role, so you cannot sign for it", in.Role.Label())
+	}
+	if s.Release.State != Review {
+		return Vote{}, Errorf(ECONFLICT, "sign-offs are taken while the release is in review; it is %s", s.Release.State.Label())
+	}
+	p := Problems{}
+	if !in.Value.Valid() {
+		p.Add("value", "choose Go or No-Go")
+	}
+	comment := strings.TrimSpace(in.Comment)
+	validateText(p, "comment", "Comment", comment, MaxCommentLen, in.Value == VoteNoGo)
+	if in.Value == VoteNoGo && comment == "" {
+		p["comment"] = "a No-Go needs a comment: say what must change"
+	}
+	conds, err := ParseConditions(in.Conditions, in.Role)
+	if err != nil {
+		p.Add("conditions", "%s", ErrorMessage(err))
+	}
+	if err := p.Err(); err != nil {
+		return Vote{}, err
+	}
+	return Vote{
+		ReleaseID: s.Release.ID, Cycle: s.Release.Cycle, Role: in.Role, UserID: actor.UserID, UserName: actor.Name,
+		Value: in.Value, Comment: comment, Conditions: conds, At: now,
+	}, nil
+}
+
+// ParseConditions reads conditions one per line. A line may start with a
+// role's handle and a colon ("ops: deploy off-peak") to give the condition to
+// that role; otherwise it belongs to owner.
+func ParseConditions(text string, owner Role) ([]Condition, error) {
+	var out []Condition
+	for i, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		line = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "-*•"))
+		if line == "" {
+			continue
+		}
+		c := Condition{Text: line, Owner: owner}
+		if head, rest, ok := strings.Cut(line, ":"); ok {
+			if r, err := ParseRole(head); err == nil && strings.TrimSpace(rest) != "" {
+				c = Condition{Text: strings.TrimSpace(rest), Owner: r}
+			}
+		}
+		p := Problems{}
+		validateLine(p, "c", "A condition", c.Text, MaxConditionLen, true)
+		if msg, bad := p["c"]; bad {
+			return nil, Errorf(EINVALID, "line %d: %s", i+1, msg)
+		}
+		out = append(out, c)
+	}
+	if len(out) > MaxConditions {
+		return nil, Errorf(EINVALID, "at most %d conditions; merge some", MaxConditions)
+	}
+	return out, nil
+}
+
+// FormatConditions writes conditions back as the text ParseConditions reads.
+func FormatConditions(cs []Condition, owner Role) string {
+	var lines []string
+	for _, c := range cs {
+		if c.Owner != owner && c.Owner.Handle() != "" {
+			lines = append(lines, c.Owner.Handle()+": "+c.Text)
+		} else {
+			lines = append(lines, c.Text)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// CurrentVotes returns the vote that counts for each role: its latest in the
+// release's current cycle.
+func CurrentVotes(rel Release, votes []Vote) map[Role]Vote {
+	out := map[Role]Vote{}
+	for _, v := range votes {
+		if v.Cycle != rel.Cycle {
+			continue
+		}
+		if cur, ok := out[v.Role]; !ok || v.At.After(cur.At) || (v.At.Equal(cur.At) && v.ID > cur.ID) {
+			out[v.Role] = v
+		}
+	}
+	return out
+}
+
+// RequiredRoles lists the roles that must sign off: all of them, but those
+// waived for this release.
+func RequiredRoles(waivers []Waiver) []Role {
+	var out []Role
+	for _, r := range Roles {
+		if _, waived := waiverFor(waivers, r); !waived {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func waiverFor(ws []Waiver, r Role) (Waiver, bool) {
+	for _, w := range ws {
+		if w.Role == r {
+			return w, true
+		}
+	}
+	return Waiver{}, false
+}
+
+// WaiverFor returns the waiver of role r, if it has one.
+func (s Snapshot) WaiverFor(r Role) (Waiver, bool) { return waiverFor(s.Waivers, r) }
+
+// WaiverChange marks a role required again, or not required with a reason.
+type WaiverChange struct {
+	Role     Role
+	Required bool
+	Reason   string
+}
+
+// ChangeWaiver checks that actor may change whether a role must sign off.
+func ChangeWaiver(actor Actor, s Snapshot, c WaiverChange) (WaiverChange, error) {
+	if !actor.Roles.Has(ReleaseManager) {
+		return c, Errorf(EFORBIDDEN, "only the release manager decides which roles must sign off")
+	}
+	if !c.Role.Valid() {
+		return c, Errorf(ENOTFOUND, "no role %q", c.Role)
+	}
+	if s.Release.State != Draft && s.Release.State != Review {
+		return c, Errorf(ECONFLICT, "which roles sign off is settled before the decision; the release is %s", s.Release.State.Label())
+	}
+	c.Reason = strings.TrimSpace(c.Reason)
+	if c.Required {
+		c.Reason = ""
+		return c, nil
+	}
+	p := Problems{}
+	validateText(p, "reason", "Reason", c.Reason, MaxReasonLen, true)
+	if c.Reason == "" {
+		p["reason"] = fmt.Sprintf("say why the %s need not sign off", c.Role.Label())
+	}
+	return c, p.Err()
+}
