@@ -31,7 +31,15 @@ func (tx *Tx) audit(a gonogo.Actor, action string, releaseID int64, format strin
 	if err != nil {
 		return fmt.Errorf("audit: insert: %w", err)
 	}
+	tx.notices = append(tx.notices, gonogo.Notice{Event: e})
 	return nil
+}
+
+// tag adds topics to the notice of the event audited last.
+func (tx *Tx) tag(topics ...gonogo.Topic) {
+	if n := len(tx.notices); n > 0 {
+		tx.notices[n-1].Topics = append(tx.notices[n-1].Topics, topics...)
+	}
 }
 
 const eventColumns = `id, at, COALESCE(actor_id, 0), actor, action, COALESCE(release_id, 0), detail, remote_addr, prev_hash, hash`

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -33,6 +34,30 @@ type Store struct {
 	path  string
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
+
+	commitMu  sync.Mutex // orders commits with their notices
+	listenMu  sync.RWMutex
+	listeners []func([]gonogo.Notice)
+}
+
+// Listen registers fn to hear of every committed change. It is called in the
+// committing goroutine, after the commit and in commit order, so it must not
+// block: hand the notices to a queue or a channel and return.
+func (s *Store) Listen(fn func([]gonogo.Notice)) {
+	s.listenMu.Lock()
+	defer s.listenMu.Unlock()
+	s.listeners = append(s.listeners, fn)
+}
+
+func (s *Store) publish(ns []gonogo.Notice) {
+	if len(ns) == 0 {
+		return
+	}
+	s.listenMu.RLock()
+	defer s.listenMu.RUnlock()
+	for _, fn := range s.listeners {
+		fn(ns)
+	}
 }
 
 // pragmas are set on every connection through the DSN, so a reconnect
@@ -125,10 +150,14 @@ func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx)
 // audit event it writes carries the same time.
 type Tx struct {
 	*sql.Tx
-	now time.Time
+	now     time.Time
+	notices []gonogo.Notice // published once the transaction commits
 }
 
-// inTx runs fn in one immediate transaction, committing if it returns nil.
+// inTx runs fn in one immediate transaction, committing if it returns nil,
+// then publishes the notices of what it audited. The commit and the
+// publishing happen under one lock, so listeners hear of changes in the
+// order they were committed.
 func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	sqlTx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -140,9 +169,12 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 		sqlTx.Rollback()
 		return err
 	}
+	s.commitMu.Lock()
+	defer s.commitMu.Unlock()
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.publish(tx.notices)
 	return nil
 }
 

@@ -130,6 +130,9 @@ func (s *Store) CreateDefects(ctx context.Context, a gonogo.Actor, releaseID int
 			if err := tx.audit(a, "defect.add", releaseID, "added %s defect %s%q (%s)", in.Severity, key, in.Title, in.Status); err != nil {
 				return err
 			}
+			if gonogo.Blocking(gonogo.Defect{Severity: in.Severity, Status: in.Status}) {
+				tx.tag(gonogo.TopicBlockingDefect)
+			}
 		}
 		return tx.touchRelease(releaseID)
 	})
@@ -165,6 +168,9 @@ func (s *Store) UpdateDefect(ctx context.Context, a gonogo.Actor, releaseID, id 
 		out = d
 		if err := tx.audit(a, "defect."+defectAction(old, d), releaseID, "%s", describeDefectChange(old, d)); err != nil {
 			return err
+		}
+		if gonogo.Blocking(d) && !gonogo.Blocking(old) {
+			tx.tag(gonogo.TopicBlockingDefect)
 		}
 		return tx.touchRelease(releaseID)
 	})

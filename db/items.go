@@ -85,7 +85,13 @@ func (tx *Tx) updateItem(a gonogo.Actor, releaseID, id int64, fn ItemFunc) (out 
 		case next.Evidence != "" && next.Evidence != it.Evidence:
 			detail = ", evidence " + next.Evidence
 		}
-		return tx.audit(a, "item.status", releaseID, "set %q %s (was %s)%s", it.Title, next.Status, it.Status, detail)
+		if err := tx.audit(a, "item.status", releaseID, "set %q %s (was %s)%s", it.Title, next.Status, it.Status, detail); err != nil {
+			return err
+		}
+		if next.Status == gonogo.ItemFailed && next.CheckKey != "" && it.Status != gonogo.ItemFailed {
+			tx.tag(gonogo.TopicCheckFailed)
+		}
+		return nil
 	}()
 	return out, err
 }

@@ -164,6 +164,7 @@ func (tx *Tx) castVote(ctx context.Context, a gonogo.Actor, releaseID int64, fn 
 		if err := tx.audit(a, "vote", releaseID, "%s", detail); err != nil {
 			return err
 		}
+		tx.tag(gonogo.TopicVote)
 		return tx.touchRelease(releaseID)
 	}()
 	return out, err
@@ -287,7 +288,11 @@ func (tx *Tx) decide(ctx context.Context, a gonogo.Actor, releaseID int64, fn De
 		if len(d.Conditions) > 0 {
 			detail += fmt.Sprintf(" (conditions: %s)", conditionsText(d.Conditions))
 		}
-		return tx.audit(a, "decision", releaseID, "%s", detail)
+		if err := tx.audit(a, "decision", releaseID, "%s", detail); err != nil {
+			return err
+		}
+		tx.tag(gonogo.TopicDecision, gonogo.TopicState)
+		return nil
 	}()
 	return out, err
 }
@@ -382,7 +387,11 @@ func (tx *Tx) transition(ctx context.Context, a gonogo.Actor, releaseID int64, h
 		if how != "" {
 			detail += " (" + how + ")"
 		}
-		return tx.audit(a, "release.state", releaseID, "%s", detail)
+		if err := tx.audit(a, "release.state", releaseID, "%s", detail); err != nil {
+			return err
+		}
+		tx.tag(gonogo.TopicState)
+		return nil
 	}()
 	return out, err
 }

@@ -1,0 +1,24 @@
+package gonogo
+
+// Topic names a kind of change that people may want to hear about outside
+// the board, such as in a chat channel through a webhook.
+type Topic string
+
+const (
+	TopicVote           Topic = "vote.cast"
+	TopicDecision       Topic = "decision.recorded"
+	TopicState          Topic = "state.changed"
+	TopicCheckFailed    Topic = "check.failed"
+	TopicBlockingDefect Topic = "defect.blocking"
+)
+
+// Topics lists every topic, in the order forms show them.
+var Topics = []Topic{TopicVote, TopicDecision, TopicState, TopicCheckFailed, TopicBlockingDefect}
+
+// Notice announces one committed change: its audit event, and the topics it
+// belongs to. Notices are published only after the transaction that wrote
+// them commits, never from one that rolled back.
+type Notice struct {
+	Event  Event
+	Topics []Topic
+}
