@@ -10,10 +10,11 @@ const (
 	TopicState          Topic = "state.changed"
 	TopicCheckFailed    Topic = "check.failed"
 	TopicBlockingDefect Topic = "defect.blocking"
+	TopicWindow         Topic = "window.changed"
 )
 
 // Topics lists every topic, in the order forms show them.
-var Topics = []Topic{TopicVote, TopicDecision, TopicState, TopicCheckFailed, TopicBlockingDefect}
+var Topics = []Topic{TopicVote, TopicDecision, TopicState, TopicCheckFailed, TopicBlockingDefect, TopicWindow}
 
 // Notice announces one committed change: its audit event, and the topics it
 // belongs to. Notices are published only after the transaction that wrote
