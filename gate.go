@@ -3,6 +3,7 @@ package gonogo
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Snapshot is everything the gate looks at for one release at one moment.
@@ -12,6 +13,8 @@ type Snapshot struct {
 	Defects []Defect
 	Votes   []Vote   // every vote of the release; the current cycle's latest per role count
 	Waivers []Waiver // roles that need not sign off
+	Freezes []Freeze
+	Zone    *time.Location // the team's time zone, where weekly freezes recur
 }
 
 // ReasonKind says what sort of thing blocks a release.
@@ -23,6 +26,7 @@ const (
 	ReasonItem   ReasonKind = "item"   // a required readiness item is open or failed
 	ReasonRole   ReasonKind = "role"   // a required role has not voted Go
 	ReasonQuorum ReasonKind = "quorum" // fewer than two people voted Go
+	ReasonFreeze ReasonKind = "freeze" // the window falls in a freeze
 )
 
 // Reason is one thing that stands between a release and a Go, written so that
@@ -46,7 +50,8 @@ const MinGoVoters = 2
 
 // Evaluate returns whether the snapshot is ready for a Go and, if not, every
 // reason why: No-Go votes first, then blocking defects, open or failed
-// readiness items, roles still to sign, and too few people behind the Go. It
+// readiness items, a window inside a freeze, roles still to sign, and too
+// few people behind the Go. It
 // is a pure function: same snapshot, same verdict.
 func Evaluate(s Snapshot) Gate {
 	var reasons []Reason
@@ -65,6 +70,10 @@ func Evaluate(s Snapshot) Gate {
 		}
 	}
 	reasons = append(reasons, itemReasons(s.Items)...)
+	for _, hit := range FreezesOver(s.Release.Window, s.Release.Product, s.Freezes, s.Zone) {
+		reasons = append(reasons, Reason{ReasonFreeze,
+			fmt.Sprintf("The window overlaps the freeze “%s” (%s): move the window", hit.Freeze.Name, FormatWindow(hit.When, s.Zone)), "window"})
+	}
 	goVoters := map[int64]string{}
 	for _, r := range RequiredRoles(s.Waivers) {
 		v, ok := votes[r]

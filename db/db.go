@@ -34,6 +34,8 @@ type Store struct {
 	path  string
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
+	// DefaultZone is the team's time zone when the settings name none.
+	DefaultZone *time.Location
 
 	commitMu  sync.Mutex // orders commits with their notices
 	listenMu  sync.RWMutex
@@ -151,6 +153,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx)
 type Tx struct {
 	*sql.Tx
 	now     time.Time
+	zone    *time.Location  // the default team zone, for snapshots taken inside
 	notices []gonogo.Notice // published once the transaction commits
 }
 
@@ -164,7 +167,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	// Truncated to what the time format keeps, so hashes over it verify on reading.
-	tx := &Tx{Tx: sqlTx, now: s.Now().UTC().Truncate(time.Millisecond)}
+	tx := &Tx{Tx: sqlTx, now: s.Now().UTC().Truncate(time.Millisecond), zone: s.DefaultZone}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err

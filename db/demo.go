@@ -2,7 +2,9 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -53,8 +55,10 @@ var demoReleases = []demoRelease{
 			{gonogo.SupportLead, gonogo.VoteGo, "", "support: macro for Apple Pay refunds live before launch"},
 			{gonogo.QALead, gonogo.VoteNoGo, "PAY-142 must be fixed and verified first: Safari users cannot pay.", ""},
 		}},
+	// Its window overlaps payments 2.4.0's: the demo's conflict.
 	{product: "payments", version: "2.5.0", title: "Multi-currency payouts", state: gonogo.Draft,
-		summary: "Merchants can receive payouts in EUR, GBP and USD.", readinessDone: 2, age: 26 * time.Hour},
+		summary: "Merchants can receive payouts in EUR, GBP and USD.", readinessDone: 2, age: 26 * time.Hour,
+		windowIn: 3*24*time.Hour + 21*time.Hour},
 	{product: "payments", version: "2.3.1", title: "Refund rounding fix", state: gonogo.Released,
 		summary: "Fixes a one-cent rounding error on partial refunds in JPY.", verificationDone: 3, age: 5 * 24 * time.Hour},
 	{product: "storefront", version: "5.12.0", title: "New search ranking", state: gonogo.Draft,
@@ -164,6 +168,9 @@ func (s *Store) SeedDemo(ctx context.Context, password string) (bool, error) {
 			if err := tx.seedRelease(d, users); err != nil {
 				return fmt.Errorf("demo release %s %s: %w", d.product, d.version, err)
 			}
+		}
+		if err := tx.seedFreezes(users[gonogo.ReleaseManager]); err != nil {
+			return fmt.Errorf("demo freezes: %w", err)
 		}
 		seeded = true
 		return nil
@@ -328,4 +335,45 @@ func (tx *Tx) releaseItems(releaseID int64) ([]gonogo.Item, error) {
 		out = append(out, it)
 	}
 	return out, rows.Err()
+}
+
+// seedFreezes adds a one-off freeze over the storefront's next window and a
+// weekly one over the mobile app's, so both show the gate blocking.
+func (tx *Tx) seedFreezes(rm gonogo.Actor) error {
+	window := func(product, version string) (gonogo.Window, error) {
+		var ws, we sql.NullString
+		err := tx.QueryRow(`SELECT window_start, window_end FROM releases WHERE product = ? AND version = ?`, product, version).Scan(&ws, &we)
+		return gonogo.Window{Start: parseNullTime(ws), End: parseNullTime(we)}, err
+	}
+	loc := tx.zone
+	if loc == nil {
+		loc = time.UTC
+	}
+	search, err := window("storefront", "5.12.0")
+	if err != nil {
+		return err
+	}
+	day := search.Start.In(loc)
+	start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
+	sale := gonogo.FreezeInput{Name: "Winter sale", Reason: "Peak traffic: the shop must not change during the sale.",
+		Once: gonogo.Window{Start: start.UTC(), End: start.AddDate(0, 0, 2).UTC()}, Products: []string{"storefront"}}
+	offline, err := window("mobile", "3.8.0")
+	if err != nil {
+		return err
+	}
+	from, to := offline.Start.In(loc).Add(-time.Hour), offline.End.In(loc).Add(time.Hour)
+	batch := gonogo.FreezeInput{Name: "App store review batch", Reason: "The store reviews submissions in one batch; nothing new goes in meanwhile.",
+		Weekly: true, Products: []string{"mobile"},
+		Week: gonogo.WeeklySpan{StartDay: from.Weekday(), StartMin: from.Hour()*60 + from.Minute(), EndDay: to.Weekday(), EndMin: to.Hour()*60 + to.Minute()}}
+	for _, in := range []gonogo.FreezeInput{sale, batch} {
+		if _, err := tx.Exec(`INSERT INTO freezes (name, reason, weekly, once_start, once_end, start_day, start_min, end_day, end_min, products, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.Name, in.Reason, boolInt(in.Weekly), nullTime(in.Once.Start), nullTime(in.Once.End),
+			int(in.Week.StartDay), in.Week.StartMin, int(in.Week.EndDay), in.Week.EndMin, strings.Join(in.Products, ","), rm.Name, fmtTime(tx.now)); err != nil {
+			return err
+		}
+		if err := tx.audit(rm, "freeze.create", 0, "created the freeze %q", in.Name); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -91,8 +91,9 @@ func (tx *Tx) copyTemplate(releaseID int64) (int64, error) {
 	return res.RowsAffected()
 }
 
-// UpdateRelease changes what a person can edit on a release: title, summary,
-// manager and window. Product and version are its identity and stay.
+// UpdateRelease changes what a person can edit on a release: title, summary
+// and manager. Product and version are its identity and stay; the window has
+// its own rules (SetWindow).
 func (s *Store) UpdateRelease(ctx context.Context, a gonogo.Actor, id int64, in gonogo.ReleaseInput) (gonogo.Release, error) {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
@@ -106,13 +107,13 @@ func (s *Store) UpdateRelease(ctx context.Context, a gonogo.Actor, id int64, in 
 		if err := tx.checkManager(in.ManagerID); err != nil {
 			return err
 		}
+		in.Window = old.Window
 		changes := releaseChanges(old, in)
 		if len(changes) == 0 {
 			return nil
 		}
-		if _, err := tx.Exec(`UPDATE releases SET title = ?, summary = ?, manager_id = ?, window_start = ?, window_end = ?, updated_at = ? WHERE id = ?`,
-			in.Title, in.Summary, sql.NullInt64{Int64: in.ManagerID, Valid: in.ManagerID != 0},
-			nullTime(in.Window.Start), nullTime(in.Window.End), fmtTime(tx.now), id); err != nil {
+		if _, err := tx.Exec(`UPDATE releases SET title = ?, summary = ?, manager_id = ?, updated_at = ? WHERE id = ?`,
+			in.Title, in.Summary, sql.NullInt64{Int64: in.ManagerID, Valid: in.ManagerID != 0}, fmtTime(tx.now), id); err != nil {
 			return err
 		}
 		return tx.audit(a, "release.update", id, "changed %s", strings.Join(changes, ", "))
@@ -214,7 +215,7 @@ func (s *Store) FindProducts(ctx context.Context) ([]string, error) {
 
 // FindSnapshots returns, for every release matching f, the release with its
 // readiness items: what the board needs to judge each card through the same
-// gate as the release page. Five queries, whatever the number of releases.
+// gate as the release page. A handful of queries, whatever the number of releases.
 func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Snapshot, error) {
 	rels, err := s.FindReleases(ctx, f)
 	if err != nil || len(rels) == 0 {
@@ -296,10 +297,21 @@ func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 			out[i].Waivers = append(out[i].Waivers, rw.w)
 		}
 	}
+	freezes, err := findFreezes(ctx, s.read)
+	if err != nil {
+		return nil, err
+	}
+	zone, err := s.teamZone(ctx, s.read)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Freezes, out[i].Zone = freezes, zone
+	}
 	return out, nil
 }
 
 // FindSnapshot returns everything the gate needs for one release.
 func (s *Store) FindSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, error) {
-	return loadSnapshot(ctx, s.read, id)
+	return loadSnapshot(ctx, s.read, id, s.DefaultZone)
 }

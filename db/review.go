@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gonogo/gonogo"
 )
@@ -57,7 +58,7 @@ type querier interface {
 // snapshot loads everything the gate needs for one release through q: the
 // read pool for pages, the write transaction for changes that must judge the
 // release as it is at that very moment.
-func loadSnapshot(ctx context.Context, q querier, releaseID int64) (gonogo.Snapshot, error) {
+func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Location) (gonogo.Snapshot, error) {
 	var snap gonogo.Snapshot
 	rel, err := scanRelease(q.QueryRowContext(ctx, `SELECT `+releaseColumns+releaseFrom+`WHERE r.id = ?`, releaseID))
 	if err != nil {
@@ -86,13 +87,20 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64) (gonogo.Snaps
 	if snap.Votes, err = collect(rows, scanVote); err != nil {
 		return snap, err
 	}
-	snap.Waivers, err = findWaivers(ctx, q, releaseID)
+	if snap.Waivers, err = findWaivers(ctx, q, releaseID); err != nil {
+		return snap, err
+	}
+	if snap.Freezes, err = findFreezes(ctx, q); err != nil {
+		return snap, err
+	}
+	t, err := findTeamSettings(ctx, q)
+	snap.Zone = t.Location(zone)
 	return snap, err
 }
 
 // snapshot loads the release as it is inside the transaction.
 func (tx *Tx) snapshot(ctx context.Context, releaseID int64) (gonogo.Snapshot, error) {
-	return loadSnapshot(ctx, txQuerier{tx}, releaseID)
+	return loadSnapshot(ctx, txQuerier{tx}, releaseID, tx.zone)
 }
 
 // txQuerier lets a transaction serve as a querier.

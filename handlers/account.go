@@ -131,17 +131,26 @@ func safeNext(next string) string {
 }
 
 func (h *Handler) showProfile(c echo.Context) error {
-	return render(c, http.StatusOK, views.ProfilePage(h.page(c, "Your profile", "profile"), views.PasswordForm{}))
+	return h.renderProfile(c, http.StatusOK, views.PasswordForm{})
+}
+
+// renderProfile shows the profile with f, filling in the feed's state.
+func (h *Handler) renderProfile(c echo.Context, status int, f views.PasswordForm) error {
+	has, err := h.store.HasCalendarToken(c.Request().Context(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	f.Feed.Has = f.Feed.Has || has
+	return render(c, status, views.ProfilePage(h.page(c, "Your profile", "profile"), f))
 }
 
 func (h *Handler) changePassword(c echo.Context) error {
 	keep, _ := c.Get("session").(string)
 	err := h.store.ChangePassword(c.Request().Context(), h.actor(c), c.FormValue("current"), c.FormValue("new"), hashID(keep))
 	if gonogo.ErrorCode(err) == gonogo.EINVALID {
-		f := views.PasswordForm{Errors: gonogo.ErrorFields(err)}
-		return render(c, http.StatusUnprocessableEntity, views.ProfilePage(h.page(c, "Your profile", "profile"), f))
+		return h.renderProfile(c, http.StatusUnprocessableEntity, views.PasswordForm{Errors: gonogo.ErrorFields(err)})
 	} else if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.ProfilePage(h.page(c, "Your profile", "profile"), views.PasswordForm{Done: true}))
+	return h.renderProfile(c, http.StatusOK, views.PasswordForm{Done: true})
 }

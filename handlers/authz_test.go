@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonogo/gonogo"
 )
@@ -22,6 +23,7 @@ type fixture struct {
 	custom  gonogo.Item // a custom advisory item, removable
 	defect  int64       // a major defect, open
 	decided int64       // a release with decision 1 recorded
+	freeze  int64
 	user    gonogo.User // a user for admin routes to act on
 	tplItem int64
 }
@@ -79,8 +81,18 @@ var authTable = map[string]authCase{
 	// Cancelling is the release manager's; ops may only move a deploy along.
 	"POST /releases/:id/transitions": {"/releases/{release}/transitions", url.Values{"transition": {"cancel"}},
 		http.StatusSeeOther, []string{"rm"}},
-	"GET /admin":       {"/admin", nil, http.StatusSeeOther, []string{"admin"}},
-	"GET /admin/users": {"/admin/users", nil, http.StatusOK, []string{"admin"}},
+	"POST /releases/:id/window": {"/releases/{release}/window", url.Values{"window_start": {"2099-03-01T20:00"}, "window_end": {"2099-03-01T22:00"}},
+		http.StatusSeeOther, []string{"rm"}},
+	"GET /calendar":                 {"/calendar", nil, http.StatusOK, everyone},
+	"GET /freezes":                  {"/freezes", nil, http.StatusOK, everyone},
+	"POST /freezes":                 {"/freezes", url.Values{"name": {"Sale {release}"}, "kind": {"once"}, "start": {"2099-11-27T00:00"}, "end": {"2099-11-30T06:00"}}, http.StatusSeeOther, []string{"rm", "admin"}},
+	"POST /freezes/:id/delete":      {"/freezes/{freeze}/delete", nil, http.StatusSeeOther, []string{"rm", "admin"}},
+	"POST /profile/calendar":        {"/profile/calendar", nil, http.StatusOK, everyone},
+	"POST /profile/calendar/delete": {"/profile/calendar/delete", nil, http.StatusSeeOther, everyone},
+	"GET /admin/settings":           {"/admin/settings", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/settings":          {"/admin/settings", url.Values{"zone": {"Europe/Berlin"}}, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin":                    {"/admin", nil, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/users":              {"/admin/users", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/users": {"/admin/users", url.Values{"name": {"New Person"}, "email": {"new-{release}@example.com"},
 		"password": {"a long enough password"}, "roles": {"ops"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/users/:id":           {"/admin/users/{user}", nil, http.StatusOK, []string{"admin"}},
@@ -98,7 +110,7 @@ var authTable = map[string]authCase{
 }
 
 // publicRoutes need no sign-in and are tested on their own.
-var publicRoutes = []string{"GET /static/*", "GET /setup", "POST /setup", "GET /login", "POST /login"}
+var publicRoutes = []string{"GET /static/*", "GET /setup", "POST /setup", "GET /login", "POST /login", "GET /calendar.ics"}
 
 func TestAuthorizationTableIsComplete(t *testing.T) {
 	s := newServer(t)
@@ -209,6 +221,11 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	freeze, err := s.store.CreateFreeze(ctx, s.rmActor(), gonogo.FreezeInput{Name: fmt.Sprintf("Freeze %d", n),
+		Once: gonogo.Window{Start: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2099, 1, 2, 0, 0, 0, 0, time.UTC)}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tpl, err := s.store.FindTemplate(ctx)
 	if err != nil || len(tpl) < 2 {
 		t.Fatalf("template: %v", err)
@@ -219,6 +236,7 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 		custom:  custom,
 		defect:  defects[0],
 		decided: decided.ID,
+		freeze:  freeze,
 		user:    s.mustCreateUser(t, fmt.Sprintf("target%d", n), gonogo.RoleSet{gonogo.Ops}, false),
 		tplItem: tpl[len(tpl)-1].ID,
 	}
@@ -233,5 +251,6 @@ func (f fixture) fill(s string) string {
 		"{tpl}", fmt.Sprint(f.tplItem),
 		"{defect}", fmt.Sprint(f.defect),
 		"{decided}", fmt.Sprint(f.decided),
+		"{freeze}", fmt.Sprint(f.freeze),
 	).Replace(s)
 }

@@ -28,8 +28,27 @@ func (h *Handler) showBoard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b := buildBoard(snaps, f, c.QueryParam("blocking") == "1", h.store.Now())
+	active, err := h.store.FindActiveWindows(ctx)
+	if err != nil {
+		return err
+	}
+	team := h.team(ctx)
+	now := h.store.Now()
+	b := buildBoard(snaps, f, c.QueryParam("blocking") == "1", now)
 	b.Products = products
+	loc := team.Location(h.cfg.Location)
+	for _, col := range b.Columns {
+		for i := range col.Cards {
+			r := col.Cards[i].Release
+			self := gonogo.Scheduled{ReleaseID: r.ID, Product: r.Product, Version: r.Version, Window: r.Window}
+			col.Cards[i].Warnings = gonogo.WindowWarnings(self, active, team.LowTraffic, loc)
+		}
+	}
+	freezes, err := h.store.FindFreezes(ctx)
+	if err != nil {
+		return err
+	}
+	b.Upcoming = upcoming(active, freezes, now, loc)
 	if isPartial(c) {
 		return render(c, http.StatusOK, views.Board(h.page(c, "Board", "board"), b))
 	}
@@ -111,4 +130,23 @@ func pillarStats(items []gonogo.Item) []views.PillarStat {
 		out = append(out, views.PillarStat{Pillar: p, Progress: prog[p]})
 	}
 	return out
+}
+
+// upcoming finds the next window to start and the next freeze to begin.
+func upcoming(active []gonogo.Scheduled, freezes []gonogo.Freeze, now time.Time, loc *time.Location) views.Upcoming {
+	var u views.Upcoming
+	for i := range active {
+		if active[i].Window.Start.After(now) && (u.Window == nil || active[i].Window.Start.Before(u.Window.Window.Start)) {
+			u.Window = &active[i]
+		}
+	}
+	for _, f := range freezes {
+		for _, occ := range f.Occurrences(now, now.AddDate(1, 0, 0), loc) {
+			if occ.End.After(now) && (u.Freeze == "" || occ.Start.Before(u.FreezeWindow.Start)) {
+				u.Freeze, u.FreezeWindow = f.Name, occ
+			}
+			break
+		}
+	}
+	return u
 }

@@ -18,7 +18,7 @@ func (h *Handler) page(c echo.Context, title, nav string) views.Page {
 		Nav:       nav,
 		User:      currentUser(c),
 		CSRF:      token,
-		Loc:       h.cfg.Location,
+		Loc:       h.zone(c.Request().Context()),
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 		Notice:    notices[c.QueryParam("notice")],
 	}

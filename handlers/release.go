@@ -42,8 +42,14 @@ func (h *Handler) releaseView(c echo.Context, id int64) (views.ReleaseView, erro
 	if err != nil {
 		return views.ReleaseView{}, err
 	}
-	v := buildReleaseView(currentUser(c), snap, events)
+	active, err := h.store.FindActiveWindows(ctx)
+	if err != nil {
+		return views.ReleaseView{}, err
+	}
+	u := currentUser(c)
+	v := buildReleaseView(u, snap, events)
 	v.Decisions = decisions
+	v.Window = windowView(u.Roles, snap, active, h.team(ctx).LowTraffic, h.page(c, "", ""))
 	return v, nil
 }
 
@@ -158,8 +164,9 @@ func (h *Handler) releaseForm(c echo.Context) (views.ReleaseForm, gonogo.Problem
 		}
 		f.Input.ManagerID = id
 	}
-	start, err1 := parseLocalTime(f.WindowStart, h.cfg.Location)
-	end, err2 := parseLocalTime(f.WindowEnd, h.cfg.Location)
+	loc := h.zone(c.Request().Context())
+	start, err1 := parseLocalTime(f.WindowStart, loc)
+	end, err2 := parseLocalTime(f.WindowEnd, loc)
 	if err1 != nil || err2 != nil {
 		p.Add("window", "enter the window as a date and time, e.g. 2026-12-01T20:00")
 	}
@@ -200,7 +207,15 @@ func (h *Handler) createRelease(c echo.Context) error {
 		f.Errors = formErrors(p, in.Validate())
 		return h.renderReleaseForm(c, http.StatusUnprocessableEntity, f)
 	}
-	rel, err := h.store.CreateRelease(c.Request().Context(), h.actor(c), f.Input)
+	var err error
+	if !f.Input.Window.IsZero() {
+		// A window given at creation follows the same rules as any other.
+		err = gonogo.ScheduleWindow(h.actor(c), gonogo.Release{State: gonogo.Draft}, f.Input.Window, h.store.Now())
+	}
+	var rel gonogo.Release
+	if err == nil {
+		rel, err = h.store.CreateRelease(c.Request().Context(), h.actor(c), f.Input)
+	}
 	if gonogo.ErrorCode(err) == gonogo.EINVALID {
 		f.Errors = formErrors(p, err)
 		return h.renderReleaseForm(c, http.StatusUnprocessableEntity, f)

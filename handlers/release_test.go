@@ -64,7 +64,7 @@ func TestCreateRelease(t *testing.T) {
 
 func TestCreateReleaseBadInput(t *testing.T) {
 	s := newServer(t)
-	po := s.signIn(t, "po")
+	po := s.signIn(t, "rm") // the release manager may also give a window
 	long := strings.Repeat("x", 121)
 	tests := []struct {
 		name  string
@@ -82,6 +82,8 @@ func TestCreateReleaseBadInput(t *testing.T) {
 		{"half a window", url.Values{"product": {"web"}, "version": {"1.0"}, "title": {"T"}, "window_start": {"2030-01-02T10:00"}}, "window"},
 		{"malformed date", url.Values{"product": {"web"}, "version": {"1.0"}, "title": {"T"},
 			"window_start": {"next tuesday"}, "window_end": {"2030-01-02T09:00"}}, "window"},
+		{"window in the past", url.Values{"product": {"web"}, "version": {"1.0"}, "title": {"T"},
+			"window_start": {"2020-01-02T10:00"}, "window_end": {"2020-01-02T12:00"}}, "window"},
 		{"manager without the role", url.Values{"product": {"web"}, "version": {"1.0"}, "title": {"T"},
 			"manager_id": {itoa(s.users["qa"].ID)}}, "manager"},
 		{"manager not a number", url.Values{"product": {"web"}, "version": {"1.0"}, "title": {"T"}, "manager_id": {"abc"}}, "manager"},

@@ -202,11 +202,15 @@ func (h *Handler) showDecision(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	after, err := h.store.WindowChangesAfter(c.Request().Context(), rid, d.At)
+	if err != nil {
+		return err
+	}
 	p := h.page(c, fmt.Sprintf("%s %s: decision %d", d.Record.Release.Product, d.Record.Release.Version, d.Number), "board")
 	if markdown {
 		c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s-%s-decision-%d.md"`,
 			d.Record.Release.Product, d.Record.Release.Version, d.Number))
-		return c.Blob(http.StatusOK, "text/markdown; charset=utf-8", []byte(views.Minutes(p, d)))
+		return c.Blob(http.StatusOK, "text/markdown; charset=utf-8", []byte(views.Minutes(p, d, after)))
 	}
-	return render(c, http.StatusOK, views.DecisionPage(p, d))
+	return render(c, http.StatusOK, views.DecisionPage(p, d, after))
 }

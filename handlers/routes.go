@@ -15,6 +15,8 @@ type access struct {
 	public bool
 	admin  bool
 	roles  []gonogo.Role // any one of them; none means any signed-in user
+	// orAdmin lets admins in beside the roles.
+	orAdmin bool
 }
 
 var (
@@ -26,6 +28,8 @@ var (
 	rmOnly   = access{roles: []gonogo.Role{gonogo.ReleaseManager}}
 	qaOrRM   = access{roles: []gonogo.Role{gonogo.QALead, gonogo.ReleaseManager}}
 	rmOrOps  = access{roles: []gonogo.Role{gonogo.ReleaseManager, gonogo.Ops}}
+	// rmOrAdmin manage freezes.
+	rmOrAdmin = access{roles: []gonogo.Role{gonogo.ReleaseManager}, orAdmin: true}
 	// defectFixers may change a defect's status: QA and the release manager,
 	// and engineering leads, who may mark one fixed.
 	defectFixers = access{roles: []gonogo.Role{gonogo.QALead, gonogo.ReleaseManager, gonogo.EngineeringLead}}
@@ -84,6 +88,19 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/releases/:id/decisions", h.decide, rmOnly},
 		{http.MethodGet, "/releases/:id/decisions/:n", h.showDecision, signedIn},
 		{http.MethodPost, "/releases/:id/transitions", h.transition, rmOrOps},
+
+		// Windows, freezes and the calendar. The feed is public because
+		// calendar apps cannot sign in: it checks a personal token itself.
+		{http.MethodPost, "/releases/:id/window", h.setWindow, rmOnly},
+		{http.MethodGet, "/calendar", h.showCalendar, signedIn},
+		{http.MethodGet, "/calendar.ics", h.calendarFeed, public},
+		{http.MethodGet, "/freezes", h.showFreezes, signedIn},
+		{http.MethodPost, "/freezes", h.createFreeze, rmOrAdmin},
+		{http.MethodPost, "/freezes/:id/delete", h.deleteFreeze, rmOrAdmin},
+		{http.MethodPost, "/profile/calendar", h.newCalendarToken, signedIn},
+		{http.MethodPost, "/profile/calendar/delete", h.revokeCalendarToken, signedIn},
+		{http.MethodGet, "/admin/settings", h.showSettings, admin},
+		{http.MethodPost, "/admin/settings", h.saveSettings, admin},
 
 		// Administration
 		{http.MethodGet, "/admin", h.showAdmin, admin},

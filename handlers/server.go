@@ -34,13 +34,14 @@ type Config struct {
 
 // Handler serves the board.
 type Handler struct {
-	store    *db.Store
-	cfg      Config
-	log      *slog.Logger
-	e        *echo.Echo
-	sessions *sqliteStore
-	throttle *throttle
-	hasUsers atomic.Bool
+	store     *db.Store
+	cfg       Config
+	log       *slog.Logger
+	e         *echo.Echo
+	sessions  *sqliteStore
+	throttle  *throttle
+	hasUsers  atomic.Bool
+	teamCache atomic.Pointer[db.TeamSettings]
 }
 
 // New builds the server around store.
@@ -50,6 +51,9 @@ func New(store *db.Store, cfg Config) *Handler {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if store.DefaultZone == nil {
+		store.DefaultZone = cfg.Location
 	}
 	if cfg.LoginDelay == 0 {
 		cfg.LoginDelay = 500 * time.Millisecond

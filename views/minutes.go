@@ -10,7 +10,7 @@ import (
 // Minutes writes a decision as Markdown "Go/No-Go minutes": the date, who
 // decided and who took part, the votes, the conditions, the evidence and
 // the risks accepted.
-func Minutes(p Page, d gonogo.Decision) string {
+func Minutes(p Page, d gonogo.Decision, after []gonogo.Event) string {
 	r := d.Record
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
@@ -67,6 +67,12 @@ func Minutes(p Page, d gonogo.Decision) string {
 	}
 	for _, risk := range rs {
 		w("- %s\n", mdText(risk))
+	}
+	if len(after) > 0 {
+		w("\n## Changed after the decision\n\n")
+		for _, e := range after {
+			w("- %s %s: %s\n", p.Time(e.At), mdText(e.Actor), mdText(e.Detail))
+		}
 	}
 	w("\n## Gate at the decision\n\n")
 	if r.Gate.Ready {

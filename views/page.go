@@ -101,3 +101,6 @@ func itoa(n int) string          { return strconv.Itoa(n) }
 func i64(n int64) string         { return strconv.FormatInt(n, 10) }
 func ratio(a, b int) string      { return fmt.Sprintf("%d/%d", a, b) }
 func releaseURL(id int64) string { return "/releases/" + i64(id) }
+
+// Clock is the time of day of t in the team's zone.
+func (p Page) Clock(t time.Time) string { return t.In(p.loc()).Format("15:04") }

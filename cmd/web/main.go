@@ -92,6 +92,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("open database %s: %w", cfg.dbPath, err)
 	}
 	defer store.Close()
+	store.DefaultZone = loc
 	log.Info("database ready", "path", cfg.dbPath)
 	if cfg.demo {
 		if err := seedDemo(ctx, store, cfg.demoPassword, log); err != nil {

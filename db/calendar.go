@@ -1,0 +1,318 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gonogo/gonogo"
+)
+
+// TeamSettings are the board-wide settings admins change: the team's time
+// zone and its low-traffic hours.
+type TeamSettings struct {
+	Zone       string
+	LowTraffic gonogo.LowTraffic
+}
+
+// Location is the settings' zone, or fallback when none is set.
+func (t TeamSettings) Location(fallback *time.Location) *time.Location {
+	if t.Zone != "" {
+		if loc, err := time.LoadLocation(t.Zone); err == nil {
+			return loc
+		}
+	}
+	if fallback == nil {
+		return time.UTC
+	}
+	return fallback
+}
+
+func findTeamSettings(ctx context.Context, q querier) (TeamSettings, error) {
+	var t TeamSettings
+	var raw string
+	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'team'`).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, nil
+	} else if err != nil {
+		return t, err
+	}
+	return t, json.Unmarshal([]byte(raw), &t)
+}
+
+// FindTeamSettings returns the board-wide settings.
+func (s *Store) FindTeamSettings(ctx context.Context) (TeamSettings, error) {
+	return findTeamSettings(ctx, s.read)
+}
+
+// SaveTeamSettings stores the board-wide settings. The zone must be a known
+// IANA name (or empty, for the server's default).
+func (s *Store) SaveTeamSettings(ctx context.Context, a gonogo.Actor, t TeamSettings) error {
+	if t.Zone != "" {
+		if _, err := time.LoadLocation(t.Zone); err != nil || strings.Contains(t.Zone, "..") {
+			return gonogo.FieldErrorf("zone", "%q is not a time zone; use a name such as Europe/Berlin", t.Zone)
+		}
+	}
+	raw, err := json.Marshal(t)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(`INSERT INTO settings (key, value) VALUES ('team', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, string(raw)); err != nil {
+			return err
+		}
+		return tx.audit(a, "settings.team", 0, "set the time zone to %q and the low-traffic hours", t.Zone)
+	})
+}
+
+// teamZone is the zone weekly freezes recur in: the settings', else the default.
+func (s *Store) teamZone(ctx context.Context, q querier) (*time.Location, error) {
+	t, err := findTeamSettings(ctx, q)
+	return t.Location(s.DefaultZone), err
+}
+
+const freezeColumns = `id, name, reason, weekly, once_start, once_end, start_day, start_min, end_day, end_min, products, created_by, created_at`
+
+func scanFreeze(sc scanner) (gonogo.Freeze, error) {
+	var f gonogo.Freeze
+	var os, oe sql.NullString
+	var products, created string
+	var sd, ed int
+	err := sc.Scan(&f.ID, &f.Name, &f.Reason, &f.Weekly, &os, &oe, &sd, &f.Week.StartMin, &ed, &f.Week.EndMin, &products, &f.By, &created)
+	f.CreatedAt = parseTime(created)
+	f.Week.StartDay, f.Week.EndDay = time.Weekday(sd), time.Weekday(ed)
+	f.Once = gonogo.Window{Start: parseNullTime(os), End: parseNullTime(oe)}
+	if products != "" {
+		f.Products = strings.Split(products, ",")
+	}
+	return f, err
+}
+
+func findFreezes(ctx context.Context, q querier) ([]gonogo.Freeze, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+freezeColumns+` FROM freezes ORDER BY weekly, once_start, id`)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanFreeze)
+}
+
+// FindFreezes returns every freeze.
+func (s *Store) FindFreezes(ctx context.Context) ([]gonogo.Freeze, error) {
+	return findFreezes(ctx, s.read)
+}
+
+// CreateFreeze adds a freeze.
+func (s *Store) CreateFreeze(ctx context.Context, a gonogo.Actor, in gonogo.FreezeInput) (int64, error) {
+	if !gonogo.CanManageFreezes(a) {
+		return 0, gonogo.Errorf(gonogo.EFORBIDDEN, "only admins and release managers manage freezes")
+	}
+	in.Name, in.Reason = strings.TrimSpace(in.Name), strings.TrimSpace(in.Reason)
+	if err := in.Validate(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := s.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(`INSERT INTO freezes (name, reason, weekly, once_start, once_end, start_day, start_min, end_day, end_min, products, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.Name, in.Reason, boolInt(in.Weekly),
+			nullTime(in.Once.Start), nullTime(in.Once.End), int(in.Week.StartDay), in.Week.StartMin, int(in.Week.EndDay), in.Week.EndMin,
+			strings.Join(in.Products, ","), a.Name, fmtTime(tx.now))
+		if err != nil {
+			return err
+		}
+		id, _ = res.LastInsertId()
+		f := gonogo.Freeze{Name: in.Name, Weekly: in.Weekly, Once: in.Once, Week: in.Week}
+		zone, err := s.teamZone(ctx, txQuerier{tx})
+		if err != nil {
+			return err
+		}
+		scope := "every product"
+		if len(in.Products) > 0 {
+			scope = strings.Join(in.Products, ", ")
+		}
+		if err := tx.audit(a, "freeze.create", 0, "created the freeze %q, %s, for %s", in.Name, f.Describe(zone), scope); err != nil {
+			return err
+		}
+		tx.tag(gonogo.TopicWindow)
+		return nil
+	})
+	return id, err
+}
+
+// DeleteFreeze removes a freeze.
+func (s *Store) DeleteFreeze(ctx context.Context, a gonogo.Actor, id int64) error {
+	if !gonogo.CanManageFreezes(a) {
+		return gonogo.Errorf(gonogo.EFORBIDDEN, "only admins and release managers manage freezes")
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		var name string
+		if err := tx.QueryRow(`SELECT name FROM freezes WHERE id = ?`, id).Scan(&name); err != nil {
+			return notFound(err, "no freeze with id %d", id)
+		}
+		if _, err := tx.Exec(`DELETE FROM freezes WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if err := tx.audit(a, "freeze.delete", 0, "removed the freeze %q", name); err != nil {
+			return err
+		}
+		tx.tag(gonogo.TopicWindow)
+		return nil
+	})
+}
+
+// WindowFunc checks, from the release as it is inside the transaction,
+// whether its window may change.
+type WindowFunc func(rel gonogo.Release) error
+
+// SetWindow schedules, moves or clears a release's window, bumps its
+// calendar sequence and audits it; a move after the Go says so.
+func (s *Store) SetWindow(ctx context.Context, a gonogo.Actor, releaseID int64, w gonogo.Window, fn WindowFunc) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		rel, err := tx.release(releaseID)
+		if err != nil {
+			return err
+		}
+		if err := fn(rel); err != nil {
+			return err
+		}
+		if rel.Window.Start.Equal(w.Start) && rel.Window.End.Equal(w.End) {
+			return nil
+		}
+		if _, err := tx.Exec(`UPDATE releases SET window_start = ?, window_end = ?, window_seq = window_seq + 1, updated_at = ? WHERE id = ?`,
+			nullTime(w.Start), nullTime(w.End), fmtTime(tx.now), releaseID); err != nil {
+			return err
+		}
+		zone, err := s.teamZone(ctx, txQuerier{tx})
+		if err != nil {
+			return err
+		}
+		detail := "cleared the window"
+		if !w.IsZero() {
+			detail = "set the window to " + gonogo.FormatWindow(w, zone)
+		}
+		if !rel.Window.IsZero() {
+			detail += " (was " + gonogo.FormatWindow(rel.Window, zone) + ")"
+		}
+		if rel.State == gonogo.Go || rel.State == gonogo.Deploying || rel.State == gonogo.Verifying {
+			detail += ", after the Go"
+		}
+		if err := tx.audit(a, "release.window", releaseID, "%s", detail); err != nil {
+			return err
+		}
+		tx.tag(gonogo.TopicWindow)
+		return nil
+	})
+}
+
+// FindScheduled returns the windows of releases not cancelled that overlap
+// [from, to), earliest first.
+func (s *Store) FindScheduled(ctx context.Context, from, to time.Time, product string) ([]gonogo.Scheduled, error) {
+	q := `SELECT id, product, version, title, state, window_start, window_end, updated_at FROM releases
+		WHERE window_start IS NOT NULL AND state <> 'cancelled' AND window_start < ? AND window_end > ?`
+	args := []any{fmtTime(to), fmtTime(from)}
+	if product != "" {
+		q += ` AND product = ?`
+		args = append(args, product)
+	}
+	rows, err := s.read.QueryContext(ctx, q+` ORDER BY window_start, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanScheduled)
+}
+
+func scanScheduled(sc scanner) (gonogo.Scheduled, error) {
+	var r gonogo.Scheduled
+	var ws, we sql.NullString
+	var changed string
+	err := sc.Scan(&r.ReleaseID, &r.Product, &r.Version, &r.Title, &r.State, &ws, &we, &changed)
+	r.Window = gonogo.Window{Start: parseNullTime(ws), End: parseNullTime(we)}
+	r.Changed = parseTime(changed)
+	return r, err
+}
+
+// FindActiveWindows returns the windows of releases still on their way, for
+// judging conflicts.
+func (s *Store) FindActiveWindows(ctx context.Context) ([]gonogo.Scheduled, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, product, version, title, state, window_start, window_end, updated_at FROM releases
+		WHERE window_start IS NOT NULL AND state IN ('draft', 'review', 'go', 'deploying', 'verifying') ORDER BY window_start`)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanScheduled)
+}
+
+// WindowSeq returns how many times each release's window has moved, for
+// calendar feeds.
+func (s *Store) WindowSeqs(ctx context.Context) (map[int64]int, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, window_seq FROM releases WHERE window_start IS NOT NULL`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var seq int
+		if err := rows.Scan(&id, &seq); err != nil {
+			return nil, err
+		}
+		out[id] = seq
+	}
+	return out, rows.Err()
+}
+
+// SetCalendarToken stores (the hash of) a user's new calendar feed token,
+// replacing any earlier one.
+func (s *Store) SetCalendarToken(ctx context.Context, a gonogo.Actor, hash string) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(`INSERT INTO calendar_tokens (user_id, hash, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at`, a.UserID, hash, fmtTime(tx.now)); err != nil {
+			return err
+		}
+		return tx.audit(a, "calendar.token", 0, "created a calendar feed address")
+	})
+}
+
+// DeleteCalendarToken revokes a user's calendar feed token.
+func (s *Store) DeleteCalendarToken(ctx context.Context, a gonogo.Actor) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(`DELETE FROM calendar_tokens WHERE user_id = ?`, a.UserID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return tx.audit(a, "calendar.token", 0, "revoked the calendar feed address")
+	})
+}
+
+// HasCalendarToken reports whether a user has a calendar feed address.
+func (s *Store) HasCalendarToken(ctx context.Context, userID int64) (bool, error) {
+	var ok bool
+	err := s.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM calendar_tokens WHERE user_id = ?)`, userID).Scan(&ok)
+	return ok, err
+}
+
+// FindCalendarUser returns the enabled user whose calendar token hashes to hash.
+func (s *Store) FindCalendarUser(ctx context.Context, hash string) (gonogo.User, error) {
+	u, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM calendar_tokens c JOIN users u ON u.id = c.user_id
+		WHERE c.hash = ? AND u.disabled = 0`, hash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, gonogo.Errorf(gonogo.EUNAUTHORIZED, "this calendar address is not valid; get a new one from your profile")
+	}
+	return u, err
+}
+
+// WindowChangesAfter returns the window changes audited for a release after t.
+func (s *Store) WindowChangesAfter(ctx context.Context, releaseID int64, t time.Time) ([]gonogo.Event, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events
+		WHERE release_id = ? AND action = 'release.window' AND at > ? ORDER BY id`, releaseID, fmtTime(t))
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanEvent)
+}

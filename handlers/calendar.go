@@ -1,0 +1,202 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/db"
+	"github.com/gonogo/gonogo/views"
+)
+
+// listDays is how far ahead the calendar's list view looks.
+const listDays = 90
+
+// team returns the board-wide settings, read once and kept until an admin
+// saves new ones.
+func (h *Handler) team(ctx context.Context) db.TeamSettings {
+	if t := h.teamCache.Load(); t != nil {
+		return *t
+	}
+	t, err := h.store.FindTeamSettings(ctx)
+	if err != nil {
+		h.log.Error("read team settings", "err", err)
+		return db.TeamSettings{}
+	}
+	h.teamCache.Store(&t)
+	return t
+}
+
+// zone is the team's time zone.
+func (h *Handler) zone(ctx context.Context) *time.Location {
+	return h.team(ctx).Location(h.cfg.Location)
+}
+
+func (h *Handler) showCalendar(c echo.Context) error {
+	ctx := c.Request().Context()
+	loc := h.zone(ctx)
+	now := h.store.Now().In(loc)
+	v := views.CalendarView{Product: c.QueryParam("product"), List: c.QueryParam("view") == "list"}
+	v.Month = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc)
+	if m := c.QueryParam("month"); m != "" {
+		t, err := time.ParseInLocation("2006-01", m, loc)
+		if err != nil || t.Year() < 2000 || t.Year() > 2200 {
+			return gonogo.Errorf(gonogo.EINVALID, "month %q is not a month like 2026-12", m)
+		}
+		v.Month = t
+	}
+	from, to := v.Month.AddDate(0, 0, -7), v.Month.AddDate(0, 1, 7)
+	if v.List {
+		from, to = now, now.AddDate(0, 0, listDays)
+	}
+	scheduled, err := h.store.FindScheduled(ctx, from, to, v.Product)
+	if err != nil {
+		return err
+	}
+	freezes, err := h.store.FindFreezes(ctx)
+	if err != nil {
+		return err
+	}
+	if v.Products, err = h.store.FindProducts(ctx); err != nil {
+		return err
+	}
+	if v.Product != "" {
+		freezes = slices.DeleteFunc(freezes, func(f gonogo.Freeze) bool { return !f.Applies(v.Product) })
+	}
+	items := calendarItems(scheduled, freezes, from, to, loc)
+	if v.List {
+		v.Items = items
+	} else {
+		v.Weeks = monthGrid(v.Month, now, items, loc)
+	}
+	v.Prev = calendarURL(v.Month.AddDate(0, -1, 0), v.Product)
+	v.Next = calendarURL(v.Month.AddDate(0, 1, 0), v.Product)
+	v.Today = calendarURL(time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc), v.Product)
+	p := h.page(c, "Calendar", "calendar")
+	if isPartial(c) {
+		return render(c, http.StatusOK, views.Calendar(p, v))
+	}
+	return render(c, http.StatusOK, views.CalendarPage(p, v))
+}
+
+func calendarURL(month time.Time, product string) string {
+	u := "/calendar?month=" + month.Format("2006-01")
+	if product != "" {
+		u += "&product=" + product
+	}
+	return u
+}
+
+// calendarItems turns windows and freeze occurrences into calendar entries,
+// earliest first, each window noting the other products' windows it overlaps.
+func calendarItems(scheduled []gonogo.Scheduled, freezes []gonogo.Freeze, from, to time.Time, loc *time.Location) []views.CalendarItem {
+	var out []views.CalendarItem
+	for _, s := range scheduled {
+		it := views.CalendarItem{Title: s.Product + " " + s.Version, Window: s.Window, State: s.State, URL: fmt.Sprintf("/releases/%d", s.ReleaseID)}
+		for _, o := range scheduled {
+			if o.Product != s.Product && o.Window.Overlaps(s.Window) {
+				it.Overlaps = append(it.Overlaps, o.Product+" "+o.Version)
+			}
+		}
+		out = append(out, it)
+	}
+	for _, f := range freezes {
+		for _, occ := range f.Occurrences(from, to, loc) {
+			out = append(out, views.CalendarItem{Freeze: true, Title: f.Name, Window: occ})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b views.CalendarItem) int { return a.Window.Start.Compare(b.Window.Start) })
+	return out
+}
+
+// monthGrid lays the month out in weeks from Monday, each day with the
+// windows that start on it and the freezes that cover any of it.
+func monthGrid(month, now time.Time, items []views.CalendarItem, loc *time.Location) [][]views.CalendarDay {
+	first := month
+	offset := (int(first.Weekday()) + 6) % 7 // days since Monday
+	day := first.AddDate(0, 0, -offset)
+	var weeks [][]views.CalendarDay
+	for len(weeks) == 0 || day.Month() == month.Month() {
+		var week []views.CalendarDay
+		for i := 0; i < 7; i++ {
+			d := views.CalendarDay{Date: day, InMonth: day.Month() == month.Month(),
+				Today: day.Year() == now.Year() && day.YearDay() == now.YearDay()}
+			span := gonogo.Window{Start: day, End: day.AddDate(0, 0, 1)}
+			for _, it := range items {
+				switch {
+				case it.Freeze && it.Window.Overlaps(span):
+					d.Freezes = append(d.Freezes, it)
+				case !it.Freeze && !it.Window.Start.Before(span.Start) && it.Window.Start.Before(span.End):
+					d.Entries = append(d.Entries, it)
+				}
+			}
+			week = append(week, d)
+			day = day.AddDate(0, 0, 1)
+		}
+		weeks = append(weeks, week)
+	}
+	return weeks
+}
+
+// calendarFeed answers the iCalendar feed. Calendar apps cannot sign in, so
+// a personal token in the address stands for the user; a signed-in browser
+// may use it without one.
+func (h *Handler) calendarFeed(c echo.Context) error {
+	ctx := c.Request().Context()
+	if currentUser(c) == nil {
+		tok := c.QueryParam("token")
+		if tok == "" {
+			return gonogo.Errorf(gonogo.EUNAUTHORIZED, "the calendar feed needs the personal address from your profile")
+		}
+		if _, err := h.store.FindCalendarUser(ctx, hashID(tok)); err != nil {
+			return err
+		}
+	}
+	loc := h.zone(ctx)
+	now := h.store.Now()
+	product := c.QueryParam("product")
+	scheduled, err := h.store.FindScheduled(ctx, now.AddDate(0, -3, 0), now.AddDate(1, 0, 0), product)
+	if err != nil {
+		return err
+	}
+	seqs, err := h.store.WindowSeqs(ctx)
+	if err != nil {
+		return err
+	}
+	freezes, err := h.store.FindFreezes(ctx)
+	if err != nil {
+		return err
+	}
+	if product != "" {
+		freezes = slices.DeleteFunc(freezes, func(f gonogo.Freeze) bool { return !f.Applies(product) })
+	}
+	feed := views.Feed{BaseURL: strings.TrimSuffix(h.cfg.BaseURL, "/"), Zone: loc, Freezes: freezes, From: now}
+	for _, s := range scheduled {
+		feed.Windows = append(feed.Windows, views.FeedWindow{Scheduled: s, Seq: seqs[s.ReleaseID]})
+	}
+	c.Response().Header().Set("Content-Disposition", `inline; filename="gonogo.ics"`)
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(views.ICS(feed)))
+}
+
+// newCalendarToken makes a new personal feed address, replacing the old.
+func (h *Handler) newCalendarToken(c echo.Context) error {
+	tok := newSessionID()
+	if err := h.store.SetCalendarToken(c.Request().Context(), h.actor(c), hashID(tok)); err != nil {
+		return err
+	}
+	url := strings.TrimSuffix(h.cfg.BaseURL, "/") + "/calendar.ics?token=" + tok
+	return h.renderProfile(c, http.StatusOK, views.PasswordForm{Feed: views.FeedView{Has: true, URL: url}})
+}
+
+func (h *Handler) revokeCalendarToken(c echo.Context) error {
+	if err := h.store.DeleteCalendarToken(c.Request().Context(), h.actor(c)); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/profile?notice=saved#calendar-feed")
+}

@@ -1,0 +1,62 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/views"
+)
+
+// windowView builds the window panel: the window's warnings and freezes,
+// and the form for the release manager.
+func windowView(roles gonogo.RoleSet, snap gonogo.Snapshot, active []gonogo.Scheduled, lt gonogo.LowTraffic, p views.Page) views.WindowView {
+	rel := snap.Release
+	self := gonogo.Scheduled{ReleaseID: rel.ID, Product: rel.Product, Version: rel.Version, Window: rel.Window}
+	return views.WindowView{
+		Release:  rel,
+		Warnings: gonogo.WindowWarnings(self, active, lt, snap.Zone),
+		Freezes:  gonogo.FreezesOver(rel.Window, rel.Product, snap.Freezes, snap.Zone),
+		CanEdit:  roles.Has(gonogo.ReleaseManager) && rel.State != gonogo.Released && rel.State != gonogo.Cancelled,
+		Start:    p.InputTime(rel.Window.Start),
+		End:      p.InputTime(rel.Window.End),
+	}
+}
+
+// setWindow schedules, moves or clears a release's window.
+func (h *Handler) setWindow(c echo.Context) error {
+	rid, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	loc := h.zone(c.Request().Context())
+	startText, endText := strings.TrimSpace(c.FormValue("window_start")), strings.TrimSpace(c.FormValue("window_end"))
+	var w gonogo.Window
+	if c.FormValue("clear") != "1" {
+		start, err1 := parseLocalTime(startText, loc)
+		end, err2 := parseLocalTime(endText, loc)
+		if err1 != nil || err2 != nil || start.IsZero() || end.IsZero() {
+			return h.rejectWindow(c, rid, startText, endText, gonogo.FieldErrorf("window", "enter the start and the end as a date and time, e.g. 2026-12-01T20:00"))
+		}
+		w = gonogo.Window{Start: start, End: end}
+	}
+	a := h.actor(c)
+	err = h.store.SetWindow(c.Request().Context(), a, rid, w, func(rel gonogo.Release) error {
+		return gonogo.ScheduleWindow(a, rel, w, h.store.Now())
+	})
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		return h.rejectWindow(c, rid, startText, endText, err)
+	} else if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?notice=saved#window", rid))
+}
+
+func (h *Handler) rejectWindow(c echo.Context, rid int64, start, end string, err error) error {
+	return h.renderReleaseWith(c, http.StatusUnprocessableEntity, rid, func(v *views.ReleaseView) {
+		v.Window.Start, v.Window.End, v.Window.Errors, v.Window.Open = start, end, gonogo.ErrorFields(err), true
+	})
+}
