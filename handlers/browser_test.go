@@ -56,7 +56,7 @@ func newBrowser(t *testing.T) context.Context {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	return ctx
 }
@@ -296,4 +296,49 @@ func TestBrowserFullReview(t *testing.T) {
 		t.Fatalf("record conditions %q", got)
 	}
 	screenshot(t, ctx, "decision")
+}
+
+func TestBrowserFreezeBlocksWindow(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "storefront", "5.12.0")
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, s, "rm")
+	sale := future(12, 0)
+	// Date pickers differ by locale; set their value as a picker would.
+	pick := func(css string, t time.Time) chromedp.Action[chromedp.Void] {
+		return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = %q`, css, formTime(t)))
+	}
+
+	must(t, ctx,
+		chromedp.Navigate(s.URL+"/freezes"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=freeze-form]`)),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid=freeze-form] input[name=name]`), "Winter sale"),
+		pick(`[data-testid=freeze-form] input[name=start]`, sale),
+		pick(`[data-testid=freeze-form] input[name=end]`, sale.Add(48*time.Hour)),
+		chromedp.Click(chromedp.CSS(`[data-testid=save-freeze]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=freeze][data-name="Winter sale"]`)),
+	)
+	page := fmt.Sprintf("%s/releases/%d", s.URL, rel.ID)
+	must(t, ctx,
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=window-panel]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=change-window]`)),
+		pick(`[data-testid=window-form] input[name=window_start]`, sale.Add(20*time.Hour)),
+		pick(`[data-testid=window-form] input[name=window_end]`, sale.Add(22*time.Hour)),
+		chromedp.Click(chromedp.CSS(`[data-testid=save-window]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=window-freeze]`)),
+	)
+	if got := textOf(t, ctx, `#gate [data-testid=gate-reasons]`); !strings.Contains(got, "Winter sale") {
+		t.Fatalf("the gate does not name the freeze: %q", got)
+	}
+	screenshot(t, ctx, "window-in-freeze")
+	must(t, ctx,
+		chromedp.Navigate(s.URL+"/calendar?month="+sale.Format("2006-01")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=month]`)),
+	)
+	day := `[data-testid=cal-day][data-date="` + sale.Format("2006-01-02") + `"]`
+	if got := textOf(t, ctx, day); !strings.Contains(got, "Winter sale") || !strings.Contains(got, "storefront 5.12.0") {
+		t.Fatalf("the calendar day shows %q, want the freeze and the window", got)
+	}
+	screenshot(t, ctx, "calendar")
 }

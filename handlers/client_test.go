@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"database/sql"
 	"io"
 	"log/slog"
@@ -324,4 +326,10 @@ func (s *testServer) decide(t *testing.T, id int64, in gonogo.DecisionInput) gon
 		t.Fatalf("decide: %v", err)
 	}
 	return d
+}
+
+// hashForTest is what the store keeps of a token: its SHA-256 in hex.
+func hashForTest(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }
