@@ -118,3 +118,21 @@ func (s *Store) VerifyAudit(ctx context.Context) (*gonogo.ChainBreak, int, error
 	}
 	return nil, n, rows.Err()
 }
+
+// FindEventsAfter returns up to limit events after id, oldest first: what a
+// live page missed while it was disconnected.
+func (s *Store) FindEventsAfter(ctx context.Context, id int64, limit int) ([]gonogo.Event, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events WHERE id > ? ORDER BY id LIMIT ?`, id, limit)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanEvent)
+}
+
+// LastEventID is the id of the newest event: a page rendered now has seen
+// everything up to it.
+func (s *Store) LastEventID(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM audit_events`).Scan(&id)
+	return id, err
+}

@@ -102,6 +102,9 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/admin/settings", h.showSettings, admin},
 		{http.MethodPost, "/admin/settings", h.saveSettings, admin},
 
+		// Live updates: one server-sent event stream per page.
+		{http.MethodGet, "/events", h.streamEvents, signedIn},
+
 		// Administration
 		{http.MethodGet, "/admin", h.showAdmin, admin},
 		{http.MethodGet, "/admin/users", h.showUsers, admin},

@@ -42,6 +42,7 @@ type Handler struct {
 	throttle  *throttle
 	hasUsers  atomic.Bool
 	teamCache atomic.Pointer[db.TeamSettings]
+	live      *broker
 }
 
 // New builds the server around store.
@@ -64,13 +65,19 @@ func New(store *db.Store, cfg Config) *Handler {
 		log:      cfg.Logger,
 		sessions: newSessionStore(store, strings.HasPrefix(cfg.BaseURL, "https://")),
 		throttle: newThrottle(cfg.LoginDelay),
+		live:     newBroker(),
 	}
+	store.Listen(h.live.publish)
 	h.e = h.echo()
 	return h
 }
 
 // ServeHTTP makes the Handler an http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.e.ServeHTTP(w, r) }
+
+// CloseStreams ends every live stream, so that a graceful shutdown need not
+// wait for browsers to hang up. Pages reconnect to the next server.
+func (h *Handler) CloseStreams() { h.live.close() }
 
 // Cleanup removes expired sessions; cmd/web runs it now and then.
 func (h *Handler) Cleanup(ctx context.Context) {

@@ -135,6 +135,7 @@ func serve(ctx context.Context, addr string, h *handlers.Handler, log *slog.Logg
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(h.CloseStreams)
 	go cleanup(ctx, h)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,0 +1,201 @@
+package handlers
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/views"
+)
+
+// heartbeat keeps idle streams open through proxies and notices dead ones.
+const heartbeat = 15 * time.Second
+
+// catchUpLimit bounds what a reconnecting page is replayed; a page that
+// missed more reloads itself.
+const catchUpLimit = 200
+
+// scope is what one live page listens to.
+type scope struct {
+	kind    string // "board", "release", "defects" or "calendar"
+	release int64
+	admin   bool
+}
+
+func parseScope(c echo.Context) (scope, error) {
+	sc := scope{kind: c.QueryParam("scope")}
+	if u := currentUser(c); u != nil {
+		sc.admin = u.Admin
+	}
+	switch sc.kind {
+	case "board", "defects", "calendar":
+	case "release":
+		id, err := strconv.ParseInt(c.QueryParam("release"), 10, 64)
+		if err != nil || id <= 0 {
+			return sc, gonogo.Errorf(gonogo.EINVALID, "say which release to follow")
+		}
+		sc.release = id
+	default:
+		return sc, gonogo.Errorf(gonogo.EINVALID, "scope must be board, release, defects or calendar")
+	}
+	return sc, nil
+}
+
+// wants reports whether a page of this scope shows anything an event changes.
+// Events about people, tokens and settings never go out: only the board's.
+func (sc scope) wants(e gonogo.Event) bool {
+	freeze := strings.HasPrefix(e.Action, "freeze.")
+	switch sc.kind {
+	case "release":
+		return e.ReleaseID == sc.release || freeze
+	case "defects":
+		return strings.HasPrefix(e.Action, "defect.") || e.Action == "release.state"
+	case "calendar":
+		return freeze || e.Action == "release.window" || e.Action == "release.state" || e.Action == "release.create"
+	}
+	return e.ReleaseID != 0 || freeze
+}
+
+// triggers are the SSE event names a change fires on a page, which the
+// page's fragments listen for (hx-trigger="sse:vote") to fetch themselves.
+func triggers(sc scope, e gonogo.Event) []string {
+	switch sc.kind {
+	case "board":
+		if e.Action == "release.state" || e.Action == "release.create" || strings.HasPrefix(e.Action, "freeze.") {
+			return []string{"board"}
+		}
+		return []string{fmt.Sprintf("card-%d", e.ReleaseID)}
+	case "release":
+		kind, _, _ := strings.Cut(e.Action, ".")
+		switch {
+		case e.Action == "release.window" || kind == "freeze":
+			return []string{"window"}
+		case kind == "release" || kind == "decision":
+			return []string{"state"}
+		case kind == "role":
+			return []string{"vote"}
+		}
+		return []string{kind} // item, defect, vote, notes, comment...
+	}
+	return []string{"change"}
+}
+
+// streamEvents serves a page's live stream: server-sent events for every
+// change its scope shows, after replaying what the page missed.
+func (h *Handler) streamEvents(c echo.Context) error {
+	sc, err := parseScope(c)
+	if err != nil {
+		return err
+	}
+	since := lastEventID(c)
+	sub, ok := h.live.subscribe(func(n gonogo.Notice) bool { return sc.wants(n.Event) })
+	if !ok {
+		return gonogo.Errorf(gonogo.ECONFLICT, "the server is shutting down")
+	}
+	defer h.live.unsubscribe(sub)
+	h.log.Info("live stream opened", "scope", sc.kind, "release", sc.release, "subscribers", h.live.subscribers())
+
+	w := c.Response()
+	// The server's write timeout guards ordinary pages; a stream lives on.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprintf(w, "retry: 2000\n\n")
+	// Subscribed first, then replayed: a change committed in between arrives
+	// twice rather than never. Pages take a change twice without harm.
+	if since > 0 {
+		missed, err := h.store.FindEventsAfter(c.Request().Context(), since, catchUpLimit)
+		if err != nil {
+			return nil
+		}
+		for _, e := range missed {
+			if sc.wants(e) && e.ID > since {
+				h.writeEvent(c, sc, e)
+				since = e.ID
+			}
+		}
+	}
+	w.Flush()
+	ticker := time.NewTicker(heartbeat)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-c.Request().Context().Done():
+			return nil
+		case <-ticker.C:
+			fmt.Fprintf(w, ": ping\n\n")
+			w.Flush()
+		case n, open := <-sub.ch:
+			if !open {
+				return nil // dropped, or shutting down: the browser reconnects
+			}
+			if n.Event.ID <= since {
+				continue
+			}
+			h.writeEvent(c, sc, n.Event)
+			since = n.Event.ID
+			w.Flush()
+		}
+	}
+}
+
+// writeEvent sends a change: a notice of who changed what, then the
+// triggers of the fragments it touches, all under the event's id.
+func (h *Handler) writeEvent(c echo.Context, sc scope, e gonogo.Event) {
+	w := c.Response()
+	var buf bytes.Buffer
+	if err := views.LiveNotice(h.page(c, "", ""), e).Render(c.Request().Context(), &buf); err == nil {
+		writeSSE(w, e.ID, "notice", buf.String())
+	}
+	for _, t := range triggers(sc, e) {
+		writeSSE(w, e.ID, t, strconv.FormatInt(e.ID, 10))
+	}
+	if e.Action == "release.state" && strings.Contains(e.Detail, "to Released") {
+		h.writeCelebration(c, e)
+	}
+}
+
+func writeSSE(w http.ResponseWriter, id int64, event, data string) {
+	fmt.Fprintf(w, "id: %d\nevent: %s\n", id, event)
+	for _, line := range strings.Split(data, "\n") {
+		fmt.Fprintf(w, "data: %s\n", line)
+	}
+	fmt.Fprint(w, "\n")
+}
+
+// lastEventID is where a reconnecting page left off: the browser's
+// Last-Event-ID, or the since the page was rendered with.
+func lastEventID(c echo.Context) int64 {
+	for _, s := range []string{c.Request().Header.Get("Last-Event-ID"), c.QueryParam("since")} {
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 {
+			return id
+		}
+	}
+	return 0
+}
+
+// writeCelebration announces a release that reached released, naming the
+// people who signed off its Go.
+func (h *Handler) writeCelebration(c echo.Context, e gonogo.Event) {
+	ctx := c.Request().Context()
+	rel, err := h.store.FindRelease(ctx, e.ReleaseID)
+	if err != nil {
+		return
+	}
+	var signers []string
+	if d, ok, err := h.store.FindCycleDecision(ctx, rel.ID, rel.Cycle); err == nil && ok {
+		signers = d.Record.Attendees()
+	}
+	var buf bytes.Buffer
+	if err := views.Celebration(rel, signers).Render(ctx, &buf); err == nil {
+		writeSSE(c.Response(), e.ID, "celebrate", buf.String())
+	}
+}

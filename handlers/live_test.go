@@ -1,0 +1,157 @@
+package handlers_test
+
+import (
+	"bufio"
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gonogo/gonogo"
+)
+
+// sseEvent is one server-sent event.
+type sseEvent struct {
+	id, name, data string
+}
+
+// openStream opens a live stream as c and returns its events as they come.
+func openStream(t *testing.T, c *client, query string, lastID string) (<-chan sseEvent, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.srv.URL+"/events?"+query, nil)
+	if lastID != "" {
+		req.Header.Set("Last-Event-ID", lastID)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
+		cancel()
+		t.Fatalf("stream: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if res.Header.Get("X-Accel-Buffering") != "no" {
+		t.Error("the stream does not ask proxies not to buffer")
+	}
+	events := make(chan sseEvent, 100)
+	go func() {
+		defer close(events)
+		defer res.Body.Close()
+		sc := bufio.NewScanner(res.Body)
+		var e sseEvent
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case line == "":
+				if e.name != "" {
+					events <- e
+				}
+				e = sseEvent{}
+			case strings.HasPrefix(line, "id: "):
+				e.id = strings.TrimPrefix(line, "id: ")
+			case strings.HasPrefix(line, "event: "):
+				e.name = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				e.data += strings.TrimPrefix(line, "data: ")
+			}
+		}
+	}()
+	return events, cancel
+}
+
+// next waits for the next event named name, failing after a while.
+func next(t *testing.T, events <-chan sseEvent, name string) sseEvent {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case e, ok := <-events:
+			if !ok {
+				t.Fatalf("the stream ended before a %q event", name)
+			}
+			if e.name == name {
+				return e
+			}
+		case <-timeout:
+			t.Fatalf("no %q event", name)
+		}
+	}
+}
+
+func TestLiveStreamDeliversChangesByOthers(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "payments", "2.4.0")
+	other := s.mustCreateRelease(t, "web", "1.0.0")
+	s.move(t, rel.ID, gonogo.OpenReview)
+	s.move(t, other.ID, gonogo.OpenReview)
+	po := s.signIn(t, "po")
+	events, stop := openStream(t, po, "scope=release&release="+itoa(rel.ID), "")
+	defer stop()
+
+	// A change to another release, and to people, must not reach this page.
+	s.vote(t, other.ID, "ops", gonogo.Ops, gonogo.VoteGo, "")
+	s.mustCreateUser(t, "newcomer", nil, false)
+	qa := s.signIn(t, "qa")
+	qa.get("/releases/" + itoa(rel.ID))
+	res := qa.post("/releases/"+itoa(rel.ID)+"/votes", url.Values{"role": {"qa-lead"}, "value": {"go"}, "comment": {"all green"}})
+	wantStatus(t, res, http.StatusSeeOther)
+
+	n := next(t, events, "notice")
+	if !strings.Contains(n.data, "Qa Tester") || !strings.Contains(n.data, "signed Go for QA lead") {
+		t.Fatalf("notice %q does not say who changed what", n.data)
+	}
+	v := next(t, events, "vote")
+	if v.id != n.id || v.id == "" {
+		t.Fatalf("vote event id %q, notice id %q", v.id, n.id)
+	}
+	// Reconnecting with the last id replays what was missed, and only that.
+	stop()
+	s.vote(t, rel.ID, "ops", gonogo.Ops, gonogo.VoteNoGo, "dashboards missing")
+	again, stop2 := openStream(t, po, "scope=release&release="+itoa(rel.ID), v.id)
+	defer stop2()
+	missed := next(t, again, "notice")
+	if !strings.Contains(missed.data, "dashboards missing") {
+		t.Fatalf("the replay gave %q", missed.data)
+	}
+}
+
+func TestLiveStreamScopesAndShutdown(t *testing.T) {
+	s := newServer(t)
+	po := s.signIn(t, "po")
+	res, _ := po.get("/events?scope=everything")
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	res, _ = po.get("/events?scope=release&release=abc")
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	anon := s.client(t)
+	res, _ = anon.get("/events?scope=board")
+	wantStatus(t, res, http.StatusSeeOther)
+
+	events, stop := openStream(t, po, "scope=board", "")
+	defer stop()
+	rel := s.mustCreateRelease(t, "payments", "2.4.0")
+	if e := next(t, events, "board"); e.id == "" {
+		t.Fatal("a new release does not redraw the board")
+	}
+	s.move(t, rel.ID, gonogo.OpenReview)
+	next(t, events, "board")
+	s.vote(t, rel.ID, "qa", gonogo.QALead, gonogo.VoteGo, "")
+	next(t, events, "card-"+itoa(rel.ID))
+
+	// Shutting down ends the stream rather than holding up the server.
+	s.h.CloseStreams()
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case _, ok := <-events:
+			if !ok {
+				return
+			}
+		case <-timeout:
+			t.Fatal("the stream stayed open after shutdown")
+		}
+	}
+}
