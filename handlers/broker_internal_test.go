@@ -35,15 +35,13 @@ func TestBrokerDropsSlowSubscriberWithoutBlocking(t *testing.T) {
 	b := newBroker()
 	slow, _ := b.subscribe(func(gonogo.Notice) bool { return true })
 	fast, _ := b.subscribe(func(gonogo.Notice) bool { return true })
-	done := make(chan struct{})
-	go func() {
-		for range fast.ch {
-		}
-		close(done)
-	}()
-	// The slow one never reads; publishing more than its buffer must not block.
+	// The slow one never reads; publishing more than its buffer must not
+	// block, and the one that keeps up keeps getting everything.
 	for i := range subscriberBuffer + 10 {
 		b.publish([]gonogo.Notice{notice(int64(i+1), 1)})
+		if got := (<-fast.ch).Event.ID; got != int64(i+1) {
+			t.Fatalf("the fast subscriber got %d, want %d", got, i+1)
+		}
 	}
 	n := 0
 	for range slow.ch { // closed once dropped, after what it had buffered
@@ -56,7 +54,9 @@ func TestBrokerDropsSlowSubscriberWithoutBlocking(t *testing.T) {
 		t.Fatalf("%d subscribers after dropping the slow one", b.subscribers())
 	}
 	b.close()
-	<-done // the fast one's channel closes on shutdown
+	if _, open := <-fast.ch; open {
+		t.Fatal("shutdown did not close the stream")
+	}
 	if _, ok := b.subscribe(func(gonogo.Notice) bool { return true }); ok {
 		t.Fatal("a closed broker accepted a subscriber")
 	}
