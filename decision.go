@@ -54,13 +54,14 @@ type Decision struct {
 
 // Record is the state of a release frozen at its decision.
 type Record struct {
-	Release Release
-	Gate    Gate
-	Votes   []Vote // the votes that counted, one per role that signed
-	History []Vote // every vote of the cycle, oldest first
-	Items   []Item
-	Defects []Defect
-	Waivers []Waiver
+	Release  Release
+	Gate     Gate
+	Votes    []Vote // the votes that counted, one per role that signed
+	History  []Vote // every vote of the cycle, oldest first
+	Items    []Item
+	Defects  []Defect
+	Waivers  []Waiver
+	Comments []Comment // the cycle's discussion up to the decision
 }
 
 // Attendees are the people who signed off in the cycle, in the order they first did.
@@ -126,7 +127,7 @@ func Decide(actor Actor, s Snapshot, in DecisionInput, now time.Time) (Decision,
 
 func freeze(s Snapshot, g Gate) Record {
 	cur := CurrentVotes(s.Release, s.Votes)
-	r := Record{Release: s.Release, Gate: g, Items: s.Items, Defects: s.Defects, Waivers: s.Waivers}
+	r := Record{Release: s.Release, Gate: g, Items: s.Items, Defects: s.Defects, Waivers: s.Waivers, Comments: s.Comments}
 	for _, role := range Roles {
 		if v, ok := cur[role]; ok {
 			r.Votes = append(r.Votes, v)

@@ -15,6 +15,9 @@ type Snapshot struct {
 	Waivers []Waiver // roles that need not sign off
 	Freezes []Freeze
 	Zone    *time.Location // the team's time zone, where weekly freezes recur
+	// Comments is the current cycle's discussion: not judged by the gate,
+	// but frozen into the record of the decision.
+	Comments []Comment
 }
 
 // ReasonKind says what sort of thing blocks a release.

@@ -28,6 +28,7 @@ type Release struct {
 	Window      Window
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	ReviewAt    time.Time // when the current review cycle opened
 }
 
 // Name is how people refer to the release: "payments 2.4.0".

@@ -10,16 +10,17 @@ import (
 )
 
 const releaseColumns = `r.id, r.product, r.version, r.title, r.summary, r.state, r.cycle,
-	COALESCE(r.manager_id, 0), COALESCE(m.name, ''), r.window_start, r.window_end, r.created_at, r.updated_at`
+	COALESCE(r.manager_id, 0), COALESCE(m.name, ''), r.window_start, r.window_end, r.created_at, r.updated_at, r.review_at`
 
 const releaseFrom = ` FROM releases r LEFT JOIN users m ON m.id = r.manager_id `
 
 func scanRelease(sc interface{ Scan(...any) error }) (gonogo.Release, error) {
 	var r gonogo.Release
-	var ws, we sql.NullString
+	var ws, we, review sql.NullString
 	var created, updated string
 	err := sc.Scan(&r.ID, &r.Product, &r.Version, &r.Title, &r.Summary, &r.State, &r.Cycle,
-		&r.ManagerID, &r.ManagerName, &ws, &we, &created, &updated)
+		&r.ManagerID, &r.ManagerName, &ws, &we, &created, &updated, &review)
+	r.ReviewAt = parseNullTime(review)
 	r.Window = gonogo.Window{Start: parseNullTime(ws), End: parseNullTime(we)}
 	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
 	return r, err

@@ -93,6 +93,9 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Lo
 	if snap.Freezes, err = findFreezes(ctx, q); err != nil {
 		return snap, err
 	}
+	if snap.Comments, err = findComments(ctx, q, releaseID, rel.Cycle); err != nil {
+		return snap, err
+	}
 	t, err := findTeamSettings(ctx, q)
 	snap.Zone = t.Location(zone)
 	return snap, err
@@ -387,6 +390,11 @@ func (tx *Tx) transition(ctx context.Context, a gonogo.Actor, releaseID int64, h
 		if _, err := tx.Exec(`UPDATE releases SET state = ?, cycle = ?, updated_at = ? WHERE id = ?`,
 			string(res.To), cycle, fmtTime(tx.now), releaseID); err != nil {
 			return err
+		}
+		if res.To == gonogo.Review {
+			if _, err := tx.Exec(`UPDATE releases SET review_at = ? WHERE id = ?`, fmtTime(tx.now), releaseID); err != nil {
+				return err
+			}
 		}
 		detail := fmt.Sprintf("moved from %s to %s", res.From.Label(), res.To.Label())
 		if res.NewCycle {

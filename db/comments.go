@@ -1,0 +1,158 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/gonogo/gonogo"
+)
+
+const commentColumns = `c.id, c.release_id, c.cycle, COALESCE(c.parent_id, 0), c.author_id, c.author, c.body, c.mentions, c.created_at, c.updated_at, c.edits`
+
+func scanComment(sc scanner) (gonogo.Comment, error) {
+	var c gonogo.Comment
+	var mentions, created, updated string
+	err := sc.Scan(&c.ID, &c.ReleaseID, &c.Cycle, &c.ParentID, &c.AuthorID, &c.Author, &c.Body, &mentions, &created, &updated, &c.Edits)
+	c.Mentions = parseRoles(mentions)
+	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+	return c, err
+}
+
+func findComments(ctx context.Context, q querier, releaseID int64, cycle int) ([]gonogo.Comment, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+commentColumns+` FROM comments c WHERE c.release_id = ? AND c.cycle = ? ORDER BY c.id`, releaseID, cycle)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanComment)
+}
+
+// FindComments returns the discussion of one cycle of a release, oldest first.
+func (s *Store) FindComments(ctx context.Context, releaseID int64, cycle int) ([]gonogo.Comment, error) {
+	return findComments(ctx, s.read, releaseID, cycle)
+}
+
+// FindComment returns one comment of a release.
+func (s *Store) FindComment(ctx context.Context, releaseID, id int64) (gonogo.Comment, error) {
+	c, err := scanComment(s.read.QueryRowContext(ctx, `SELECT `+commentColumns+` FROM comments c WHERE c.id = ? AND c.release_id = ?`, id, releaseID))
+	return c, notFound(err, "no comment %d on this release", id)
+}
+
+// CommentEdit is an earlier text of a comment.
+type CommentEdit struct {
+	Body     string
+	EditedAt string
+}
+
+// FindCommentEdits returns the earlier texts of a comment, oldest first.
+func (s *Store) FindCommentEdits(ctx context.Context, id int64) ([]CommentEdit, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT body, edited_at FROM comment_edits WHERE comment_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(sc scanner) (CommentEdit, error) {
+		var e CommentEdit
+		err := sc.Scan(&e.Body, &e.EditedAt)
+		return e, err
+	})
+}
+
+// CommentFunc builds a comment from the release and the comment it replies
+// to (nil for a new thread), as they are inside the transaction.
+type CommentFunc func(rel gonogo.Release, parent *gonogo.Comment) (gonogo.Comment, error)
+
+// AddComment stores a new comment and audits it.
+func (s *Store) AddComment(ctx context.Context, a gonogo.Actor, releaseID, parentID int64, fn CommentFunc) (gonogo.Comment, error) {
+	var out gonogo.Comment
+	err := s.inTx(ctx, func(tx *Tx) error {
+		rel, err := tx.release(releaseID)
+		if err != nil {
+			return err
+		}
+		var parent *gonogo.Comment
+		if parentID != 0 {
+			p, err := scanComment(tx.QueryRow(`SELECT `+commentColumns+` FROM comments c WHERE c.id = ? AND c.release_id = ?`, parentID, releaseID))
+			if err != nil {
+				return notFound(err, "no comment %d to reply to", parentID)
+			}
+			parent = &p
+		}
+		c, err := fn(rel, parent)
+		if err != nil {
+			return err
+		}
+		c.CreatedAt, c.UpdatedAt = tx.now, tx.now
+		res, err := tx.Exec(`INSERT INTO comments (release_id, cycle, parent_id, author_id, author, body, mentions, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, releaseID, c.Cycle, sql.NullInt64{Int64: c.ParentID, Valid: c.ParentID != 0},
+			c.AuthorID, c.Author, c.Body, rolesCSV(c.Mentions), fmtTime(tx.now), fmtTime(tx.now))
+		if err != nil {
+			return err
+		}
+		c.ID, _ = res.LastInsertId()
+		out = c
+		verb := "commented"
+		if c.ParentID != 0 {
+			verb = "replied"
+		}
+		return tx.audit(a, "comment.add", releaseID, "%s: %s%s", verb, excerpt(c.Body), mentionText(c.Mentions))
+	})
+	return out, err
+}
+
+// EditCommentFunc changes a comment as it is inside the transaction.
+type EditCommentFunc func(c gonogo.Comment) (gonogo.Comment, error)
+
+// EditComment changes a comment, keeping its earlier text, and audits it.
+func (s *Store) EditComment(ctx context.Context, a gonogo.Actor, releaseID, id int64, fn EditCommentFunc) (gonogo.Comment, error) {
+	var out gonogo.Comment
+	err := s.inTx(ctx, func(tx *Tx) error {
+		old, err := scanComment(tx.QueryRow(`SELECT `+commentColumns+` FROM comments c WHERE c.id = ? AND c.release_id = ?`, id, releaseID))
+		if err != nil {
+			return notFound(err, "no comment %d on this release", id)
+		}
+		c, err := fn(old)
+		if err != nil {
+			return err
+		}
+		c.UpdatedAt = tx.now
+		if _, err := tx.Exec(`INSERT INTO comment_edits (comment_id, body, edited_at) VALUES (?, ?, ?)`, id, old.Body, fmtTime(tx.now)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE comments SET body = ?, mentions = ?, updated_at = ?, edits = ? WHERE id = ?`,
+			c.Body, rolesCSV(c.Mentions), fmtTime(tx.now), c.Edits, id); err != nil {
+			return err
+		}
+		out = c
+		return tx.audit(a, "comment.edit", releaseID, "edited a comment: %s", excerpt(c.Body))
+	})
+	return out, err
+}
+
+func rolesCSV(rs gonogo.RoleSet) string {
+	var parts []string
+	for _, r := range rs {
+		parts = append(parts, string(r))
+	}
+	return strings.Join(parts, ",")
+}
+
+func mentionText(rs gonogo.RoleSet) string {
+	if len(rs) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, r := range rs {
+		parts = append(parts, "@"+r.Handle())
+	}
+	return fmt.Sprintf(" (mentions %s)", strings.Join(parts, " "))
+}
+
+// excerpt is the start of a text, on one line, for the audit trail.
+func excerpt(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 80 {
+		return string(r[:80]) + "…"
+	}
+	return s
+}
