@@ -24,6 +24,8 @@ type fixture struct {
 	decided int64       // a release with decision 1 recorded
 	user    gonogo.User // a user for admin routes to act on
 	tplItem int64
+	token   int64 // an API token, working
+	webhook int64
 }
 
 // authCase is one state-changing or admin route: the path with its
@@ -95,11 +97,24 @@ var authTable = map[string]authCase{
 	"POST /admin/template/:id/move":   {"/admin/template/{tpl}/move", url.Values{"delta": {"-1"}}, http.StatusSeeOther, []string{"admin"}},
 	"POST /admin/template/:id/delete": {"/admin/template/{tpl}/delete", nil, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/audit":                {"/admin/audit", nil, http.StatusOK, []string{"admin"}},
+	"GET /admin/tokens":               {"/admin/tokens", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/tokens":              {"/admin/tokens", url.Values{"name": {"ci-{release}"}}, http.StatusCreated, []string{"admin"}},
+	"POST /admin/tokens/:id/revoke":   {"/admin/tokens/{token}/revoke", nil, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/webhooks":             {"/admin/webhooks", nil, http.StatusOK, []string{"admin"}},
+	// Window changes are not announced on this branch's pages, so the
+	// webhook registered here is never called.
+	"POST /admin/webhooks": {"/admin/webhooks", url.Values{"url": {"http://127.0.0.1:9/hook"}, "secret": {"a long enough secret"},
+		"topics": {"window.changed"}}, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/webhooks/:id":         {"/admin/webhooks/{webhook}", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/webhooks/:id/delete": {"/admin/webhooks/{webhook}/delete", nil, http.StatusSeeOther, []string{"admin"}},
 }
 
 // publicRoutes need no sign-in and are tested on their own.
-var publicRoutes = []string{"GET /static/*", "GET /setup", "POST /setup", "GET /login", "POST /login"}
+var publicRoutes = append([]string{"GET /static/*", "GET /setup", "POST /setup", "GET /login", "POST /login"}, publicAPIRoutes...)
 
+// TestAuthorizationTableIsComplete holds every route against the tables:
+// pages and forms against authTable, API routes against apiAuthTable (see
+// TestAPITokenAccess), public ones against publicRoutes.
 func TestAuthorizationTableIsComplete(t *testing.T) {
 	s := newServer(t)
 	declared := map[string]bool{}
@@ -107,11 +122,26 @@ func TestAuthorizationTableIsComplete(t *testing.T) {
 		key := r.Method + " " + r.Path
 		declared[key] = true
 		_, inTable := authTable[key]
-		if !inTable && !slices.Contains(publicRoutes, key) {
+		_, inAPITable := apiAuthTable[key]
+		isPublic := slices.Contains(publicRoutes, key)
+		switch {
+		case r.Token && !inAPITable:
+			t.Errorf("API route %s has no entry in the token access table", key)
+		case !r.Token && !inTable && !isPublic:
 			t.Errorf("route %s has no entry in the authorization table", key)
+		case r.Token && inTable:
+			t.Errorf("API route %s is in the table of session routes", key)
 		}
-		if r.Public && !slices.Contains(publicRoutes, key) {
+		if r.Public && !isPublic {
 			t.Errorf("route %s is public but not listed as such", key)
+		}
+		if api := strings.HasPrefix(r.Path, "/api/"); (api && !r.Token && !r.Public) || (!api && r.Token) {
+			t.Errorf("route %s: the API is authorized by token, and only the API", key)
+		}
+	}
+	for key := range apiAuthTable {
+		if !declared[key] {
+			t.Errorf("the token access table lists %s, which is not a route", key)
 		}
 	}
 	for _, r := range s.h.EchoRoutes() {
@@ -213,7 +243,18 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	if err != nil || len(tpl) < 2 {
 		t.Fatalf("template: %v", err)
 	}
+	tok, _, err := s.store.CreateToken(ctx, s.actorOf("admin"), gonogo.TokenInput{Name: fmt.Sprintf("fixture-%d", n)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook, err := s.store.CreateWebhook(ctx, s.actorOf("admin"), gonogo.WebhookInput{URL: "http://127.0.0.1:9/hook",
+		Secret: "a long enough secret", Topics: []gonogo.Topic{gonogo.TopicWindow}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return fixture{
+		token:   tok.ID,
+		webhook: hook.ID,
 		release: rel,
 		item:    s.mustItem(t, rel.ID, "Integration tests pass"),
 		custom:  custom,
@@ -233,5 +274,7 @@ func (f fixture) fill(s string) string {
 		"{tpl}", fmt.Sprint(f.tplItem),
 		"{defect}", fmt.Sprint(f.defect),
 		"{decided}", fmt.Sprint(f.decided),
+		"{token}", fmt.Sprint(f.token),
+		"{webhook}", fmt.Sprint(f.webhook),
 	).Replace(s)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/handlers"
+	"github.com/gonogo/gonogo/webhook"
 
 	_ "modernc.org/sqlite"
 )
@@ -57,10 +58,33 @@ func newServer(t *testing.T) *testServer {
 // newEmptyServer starts a server on a database without users.
 func newEmptyServer(t *testing.T) *testServer {
 	t.Helper()
+	return newConfiguredServer(t, nil)
+}
+
+// testBackoff makes webhook retries quick; the tests wait for outcomes,
+// never for a time.
+var testBackoff = []time.Duration{5 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond}
+
+// newConfiguredServer starts a server without users, as cmd/web wires it:
+// the handler and the webhook dispatcher on one store. Receivers in tests
+// listen on loopback, so private targets are allowed unless configure says
+// otherwise.
+func newConfiguredServer(t *testing.T, configure func(*handlers.Config, *webhook.Options)) *testServer {
+	t.Helper()
 	store := db.OpenTest(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := handlers.New(store, handlers.Config{Logger: log, LoginDelay: time.Millisecond})
-	srv := httptest.NewServer(h)
+	cfg := handlers.Config{Logger: log, LoginDelay: time.Millisecond, WebhookAllowPrivate: true}
+	opt := webhook.Options{AllowPrivate: true, Backoff: testBackoff, Logger: log}
+	if configure != nil {
+		configure(&cfg, &opt)
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	cfg.BaseURL, opt.BaseURL = "http://"+srv.Listener.Addr().String(), "http://"+srv.Listener.Addr().String()
+	h := handlers.New(store, cfg)
+	srv.Config.Handler = h
+	srv.Start()
+	hooks := webhook.Start(store, opt)
+	t.Cleanup(hooks.Close) // before the store closes: cleanups run last first
 	t.Cleanup(srv.Close)
 	return &testServer{Server: srv, store: store, h: h}
 }
