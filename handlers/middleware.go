@@ -125,6 +125,9 @@ func (h *Handler) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if u := currentUser(c); u != nil {
 			attrs = append(attrs, "user", u.ID)
 		}
+		if tok := apiToken(c); tok.ID != 0 {
+			attrs = append(attrs, "token", tok.ID)
+		}
 		h.log.Log(c.Request().Context(), level, "request", attrs...)
 		return nil
 	}
