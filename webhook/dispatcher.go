@@ -54,9 +54,15 @@ type Dispatcher struct {
 	wg     sync.WaitGroup
 	wake   chan struct{}
 
-	mu     sync.Mutex
-	queue  []gonogo.Notice
-	busy   map[int64]bool // webhooks with an attempt under way: one at a time each, so they arrive in order
+	mu    sync.Mutex
+	queue []gonogo.Notice
+	// busy are the webhooks with an attempt under way: one at a time each,
+	// so deliveries arrive in order. An attempt that ends puts its webhook
+	// in done, and the loop frees it before it next reads the queue: freed
+	// any sooner, a pass that read the queue before the attempt was saved
+	// would send the same delivery again.
+	busy   map[int64]bool
+	done   []int64
 	closed bool
 }
 
@@ -196,6 +202,12 @@ func (d *Dispatcher) release(cache map[int64]gonogo.Release, id int64) (gonogo.R
 // sendDue starts an attempt for every delivery that is due and whose
 // webhook is not busy, and returns when the next one not yet due falls due.
 func (d *Dispatcher) sendDue() (time.Time, error) {
+	d.mu.Lock()
+	for _, id := range d.done {
+		delete(d.busy, id)
+	}
+	d.done = nil
+	d.mu.Unlock()
 	pending, err := d.store.FindPendingDeliveries(d.ctx, pendingBatch)
 	if err != nil || len(pending) == 0 {
 		return time.Time{}, err
@@ -235,7 +247,7 @@ func (d *Dispatcher) attempt(w gonogo.Webhook, p gonogo.Delivery) {
 	defer d.wg.Done()
 	defer func() {
 		d.mu.Lock()
-		delete(d.busy, w.ID)
+		d.done = append(d.done, w.ID)
 		d.mu.Unlock()
 		d.poke()
 	}()
