@@ -376,38 +376,45 @@ func (tx *Tx) transition(ctx context.Context, a gonogo.Actor, releaseID int64, h
 			return err
 		}
 		out = res
-		cycle := snap.Release.Cycle
-		if res.NewCycle {
-			cycle++
-			if _, err := tx.Exec(`DELETE FROM items WHERE release_id = ? AND source <> ''`, releaseID); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(`UPDATE items SET status = 'open', evidence = '', reason = '', updated_by = ?, updated_at = ?
-				WHERE release_id = ? AND phase = 'verification'`, a.Name, fmtTime(tx.now), releaseID); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.Exec(`UPDATE releases SET state = ?, cycle = ?, updated_at = ? WHERE id = ?`,
-			string(res.To), cycle, fmtTime(tx.now), releaseID); err != nil {
-			return err
-		}
-		if res.To == gonogo.Review {
-			if _, err := tx.Exec(`UPDATE releases SET review_at = ? WHERE id = ?`, fmtTime(tx.now), releaseID); err != nil {
-				return err
-			}
-		}
-		detail := fmt.Sprintf("moved from %s to %s", res.From.Label(), res.To.Label())
-		if res.NewCycle {
-			detail += fmt.Sprintf(", opening review cycle %d: everyone signs again", cycle)
-		}
-		if how != "" {
-			detail += " (" + how + ")"
-		}
-		if err := tx.audit(a, "release.state", releaseID, "%s", detail); err != nil {
-			return err
-		}
-		tx.tag(gonogo.TopicState)
-		return nil
+		return tx.applyTransition(a, snap, res, how)
 	}()
 	return out, err
+}
+
+// applyTransition writes a transition the domain allowed on snap's release,
+// and audits it.
+func (tx *Tx) applyTransition(a gonogo.Actor, snap gonogo.Snapshot, res gonogo.TransitionResult, how string) error {
+	releaseID := snap.Release.ID
+	cycle := snap.Release.Cycle
+	if res.NewCycle {
+		cycle++
+		if _, err := tx.Exec(`DELETE FROM items WHERE release_id = ? AND source <> ''`, releaseID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE items SET status = 'open', evidence = '', reason = '', updated_by = ?, updated_at = ?
+			WHERE release_id = ? AND phase = 'verification'`, a.Name, fmtTime(tx.now), releaseID); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.Exec(`UPDATE releases SET state = ?, cycle = ?, updated_at = ? WHERE id = ?`,
+		string(res.To), cycle, fmtTime(tx.now), releaseID); err != nil {
+		return err
+	}
+	if res.To == gonogo.Review {
+		if _, err := tx.Exec(`UPDATE releases SET review_at = ? WHERE id = ?`, fmtTime(tx.now), releaseID); err != nil {
+			return err
+		}
+	}
+	detail := fmt.Sprintf("moved from %s to %s", res.From.Label(), res.To.Label())
+	if res.NewCycle {
+		detail += fmt.Sprintf(", opening review cycle %d: everyone signs again", cycle)
+	}
+	if how != "" {
+		detail += " (" + how + ")"
+	}
+	if err := tx.audit(a, "release.state", releaseID, "%s", detail); err != nil {
+		return err
+	}
+	tx.tag(gonogo.TopicState)
+	return nil
 }

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -26,6 +27,9 @@ type fixture struct {
 	freeze  int64
 	user    gonogo.User // a user for admin routes to act on
 	tplItem int64
+	token   int64 // an API token, working
+	webhook int64
+	sink    string // where webhooks deliver
 }
 
 // authCase is one state-changing or admin route: the path with its
@@ -107,6 +111,16 @@ var authTable = map[string]authCase{
 	"POST /admin/template/:id/move":   {"/admin/template/{tpl}/move", url.Values{"delta": {"-1"}}, http.StatusSeeOther, []string{"admin"}},
 	"POST /admin/template/:id/delete": {"/admin/template/{tpl}/delete", nil, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/audit":                {"/admin/audit", nil, http.StatusOK, []string{"admin"}},
+	"GET /admin/tokens":               {"/admin/tokens", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/tokens":              {"/admin/tokens", url.Values{"name": {"ci-{release}"}}, http.StatusCreated, []string{"admin"}},
+	"POST /admin/tokens/:id/revoke":   {"/admin/tokens/{token}/revoke", nil, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/webhooks":             {"/admin/webhooks", nil, http.StatusOK, []string{"admin"}},
+	// Webhooks point at a receiver that answers at once, so deliveries
+	// neither pile up nor retry while the matrix runs.
+	"POST /admin/webhooks": {"/admin/webhooks", url.Values{"url": {"{sink}"}, "secret": {"a long enough secret"},
+		"topics": {"window.changed"}}, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/webhooks/:id":         {"/admin/webhooks/{webhook}", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/webhooks/:id/delete": {"/admin/webhooks/{webhook}/delete", nil, http.StatusSeeOther, []string{"admin"}},
 }
 
 // streamRoutes never end, so the matrix cannot read them whole; live_test.go
@@ -114,8 +128,11 @@ var authTable = map[string]authCase{
 var streamRoutes = []string{"GET /events"}
 
 // publicRoutes need no sign-in and are tested on their own.
-var publicRoutes = []string{"GET /static/*", "GET /setup", "POST /setup", "GET /login", "POST /login", "GET /calendar.ics"}
+var publicRoutes = append([]string{"GET /static/*", "GET /setup", "POST /setup", "GET /login", "POST /login", "GET /calendar.ics"}, publicAPIRoutes...)
 
+// TestAuthorizationTableIsComplete holds every route against the tables:
+// pages and forms against authTable, API routes against apiAuthTable (see
+// TestAPITokenAccess), public ones against publicRoutes.
 func TestAuthorizationTableIsComplete(t *testing.T) {
 	s := newServer(t)
 	declared := map[string]bool{}
@@ -123,11 +140,26 @@ func TestAuthorizationTableIsComplete(t *testing.T) {
 		key := r.Method + " " + r.Path
 		declared[key] = true
 		_, inTable := authTable[key]
-		if !inTable && !slices.Contains(publicRoutes, key) && !slices.Contains(streamRoutes, key) {
+		_, inAPITable := apiAuthTable[key]
+		isPublic := slices.Contains(publicRoutes, key)
+		switch {
+		case r.Token && !inAPITable:
+			t.Errorf("API route %s has no entry in the token access table", key)
+		case !r.Token && !inTable && !isPublic && !slices.Contains(streamRoutes, key):
 			t.Errorf("route %s has no entry in the authorization table", key)
+		case r.Token && inTable:
+			t.Errorf("API route %s is in the table of session routes", key)
 		}
-		if r.Public && !slices.Contains(publicRoutes, key) {
+		if r.Public && !isPublic {
 			t.Errorf("route %s is public but not listed as such", key)
+		}
+		if api := strings.HasPrefix(r.Path, "/api/"); (api && !r.Token && !r.Public) || (!api && r.Token) {
+			t.Errorf("route %s: the API is authorized by token, and only the API", key)
+		}
+	}
+	for key := range apiAuthTable {
+		if !declared[key] {
+			t.Errorf("the token access table lists %s, which is not a route", key)
 		}
 	}
 	for _, r := range s.h.EchoRoutes() {
@@ -144,6 +176,13 @@ func TestAuthorizationTableIsComplete(t *testing.T) {
 
 func TestAuthorizationMatrix(t *testing.T) {
 	s := newServer(t)
+	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer sink.Close()
+	hook, err := s.store.CreateWebhook(t.Context(), s.actorOf("admin"), gonogo.WebhookInput{URL: sink.URL + "/hook",
+		Secret: "a long enough secret", Topics: []gonogo.Topic{gonogo.TopicWindow}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	clients := map[string]*client{"anon": s.client(t)}
 	for _, a := range actors[1:] {
 		clients[a] = s.signIn(t, a)
@@ -155,6 +194,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Run(key+"/"+actor, func(t *testing.T) {
 				n++
 				fx := s.newFixture(t, n)
+				fx.webhook, fx.sink = hook.ID, sink.URL+"/hook"
+				if key == "POST /admin/webhooks/:id/delete" { // a webhook of its own to remove
+					h, err := s.store.CreateWebhook(t.Context(), s.actorOf("admin"), gonogo.WebhookInput{URL: fx.sink,
+						Secret: "a long enough secret", Topics: []gonogo.Topic{gonogo.TopicWindow}})
+					if err != nil {
+						t.Fatal(err)
+					}
+					fx.webhook = h.ID
+				}
 				path := fx.fill(tc.path)
 				c := clients[actor]
 				if key == "POST /logout" || key == "POST /profile/password" || key == "POST /admin/users/:id/status" {
@@ -234,7 +282,12 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	if err != nil || len(tpl) < 2 {
 		t.Fatalf("template: %v", err)
 	}
+	tok, _, err := s.store.CreateToken(ctx, s.actorOf("admin"), gonogo.TokenInput{Name: fmt.Sprintf("fixture-%d", n)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return fixture{
+		token:   tok.ID,
 		release: rel,
 		item:    s.mustItem(t, rel.ID, "Integration tests pass"),
 		custom:  custom,
@@ -256,5 +309,8 @@ func (f fixture) fill(s string) string {
 		"{defect}", fmt.Sprint(f.defect),
 		"{decided}", fmt.Sprint(f.decided),
 		"{freeze}", fmt.Sprint(f.freeze),
+		"{token}", fmt.Sprint(f.token),
+		"{webhook}", fmt.Sprint(f.webhook),
+		"{sink}", f.sink,
 	).Replace(s)
 }

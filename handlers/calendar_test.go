@@ -193,7 +193,9 @@ func TestTeamSettings(t *testing.T) {
 	for day.Weekday() != time.Tuesday || day.Month() == time.March || day.Month() == time.October {
 		day = day.AddDate(0, 0, 1)
 	}
-	local := func(h int) string { return day.Format("2006-01-02") + "T" + time.Date(0, 1, 1, h, 0, 0, 0, time.UTC).Format("15:04") }
+	local := func(h int) string {
+		return day.Format("2006-01-02") + "T" + time.Date(0, 1, 1, h, 0, 0, 0, time.UTC).Format("15:04")
+	}
 	res = rm.post("/releases/"+itoa(rel.ID)+"/window", url.Values{"window_start": {local(21)}, "window_end": {local(22)}})
 	wantStatus(t, res, http.StatusSeeOther)
 	r, _ := s.store.FindRelease(t.Context(), rel.ID)
@@ -454,5 +456,21 @@ func TestWindowMovedAfterTheGoShowsOnTheRecord(t *testing.T) {
 	}
 	if !announced {
 		t.Error("the window change was not announced for webhooks")
+	}
+}
+
+func TestGateAPIRefusesADeployDuringAFreeze(t *testing.T) {
+	s := newServer(t)
+	token := s.mustToken(t, "ci", "")
+	rel := s.mustGoRelease(t, "payments", "2.4.0")
+	s.call(t, http.MethodGet, "/api/v1/releases/payments/2.4.0/gate", token, "").want(t, http.StatusOK)
+	now := s.store.Now()
+	if _, err := s.store.CreateFreeze(t.Context(), s.rmActor(), gonogo.FreezeInput{Name: "Incident freeze",
+		Once: gonogo.Window{Start: now.Add(-time.Minute), End: now.Add(time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
+	res := s.call(t, http.MethodGet, "/api/v1/releases/"+itoa(rel.ID)+"/gate", token, "").want(t, http.StatusConflict)
+	if !strings.Contains(strings.Join(res.list("reasons"), " "), "Incident freeze") {
+		t.Fatalf("reasons %q do not name the freeze", res.list("reasons"))
 	}
 }

@@ -3,8 +3,8 @@ package handlers_test
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"database/sql"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
@@ -59,10 +59,33 @@ func newServer(t *testing.T) *testServer {
 // newEmptyServer starts a server on a database without users.
 func newEmptyServer(t *testing.T) *testServer {
 	t.Helper()
+	return newConfiguredServer(t, nil)
+}
+
+// testBackoff makes webhook retries quick; the tests wait for outcomes,
+// never for a time.
+var testBackoff = []time.Duration{5 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond}
+
+// newConfiguredServer starts a server without users, as cmd/web wires it:
+// the handler and the webhook dispatcher on one store. Receivers in tests
+// listen on loopback, so private targets are allowed unless configure says
+// otherwise.
+func newConfiguredServer(t *testing.T, configure func(*handlers.Config, *handlers.DispatchOptions)) *testServer {
+	t.Helper()
 	store := db.OpenTest(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := handlers.New(store, handlers.Config{Logger: log, LoginDelay: time.Millisecond})
-	srv := httptest.NewServer(h)
+	cfg := handlers.Config{Logger: log, LoginDelay: time.Millisecond, WebhookAllowPrivate: true}
+	opt := handlers.DispatchOptions{AllowPrivate: true, Backoff: testBackoff, Logger: log}
+	if configure != nil {
+		configure(&cfg, &opt)
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	cfg.BaseURL, opt.BaseURL = "http://"+srv.Listener.Addr().String(), "http://"+srv.Listener.Addr().String()
+	h := handlers.New(store, cfg)
+	srv.Config.Handler = h
+	srv.Start()
+	hooks := handlers.StartDispatcher(store, opt)
+	t.Cleanup(hooks.Close) // before the store closes: cleanups run last first
 	t.Cleanup(srv.Close)
 	return &testServer{Server: srv, store: store, h: h}
 }

@@ -54,4 +54,7 @@ var notices = map[string]string{
 	"defect":   "Defect added.",
 	"pasted":   "Defects added.",
 	"moved":    "The release moved on.",
+	"revoked":  "Token revoked. Pipelines using it are refused from now on.",
+	"webhook":  "Webhook registered. Changes of the chosen kinds are sent to it from now on.",
+	"unhooked": "Webhook removed.",
 }

@@ -67,8 +67,9 @@ func (h *Handler) middleware(e *echo.Echo) {
 	}))
 }
 
-// skipCSRF leaves out what is not a browser session: static files and, later,
-// the token-authenticated API.
+// skipCSRF leaves out what is not a browser session: static files and the
+// token-authenticated API, which never reads the session cookie, so a forged
+// cross-site request has nothing to ride on.
 func skipCSRF(c echo.Context) bool {
 	p := c.Request().URL.Path
 	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, "/api/")
@@ -124,15 +125,20 @@ func (h *Handler) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if u := currentUser(c); u != nil {
 			attrs = append(attrs, "user", u.ID)
 		}
+		if tok := apiToken(c); tok.ID != 0 {
+			attrs = append(attrs, "token", tok.ID)
+		}
 		h.log.Log(c.Request().Context(), level, "request", attrs...)
 		return nil
 	}
 }
 
-// loadUser finds the signed-in user, if any, from the session cookie.
+// loadUser finds the signed-in user, if any, from the session cookie. The
+// API never looks at the cookie: a request to it is authorized by its token
+// alone, so a browser that happens to be signed in lends it nothing.
 func (h *Handler) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if strings.HasPrefix(c.Request().URL.Path, static.Prefix) {
+		if strings.HasPrefix(c.Request().URL.Path, static.Prefix) || isAPI(c) {
 			return next(c)
 		}
 		sess, err := h.sessions.Get(c.Request(), sessionCookie)
@@ -148,10 +154,12 @@ func (h *Handler) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // requireSetup sends every page of an instance without users to /setup.
+// The API is left alone: a pipeline cannot follow a redirect to a form, and
+// its tokens may be made from the command line before anyone signs up.
 func (h *Handler) requireSetup(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p := c.Request().URL.Path
-		if h.hasUsers.Load() || p == "/setup" || strings.HasPrefix(p, static.Prefix) || p == "/healthz" || p == "/calendar.ics" {
+		if h.hasUsers.Load() || p == "/setup" || strings.HasPrefix(p, static.Prefix) || p == "/healthz" || p == "/calendar.ics" || isAPI(c) {
 			return next(c)
 		}
 		n, err := h.store.CountUsers(c.Request().Context())
@@ -171,6 +179,12 @@ func (h *Handler) require(a access) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if a.public {
+				return next(c)
+			}
+			if a.token {
+				if err := h.authenticateToken(c); err != nil {
+					return err
+				}
 				return next(c)
 			}
 			u := currentUser(c)

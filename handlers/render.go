@@ -71,6 +71,19 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		c.NoContent(status)
 		return
 	}
+	if isAPI(c) {
+		// Pipelines read JSON, whatever went wrong: a missing route, a
+		// wrong method, a body too large or a panic included.
+		if status == http.StatusUnauthorized {
+			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="gonogo"`)
+		}
+		body := apiErrorBody(msg, err)
+		if status >= 500 {
+			body.Reasons = []string{"request id " + id}
+		}
+		c.JSON(status, body)
+		return
+	}
 	if isPartial(c) {
 		// Show the message in the notice area rather than where the
 		// fragment would have gone.

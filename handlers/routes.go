@@ -17,6 +17,7 @@ type access struct {
 	roles  []gonogo.Role // any one of them; none means any signed-in user
 	// orAdmin lets admins in beside the roles.
 	orAdmin bool
+	token   bool // an API token, never a session; limits to a product are checked per release
 }
 
 var (
@@ -33,6 +34,10 @@ var (
 	// defectFixers may change a defect's status: QA and the release manager,
 	// and engineering leads, who may mark one fixed.
 	defectFixers = access{roles: []gonogo.Role{gonogo.QALead, gonogo.ReleaseManager, gonogo.EngineeringLead}}
+	// pipeline is a CI job holding an API token. It acts with the Ops role
+	// (see gonogo.Token.Actor) and, if its token is limited to a product,
+	// only on that product's releases.
+	pipeline = access{token: true}
 )
 
 type route struct {
@@ -119,6 +124,23 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/admin/template/:id/move", h.moveTemplateItem, admin},
 		{http.MethodPost, "/admin/template/:id/delete", h.removeTemplateItem, admin},
 		{http.MethodGet, "/admin/audit", h.showAudit, admin},
+		{http.MethodGet, "/admin/tokens", h.showTokens, admin},
+		{http.MethodPost, "/admin/tokens", h.createToken, admin},
+		{http.MethodPost, "/admin/tokens/:id/revoke", h.revokeToken, admin},
+		{http.MethodGet, "/admin/webhooks", h.showWebhooks, admin},
+		{http.MethodPost, "/admin/webhooks", h.createWebhook, admin},
+		{http.MethodGet, "/admin/webhooks/:id", h.showWebhook, admin},
+		{http.MethodPost, "/admin/webhooks/:id/delete", h.deleteWebhook, admin},
+
+		// The JSON API for pipelines, authorized by token. Its description
+		// is public: it holds nothing about the board.
+		{http.MethodGet, "/api/v1/openapi.json", h.showOpenAPI, public},
+		{http.MethodGet, "/api/v1/releases", h.listAPIReleases, pipeline},
+		{http.MethodPost, "/api/v1/releases", h.createAPIRelease, pipeline},
+		{http.MethodGet, "/api/v1/releases/:id/gate", h.showGateByID, pipeline},
+		{http.MethodGet, "/api/v1/releases/:product/:version/gate", h.showGate, pipeline},
+		{http.MethodPost, "/api/v1/releases/:product/:version/checks/:key", h.reportCheck, pipeline},
+		{http.MethodPost, "/api/v1/releases/:product/:version/events", h.reportEvent, pipeline},
 	}
 }
 
@@ -128,6 +150,7 @@ type Route struct {
 	Public       bool
 	Admin        bool
 	Roles        []gonogo.Role
+	Token        bool // authorized by an API token
 }
 
 // Routes lists every route with its access rule, so a test can check that
@@ -135,7 +158,7 @@ type Route struct {
 func (h *Handler) Routes() []Route {
 	var out []Route
 	for _, r := range h.routes() {
-		out = append(out, Route{r.Method, r.Path, r.Access.public, r.Access.admin, r.Access.roles})
+		out = append(out, Route{r.Method, r.Path, r.Access.public, r.Access.admin, r.Access.roles, r.Access.token})
 	}
 	return out
 }

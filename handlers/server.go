@@ -30,6 +30,9 @@ type Config struct {
 	// LoginDelay is the first pause after repeated failed sign-ins; it
 	// doubles with each further failure. Tests shorten it.
 	LoginDelay time.Duration
+	// WebhookAllowPrivate lets admins register webhooks to loopback,
+	// link-local and private addresses. The dispatcher must be told the same.
+	WebhookAllowPrivate bool
 }
 
 // Handler serves the board.

@@ -2,6 +2,8 @@
 //
 //	gonogo [flags]              serve the board
 //	gonogo -demo [flags]        fill an empty database with a demo board, then serve
+//	gonogo token create -name NAME [-product P] [-db FILE]
+//	                            make an API token for a pipeline and print it
 package main
 
 import (
@@ -44,6 +46,10 @@ type config struct {
 	demo           bool
 	demoPassword   string
 	logFormat      string
+	// webhookAllowPrivate lets webhooks reach loopback, link-local and
+	// private addresses: off, so that whoever may register a webhook cannot
+	// make the server call into its own network.
+	webhookAllowPrivate bool
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -64,6 +70,8 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.BoolVar(&c.demo, "demo", env("GONOGO_DEMO", "") == "true" || env("GONOGO_DEMO", "") == "1", "fill an empty database with a demo board and demo accounts (GONOGO_DEMO)")
 	fs.StringVar(&c.demoPassword, "demo-password", env("GONOGO_DEMO_PASSWORD", "gonogo-demo"), "password of the demo accounts (GONOGO_DEMO_PASSWORD)")
 	fs.StringVar(&c.logFormat, "log-format", env("GONOGO_LOG_FORMAT", "text"), "log format: text or json (GONOGO_LOG_FORMAT)")
+	fs.BoolVar(&c.webhookAllowPrivate, "webhook-allow-private", isTrue(env("GONOGO_WEBHOOK_ALLOW_PRIVATE", "")),
+		"let webhooks reach loopback, link-local and private addresses (GONOGO_WEBHOOK_ALLOW_PRIVATE)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -73,7 +81,12 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	return c, nil
 }
 
+func isTrue(s string) bool { return s == "true" || s == "1" }
+
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "token" {
+		return runToken(ctx, args[1:], getenv, stdout)
+	}
 	cfg, err := parseConfig(args, getenv, stdout)
 	if err != nil {
 		return err
@@ -99,7 +112,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 	}
-	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log})
+	hooks := handlers.StartDispatcher(store, handlers.DispatchOptions{BaseURL: cfg.baseURL, AllowPrivate: cfg.webhookAllowPrivate, Logger: log})
+	defer hooks.Close()
+	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log,
+		WebhookAllowPrivate: cfg.webhookAllowPrivate})
 	return serve(ctx, cfg.addr, h, log)
 }
 

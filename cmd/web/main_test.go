@@ -48,7 +48,12 @@ func freeAddr(t *testing.T) string {
 // that waits for a graceful shutdown.
 func start(t *testing.T, args ...string) (*syncBuffer, func() error) {
 	t.Helper()
-	addr := freeAddr(t)
+	return startAt(t, freeAddr(t), args...)
+}
+
+// startAt is start on a given address.
+func startAt(t *testing.T, addr string, args ...string) (*syncBuffer, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
@@ -112,12 +117,13 @@ func TestRunDemoSeedsOnceAndShutsDownGracefully(t *testing.T) {
 }
 
 func TestConfigFromEnvironment(t *testing.T) {
-	env := map[string]string{"GONOGO_ADDR": "0.0.0.0:9999", "GONOGO_DB": "/tmp/x.db", "GONOGO_TZ": "Europe/Berlin", "GONOGO_DEMO_PASSWORD": "from env pw"}
+	env := map[string]string{"GONOGO_ADDR": "0.0.0.0:9999", "GONOGO_DB": "/tmp/x.db", "GONOGO_TZ": "Europe/Berlin", "GONOGO_DEMO_PASSWORD": "from env pw",
+		"GONOGO_WEBHOOK_ALLOW_PRIVATE": "1"}
 	c, err := parseConfig(nil, func(k string) string { return env[k] }, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.addr != "0.0.0.0:9999" || c.dbPath != "/tmp/x.db" || c.timeZone != "Europe/Berlin" || c.demoPassword != "from env pw" {
+	if c.addr != "0.0.0.0:9999" || c.dbPath != "/tmp/x.db" || c.timeZone != "Europe/Berlin" || c.demoPassword != "from env pw" || !c.webhookAllowPrivate {
 		t.Fatalf("config from env: %+v", c)
 	}
 	c, _ = parseConfig([]string{"-addr", "localhost:1"}, func(k string) string { return env[k] }, &bytes.Buffer{})
@@ -125,7 +131,7 @@ func TestConfigFromEnvironment(t *testing.T) {
 		t.Fatalf("a flag should win over the environment: %q", c.addr)
 	}
 	c, _ = parseConfig(nil, func(string) string { return "" }, &bytes.Buffer{})
-	if c.addr != "localhost:8080" || c.dbPath != "./data/gonogo.db" || c.demoPassword != "gonogo-demo" {
+	if c.addr != "localhost:8080" || c.dbPath != "./data/gonogo.db" || c.demoPassword != "gonogo-demo" || c.webhookAllowPrivate {
 		t.Fatalf("defaults: %+v", c)
 	}
 }

@@ -1,0 +1,105 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+
+	"github.com/gonogo/gonogo"
+)
+
+const tokenColumns = `id, name, product, hint, created_by, created_at, last_used_at, revoked_at, revoked_by`
+
+func scanToken(sc scanner) (gonogo.Token, error) {
+	var t gonogo.Token
+	var created string
+	var used, revoked sql.NullString
+	err := sc.Scan(&t.ID, &t.Name, &t.Product, &t.Hint, &t.CreatedBy, &created, &used, &revoked, &t.RevokedBy)
+	t.CreatedAt, t.LastUsedAt, t.RevokedAt = parseTime(created), parseNullTime(used), parseNullTime(revoked)
+	return t, err
+}
+
+// newTokenSecret returns a fresh secret: the prefix and 32 random bytes.
+func newTokenSecret() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return gonogo.TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// CreateToken makes an API token and returns it with its secret, which is
+// not stored and cannot be had again.
+func (s *Store) CreateToken(ctx context.Context, a gonogo.Actor, in gonogo.TokenInput) (gonogo.Token, string, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return gonogo.Token{}, "", err
+	}
+	secret := newTokenSecret()
+	var id int64
+	err := s.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(`INSERT INTO api_tokens (name, product, hash, hint, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			in.Name, in.Product, gonogo.HashToken(secret), secret[:len(gonogo.TokenPrefix)+4], a.Name, fmtTime(tx.now))
+		if isUnique(err) {
+			return gonogo.FieldErrorf("name", "a working token is already named %q; revoke it first or choose another name", in.Name)
+		} else if err != nil {
+			return err
+		}
+		id, _ = res.LastInsertId()
+		scope := "every product"
+		if in.Product != "" {
+			scope = "product " + in.Product
+		}
+		return tx.audit(a, "token.create", 0, "created API token %q for %s", in.Name, scope)
+	})
+	if err != nil {
+		return gonogo.Token{}, "", err
+	}
+	t, err := s.FindToken(ctx, id)
+	return t, secret, err
+}
+
+// FindToken returns the token with id.
+func (s *Store) FindToken(ctx context.Context, id int64) (gonogo.Token, error) {
+	t, err := scanToken(s.read.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE id = ?`, id))
+	return t, notFound(err, "no API token with id %d", id)
+}
+
+// FindTokenBySecret returns the token whose secret a request presented,
+// revoked or not: the caller decides what a revoked token gets.
+func (s *Store) FindTokenBySecret(ctx context.Context, secret string) (gonogo.Token, error) {
+	t, err := scanToken(s.read.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE hash = ?`, gonogo.HashToken(secret)))
+	return t, notFound(err, "unknown API token")
+}
+
+// FindTokens returns every token, working ones first, newest first.
+func (s *Store) FindTokens(ctx context.Context) ([]gonogo.Token, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens ORDER BY revoked_at IS NOT NULL, id DESC`)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanToken)
+}
+
+// TouchToken records that a token was used. Like a session's last-seen
+// time, it is bookkeeping rather than a change anyone made, so it is not audited.
+func (s *Store) TouchToken(ctx context.Context, id int64) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, fmtTime(s.Now()), id)
+	return err
+}
+
+// RevokeToken stops a token from working, for good.
+func (s *Store) RevokeToken(ctx context.Context, a gonogo.Actor, id int64) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		t, err := scanToken(tx.QueryRow(`SELECT `+tokenColumns+` FROM api_tokens WHERE id = ?`, id))
+		if err != nil {
+			return notFound(err, "no API token with id %d", id)
+		}
+		if t.Revoked() {
+			return gonogo.Errorf(gonogo.ECONFLICT, "token %q is already revoked", t.Name)
+		}
+		if _, err := tx.Exec(`UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?`, fmtTime(tx.now), a.Name, id); err != nil {
+			return err
+		}
+		return tx.audit(a, "token.revoke", 0, "revoked API token %q", t.Name)
+	})
+}

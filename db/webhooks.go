@@ -1,0 +1,200 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/gonogo/gonogo"
+)
+
+const webhookColumns = `id, url, secret, topics, created_by, created_at`
+
+func scanWebhook(sc scanner) (gonogo.Webhook, error) {
+	var w gonogo.Webhook
+	var topics, created string
+	if err := sc.Scan(&w.ID, &w.URL, &w.Secret, &topics, &w.CreatedBy, &created); err != nil {
+		return w, err
+	}
+	w.CreatedAt = parseTime(created)
+	return w, json.Unmarshal([]byte(topics), &w.Topics)
+}
+
+func topicsJSON(ts []gonogo.Topic) string {
+	if ts == nil {
+		ts = []gonogo.Topic{}
+	}
+	b, _ := json.Marshal(ts)
+	return string(b)
+}
+
+// CreateWebhook registers a webhook. Whether its URL may be reached is the
+// caller's to check first: that takes a DNS lookup, which has no place in a
+// transaction.
+func (s *Store) CreateWebhook(ctx context.Context, a gonogo.Actor, in gonogo.WebhookInput) (gonogo.Webhook, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return gonogo.Webhook{}, err
+	}
+	var id int64
+	err := s.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(`INSERT INTO webhooks (url, secret, topics, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
+			in.URL, in.Secret, topicsJSON(in.Topics), a.Name, fmtTime(tx.now))
+		if err != nil {
+			return err
+		}
+		id, _ = res.LastInsertId()
+		return tx.audit(a, "webhook.create", 0, "registered webhook %d to %s for %s", id, redactURL(in.URL), topicList(in.Topics))
+	})
+	if err != nil {
+		return gonogo.Webhook{}, err
+	}
+	return s.FindWebhook(ctx, id)
+}
+
+// redactURL keeps a webhook's address out of the audit trail but for its
+// host: chat webhook URLs carry their credentials in the path.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "an invalid URL"
+	}
+	return u.Scheme + "://" + u.Host + "/…"
+}
+
+func topicList(ts []gonogo.Topic) string {
+	var parts []string
+	for _, t := range ts {
+		parts = append(parts, string(t))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// DeleteWebhook removes a webhook with its queue and log.
+func (s *Store) DeleteWebhook(ctx context.Context, a gonogo.Actor, id int64) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		w, err := scanWebhook(tx.QueryRow(`SELECT `+webhookColumns+` FROM webhooks WHERE id = ?`, id))
+		if err != nil {
+			return notFound(err, "no webhook with id %d", id)
+		}
+		if _, err := tx.Exec(`DELETE FROM webhooks WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return tx.audit(a, "webhook.delete", 0, "removed webhook %d to %s", id, redactURL(w.URL))
+	})
+}
+
+// FindWebhook returns the webhook with id.
+func (s *Store) FindWebhook(ctx context.Context, id int64) (gonogo.Webhook, error) {
+	w, err := scanWebhook(s.read.QueryRowContext(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ?`, id))
+	return w, notFound(err, "no webhook with id %d", id)
+}
+
+// FindWebhooks returns every webhook, oldest first.
+func (s *Store) FindWebhooks(ctx context.Context) ([]gonogo.Webhook, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+webhookColumns+` FROM webhooks ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanWebhook)
+}
+
+const deliveryColumns = `id, webhook_id, event_id, topics, body, status, attempts, status_code, error, next_attempt_at, last_attempt_at, created_at`
+
+func scanDelivery(sc scanner) (gonogo.Delivery, error) {
+	var d gonogo.Delivery
+	var topics, created string
+	var next, last sql.NullString
+	if err := sc.Scan(&d.ID, &d.WebhookID, &d.EventID, &topics, &d.Body, &d.Status, &d.Attempts, &d.StatusCode, &d.Error,
+		&next, &last, &created); err != nil {
+		return d, err
+	}
+	d.NextAttemptAt, d.LastAttemptAt, d.CreatedAt = parseNullTime(next), parseNullTime(last), parseTime(created)
+	return d, json.Unmarshal([]byte(topics), &d.Topics)
+}
+
+// EnqueueDeliveries adds deliveries to the queue, due at once. A delivery
+// of an event to a webhook that already has it is left alone, so enqueuing
+// twice sends once.
+func (s *Store) EnqueueDeliveries(ctx context.Context, ds []gonogo.Delivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		for _, d := range ds {
+			if _, err := tx.Exec(`INSERT INTO webhook_deliveries (webhook_id, event_id, topics, body, status, next_attempt_at, created_at)
+				VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (webhook_id, event_id) DO NOTHING`,
+				d.WebhookID, d.EventID, topicsJSON(d.Topics), d.Body, fmtTime(tx.now), fmtTime(tx.now)); err != nil {
+				return fmt.Errorf("enqueue delivery: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// FindPendingDeliveries returns up to limit deliveries still to be sent,
+// those due soonest first.
+func (s *Store) FindPendingDeliveries(ctx context.Context, limit int) ([]gonogo.Delivery, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries
+		WHERE status = 'pending' ORDER BY next_attempt_at, id LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanDelivery)
+}
+
+// SaveAttempt stores the outcome of an attempt to send d. A webhook removed
+// meanwhile took its deliveries with it; then there is nothing to save.
+func (s *Store) SaveAttempt(ctx context.Context, d gonogo.Delivery) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE webhook_deliveries SET status = ?, attempts = ?, status_code = ?, error = ?,
+		next_attempt_at = ?, last_attempt_at = ? WHERE id = ?`, string(d.Status), d.Attempts, d.StatusCode, d.Error,
+		nullTime(d.NextAttemptAt), nullTime(d.LastAttemptAt), d.ID)
+	return err
+}
+
+// FindDeliveries returns the latest deliveries of a webhook, newest first.
+func (s *Store) FindDeliveries(ctx context.Context, webhookID int64, limit int) ([]gonogo.Delivery, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries
+		WHERE webhook_id = ? ORDER BY id DESC LIMIT ?`, webhookID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanDelivery)
+}
+
+// DeliveryCounts is how a webhook's deliveries stand, for the admin list.
+type DeliveryCounts struct {
+	Pending, Delivered, Failed int
+}
+
+// CountDeliveries returns the delivery counts of every webhook that has any.
+func (s *Store) CountDeliveries(ctx context.Context) (map[int64]DeliveryCounts, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT webhook_id, status, count(*) FROM webhook_deliveries GROUP BY webhook_id, status`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]DeliveryCounts{}
+	for rows.Next() {
+		var id int64
+		var status string
+		var n int
+		if err := rows.Scan(&id, &status, &n); err != nil {
+			return nil, err
+		}
+		c := out[id]
+		switch gonogo.DeliveryStatus(status) {
+		case gonogo.DeliveryPending:
+			c.Pending = n
+		case gonogo.DeliveryDelivered:
+			c.Delivered = n
+		case gonogo.DeliveryFailed:
+			c.Failed = n
+		}
+		out[id] = c
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,149 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+)
+
+// apiPrefix is where the JSON API for pipelines lives. Everything under it
+// answers JSON, errors included, and is authorized by token, never by the
+// session cookie.
+const apiPrefix = "/api/"
+
+func isAPI(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, apiPrefix) }
+
+// apiError is the one shape of every error the API answers.
+type apiError struct {
+	Error   string   `json:"error"`
+	Reasons []string `json:"reasons"`
+}
+
+// apiErrorBody builds the error body for err: the domain's reasons, or its
+// per-field problems as "field: message", so a CI log says what to fix.
+func apiErrorBody(msg string, err error) apiError {
+	reasons := gonogo.ErrorDetails(err)
+	fields := gonogo.ErrorFields(err)
+	for _, f := range slices.Sorted(maps.Keys(fields)) {
+		reasons = append(reasons, f+": "+fields[f])
+	}
+	if reasons == nil {
+		reasons = []string{}
+	}
+	return apiError{Error: msg, Reasons: reasons}
+}
+
+// authenticateToken finds the token the request presents and keeps it on the
+// context. A missing, unknown or revoked token is refused with 401.
+func (h *Handler) authenticateToken(c echo.Context) error {
+	auth := strings.TrimSpace(c.Request().Header.Get(echo.HeaderAuthorization))
+	if auth == "" {
+		return gonogo.Errorf(gonogo.EUNAUTHORIZED, "send an API token in the header Authorization: Bearer <token>")
+	}
+	scheme, secret, _ := strings.Cut(auth, " ")
+	secret = strings.TrimSpace(secret)
+	if !strings.EqualFold(scheme, "Bearer") || secret == "" {
+		return gonogo.Errorf(gonogo.EUNAUTHORIZED, "the Authorization header must be: Bearer <token>")
+	}
+	ctx := c.Request().Context()
+	tok, err := h.store.FindTokenBySecret(ctx, secret)
+	if gonogo.ErrorCode(err) == gonogo.ENOTFOUND {
+		return gonogo.Errorf(gonogo.EUNAUTHORIZED, "unknown API token")
+	} else if err != nil {
+		return err
+	}
+	if tok.Revoked() {
+		return gonogo.Errorf(gonogo.EUNAUTHORIZED, "API token %q was revoked", tok.Name)
+	}
+	// As with sessions, one write a minute at most: a pipeline polling the
+	// gate should not turn every poll into a write.
+	if h.store.Now().Sub(tok.LastUsedAt) > touchEvery {
+		if err := h.store.TouchToken(ctx, tok.ID); err != nil {
+			h.log.Warn("record token use", "token", tok.ID, "err", err)
+		}
+	}
+	c.Set("token", tok)
+	return nil
+}
+
+// apiToken is the token that authorized the request.
+func apiToken(c echo.Context) gonogo.Token {
+	t, _ := c.Get("token").(gonogo.Token)
+	return t
+}
+
+// tokenActor is who the request's token acts as, for the audit trail.
+func tokenActor(c echo.Context) gonogo.Actor { return apiToken(c).Actor(c.RealIP()) }
+
+// decodeJSON reads the request body, one JSON object, into v. Unknown
+// fields are refused, so a typo ("stauts") is an error rather than a
+// silently missing value.
+func decodeJSON(c echo.Context, v any) error {
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		return he // the body limit
+	case errors.Is(err, io.EOF):
+		return echo.NewHTTPError(http.StatusBadRequest, "send a JSON object in the request body")
+	case err != nil:
+		return echo.NewHTTPError(http.StatusBadRequest, "the request body is not valid JSON: "+strings.TrimPrefix(err.Error(), "json: "))
+	case dec.More():
+		return echo.NewHTTPError(http.StatusBadRequest, "the request body must hold a single JSON object")
+	}
+	return nil
+}
+
+// releaseURL is the release's page on the board, for people reading a CI log.
+func (h *Handler) releaseURL(id int64) string {
+	return strings.TrimSuffix(h.cfg.BaseURL, "/") + "/releases/" + strconv.FormatInt(id, 10)
+}
+
+// apiRelease is a release as the API shows it.
+type apiRelease struct {
+	ID       int64                `json:"id"`
+	Product  string               `json:"product"`
+	Version  string               `json:"version"`
+	Title    string               `json:"title"`
+	State    gonogo.State         `json:"state"`
+	Cycle    int                  `json:"cycle"`
+	Decision gonogo.DecisionState `json:"decision"`
+	URL      string               `json:"url"`
+}
+
+func (h *Handler) apiReleaseOf(r gonogo.Release, d gonogo.DecisionState) apiRelease {
+	return apiRelease{ID: r.ID, Product: r.Product, Version: r.Version, Title: r.Title, State: r.State, Cycle: r.Cycle,
+		Decision: d, URL: h.releaseURL(r.ID)}
+}
+
+// findAPIRelease returns the release named by the path's product and
+// version, if the token may see it. The product is checked first, so a
+// limited token learns nothing of another product's releases.
+func (h *Handler) findAPIRelease(c echo.Context) (gonogo.Release, error) {
+	product := strings.ToLower(c.Param("product"))
+	if err := apiToken(c).Permits(product); err != nil {
+		return gonogo.Release{}, err
+	}
+	return h.store.FindReleaseByName(c.Request().Context(), product, c.Param("version"))
+}
+
+// currentDecision returns the decision of the release's current cycle as
+// the API names it.
+func (h *Handler) currentDecision(c echo.Context, r gonogo.Release) (*gonogo.Decision, error) {
+	d, ok, err := h.store.FindCycleDecision(c.Request().Context(), r.ID, r.Cycle)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &d, nil
+}

@@ -1,0 +1,176 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+)
+
+// listAPIReleases lists releases, filtered by product and state. A token
+// limited to one product lists only that product's.
+func (h *Handler) listAPIReleases(c echo.Context) error {
+	tok := apiToken(c)
+	f := gonogo.ReleaseFilter{Product: strings.ToLower(strings.TrimSpace(c.QueryParam("product")))}
+	if f.Product == "" {
+		f.Product = tok.Product
+	}
+	if err := tok.Permits(f.Product); err != nil {
+		return err
+	}
+	for _, param := range c.QueryParams()["state"] {
+		for _, s := range strings.Split(param, ",") {
+			st, err := gonogo.ParseState(strings.TrimSpace(s))
+			if err != nil {
+				return err
+			}
+			f.States = append(f.States, st)
+		}
+	}
+	ctx := c.Request().Context()
+	rels, err := h.store.FindReleases(ctx, f)
+	if err != nil {
+		return err
+	}
+	outcomes, err := h.store.FindCurrentOutcomes(ctx, f)
+	if err != nil {
+		return err
+	}
+	out := make([]apiRelease, 0, len(rels))
+	for _, r := range rels {
+		d := gonogo.DecisionPending
+		if o, ok := outcomes[r.ID]; ok {
+			d = gonogo.DecisionOf(&gonogo.Decision{Outcome: o})
+		}
+		out = append(out, h.apiReleaseOf(r, d))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"releases": out})
+}
+
+// releaseRequest is the body that creates a release.
+type releaseRequest struct {
+	Product string `json:"product"`
+	Version string `json:"version"`
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+}
+
+// createAPIRelease creates a release with the template's checklist, 201, or
+// answers the existing release of that product and version unchanged, 200,
+// so a pipeline can call it on every run.
+func (h *Handler) createAPIRelease(c echo.Context) error {
+	var req releaseRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	in := gonogo.ReleaseInput{Product: req.Product, Version: req.Version, Title: req.Title, Summary: req.Summary}
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	if err := apiToken(c).Permits(in.Product); err != nil {
+		return err
+	}
+	rel, created, err := h.store.EnsureRelease(c.Request().Context(), tokenActor(c), in)
+	if err != nil {
+		return err
+	}
+	d, err := h.currentDecision(c, rel)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		c.Response().Header().Set(echo.HeaderLocation, h.releaseURL(rel.ID))
+	}
+	return c.JSON(status, h.apiReleaseOf(rel, gonogo.DecisionOf(d)))
+}
+
+// gateAnswer is the gate as a pipeline sees it. It is also an error body
+// (error and reasons) when deploying is not authorized.
+type gateAnswer struct {
+	Release    apiRelease           `json:"release"`
+	State      gonogo.State         `json:"state"`
+	Cycle      int                  `json:"cycle"`
+	Decision   gonogo.DecisionState `json:"decision"`
+	Authorized bool                 `json:"authorized"`
+	Blocking   []string             `json:"blocking"`   // what the gate says still stands in the way
+	Conditions []apiCondition       `json:"conditions"` // of the cycle's decision
+	Window     *apiWindow           `json:"window"`     // null when none is set
+	WindowOpen bool                 `json:"window_open"`
+	Error      string               `json:"error,omitempty"`
+	Reasons    []string             `json:"reasons"` // why deploying is not authorized now; empty when it is
+}
+
+type apiCondition struct {
+	Text  string      `json:"text"`
+	Owner gonogo.Role `json:"owner"`
+}
+
+type apiWindow struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+// showGate answers whether deploying the release is authorized right now:
+// 200 if it is, 409 with the reasons if not, so that curl --fail is a gate.
+func (h *Handler) showGate(c echo.Context) error {
+	rel, err := h.findAPIRelease(c)
+	if err != nil {
+		return err
+	}
+	return h.answerGate(c, rel.ID)
+}
+
+// showGateByID is showGate for a release named by its id.
+func (h *Handler) showGateByID(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	rel, err := h.store.FindRelease(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := apiToken(c).Permits(rel.Product); err != nil {
+		return err
+	}
+	return h.answerGate(c, rel.ID)
+}
+
+func (h *Handler) answerGate(c echo.Context, id int64) error {
+	snap, err := h.store.FindSnapshot(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	rel := snap.Release
+	d, err := h.currentDecision(c, rel)
+	if err != nil {
+		return err
+	}
+	cl := gonogo.Clear(snap, d, h.store.Now())
+	a := gateAnswer{
+		Release: h.apiReleaseOf(rel, cl.Decision), State: rel.State, Cycle: rel.Cycle, Decision: cl.Decision,
+		Authorized: cl.Authorized, Blocking: []string{}, Conditions: []apiCondition{}, WindowOpen: cl.WindowOpen, Reasons: []string{},
+	}
+	for _, r := range cl.Gate.Reasons {
+		a.Blocking = append(a.Blocking, r.Text)
+	}
+	for _, cond := range cl.Conditions {
+		a.Conditions = append(a.Conditions, apiCondition{cond.Text, cond.Owner})
+	}
+	if !rel.Window.IsZero() {
+		a.Window = &apiWindow{rel.Window.Start.UTC(), rel.Window.End.UTC()}
+	}
+	if cl.Authorized {
+		return c.JSON(http.StatusOK, a)
+	}
+	a.Error = fmt.Sprintf("deploying %s is not authorized now", rel.Name())
+	a.Reasons = cl.Reasons
+	return c.JSON(http.StatusConflict, a)
+}

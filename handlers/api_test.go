@@ -1,0 +1,240 @@
+package handlers_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/gonogo/gonogo"
+)
+
+// apiResult is an API answer, already checked to be JSON of the right shape.
+type apiResult struct {
+	status int
+	header http.Header
+	body   map[string]any
+}
+
+// call sends an API request with token (none if "") and checks what every
+// API answer must be: JSON, and for an error, {"error": ..., "reasons": [...]}.
+func (s *testServer) call(t *testing.T, method, path, token, body string) apiResult {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, _ := http.NewRequest(method, s.URL+path, rd)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return s.send(t, req)
+}
+
+func (s *testServer) send(t *testing.T, req *http.Request) apiResult {
+	t.Helper()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return checkAPIAnswer(t, req, res, raw)
+}
+
+func checkAPIAnswer(t *testing.T, req *http.Request, res *http.Response, raw []byte) apiResult {
+	t.Helper()
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("%s %s: status %d with Content-Type %q, want JSON:\n%.300s", req.Method, req.URL.Path, res.StatusCode, ct, raw)
+	}
+	out := apiResult{status: res.StatusCode, header: res.Header}
+	if err := json.Unmarshal(raw, &out.body); err != nil {
+		t.Fatalf("%s %s: not a JSON object: %v\n%.300s", req.Method, req.URL.Path, err, raw)
+	}
+	if res.StatusCode >= 400 {
+		msg, _ := out.body["error"].(string)
+		_, isList := out.body["reasons"].([]any)
+		if msg == "" || !isList {
+			t.Fatalf("%s %s: status %d with an error body of the wrong shape: %s", req.Method, req.URL.Path, res.StatusCode, raw)
+		}
+	}
+	return out
+}
+
+// want fails the test unless the answer has status.
+func (r apiResult) want(t *testing.T, status int) apiResult {
+	t.Helper()
+	if r.status != status {
+		b, _ := json.Marshal(r.body)
+		t.Fatalf("status %d, want %d: %s", r.status, status, b)
+	}
+	return r
+}
+
+// str returns a string field of the body, following dots: "release.state".
+func (r apiResult) str(path string) string {
+	var v any = r.body
+	for _, k := range strings.Split(path, ".") {
+		m, _ := v.(map[string]any)
+		v = m[k]
+	}
+	switch x := v.(type) {
+	case string:
+		return x
+	case nil:
+		return ""
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// list returns a list field of the body as strings.
+func (r apiResult) list(key string) []string {
+	var out []string
+	items, _ := r.body[key].([]any)
+	for _, it := range items {
+		out = append(out, fmt.Sprint(it))
+	}
+	return out
+}
+
+// mustToken makes an API token as the admin and returns its secret.
+func (s *testServer) mustToken(t *testing.T, name, product string) string {
+	t.Helper()
+	_, secret, err := s.store.CreateToken(t.Context(), s.actorOf("admin"), gonogo.TokenInput{Name: name, Product: product})
+	if err != nil {
+		t.Fatalf("create token: %v", err)
+	}
+	return secret
+}
+
+// mustRevokedToken makes a token and revokes it.
+func (s *testServer) mustRevokedToken(t *testing.T, name string) string {
+	t.Helper()
+	secret := s.mustToken(t, name, "")
+	tok, err := s.store.FindTokenBySecret(t.Context(), secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.store.RevokeToken(t.Context(), s.actorOf("admin"), tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+// mustGoRelease takes a new release through the whole review to a recorded Go.
+func (s *testServer) mustGoRelease(t *testing.T, product, version string) gonogo.Release {
+	t.Helper()
+	rel := s.mustCreateRelease(t, product, version)
+	s.move(t, rel.ID, gonogo.OpenReview)
+	s.settleReadiness(t, rel.ID)
+	s.signAll(t, rel.ID)
+	s.decide(t, rel.ID, gonogo.DecisionInput{Outcome: gonogo.OutcomeGo, Conditions: "ops: deploy off-peak"})
+	return rel
+}
+
+// mustState returns the release's state as stored.
+func (s *testServer) mustState(t *testing.T, id int64) gonogo.State {
+	t.Helper()
+	rel, err := s.store.FindRelease(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rel.State
+}
+
+// apiCase is one API route that needs a token: the path with placeholders,
+// a body, and the status a good token gets.
+type apiCase struct {
+	path string // {product}, {draft}, {go}, {goID}, {deploying}, {n} are filled from the fixture
+	body string
+	ok   int
+}
+
+// apiAuthTable holds every API route that needs a token. Adding one
+// without an entry fails TestAuthorizationTableIsComplete.
+var apiAuthTable = map[string]apiCase{
+	"GET /api/v1/releases":                                {"/api/v1/releases?product={product}", "", http.StatusOK},
+	"POST /api/v1/releases":                               {"/api/v1/releases", `{"product":"{product}","version":"9.{n}","title":"From CI"}`, http.StatusCreated},
+	"GET /api/v1/releases/:id/gate":                       {"/api/v1/releases/{goID}/gate", "", http.StatusOK},
+	"GET /api/v1/releases/:product/:version/gate":         {"/api/v1/releases/{product}/{go}/gate", "", http.StatusOK},
+	"POST /api/v1/releases/:product/:version/checks/:key": {"/api/v1/releases/{product}/{draft}/checks/smoke-test", `{"status":"pass"}`, http.StatusOK},
+	"POST /api/v1/releases/:product/:version/events":      {"/api/v1/releases/{product}/{deploying}/events", `{"event":"smoke-passed"}`, http.StatusOK},
+}
+
+// publicAPIRoutes need no token.
+var publicAPIRoutes = []string{"GET /api/v1/openapi.json"}
+
+// TestAPITokenAccess is the API's authorization table: every route with no
+// token, a malformed header, an unknown, a revoked, another product's, and
+// good tokens, limited to the product or not. A session cookie counts for
+// nothing.
+func TestAPITokenAccess(t *testing.T) {
+	s := newServer(t)
+	goRel := s.mustGoRelease(t, "payments", "1.0.0")
+	draft := s.mustCreateRelease(t, "payments", "1.1.0")
+	deploying := s.mustCreateRelease(t, "payments", "1.2.0")
+	s.setState(t, deploying.ID, gonogo.Deploying)
+	tokens := map[string]string{
+		"none":          "",
+		"unknown":       "gng_" + strings.Repeat("x", 43),
+		"revoked":       s.mustRevokedToken(t, "old-ci"),
+		"other product": s.mustToken(t, "web-ci", "web"),
+		"product":       s.mustToken(t, "payments-ci", "payments"),
+		"all products":  s.mustToken(t, "ci", ""),
+	}
+	admin := s.signIn(t, "admin")
+	n := 0
+	for key, tc := range apiAuthTable {
+		method := strings.SplitN(key, " ", 2)[0]
+		for _, kind := range []string{"none", "unknown", "revoked", "other product", "session only", "basic auth", "product", "all products"} {
+			t.Run(key+"/"+kind, func(t *testing.T) {
+				n++
+				fill := strings.NewReplacer("{product}", "payments", "{draft}", draft.Version, "{go}", goRel.Version,
+					"{goID}", itoa(goRel.ID), "{deploying}", deploying.Version, "{n}", fmt.Sprint(n))
+				path, body := fill.Replace(tc.path), fill.Replace(tc.body)
+				var res apiResult
+				switch kind {
+				case "session only":
+					// A signed-in admin's browser, cookie and CSRF token and all, is no API client.
+					req, _ := http.NewRequest(method, s.URL+path, strings.NewReader(body))
+					req.Header.Set("X-CSRF-Token", admin.csrf)
+					for _, ck := range admin.http.Jar.Cookies(req.URL) {
+						req.AddCookie(ck)
+					}
+					res = s.send(t, req)
+				case "basic auth":
+					req, _ := http.NewRequest(method, s.URL+path, strings.NewReader(body))
+					req.SetBasicAuth("ci", tokens["all products"])
+					res = s.send(t, req)
+				default:
+					res = s.call(t, method, path, tokens[kind], body)
+				}
+				switch kind {
+				case "product", "all products":
+					res.want(t, tc.ok)
+				case "other product":
+					res.want(t, http.StatusForbidden)
+				default:
+					res.want(t, http.StatusUnauthorized)
+					if !strings.HasPrefix(res.header.Get("WWW-Authenticate"), "Bearer") {
+						t.Fatalf("401 without a Bearer challenge: %v", res.header)
+					}
+				}
+			})
+		}
+	}
+	// A token's use is recorded for the admin page.
+	tok, _ := s.store.FindTokenBySecret(t.Context(), tokens["product"])
+	if tok.LastUsedAt.IsZero() {
+		t.Fatal("the token's last use was not recorded")
+	}
+	if never, _ := s.store.FindTokenBySecret(t.Context(), tokens["revoked"]); !never.LastUsedAt.IsZero() {
+		t.Fatal("a refused, revoked token was recorded as used")
+	}
+}

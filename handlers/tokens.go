@@ -1,0 +1,47 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/views"
+)
+
+func (h *Handler) showTokens(c echo.Context) error {
+	return h.renderTokens(c, http.StatusOK, views.TokenForm{}, nil)
+}
+
+func (h *Handler) renderTokens(c echo.Context, status int, f views.TokenForm, created *views.NewToken) error {
+	tokens, err := h.store.FindTokens(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.TokensPage(h.page(c, "API tokens", "admin"), tokens, f, created))
+}
+
+// createToken makes a token and shows its secret on the page it answers,
+// rather than after a redirect: the secret is kept nowhere it could be
+// shown from again.
+func (h *Handler) createToken(c echo.Context) error {
+	in := gonogo.TokenInput{Name: c.FormValue("name"), Product: c.FormValue("product")}
+	tok, secret, err := h.store.CreateToken(c.Request().Context(), h.actor(c), in)
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		return h.renderTokens(c, http.StatusUnprocessableEntity, views.TokenForm{Input: in, Errors: gonogo.ErrorFields(err)}, nil)
+	} else if err != nil {
+		return err
+	}
+	return h.renderTokens(c, http.StatusCreated, views.TokenForm{}, &views.NewToken{Token: tok, Secret: secret})
+}
+
+func (h *Handler) revokeToken(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.store.RevokeToken(c.Request().Context(), h.actor(c), id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/tokens?notice=revoked")
+}

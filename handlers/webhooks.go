@@ -1,0 +1,93 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/views"
+)
+
+// deliveryLogLimit is how many deliveries a webhook's log shows.
+const deliveryLogLimit = 200
+
+func (h *Handler) showWebhooks(c echo.Context) error {
+	f := views.WebhookForm{Input: gonogo.WebhookInput{Topics: []gonogo.Topic{gonogo.TopicDecision, gonogo.TopicState}}}
+	return h.renderWebhooks(c, http.StatusOK, f)
+}
+
+func (h *Handler) renderWebhooks(c echo.Context, status int, f views.WebhookForm) error {
+	ctx := c.Request().Context()
+	hooks, err := h.store.FindWebhooks(ctx)
+	if err != nil {
+		return err
+	}
+	counts, err := h.store.CountDeliveries(ctx)
+	if err != nil {
+		return err
+	}
+	rows := make([]views.WebhookRow, 0, len(hooks))
+	for _, w := range hooks {
+		n := counts[w.ID]
+		rows = append(rows, views.WebhookRow{Webhook: w, Pending: n.Pending, Delivered: n.Delivered, Failed: n.Failed})
+	}
+	f.Input.Secret = "" // never sent back to the browser
+	return render(c, status, views.WebhooksPage(h.page(c, "Webhooks", "admin"), rows, f, h.cfg.WebhookAllowPrivate))
+}
+
+// createWebhook registers a webhook once its URL is well formed and points
+// somewhere webhooks may go.
+func (h *Handler) createWebhook(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return gonogo.Errorf(gonogo.EINVALID, "the form could not be read")
+	}
+	in := gonogo.WebhookInput{URL: form.Get("url"), Secret: form.Get("secret")}
+	for _, t := range form["topics"] {
+		in.Topics = append(in.Topics, gonogo.Topic(t))
+	}
+	in.Normalize()
+	err = in.Validate()
+	if err == nil {
+		err = CheckTarget(c.Request().Context(), in.URL, h.cfg.WebhookAllowPrivate)
+	}
+	if err == nil {
+		_, err = h.store.CreateWebhook(c.Request().Context(), h.actor(c), in)
+	}
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		return h.renderWebhooks(c, http.StatusUnprocessableEntity, views.WebhookForm{Input: in, Errors: gonogo.ErrorFields(err)})
+	} else if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/webhooks?notice=webhook")
+}
+
+// showWebhook is a webhook's delivery log.
+func (h *Handler) showWebhook(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	w, err := h.store.FindWebhook(ctx, id)
+	if err != nil {
+		return err
+	}
+	ds, err := h.store.FindDeliveries(ctx, id, deliveryLogLimit)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.WebhookPage(h.page(c, "Webhook deliveries", "admin"), w, ds))
+}
+
+func (h *Handler) deleteWebhook(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.store.DeleteWebhook(c.Request().Context(), h.actor(c), id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/webhooks?notice=unhooked")
+}

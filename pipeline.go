@@ -1,0 +1,257 @@
+package gonogo
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// MaxSummaryLineLen bounds what a pipeline says about a check or an event.
+const MaxSummaryLineLen = 500
+
+// CheckStatus is what a pipeline reports of an automated check.
+type CheckStatus string
+
+const (
+	CheckPass CheckStatus = "pass"
+	CheckFail CheckStatus = "fail"
+)
+
+// ItemStatus is the checklist status a check's result gives its item.
+func (s CheckStatus) ItemStatus() ItemStatus {
+	if s == CheckPass {
+		return ItemDone
+	}
+	return ItemFailed
+}
+
+// CheckReport is a pipeline's result for the item carrying a check key.
+type CheckReport struct {
+	Key     string
+	Status  CheckStatus
+	URL     string // the run or report that shows it
+	Summary string
+}
+
+// Normalize trims the report.
+func (r *CheckReport) Normalize() {
+	r.Key = strings.ToLower(strings.TrimSpace(r.Key))
+	r.Status = CheckStatus(strings.ToLower(strings.TrimSpace(string(r.Status))))
+	r.URL = strings.TrimSpace(r.URL)
+	r.Summary = strings.TrimSpace(r.Summary)
+}
+
+// Validate reports every problem with the report at once.
+func (r CheckReport) Validate() error {
+	p := Problems{}
+	if r.Status != CheckPass && r.Status != CheckFail {
+		p.Add("status", "status must be %q or %q", CheckPass, CheckFail)
+	}
+	validateEvidence(p, r.URL, r.Summary)
+	return p.Err()
+}
+
+// validateEvidence checks the link and summary a pipeline sends along.
+func validateEvidence(p Problems, url, summary string) {
+	if url != "" && (len(url) > MaxURLLen || !isHTTPURL(url)) {
+		p.Add("url", "url must be an http or https link of at most %d characters", MaxURLLen)
+	}
+	validateLine(p, "summary", "Summary", summary, MaxSummaryLineLen, false)
+}
+
+// Evidence is what the item keeps: the link when there is one, so the page
+// can link it, else the summary. The audit event keeps both.
+func (r CheckReport) Evidence() string {
+	if r.URL != "" {
+		return r.URL
+	}
+	return r.Summary
+}
+
+// ReportCheck applies a pipeline's check result to the item carrying its
+// key. Checks feed the decision, so they are taken while the release is in
+// draft or review and refused once it is decided.
+func ReportCheck(rel Release, it Item, r CheckReport, who string, now time.Time) (Item, error) {
+	r.Normalize()
+	if err := r.Validate(); err != nil {
+		return it, err
+	}
+	if rel.State != Draft && rel.State != Review {
+		return it, Errorf(ECONFLICT, "checks are reported while the release is in draft or review; %s is %s", rel.Name(), rel.State.Label())
+	}
+	if err := ItemEditable(rel.State, it.Phase); err != nil {
+		return it, err
+	}
+	return ItemChange{Status: r.Status.ItemStatus(), Evidence: r.Evidence()}.Apply(it, who, now), nil
+}
+
+// PipelineEvent is something a deployment pipeline reports about a release.
+type PipelineEvent string
+
+const (
+	EventDeployStarted  PipelineEvent = "deploy-started"
+	EventDeployFinished PipelineEvent = "deploy-finished"
+	EventSmokePassed    PipelineEvent = "smoke-passed"
+	EventSmokeFailed    PipelineEvent = "smoke-failed"
+	EventRolledBack     PipelineEvent = "rolled-back"
+)
+
+// PipelineEvents lists every event in the order of a deployment.
+var PipelineEvents = []PipelineEvent{EventDeployStarted, EventDeployFinished, EventSmokePassed, EventSmokeFailed, EventRolledBack}
+
+// eventTransitions are the events that move a release, through the same
+// state machine as the buttons on the release page.
+var eventTransitions = map[PipelineEvent]Transition{
+	EventDeployStarted:  StartDeploy,
+	EventDeployFinished: FinishDeploy,
+	EventRolledBack:     RollBack,
+}
+
+// Valid reports whether e is a known event.
+func (e PipelineEvent) Valid() bool {
+	for _, k := range PipelineEvents {
+		if k == e {
+			return true
+		}
+	}
+	return false
+}
+
+// EventReport is a pipeline's report of one event.
+type EventReport struct {
+	Event   PipelineEvent
+	URL     string
+	Summary string
+}
+
+// PipelineStep is what an event does: a move along the release's life, or
+// a note in its history.
+type PipelineStep struct {
+	Move   *TransitionResult // nil for events that only leave a note
+	Detail string            // what the audit trail says, beside any move
+	Topics []Topic
+}
+
+// ReportEvent checks a pipeline's event against the release as it is and
+// says what it does. Deploy events take transitions as actor (a pipeline
+// holds the Ops role); smoke results are taken while the release is being
+// deployed or verified, and change nothing but the history.
+func ReportEvent(actor Actor, s Snapshot, r EventReport) (PipelineStep, error) {
+	r.URL, r.Summary = strings.TrimSpace(r.URL), strings.TrimSpace(r.Summary)
+	p := Problems{}
+	if !r.Event.Valid() {
+		p.Add("event", "event must be one of %s", eventNames())
+	}
+	validateEvidence(p, r.URL, r.Summary)
+	if err := p.Err(); err != nil {
+		return PipelineStep{}, err
+	}
+	step := PipelineStep{Detail: "reported " + string(r.Event) + evidenceText(r.Summary, r.URL)}
+	if t, ok := eventTransitions[r.Event]; ok {
+		res, err := Move(actor, s, t)
+		if err != nil {
+			return PipelineStep{}, err
+		}
+		step.Move = &res
+		return step, nil
+	}
+	if st := s.Release.State; st != Deploying && st != Verifying {
+		return PipelineStep{}, Errorf(ECONFLICT, "smoke test results are taken while a release is deploying or verifying; %s is %s",
+			s.Release.Name(), st.Label())
+	}
+	if r.Event == EventSmokeFailed {
+		step.Detail = "smoke test failed" + evidenceText(r.Summary, r.URL)
+		step.Topics = []Topic{TopicCheckFailed}
+	} else {
+		step.Detail = "smoke test passed" + evidenceText(r.Summary, r.URL)
+	}
+	return step, nil
+}
+
+func eventNames() string {
+	var names []string
+	for _, e := range PipelineEvents {
+		names = append(names, string(e))
+	}
+	return strings.Join(names, ", ")
+}
+
+func evidenceText(summary, url string) string {
+	out := ""
+	if summary != "" {
+		out += ": " + summary
+	}
+	if url != "" {
+		out += " (" + url + ")"
+	}
+	return out
+}
+
+// DecisionState is the answer of a review cycle as a pipeline sees it.
+type DecisionState string
+
+const (
+	DecisionGo      DecisionState = "go"
+	DecisionNoGo    DecisionState = "no-go"
+	DecisionPending DecisionState = "pending"
+)
+
+// DecisionOf returns what the cycle's decision d says, pending when there is none.
+func DecisionOf(d *Decision) DecisionState {
+	switch {
+	case d == nil:
+		return DecisionPending
+	case d.Outcome == OutcomeGo:
+		return DecisionGo
+	default:
+		return DecisionNoGo
+	}
+}
+
+// Clearance says whether a pipeline may deploy a release right now, and why not.
+type Clearance struct {
+	Authorized bool
+	Decision   DecisionState
+	Gate       Gate
+	Conditions []Condition // of the current cycle's decision
+	WindowOpen bool        // true when no window is set or now falls within it
+	Reasons    []string    // empty when authorized
+}
+
+// Clear decides whether deploying s's release is authorized at now: a Go
+// recorded in the current cycle (d is that cycle's decision, nil if none),
+// the release in go or deploying, its window, if it has one, open, and no
+// freeze in force for its product. It is
+// the rule behind the pipeline's gate, so a CI job can ask it with curl.
+func Clear(s Snapshot, d *Decision, now time.Time) Clearance {
+	rel := s.Release
+	c := Clearance{Decision: DecisionOf(d), Gate: Evaluate(s), WindowOpen: rel.Window.IsZero() || rel.Window.Contains(now)}
+	if d != nil {
+		c.Conditions = d.Conditions
+	}
+	if rel.State != Go && rel.State != Deploying {
+		c.Reasons = append(c.Reasons, fmt.Sprintf("%s is %s; deploying is authorized only while a release is Go or Deploying",
+			rel.Name(), rel.State.Label()))
+	}
+	switch c.Decision {
+	case DecisionPending:
+		c.Reasons = append(c.Reasons, fmt.Sprintf("no decision has been recorded in review cycle %d", rel.Cycle))
+		for _, r := range c.Gate.Reasons {
+			c.Reasons = append(c.Reasons, r.Text)
+		}
+	case DecisionNoGo:
+		c.Reasons = append(c.Reasons, fmt.Sprintf("review cycle %d was decided No-Go: %s", rel.Cycle, d.Rationale))
+	}
+	if hit, frozen := FrozenAt(now, rel.Product, s.Freezes, s.Zone); frozen {
+		c.Reasons = append(c.Reasons, fmt.Sprintf("the freeze “%s” is in force until %s", hit.Freeze.Name, FormatWindow(hit.When, s.Zone)))
+	}
+	if !c.WindowOpen {
+		if now.Before(rel.Window.Start) {
+			c.Reasons = append(c.Reasons, "the release window opens at "+rel.Window.Start.UTC().Format("2006-01-02 15:04 UTC"))
+		} else {
+			c.Reasons = append(c.Reasons, "the release window closed at "+rel.Window.End.UTC().Format("2006-01-02 15:04 UTC"))
+		}
+	}
+	c.Authorized = len(c.Reasons) == 0
+	return c
+}
