@@ -12,6 +12,7 @@ type Snapshot struct {
 	Defects []Defect
 	Votes   []Vote   // every vote of the release; the current cycle's latest per role count
 	Waivers []Waiver // roles that need not sign off
+	Notes   NotesStatus
 }
 
 // ReasonKind says what sort of thing blocks a release.
@@ -21,6 +22,7 @@ const (
 	ReasonNoGo   ReasonKind = "no-go"  // a role voted No-Go
 	ReasonDefect ReasonKind = "defect" // a blocking defect
 	ReasonItem   ReasonKind = "item"   // a required readiness item is open or failed
+	ReasonNotes  ReasonKind = "notes"  // the release notes are not published
 	ReasonRole   ReasonKind = "role"   // a required role has not voted Go
 	ReasonQuorum ReasonKind = "quorum" // fewer than two people voted Go
 )
@@ -46,8 +48,8 @@ const MinGoVoters = 2
 
 // Evaluate returns whether the snapshot is ready for a Go and, if not, every
 // reason why: No-Go votes first, then blocking defects, open or failed
-// readiness items, roles still to sign, and too few people behind the Go. It
-// is a pure function: same snapshot, same verdict.
+// readiness items, unpublished release notes, roles still to sign, and too
+// few people behind the Go. It is a pure function: same snapshot, same verdict.
 func Evaluate(s Snapshot) Gate {
 	var reasons []Reason
 	votes := CurrentVotes(s.Release, s.Votes)
@@ -65,6 +67,9 @@ func Evaluate(s Snapshot) Gate {
 		}
 	}
 	reasons = append(reasons, itemReasons(s.Items)...)
+	if text := notesReason(s.Notes); text != "" {
+		reasons = append(reasons, Reason{ReasonNotes, text, "notes"})
+	}
 	goVoters := map[int64]string{}
 	for _, r := range RequiredRoles(s.Waivers) {
 		v, ok := votes[r]

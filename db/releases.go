@@ -214,7 +214,7 @@ func (s *Store) FindProducts(ctx context.Context) ([]string, error) {
 
 // FindSnapshots returns, for every release matching f, the release with its
 // readiness items: what the board needs to judge each card through the same
-// gate as the release page. Five queries, whatever the number of releases.
+// gate as the release page. Six queries, whatever the number of releases.
 func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Snapshot, error) {
 	rels, err := s.FindReleases(ctx, f)
 	if err != nil || len(rels) == 0 {
@@ -295,6 +295,13 @@ func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 		if i, ok := index[rw.id]; ok {
 			out[i].Waivers = append(out[i].Waivers, rw.w)
 		}
+	}
+	if err := findNotesStatuses(ctx, s.read, where, args, func(id int64, st gonogo.NotesStatus) {
+		if i, ok := index[id]; ok {
+			out[i].Notes = st
+		}
+	}); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

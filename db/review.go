@@ -86,7 +86,10 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64) (gonogo.Snaps
 	if snap.Votes, err = collect(rows, scanVote); err != nil {
 		return snap, err
 	}
-	snap.Waivers, err = findWaivers(ctx, q, releaseID)
+	if snap.Waivers, err = findWaivers(ctx, q, releaseID); err != nil {
+		return snap, err
+	}
+	snap.Notes, err = notesStatus(ctx, q, releaseID)
 	return snap, err
 }
 

@@ -287,8 +287,28 @@ func (s *testServer) vote(t *testing.T, id int64, name string, role gonogo.Role,
 	}
 }
 
-// settleReadiness marks every readiness item done, as the release manager.
+// settleReadiness makes a release ready but for its sign-offs: its notes
+// published and every readiness item done.
 func (s *testServer) settleReadiness(t *testing.T, id int64) {
+	t.Helper()
+	s.publishNotes(t, id)
+	s.settleItems(t, id)
+}
+
+// publishNotes publishes short release notes as the product owner.
+func (s *testServer) publishNotes(t *testing.T, id int64) {
+	t.Helper()
+	a := s.actorOf("po")
+	in := gonogo.NotesInput{Title: "What is new", Highlights: "Something new."}
+	if _, err := s.store.SaveNotes(t.Context(), a, id, func(sn gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
+		return gonogo.EditNotes(a, sn, cur, in, true, s.store.Now())
+	}); err != nil {
+		t.Fatalf("publish notes: %v", err)
+	}
+}
+
+// settleItems marks every readiness item done, as the release manager.
+func (s *testServer) settleItems(t *testing.T, id int64) {
 	t.Helper()
 	items, _ := s.store.FindItems(t.Context(), id)
 	a := s.rmActor()
