@@ -216,6 +216,15 @@ func FormatLinks(links []KBLink) string {
 // amends release notes: product owners and release managers.
 func CanWriteNotes(roles RoleSet) bool { return roles.Any(ProductOwner, ReleaseManager) }
 
+// NotesEditable says whether a release's notes may change while it is in
+// state: at any time, shipped included, until it is cancelled.
+func NotesEditable(st State) error {
+	if st == Cancelled {
+		return Errorf(ECONFLICT, "the release is cancelled; its notes no longer change")
+	}
+	return nil
+}
+
 // NotesChangeKind says what saving the notes did.
 type NotesChangeKind string
 
@@ -243,8 +252,8 @@ func EditNotes(actor Actor, s Snapshot, cur Notes, in NotesInput, publish bool, 
 	if !CanWriteNotes(actor.Roles) {
 		return NotesChange{}, Errorf(EFORBIDDEN, "only product owners and release managers write release notes")
 	}
-	if s.Release.State == Cancelled {
-		return NotesChange{}, Errorf(ECONFLICT, "the release is cancelled; its notes no longer change")
+	if err := NotesEditable(s.Release.State); err != nil {
+		return NotesChange{}, err
 	}
 	in.Normalize()
 	content, err := in.Content()

@@ -26,6 +26,9 @@ type fixture struct {
 	tplItem int64
 }
 
+// notesForm is a valid notes form.
+var notesForm = url.Values{"title": {"What is new"}, "highlights": {"Something new, again."}}
+
 // authCase is one state-changing or admin route: the path with its
 // placeholders, a valid form, the status a permitted actor gets and who is
 // permitted.
@@ -79,8 +82,18 @@ var authTable = map[string]authCase{
 	// Cancelling is the release manager's; ops may only move a deploy along.
 	"POST /releases/:id/transitions": {"/releases/{release}/transitions", url.Values{"transition": {"cancel"}},
 		http.StatusSeeOther, []string{"rm"}},
-	"GET /admin":       {"/admin", nil, http.StatusSeeOther, []string{"admin"}},
-	"GET /admin/users": {"/admin/users", nil, http.StatusOK, []string{"admin"}},
+	// Release notes: everyone signed in reads them (anyone, with public notes
+	// on: TestPublicNotes); product owners and release managers write them.
+	"GET /notes":                       {"/notes", nil, http.StatusOK, everyone},
+	"GET /notes.atom":                  {"/notes.atom", nil, http.StatusOK, everyone},
+	"GET /notes/:product":              {"/notes/authz", nil, http.StatusOK, everyone},
+	"GET /notes/:product/:version":     {"/notes/authz/{version}", nil, http.StatusOK, everyone},
+	"GET /releases/:id/notes":          {"/releases/{release}/notes", nil, http.StatusOK, []string{"po", "rm"}},
+	"POST /releases/:id/notes":         {"/releases/{release}/notes", notesForm, http.StatusSeeOther, []string{"po", "rm"}},
+	"POST /releases/:id/notes/preview": {"/releases/{release}/notes/preview", notesForm, http.StatusOK, []string{"po", "rm"}},
+	"POST /releases/:id/notes/publish": {"/releases/{release}/notes/publish", notesForm, http.StatusSeeOther, []string{"po", "rm"}},
+	"GET /admin":                       {"/admin", nil, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/users":                 {"/admin/users", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/users": {"/admin/users", url.Values{"name": {"New Person"}, "email": {"new-{release}@example.com"},
 		"password": {"a long enough password"}, "roles": {"ops"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/users/:id":           {"/admin/users/{user}", nil, http.StatusOK, []string{"admin"}},
@@ -100,6 +113,9 @@ var authTable = map[string]authCase{
 // publicRoutes need no sign-in and are tested on their own.
 var publicRoutes = []string{"GET /static/*", "GET /setup", "POST /setup", "GET /login", "POST /login"}
 
+// publicNotesRoutes need no sign-in when public notes are on.
+var publicNotesRoutes = []string{"GET /notes", "GET /notes.atom", "GET /notes/:product", "GET /notes/:product/:version"}
+
 func TestAuthorizationTableIsComplete(t *testing.T) {
 	s := newServer(t)
 	declared := map[string]bool{}
@@ -112,6 +128,9 @@ func TestAuthorizationTableIsComplete(t *testing.T) {
 		}
 		if r.Public && !slices.Contains(publicRoutes, key) {
 			t.Errorf("route %s is public but not listed as such", key)
+		}
+		if r.PublicNotes != slices.Contains(publicNotesRoutes, key) {
+			t.Errorf("route %s: public with public notes %t, but the list of such routes says otherwise", key, r.PublicNotes)
 		}
 	}
 	for _, r := range s.h.EchoRoutes() {
@@ -209,6 +228,7 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.publishNotes(t, rel.ID)
 	tpl, err := s.store.FindTemplate(ctx)
 	if err != nil || len(tpl) < 2 {
 		t.Fatalf("template: %v", err)
@@ -233,5 +253,6 @@ func (f fixture) fill(s string) string {
 		"{tpl}", fmt.Sprint(f.tplItem),
 		"{defect}", fmt.Sprint(f.defect),
 		"{decided}", fmt.Sprint(f.decided),
+		"{version}", f.release.Version,
 	).Replace(s)
 }

@@ -40,10 +40,11 @@ type testServer struct {
 	users map[string]gonogo.User // by short name: po, eng, qa, ops, support, rm, admin
 }
 
-// newServer starts a server with one user per role, plus an admin.
-func newServer(t *testing.T) *testServer {
+// newServer starts a server with one user per role, plus an admin; opts
+// change its configuration.
+func newServer(t *testing.T, opts ...func(*handlers.Config)) *testServer {
 	t.Helper()
-	s := newEmptyServer(t)
+	s := newEmptyServer(t, opts...)
 	s.users = map[string]gonogo.User{}
 	for name, roles := range map[string]gonogo.RoleSet{
 		"po": {gonogo.ProductOwner}, "eng": {gonogo.EngineeringLead}, "qa": {gonogo.QALead},
@@ -55,11 +56,15 @@ func newServer(t *testing.T) *testServer {
 }
 
 // newEmptyServer starts a server on a database without users.
-func newEmptyServer(t *testing.T) *testServer {
+func newEmptyServer(t *testing.T, opts ...func(*handlers.Config)) *testServer {
 	t.Helper()
 	store := db.OpenTest(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := handlers.New(store, handlers.Config{Logger: log, LoginDelay: time.Millisecond})
+	cfg := handlers.Config{Logger: log, LoginDelay: time.Millisecond}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h := handlers.New(store, cfg)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &testServer{Server: srv, store: store, h: h}

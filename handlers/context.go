@@ -54,4 +54,9 @@ var notices = map[string]string{
 	"defect":   "Defect added.",
 	"pasted":   "Defects added.",
 	"moved":    "The release moved on.",
+	// Release notes
+	"notes-saved": "Draft saved. Readers see nothing until it is published.",
+	"published":   "Release notes published.",
+	"amended":     "Amendment published: the page now shows it as updated.",
+	"unchanged":   "Nothing changed, so nothing was saved.",
 }

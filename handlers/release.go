@@ -42,8 +42,13 @@ func (h *Handler) releaseView(c echo.Context, id int64) (views.ReleaseView, erro
 	if err != nil {
 		return views.ReleaseView{}, err
 	}
+	notes, err := h.store.FindNotes(ctx, id)
+	if err != nil {
+		return views.ReleaseView{}, err
+	}
 	v := buildReleaseView(currentUser(c), snap, events)
 	v.Decisions = decisions
+	v.Notes = notesPanel(currentUser(c), snap.Release, notes)
 	return v, nil
 }
 

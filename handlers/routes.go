@@ -15,6 +15,9 @@ type access struct {
 	public bool
 	admin  bool
 	roles  []gonogo.Role // any one of them; none means any signed-in user
+	// publicNotes opens the route to anonymous readers when public notes
+	// are on (Config.PublicNotes); otherwise it needs a sign-in like any.
+	publicNotes bool
 }
 
 var (
@@ -29,6 +32,9 @@ var (
 	// defectFixers may change a defect's status: QA and the release manager,
 	// and engineering leads, who may mark one fixed.
 	defectFixers = access{roles: []gonogo.Role{gonogo.QALead, gonogo.ReleaseManager, gonogo.EngineeringLead}}
+	// readers read published release notes: anyone signed in and, when
+	// public notes are on, anyone at all, who then sees only what shipped.
+	readers = access{publicNotes: true}
 )
 
 type route struct {
@@ -85,6 +91,18 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/releases/:id/decisions/:n", h.showDecision, signedIn},
 		{http.MethodPost, "/releases/:id/transitions", h.transition, rmOrOps},
 
+		// Release notes: product owners and release managers write, preview
+		// and publish them; readers read them. /notes/{product}.atom is
+		// answered by the /notes/:product route: Echo cannot route a suffix.
+		{http.MethodGet, "/notes", h.showNotesList, readers},
+		{http.MethodGet, "/notes.atom", h.notesFeed, readers},
+		{http.MethodGet, "/notes/:product", h.showProductNotes, readers},
+		{http.MethodGet, "/notes/:product/:version", h.showNotes, readers},
+		{http.MethodGet, "/releases/:id/notes", h.editNotes, planners},
+		{http.MethodPost, "/releases/:id/notes", h.saveNotes, planners},
+		{http.MethodPost, "/releases/:id/notes/preview", h.previewNotes, planners},
+		{http.MethodPost, "/releases/:id/notes/publish", h.publishNotes, planners},
+
 		// Administration
 		{http.MethodGet, "/admin", h.showAdmin, admin},
 		{http.MethodGet, "/admin/users", h.showUsers, admin},
@@ -106,6 +124,7 @@ func (h *Handler) routes() []route {
 type Route struct {
 	Method, Path string
 	Public       bool
+	PublicNotes  bool // public when public notes are on
 	Admin        bool
 	Roles        []gonogo.Role
 }
@@ -115,7 +134,7 @@ type Route struct {
 func (h *Handler) Routes() []Route {
 	var out []Route
 	for _, r := range h.routes() {
-		out = append(out, Route{r.Method, r.Path, r.Access.public, r.Access.admin, r.Access.roles})
+		out = append(out, Route{r.Method, r.Path, r.Access.public, r.Access.publicNotes, r.Access.admin, r.Access.roles})
 	}
 	return out
 }

@@ -30,6 +30,9 @@ type Config struct {
 	// LoginDelay is the first pause after repeated failed sign-ins; it
 	// doubles with each further failure. Tests shorten it.
 	LoginDelay time.Duration
+	// PublicNotes lets anonymous readers see the customer-facing notes of
+	// shipped releases and their feeds. Everything else needs a sign-in.
+	PublicNotes bool
 }
 
 // Handler serves the board.

@@ -44,6 +44,7 @@ type config struct {
 	demo           bool
 	demoPassword   string
 	logFormat      string
+	publicNotes    bool
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -64,6 +65,8 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.BoolVar(&c.demo, "demo", env("GONOGO_DEMO", "") == "true" || env("GONOGO_DEMO", "") == "1", "fill an empty database with a demo board and demo accounts (GONOGO_DEMO)")
 	fs.StringVar(&c.demoPassword, "demo-password", env("GONOGO_DEMO_PASSWORD", "gonogo-demo"), "password of the demo accounts (GONOGO_DEMO_PASSWORD)")
 	fs.StringVar(&c.logFormat, "log-format", env("GONOGO_LOG_FORMAT", "text"), "log format: text or json (GONOGO_LOG_FORMAT)")
+	fs.BoolVar(&c.publicNotes, "public-notes", env("GONOGO_PUBLIC_NOTES", "") == "true" || env("GONOGO_PUBLIC_NOTES", "") == "1",
+		"let anonymous readers see the published notes of shipped releases and their feeds (GONOGO_PUBLIC_NOTES)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -98,7 +101,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 	}
-	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log})
+	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log,
+		PublicNotes: cfg.publicNotes})
+	if cfg.publicNotes {
+		log.Info("public notes: anonymous readers see the published notes of shipped releases")
+	}
 	return serve(ctx, cfg.addr, h, log)
 }
 
