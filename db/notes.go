@@ -343,10 +343,11 @@ func (s *Store) shippedAt(ctx context.Context, product, version string) (string,
 	return at.String, err
 }
 
-// FindNotesProducts returns the products that have published notes, sorted.
-func (s *Store) FindNotesProducts(ctx context.Context) ([]string, error) {
+// FindNotesProducts returns the products that have published notes, sorted;
+// with shippedOnly, only those with notes of a shipped release.
+func (s *Store) FindNotesProducts(ctx context.Context, shippedOnly bool) ([]string, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT r.product FROM notes n JOIN releases r ON r.id = n.release_id
-		WHERE n.status = 'published' ORDER BY r.product`)
+		WHERE n.status = 'published' AND (? = 0 OR r.state = 'released') ORDER BY r.product`, boolInt(shippedOnly))
 	if err != nil {
 		return nil, err
 	}

@@ -204,7 +204,7 @@ func (h *Handler) showNotesList(c echo.Context) error {
 	if isPartial(c) {
 		return render(c, status, views.NotesResults(p, v))
 	}
-	if v.Products, err = h.store.FindNotesProducts(ctx); err != nil {
+	if v.Products, err = h.store.FindNotesProducts(ctx, u == nil); err != nil {
 		return err
 	}
 	return render(c, status, views.NotesListPage(p, v))
@@ -214,17 +214,13 @@ func (h *Handler) showNotesList(c echo.Context) error {
 // optionally only since a version; "{product}.atom" is its feed.
 func (h *Handler) showProductNotes(c echo.Context) error {
 	product, feed := strings.CutSuffix(c.Param("product"), ".atom")
-	ctx := c.Request().Context()
-	products, err := h.store.FindProducts(ctx)
-	if err != nil {
+	if err := h.knownProduct(c, product); err != nil {
 		return err
-	}
-	if !slices.Contains(products, product) {
-		return gonogo.Errorf(gonogo.ENOTFOUND, "no product %q", product)
 	}
 	if feed {
 		return h.writeFeed(c, product)
 	}
+	ctx := c.Request().Context()
 	shipped, err := h.store.FindPublishedNotes(ctx, gonogo.NotesFilter{Product: product, ShippedOnly: true})
 	if err != nil {
 		return err
@@ -245,4 +241,25 @@ func (h *Handler) showProductNotes(c echo.Context) error {
 	p := h.page(c, "What shipped in "+product, "notes")
 	p.Feed = "/notes/" + product + ".atom"
 	return render(c, status, views.ProductNotesPage(p, v))
+}
+
+// knownProduct refuses a product the reader may not know of: one without
+// releases or, for an anonymous reader, one without shipped notes, so that
+// public notes reveal nothing of what has not shipped.
+func (h *Handler) knownProduct(c echo.Context, product string) error {
+	ctx := c.Request().Context()
+	var products []string
+	var err error
+	if currentUser(c) == nil {
+		products, err = h.store.FindNotesProducts(ctx, true)
+	} else {
+		products, err = h.store.FindProducts(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(products, product) {
+		return gonogo.Errorf(gonogo.ENOTFOUND, "no product %q", product)
+	}
+	return nil
 }

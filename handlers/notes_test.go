@@ -428,9 +428,14 @@ func TestPublicNotes(t *testing.T) {
 	t.Run("on", func(t *testing.T) {
 		s := newServer(t, func(c *handlers.Config) { c.PublicNotes = true })
 		notesFixture(t, s)
+		secret := s.mustCreateRelease(t, "secret", "0.1.0")
+		s.publishNotes(t, secret.ID)
 		anon := s.client(t)
 		res, doc := anon.get("/notes")
 		wantStatus(t, res, http.StatusOK)
+		if doc.Find(`select[name=product] option[value=secret]`).Length() != 0 {
+			t.Fatal("anonymous readers learn of a product that has shipped nothing")
+		}
 		if got := entryNames(doc); strings.Join(got, ", ") != "payments 2.3.1, payments 2.3.0" && strings.Join(got, ", ") != "payments 2.3.0, payments 2.3.1" {
 			t.Fatalf("anonymous readers see %v, want only what shipped", got)
 		}
@@ -446,7 +451,9 @@ func TestPublicNotes(t *testing.T) {
 		if doc.Find("[data-testid=notes-record], [data-testid=decision-link], [data-testid=amend-notes]").Length() != 0 {
 			t.Fatal("an anonymous reader sees links into the board")
 		}
-		for _, path := range []string{"/notes/payments/2.4.0", "/notes/payments/2.2.0"} {
+		// What has not shipped does not exist for anonymous readers, nor
+		// does a product with nothing shipped.
+		for _, path := range []string{"/notes/payments/2.4.0", "/notes/payments/2.2.0", "/notes/mobile", "/notes/mobile.atom"} {
 			res, _ := anon.get(path)
 			wantStatus(t, res, http.StatusNotFound)
 		}
