@@ -59,12 +59,13 @@ func (h *Handler) notesForm(c echo.Context, rid int64) (views.NotesForm, error) 
 	return f, nil
 }
 
-// withInput shows what was typed in the form and its preview.
-func withInput(f views.NotesForm, in gonogo.NotesInput) views.NotesForm {
+// withInput shows what was typed in the form and its preview, and returns
+// what is wrong with it: the preview shows what it can, problems and all.
+func withInput(f views.NotesForm, in gonogo.NotesInput) (views.NotesForm, error) {
 	in.Normalize()
-	content, _ := in.Content() // the preview shows what it can, problems and all
+	content, err := in.Content()
 	f.Input, f.Preview = in, content
-	return f
+	return f, err
 }
 
 func (h *Handler) renderNotesEditor(c echo.Context, status int, f views.NotesForm) error {
@@ -103,7 +104,7 @@ func (h *Handler) writeNotes(c echo.Context, publish bool) error {
 		if ferr != nil {
 			return ferr
 		}
-		f = withInput(f, in)
+		f, _ = withInput(f, in)
 		f.Errors = gonogo.ErrorFields(err)
 		return h.renderNotesEditor(c, http.StatusUnprocessableEntity, f)
 	} else if err != nil {
@@ -132,22 +133,14 @@ func (h *Handler) previewNotes(c echo.Context) error {
 		return err
 	}
 	in := notesInput(c)
-	if isPartial(c) {
-		rel, err := h.store.FindRelease(c.Request().Context(), rid)
-		if err != nil {
-			return err
-		}
-		in.Normalize()
-		content, _ := in.Content()
-		return render(c, http.StatusOK, views.NotesPreview(rel, content))
-	}
 	f, err := h.notesForm(c, rid)
 	if err != nil {
 		return err
 	}
-	f = withInput(f, in)
-	in.Normalize()
-	_, verr := in.Content()
+	f, verr := withInput(f, in)
+	if isPartial(c) {
+		return render(c, http.StatusOK, views.NotesPreview(f.Release, f.Preview))
+	}
 	f.Errors = gonogo.ErrorFields(verr)
 	return h.renderNotesEditor(c, http.StatusOK, f)
 }
