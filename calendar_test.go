@@ -167,12 +167,12 @@ func TestGateBlocksAWindowInAFreeze(t *testing.T) {
 	rel.Product = "storefront"
 	rel.Window = win(local(2026, 11, 28, 10, 0), local(2026, 11, 28, 11, 0))
 	sale := gonogo.Freeze{Name: "Black Friday", Once: win(local(2026, 11, 27, 0, 0), local(2026, 11, 30, 6, 0))}
-	g := gonogo.Evaluate(gonogo.Snapshot{Release: rel, Votes: allSigned(), Freezes: []gonogo.Freeze{sale}, Zone: berlin})
+	g := gonogo.Evaluate(gonogo.Snapshot{Release: rel, Votes: allSigned(), Notes: gonogo.NotesPublished, Freezes: []gonogo.Freeze{sale}, Zone: berlin})
 	if g.Ready || len(g.Reasons) != 1 || g.Reasons[0].Kind != gonogo.ReasonFreeze || !strings.Contains(g.Reasons[0].Text, "Black Friday") {
 		t.Fatalf("gate %+v", g)
 	}
 	rel.Window = win(local(2026, 12, 1, 20, 0), local(2026, 12, 1, 22, 0))
-	if g := gonogo.Evaluate(gonogo.Snapshot{Release: rel, Votes: allSigned(), Freezes: []gonogo.Freeze{sale}, Zone: berlin}); !g.Ready {
+	if g := gonogo.Evaluate(gonogo.Snapshot{Release: rel, Votes: allSigned(), Notes: gonogo.NotesPublished, Freezes: []gonogo.Freeze{sale}, Zone: berlin}); !g.Ready {
 		t.Fatalf("a window after the freeze is blocked: %+v", g)
 	}
 	if _, frozen := gonogo.FrozenAt(local(2026, 11, 29, 12, 0), "storefront", []gonogo.Freeze{sale}, berlin); !frozen {

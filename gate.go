@@ -13,6 +13,7 @@ type Snapshot struct {
 	Defects []Defect
 	Votes   []Vote   // every vote of the release; the current cycle's latest per role count
 	Waivers []Waiver // roles that need not sign off
+	Notes   NotesStatus
 	Freezes []Freeze
 	Zone    *time.Location // the team's time zone, where weekly freezes recur
 	// Comments is the current cycle's discussion: not judged by the gate,
@@ -27,6 +28,7 @@ const (
 	ReasonNoGo   ReasonKind = "no-go"  // a role voted No-Go
 	ReasonDefect ReasonKind = "defect" // a blocking defect
 	ReasonItem   ReasonKind = "item"   // a required readiness item is open or failed
+	ReasonNotes  ReasonKind = "notes"  // the release notes are not published
 	ReasonRole   ReasonKind = "role"   // a required role has not voted Go
 	ReasonQuorum ReasonKind = "quorum" // fewer than two people voted Go
 	ReasonFreeze ReasonKind = "freeze" // the window falls in a freeze
@@ -53,9 +55,9 @@ const MinGoVoters = 2
 
 // Evaluate returns whether the snapshot is ready for a Go and, if not, every
 // reason why: No-Go votes first, then blocking defects, open or failed
-// readiness items, a window inside a freeze, roles still to sign, and too
-// few people behind the Go. It
-// is a pure function: same snapshot, same verdict.
+// readiness items, unpublished release notes, a window inside a freeze,
+// roles still to sign, and too few people behind the Go. It is a pure
+// function: same snapshot, same verdict.
 func Evaluate(s Snapshot) Gate {
 	var reasons []Reason
 	votes := CurrentVotes(s.Release, s.Votes)
@@ -73,6 +75,9 @@ func Evaluate(s Snapshot) Gate {
 		}
 	}
 	reasons = append(reasons, itemReasons(s.Items)...)
+	if text := notesReason(s.Notes); text != "" {
+		reasons = append(reasons, Reason{ReasonNotes, text, "notes"})
+	}
 	for _, hit := range FreezesOver(s.Release.Window, s.Release.Product, s.Freezes, s.Zone) {
 		reasons = append(reasons, Reason{ReasonFreeze,
 			fmt.Sprintf("The window overlaps the freeze “%s” (%s): move the window", hit.Freeze.Name, FormatWindow(hit.When, s.Zone)), "window"})

@@ -59,7 +59,7 @@ func TestEvaluate(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g := gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: tc.items, Votes: allSigned()})
+			g := gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: tc.items, Votes: allSigned(), Notes: gonogo.NotesPublished})
 			if g.Ready != (len(tc.want) == 0) {
 				t.Errorf("Ready = %t with reasons %v", g.Ready, g.Reasons)
 			}
@@ -79,14 +79,14 @@ func TestEvaluate(t *testing.T) {
 func TestEvaluateNamesTheOwner(t *testing.T) {
 	it := readiness(1, gonogo.Business, "Release notes written", gonogo.ItemOpen)
 	it.OwnerRole = gonogo.ProductOwner
-	g := gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: []gonogo.Item{it}, Votes: allSigned()})
+	g := gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: []gonogo.Item{it}, Votes: allSigned(), Notes: gonogo.NotesPublished})
 	if len(g.Reasons) != 1 || !strings.Contains(g.Reasons[0].Text, "Product owner") {
 		t.Fatalf("reasons %v do not name the product owner", g.Reasons)
 	}
 }
 
 func TestEvaluateIsPure(t *testing.T) {
-	s := gonogo.Snapshot{Release: reviewRelease, Votes: allSigned(), Items: []gonogo.Item{
+	s := gonogo.Snapshot{Release: reviewRelease, Votes: allSigned(), Notes: gonogo.NotesPublished, Items: []gonogo.Item{
 		readiness(1, gonogo.Technical, "Static analysis clean", gonogo.ItemOpen),
 		readiness(2, gonogo.Business, "Release notes written", gonogo.ItemFailed),
 	}}
@@ -117,12 +117,12 @@ func TestEvaluateAgreesWithProgress(t *testing.T) {
 		return true
 	}
 	for i := range items {
-		if got := gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: items, Votes: allSigned()}).Ready; got != complete() {
+		if got := gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: items, Votes: allSigned(), Notes: gonogo.NotesPublished}).Ready; got != complete() {
 			t.Fatalf("after %d items: gate ready %t, progress complete %t", i, got, complete())
 		}
 		items[i].Status = []gonogo.ItemStatus{gonogo.ItemDone, gonogo.ItemNA}[i%2]
 	}
-	if !gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: items, Votes: allSigned()}).Ready {
+	if !gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: items, Votes: allSigned(), Notes: gonogo.NotesPublished}).Ready {
 		t.Fatal("every item settled, yet the gate is not ready")
 	}
 }

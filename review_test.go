@@ -71,7 +71,7 @@ func TestEvaluateSignOffs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g := gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: tc.items, Defects: tc.defects, Votes: tc.votes, Waivers: tc.waivers})
+			g := gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: tc.items, Defects: tc.defects, Votes: tc.votes, Waivers: tc.waivers, Notes: gonogo.NotesPublished})
 			var kinds []gonogo.ReasonKind
 			var anchors []string
 			for _, r := range g.Reasons {
@@ -172,7 +172,7 @@ func TestParseConditions(t *testing.T) {
 
 func TestDecide(t *testing.T) {
 	rm := gonogo.Actor{UserID: 2, Name: "Rita", Roles: gonogo.RoleSet{gonogo.ReleaseManager}}
-	ready := gonogo.Snapshot{Release: reviewRelease, Votes: allSigned(),
+	ready := gonogo.Snapshot{Release: reviewRelease, Votes: allSigned(), Notes: gonogo.NotesPublished,
 		Items: []gonogo.Item{readiness(1, gonogo.Technical, "Static analysis clean", gonogo.ItemDone)}}
 	blocked := ready
 	blocked.Items = []gonogo.Item{readiness(1, gonogo.Technical, "Static analysis clean", gonogo.ItemOpen)}

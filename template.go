@@ -14,6 +14,9 @@ func DefaultTemplate() []ItemInput {
 	biz := func(title, guidance string, owner Role) ItemInput {
 		return ItemInput{Phase: Readiness, Pillar: Business, Title: title, Guidance: guidance, OwnerRole: owner, Required: true}
 	}
+	// Publishing the release notes completes this item, found by its check key.
+	notes := biz("Release notes written", "Customer-facing release notes are written and published.", ProductOwner)
+	notes.CheckKey = NotesCheckKey
 	verify := func(title, guidance string, owner Role) ItemInput {
 		return ItemInput{Phase: Verification, Title: title, Guidance: guidance, OwnerRole: owner, Required: true}
 	}
@@ -36,7 +39,7 @@ func DefaultTemplate() []ItemInput {
 		ops("Support hand-off done", "Support knows what changes, what can go wrong and whom to call.", SupportLead, ""),
 		biz("Acceptance criteria met", "The product owner accepted every story against its criteria.", ProductOwner),
 		biz("User stories complete", "Every story planned for the release is complete or explicitly moved out.", ProductOwner),
-		biz("Release notes written", "Customer-facing release notes are written and published.", ProductOwner),
+		notes,
 		biz("Knowledge base updated", "Help articles and support macros cover the change.", SupportLead),
 		biz("Schedule agreed", "The release window is agreed with the business and support.", ReleaseManager),
 		verify("Users reach the feature without errors", "Spot-check the main user journeys in production.", QALead),

@@ -61,6 +61,8 @@ var demoReleases = []demoRelease{
 		windowIn: 3*24*time.Hour + 21*time.Hour},
 	{product: "payments", version: "2.3.1", title: "Refund rounding fix", state: gonogo.Released,
 		summary: "Fixes a one-cent rounding error on partial refunds in JPY.", verificationDone: 3, age: 5 * 24 * time.Hour},
+	{product: "payments", version: "2.3.0", title: "Hourly payouts", state: gonogo.Released,
+		summary: "Merchants are paid out every hour instead of once a day.", verificationDone: 3, age: 19 * 24 * time.Hour},
 	{product: "storefront", version: "5.12.0", title: "New search ranking", state: gonogo.Draft,
 		summary:       "Search results ranked by a learned model instead of keyword match.",
 		readinessDone: 5, windowIn: 10*24*time.Hour + 21*time.Hour, age: 3 * time.Hour},
@@ -227,6 +229,9 @@ func (tx *Tx) seedRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor) err
 			return err
 		}
 	}
+	if err := tx.seedNotes(ctx, id, d, users, past); err != nil {
+		return err
+	}
 	if d.state == gonogo.Review {
 		return tx.age(id, d.age)
 	}
@@ -258,7 +263,10 @@ func (tx *Tx) seedRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor) err
 			return err
 		}
 	}
-	return tx.age(id, d.age)
+	if err := tx.age(id, d.age); err != nil {
+		return err
+	}
+	return tx.amendNotes(ctx, id, d, users)
 }
 
 // seedItems settles the first done items of phase (then failed more as
@@ -316,7 +324,7 @@ func (tx *Tx) age(id int64, ago time.Duration) error {
 	if _, err := tx.Exec(`UPDATE defects SET updated_at = ?, created_at = ? WHERE release_id = ?`, at, at, id); err != nil {
 		return err
 	}
-	_, err := tx.Exec(`UPDATE releases SET updated_at = ? WHERE id = ?`, at, id)
+	_, err := tx.Exec(`UPDATE releases SET updated_at = ?, released_at = CASE WHEN released_at IS NULL THEN NULL ELSE ? END WHERE id = ?`, at, at, id)
 	return err
 }
 

@@ -70,8 +70,8 @@ func TestSeedDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rels) < 8 || len(rels) > 10 {
-			t.Errorf("%d demo releases, want about 8", len(rels))
+		if len(rels) < 8 || len(rels) > 12 {
+			t.Errorf("%d demo releases, want about ten", len(rels))
 		}
 		products, err := s.FindProducts(t.Context())
 		if err != nil || len(products) != 3 {
@@ -109,6 +109,40 @@ func TestSeedDemo(t *testing.T) {
 		}
 		if len(states) < 4 {
 			t.Errorf("demo releases in %d states, want several", len(states))
+		}
+	})
+
+	t.Run("release notes", func(t *testing.T) {
+		rels, _ := s.FindReleases(t.Context(), gonogo.ReleaseFilter{})
+		drafts, amended := 0, 0
+		for _, r := range rels {
+			n, err := s.FindNotes(t.Context(), r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			past := r.State == gonogo.Go || r.State == gonogo.Deploying || r.State == gonogo.Verifying ||
+				r.State == gonogo.Released || r.State == gonogo.RolledBack
+			if past && !n.Published() {
+				t.Errorf("%s is %s without published notes", r.Name(), r.State)
+			}
+			if r.State == gonogo.Review && n.Status == gonogo.NotesDraft {
+				drafts++
+			}
+			if n.Amended() {
+				amended++
+			}
+		}
+		if drafts == 0 || amended == 0 {
+			t.Errorf("%d drafts in review and %d amended notes, want some of each", drafts, amended)
+		}
+		shipped, err := s.FindPublishedNotes(t.Context(), gonogo.NotesFilter{Product: "payments", ShippedOnly: true})
+		if err != nil || len(shipped) < 2 {
+			t.Fatalf("shipped payments notes %d, %v; want a history to roll up", len(shipped), err)
+		}
+		for _, e := range shipped {
+			if e.ShippedAt.IsZero() || e.Notes.PublishedAt.After(e.ShippedAt) {
+				t.Errorf("%s: shipped %v, published %v", e.Release.Name(), e.ShippedAt, e.Notes.PublishedAt)
+			}
 		}
 	})
 

@@ -309,6 +309,13 @@ func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 	for i := range out {
 		out[i].Freezes, out[i].Zone = freezes, zone
 	}
+	if err := findNotesStatuses(ctx, s.read, where, args, func(id int64, st gonogo.NotesStatus) {
+		if i, ok := index[id]; ok {
+			out[i].Notes = st
+		}
+	}); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

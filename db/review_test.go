@@ -8,8 +8,8 @@ import (
 	"github.com/gonogo/gonogo/db"
 )
 
-// reviewFixture is a release in review with every readiness item done and
-// every role signed Go by two people: ready for a Go.
+// reviewFixture is a release in review with every readiness item done, its
+// notes published and every role signed Go by two people: ready for a Go.
 func reviewFixture(t *testing.T) (*db.Store, gonogo.Release, gonogo.Actor) {
 	t.Helper()
 	s := db.OpenTest(t)
@@ -26,6 +26,7 @@ func reviewFixture(t *testing.T) (*db.Store, gonogo.Release, gonogo.Actor) {
 			t.Fatal(err)
 		}
 	}
+	publishNotes(t, s, rm, rel.ID)
 	move(t, s, rm, rel.ID, gonogo.OpenReview)
 	for _, r := range gonogo.Roles {
 		a := all

@@ -32,6 +32,9 @@ type fixture struct {
 	sink    string // where webhooks deliver
 }
 
+// notesForm is a valid notes form.
+var notesForm = url.Values{"title": {"What is new"}, "highlights": {"Something new, again."}}
+
 // authCase is one state-changing or admin route: the path with its
 // placeholders, a valid form, the status a permitted actor gets and who is
 // permitted.
@@ -95,8 +98,18 @@ var authTable = map[string]authCase{
 	"POST /profile/calendar/delete": {"/profile/calendar/delete", nil, http.StatusSeeOther, everyone},
 	"GET /admin/settings":           {"/admin/settings", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/settings":          {"/admin/settings", url.Values{"zone": {"Europe/Berlin"}}, http.StatusSeeOther, []string{"admin"}},
-	"GET /admin":                    {"/admin", nil, http.StatusSeeOther, []string{"admin"}},
-	"GET /admin/users":              {"/admin/users", nil, http.StatusOK, []string{"admin"}},
+	// Release notes: everyone signed in reads them (anyone, with public notes
+	// on: TestPublicNotes); product owners and release managers write them.
+	"GET /notes":                       {"/notes", nil, http.StatusOK, everyone},
+	"GET /notes.atom":                  {"/notes.atom", nil, http.StatusOK, everyone},
+	"GET /notes/:product":              {"/notes/authz", nil, http.StatusOK, everyone},
+	"GET /notes/:product/:version":     {"/notes/authz/{version}", nil, http.StatusOK, everyone},
+	"GET /releases/:id/notes":          {"/releases/{release}/notes", nil, http.StatusOK, []string{"po", "rm"}},
+	"POST /releases/:id/notes":         {"/releases/{release}/notes", notesForm, http.StatusSeeOther, []string{"po", "rm"}},
+	"POST /releases/:id/notes/preview": {"/releases/{release}/notes/preview", notesForm, http.StatusOK, []string{"po", "rm"}},
+	"POST /releases/:id/notes/publish": {"/releases/{release}/notes/publish", notesForm, http.StatusSeeOther, []string{"po", "rm"}},
+	"GET /admin":                       {"/admin", nil, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/users":                 {"/admin/users", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/users": {"/admin/users", url.Values{"name": {"New Person"}, "email": {"new-{release}@example.com"},
 		"password": {"a long enough password"}, "roles": {"ops"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/users/:id":           {"/admin/users/{user}", nil, http.StatusOK, []string{"admin"}},
@@ -133,6 +146,10 @@ var publicRoutes = append([]string{"GET /static/*", "GET /setup", "POST /setup",
 // TestAuthorizationTableIsComplete holds every route against the tables:
 // pages and forms against authTable, API routes against apiAuthTable (see
 // TestAPITokenAccess), public ones against publicRoutes.
+
+// publicNotesRoutes need no sign-in when public notes are on.
+var publicNotesRoutes = []string{"GET /notes", "GET /notes.atom", "GET /notes/:product", "GET /notes/:product/:version"}
+
 func TestAuthorizationTableIsComplete(t *testing.T) {
 	s := newServer(t)
 	declared := map[string]bool{}
@@ -152,6 +169,9 @@ func TestAuthorizationTableIsComplete(t *testing.T) {
 		}
 		if r.Public && !isPublic {
 			t.Errorf("route %s is public but not listed as such", key)
+		}
+		if r.PublicNotes != slices.Contains(publicNotesRoutes, key) {
+			t.Errorf("route %s: public with public notes %t, but the list of such routes says otherwise", key, r.PublicNotes)
 		}
 		if api := strings.HasPrefix(r.Path, "/api/"); (api && !r.Token && !r.Public) || (!api && r.Token) {
 			t.Errorf("route %s: the API is authorized by token, and only the API", key)
@@ -278,6 +298,7 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.publishNotes(t, rel.ID)
 	tpl, err := s.store.FindTemplate(ctx)
 	if err != nil || len(tpl) < 2 {
 		t.Fatalf("template: %v", err)
@@ -312,5 +333,6 @@ func (f fixture) fill(s string) string {
 		"{token}", fmt.Sprint(f.token),
 		"{webhook}", fmt.Sprint(f.webhook),
 		"{sink}", f.sink,
+		"{version}", f.release.Version,
 	).Replace(s)
 }

@@ -342,3 +342,71 @@ func TestBrowserFreezeBlocksWindow(t *testing.T) {
 	}
 	screenshot(t, ctx, "calendar")
 }
+
+func TestBrowserWriteAndPublishNotes(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "payments", "2.4.0")
+	s.settleItems(t, rel.ID)
+	s.move(t, rel.ID, gonogo.OpenReview)
+	s.signAll(t, rel.ID)
+	page := fmt.Sprintf("%s/releases/%d", s.URL, rel.ID)
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, s, "po")
+
+	// Only the notes stand between the release and a Go.
+	must(t, ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`[data-testid=gate-panel]`)))
+	if got := textOf(t, ctx, `#gate [data-testid=gate-reasons]`); !strings.Contains(got, "Release notes are not written yet") {
+		t.Fatalf("the gate does not name the notes: %q", got)
+	}
+
+	// Write with the live preview: it follows the typing without a reload.
+	must(t, ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid=write-notes]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=notes-form]`)),
+		chromedp.Evaluate[chromedp.Void](`window.__sameDocument = true`),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name=highlights]`), "Customers pay with **Apple Pay** in the checkout."),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name=known_issues]`), "Safari 16 shows the sheet twice."),
+		chromedp.WaitVisible(chromedp.CSS(`#notes-preview [data-testid=md-highlights] strong`)),
+	)
+	settled(t, ctx)
+	if got := textOf(t, ctx, `#notes-preview [data-testid=md-highlights] strong`); got != "Apple Pay" {
+		t.Fatalf("the preview shows %q in bold", got)
+	}
+	same, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__sameDocument === true`))
+	if err != nil || !same {
+		t.Fatal("the page reloaded to preview")
+	}
+	screenshot(t, ctx, "notes-editor")
+
+	// Publish: the notes become a page.
+	must(t, ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid=publish-notes]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=notes-page]`)),
+	)
+	if got := textOf(t, ctx, `[data-testid=notes-known-issues]`); !strings.Contains(got, "Safari 16") {
+		t.Fatalf("known issues on the page: %q", got)
+	}
+	screenshot(t, ctx, "notes-page")
+
+	// Find them by searching for the start of a word.
+	must(t, ctx,
+		chromedp.Navigate(s.URL+"/notes"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=notes-q]`)),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid=notes-q]`), "appl"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=notes-entry] [data-testid=entry-snippet] mark`)),
+	)
+	settled(t, ctx)
+	if got := textOf(t, ctx, `[data-testid=entry-snippet] mark`); got != "Apple" {
+		t.Fatalf("the search marks %q", got)
+	}
+	must(t, ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid=notes-entry] [data-testid=entry-title]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=notes-page]`)),
+	)
+
+	// The gate no longer waits on the notes: it is ready for a Go.
+	must(t, ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`[data-testid=gate-ready]`)))
+	if got := textOf(t, ctx, `[data-testid=notes-panel-status]`); got != "Published" {
+		t.Fatalf("the release page says the notes are %q", got)
+	}
+}

@@ -42,10 +42,11 @@ type testServer struct {
 	users map[string]gonogo.User // by short name: po, eng, qa, ops, support, rm, admin
 }
 
-// newServer starts a server with one user per role, plus an admin.
-func newServer(t *testing.T) *testServer {
+// newServer starts a server with one user per role, plus an admin; opts
+// change its configuration.
+func newServer(t *testing.T, opts ...func(*handlers.Config)) *testServer {
 	t.Helper()
-	s := newEmptyServer(t)
+	s := newEmptyServer(t, opts...)
 	s.users = map[string]gonogo.User{}
 	for name, roles := range map[string]gonogo.RoleSet{
 		"po": {gonogo.ProductOwner}, "eng": {gonogo.EngineeringLead}, "qa": {gonogo.QALead},
@@ -57,9 +58,13 @@ func newServer(t *testing.T) *testServer {
 }
 
 // newEmptyServer starts a server on a database without users.
-func newEmptyServer(t *testing.T) *testServer {
+func newEmptyServer(t *testing.T, opts ...func(*handlers.Config)) *testServer {
 	t.Helper()
-	return newConfiguredServer(t, nil)
+	return newConfiguredServer(t, func(cfg *handlers.Config, _ *handlers.DispatchOptions) {
+		for _, o := range opts {
+			o(cfg)
+		}
+	})
 }
 
 // testBackoff makes webhook retries quick; the tests wait for outcomes,
@@ -312,8 +317,28 @@ func (s *testServer) vote(t *testing.T, id int64, name string, role gonogo.Role,
 	}
 }
 
-// settleReadiness marks every readiness item done, as the release manager.
+// settleReadiness makes a release ready but for its sign-offs: its notes
+// published and every readiness item done.
 func (s *testServer) settleReadiness(t *testing.T, id int64) {
+	t.Helper()
+	s.publishNotes(t, id)
+	s.settleItems(t, id)
+}
+
+// publishNotes publishes short release notes as the product owner.
+func (s *testServer) publishNotes(t *testing.T, id int64) {
+	t.Helper()
+	a := s.actorOf("po")
+	in := gonogo.NotesInput{Title: "What is new", Highlights: "Something new."}
+	if _, err := s.store.SaveNotes(t.Context(), a, id, func(sn gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
+		return gonogo.EditNotes(a, sn, cur, in, true, s.store.Now())
+	}); err != nil {
+		t.Fatalf("publish notes: %v", err)
+	}
+}
+
+// settleItems marks every readiness item done, as the release manager.
+func (s *testServer) settleItems(t *testing.T, id int64) {
 	t.Helper()
 	items, _ := s.store.FindItems(t.Context(), id)
 	a := s.rmActor()

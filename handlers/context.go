@@ -57,4 +57,9 @@ var notices = map[string]string{
 	"revoked":  "Token revoked. Pipelines using it are refused from now on.",
 	"webhook":  "Webhook registered. Changes of the chosen kinds are sent to it from now on.",
 	"unhooked": "Webhook removed.",
+	// Release notes
+	"notes-saved": "Draft saved. Readers see nothing until it is published.",
+	"published":   "Release notes published.",
+	"amended":     "Amendment published: the page now shows it as updated.",
+	"unchanged":   "Nothing changed, so nothing was saved.",
 }

@@ -178,7 +178,7 @@ func (h *Handler) requireSetup(next echo.HandlerFunc) echo.HandlerFunc {
 func (h *Handler) require(a access) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if a.public {
+			if a.public || (a.publicNotes && h.cfg.PublicNotes) {
 				return next(c)
 			}
 			if a.token {

@@ -46,10 +46,15 @@ func (h *Handler) releaseView(c echo.Context, id int64) (views.ReleaseView, erro
 	if err != nil {
 		return views.ReleaseView{}, err
 	}
+	notes, err := h.store.FindNotes(ctx, id)
+	if err != nil {
+		return views.ReleaseView{}, err
+	}
 	u := currentUser(c)
 	v := buildReleaseView(u, snap, events)
 	v.Decisions = decisions
 	v.Window = windowView(u.Roles, snap, active, h.team(ctx).LowTraffic, h.page(c, "", ""))
+	v.Notes = notesPanel(u, snap.Release, notes)
 	return v, nil
 }
 

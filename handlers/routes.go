@@ -18,6 +18,9 @@ type access struct {
 	// orAdmin lets admins in beside the roles.
 	orAdmin bool
 	token   bool // an API token, never a session; limits to a product are checked per release
+	// publicNotes opens the route to anonymous readers when public notes
+	// are on (Config.PublicNotes); otherwise it needs a sign-in like any.
+	publicNotes bool
 }
 
 var (
@@ -38,6 +41,9 @@ var (
 	// (see gonogo.Token.Actor) and, if its token is limited to a product,
 	// only on that product's releases.
 	pipeline = access{token: true}
+	// readers read published release notes: anyone signed in and, when
+	// public notes are on, anyone at all, who then sees only what shipped.
+	readers = access{publicNotes: true}
 )
 
 type route struct {
@@ -110,6 +116,18 @@ func (h *Handler) routes() []route {
 		// Live updates: one server-sent event stream per page.
 		{http.MethodGet, "/events", h.streamEvents, signedIn},
 
+		// Release notes: product owners and release managers write, preview
+		// and publish them; readers read them. /notes/{product}.atom is
+		// answered by the /notes/:product route: Echo cannot route a suffix.
+		{http.MethodGet, "/notes", h.showNotesList, readers},
+		{http.MethodGet, "/notes.atom", h.notesFeed, readers},
+		{http.MethodGet, "/notes/:product", h.showProductNotes, readers},
+		{http.MethodGet, "/notes/:product/:version", h.showNotes, readers},
+		{http.MethodGet, "/releases/:id/notes", h.editNotes, planners},
+		{http.MethodPost, "/releases/:id/notes", h.saveNotes, planners},
+		{http.MethodPost, "/releases/:id/notes/preview", h.previewNotes, planners},
+		{http.MethodPost, "/releases/:id/notes/publish", h.publishNotes, planners},
+
 		// Administration
 		{http.MethodGet, "/admin", h.showAdmin, admin},
 		{http.MethodGet, "/admin/users", h.showUsers, admin},
@@ -148,6 +166,7 @@ func (h *Handler) routes() []route {
 type Route struct {
 	Method, Path string
 	Public       bool
+	PublicNotes  bool // public when public notes are on
 	Admin        bool
 	Roles        []gonogo.Role
 	Token        bool // authorized by an API token
@@ -158,7 +177,7 @@ type Route struct {
 func (h *Handler) Routes() []Route {
 	var out []Route
 	for _, r := range h.routes() {
-		out = append(out, Route{r.Method, r.Path, r.Access.public, r.Access.admin, r.Access.roles, r.Access.token})
+		out = append(out, Route{r.Method, r.Path, r.Access.public, r.Access.publicNotes, r.Access.admin, r.Access.roles, r.Access.token})
 	}
 	return out
 }

@@ -33,6 +33,9 @@ type Config struct {
 	// WebhookAllowPrivate lets admins register webhooks to loopback,
 	// link-local and private addresses. The dispatcher must be told the same.
 	WebhookAllowPrivate bool
+	// PublicNotes lets anonymous readers see the customer-facing notes of
+	// shipped releases and their feeds. Everything else needs a sign-in.
+	PublicNotes bool
 }
 
 // Handler serves the board.

@@ -21,6 +21,7 @@ type Page struct {
 	Loc       *time.Location
 	RequestID string
 	Notice    string // a one-off message, e.g. after a plain form post
+	Feed      string // an Atom feed of the page, announced in its <head>
 }
 
 // SignedIn reports whether someone is signed in.

@@ -50,6 +50,7 @@ type config struct {
 	// private addresses: off, so that whoever may register a webhook cannot
 	// make the server call into its own network.
 	webhookAllowPrivate bool
+	publicNotes         bool
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -72,6 +73,8 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&c.logFormat, "log-format", env("GONOGO_LOG_FORMAT", "text"), "log format: text or json (GONOGO_LOG_FORMAT)")
 	fs.BoolVar(&c.webhookAllowPrivate, "webhook-allow-private", isTrue(env("GONOGO_WEBHOOK_ALLOW_PRIVATE", "")),
 		"let webhooks reach loopback, link-local and private addresses (GONOGO_WEBHOOK_ALLOW_PRIVATE)")
+	fs.BoolVar(&c.publicNotes, "public-notes", env("GONOGO_PUBLIC_NOTES", "") == "true" || env("GONOGO_PUBLIC_NOTES", "") == "1",
+		"let anonymous readers see the published notes of shipped releases and their feeds (GONOGO_PUBLIC_NOTES)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -115,7 +118,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	hooks := handlers.StartDispatcher(store, handlers.DispatchOptions{BaseURL: cfg.baseURL, AllowPrivate: cfg.webhookAllowPrivate, Logger: log})
 	defer hooks.Close()
 	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log,
-		WebhookAllowPrivate: cfg.webhookAllowPrivate})
+		WebhookAllowPrivate: cfg.webhookAllowPrivate, PublicNotes: cfg.publicNotes})
+	if cfg.publicNotes {
+		log.Info("public notes: anonymous readers see the published notes of shipped releases")
+	}
 	return serve(ctx, cfg.addr, h, log)
 }
 

@@ -144,3 +144,28 @@ func TestRunRefusesBadConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestPublicNotesSetting(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		env  string
+		want bool
+	}{
+		{nil, "", false},
+		{nil, "1", true},
+		{nil, "true", true},
+		{nil, "no", false},
+		{[]string{"-public-notes"}, "", true},
+		{[]string{"-public-notes=false"}, "true", false},
+	} {
+		c, err := parseConfig(tc.args, func(k string) string {
+			if k == "GONOGO_PUBLIC_NOTES" {
+				return tc.env
+			}
+			return ""
+		}, &bytes.Buffer{})
+		if err != nil || c.publicNotes != tc.want {
+			t.Errorf("args %v, env %q: public notes %t (%v), want %t", tc.args, tc.env, c.publicNotes, err, tc.want)
+		}
+	}
+}

@@ -1,0 +1,123 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gorilla/feeds"
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/views"
+)
+
+// feedLimit is how many shipped releases a feed carries.
+const feedLimit = 50
+
+// emptyFeedUpdated is the updated time of a feed with no entry yet: fixed,
+// so that the feed does not look changed at every fetch.
+var emptyFeedUpdated = time.Unix(0, 0).UTC()
+
+// notesFeed is /notes.atom: every shipped release's notes.
+func (h *Handler) notesFeed(c echo.Context) error { return h.writeFeed(c, "") }
+
+// writeFeed answers the Atom feed of shipped releases, of one product or of
+// all. Feeds are read by programs without a session, so they carry only
+// what customers may read: shipped releases, no internal notes, no names.
+func (h *Handler) writeFeed(c echo.Context, product string) error {
+	entries, err := h.store.FindPublishedNotes(c.Request().Context(),
+		gonogo.NotesFilter{Product: product, ShippedOnly: true, Limit: feedLimit})
+	if err != nil {
+		return err
+	}
+	atom, err := h.atomFeed(c, product, entries)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := feeds.WriteXML(atom, &buf); err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", buf.Bytes())
+}
+
+// atomFeed builds the feed with gorilla/feeds, then sets what the library
+// would otherwise leave to chance: ids that never change (a tag URI of the
+// release and the day its notes were first published), the self link, and
+// times taken from the notes, never from the clock.
+func (h *Handler) atomFeed(c echo.Context, product string, entries []gonogo.NotesEntry) (*feeds.AtomFeed, error) {
+	base := h.baseURL(c)
+	self, title := base+"/notes.atom", "Release notes"
+	if product != "" {
+		self, title = base+"/notes/"+product+".atom", "Release notes: "+product
+	}
+	f := &feeds.Feed{Title: title, Link: &feeds.Link{Href: self}, Author: &feeds.Author{Name: "gonogo"},
+		Description: "What shipped, what changed and what to tell customers."}
+	updated := emptyFeedUpdated
+	for _, e := range entries {
+		content, err := feedContent(c, e.Notes.NotesContent)
+		if err != nil {
+			return nil, err
+		}
+		item := &feeds.Item{
+			Id:      entryID(base, e),
+			Title:   e.Release.Product + " " + e.Release.Version + ": " + e.Notes.Title,
+			Link:    &feeds.Link{Href: base + gonogo.NotesPath(e.Release)},
+			Created: e.ShippedAt,
+			Updated: entryUpdated(e),
+			Content: content,
+		}
+		f.Add(item)
+		if item.Updated.After(updated) {
+			updated = item.Updated
+		}
+	}
+	f.Updated = updated
+	atom := (&feeds.Atom{Feed: f}).AtomFeed()
+	atom.Id = self
+	atom.Link = &feeds.AtomLink{Href: self, Rel: "self", Type: "application/atom+xml"}
+	for i, e := range entries {
+		atom.Entries[i].Published = e.ShippedAt.UTC().Format(time.RFC3339)
+	}
+	return atom, nil
+}
+
+// entryUpdated is when an entry last changed for a reader of the feed: when
+// its release shipped, or a later amendment of its notes.
+func entryUpdated(e gonogo.NotesEntry) time.Time {
+	if t := e.Notes.LastChanged(); t.After(e.ShippedAt) {
+		return t.UTC()
+	}
+	return e.ShippedAt.UTC()
+}
+
+// entryID is a tag URI (RFC 4151) that stays the same however often the
+// notes are amended.
+func entryID(base string, e gonogo.NotesEntry) string {
+	host := "gonogo"
+	if u, err := url.Parse(base); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	return "tag:" + host + "," + e.Notes.PublishedAt.UTC().Format("2006-01-02") + ":notes/" + e.Release.Product + "/" + e.Release.Version
+}
+
+// feedContent renders the customer-facing notes as the HTML of an entry.
+func feedContent(c echo.Context, content gonogo.NotesContent) (string, error) {
+	var buf bytes.Buffer
+	if err := views.NotesFeedContent(content).Render(c.Request().Context(), &buf); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+// baseURL is the address readers use: the configured one, or else the one
+// this request came to.
+func (h *Handler) baseURL(c echo.Context) string {
+	if h.cfg.BaseURL != "" {
+		return strings.TrimSuffix(h.cfg.BaseURL, "/")
+	}
+	return c.Scheme() + "://" + c.Request().Host
+}

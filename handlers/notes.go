@@ -1,0 +1,258 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/views"
+)
+
+// maxQueryLen bounds a search, which is typed, not pasted.
+const maxQueryLen = 200
+
+// notesPanel is the release page's view of its notes for u.
+func notesPanel(u *gonogo.User, rel gonogo.Release, n gonogo.Notes) views.NotesPanel {
+	return views.NotesPanel{Release: rel, Notes: n, CanWrite: u != nil && gonogo.CanWriteNotes(u.Roles)}
+}
+
+func notesInput(c echo.Context) gonogo.NotesInput {
+	return gonogo.NotesInput{
+		Title:       c.FormValue("title"),
+		Highlights:  c.FormValue("highlights"),
+		Changes:     c.FormValue("changes"),
+		Fixes:       c.FormValue("fixes"),
+		KnownIssues: c.FormValue("known_issues"),
+		Internal:    c.FormValue("internal"),
+		Links:       c.FormValue("links"),
+		Note:        c.FormValue("note"),
+	}
+}
+
+// notesForm loads a release's notes into the editor, the stored text shown
+// and previewed. New notes start with the release's title.
+func (h *Handler) notesForm(c echo.Context, rid int64) (views.NotesForm, error) {
+	ctx := c.Request().Context()
+	rel, err := h.store.FindRelease(ctx, rid)
+	if err != nil {
+		return views.NotesForm{}, err
+	}
+	n, err := h.store.FindNotes(ctx, rid)
+	if err != nil {
+		return views.NotesForm{}, err
+	}
+	f := views.NotesForm{Release: rel, Notes: n, Input: gonogo.ContentInput(n.NotesContent), Preview: n.NotesContent,
+		Editable: gonogo.NotesEditable(rel.State) == nil}
+	if n.Status == gonogo.NotesNone {
+		f.Input.Title, f.Preview.Title = rel.Title, rel.Title
+	}
+	if n.ID != 0 {
+		if f.Revisions, err = h.store.FindNotesRevisions(ctx, n.ID); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// withInput shows what was typed in the form and its preview, and returns
+// what is wrong with it: the preview shows what it can, problems and all.
+func withInput(f views.NotesForm, in gonogo.NotesInput) (views.NotesForm, error) {
+	in.Normalize()
+	content, err := in.Content()
+	f.Input, f.Preview = in, content
+	return f, err
+}
+
+func (h *Handler) renderNotesEditor(c echo.Context, status int, f views.NotesForm) error {
+	return render(c, status, views.NotesEditorPage(h.page(c, "Notes: "+f.Release.Name(), "notes"), f))
+}
+
+func (h *Handler) editNotes(c echo.Context) error {
+	rid, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	f, err := h.notesForm(c, rid)
+	if err != nil {
+		return err
+	}
+	return h.renderNotesEditor(c, http.StatusOK, f)
+}
+
+func (h *Handler) saveNotes(c echo.Context) error    { return h.writeNotes(c, false) }
+func (h *Handler) publishNotes(c echo.Context) error { return h.writeNotes(c, true) }
+
+// writeNotes saves the form: a draft, a publication, or an amendment of
+// published notes. Problems are shown beside their fields, nothing saved.
+func (h *Handler) writeNotes(c echo.Context, publish bool) error {
+	rid, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	in := notesInput(c)
+	a := h.actor(c)
+	ch, err := h.store.SaveNotes(c.Request().Context(), a, rid, func(s gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
+		return gonogo.EditNotes(a, s, cur, in, publish, h.store.Now())
+	})
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		f, ferr := h.notesForm(c, rid)
+		if ferr != nil {
+			return ferr
+		}
+		f, _ = withInput(f, in)
+		f.Errors = gonogo.ErrorFields(err)
+		return h.renderNotesEditor(c, http.StatusUnprocessableEntity, f)
+	} else if err != nil {
+		return err
+	}
+	rel, err := h.store.FindRelease(c.Request().Context(), rid)
+	if err != nil {
+		return err
+	}
+	switch ch.Kind {
+	case gonogo.NotesFirstPub:
+		return redirect(c, gonogo.NotesPath(rel)+"?notice=published")
+	case gonogo.NotesAmended:
+		return redirect(c, gonogo.NotesPath(rel)+"?notice=amended")
+	case gonogo.NotesSaved:
+		return redirect(c, fmt.Sprintf("/releases/%d/notes?notice=notes-saved", rid))
+	}
+	return redirect(c, fmt.Sprintf("/releases/%d/notes?notice=unchanged", rid))
+}
+
+// previewNotes renders what the form holds, storing nothing: htmx gets the
+// preview pane, a plain form post the whole editor with it.
+func (h *Handler) previewNotes(c echo.Context) error {
+	rid, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	in := notesInput(c)
+	f, err := h.notesForm(c, rid)
+	if err != nil {
+		return err
+	}
+	f, verr := withInput(f, in)
+	if isPartial(c) {
+		return render(c, http.StatusOK, views.NotesPreview(f.Release, f.Preview))
+	}
+	f.Errors = gonogo.ErrorFields(verr)
+	return h.renderNotesEditor(c, http.StatusOK, f)
+}
+
+// showNotes is the page of one release's published notes. Anonymous
+// readers (public notes on) see it only once the release shipped, and never
+// its internal notes.
+func (h *Handler) showNotes(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	e, err := h.store.FindNotesEntry(ctx, c.Param("product"), c.Param("version"))
+	if err != nil {
+		return err
+	}
+	if u == nil && !e.Standing().Public() {
+		return gonogo.Errorf(gonogo.ENOTFOUND, "%s %s has no published release notes", e.Release.Product, e.Release.Version)
+	}
+	v := views.NotesPageView{Entry: e, Internal: u != nil}
+	if u != nil {
+		v.CanEdit = gonogo.CanWriteNotes(u.Roles) && gonogo.NotesEditable(e.Release.State) == nil
+		if v.Decisions, err = h.store.FindDecisions(ctx, e.Release.ID); err != nil {
+			return err
+		}
+		if v.Revisions, err = h.store.FindNotesRevisions(ctx, e.Notes.ID); err != nil {
+			return err
+		}
+	}
+	p := h.page(c, e.Release.Name()+" release notes", "notes")
+	p.Feed = "/notes/" + e.Release.Product + ".atom"
+	return render(c, http.StatusOK, views.NotesPage(p, v))
+}
+
+// showNotesList is /notes: published notes, newest first, filtered by
+// product, or ranked by a search.
+func (h *Handler) showNotesList(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	f := gonogo.NotesFilter{Product: c.QueryParam("product"), Query: strings.TrimSpace(c.QueryParam("q")), ShippedOnly: u == nil}
+	v := views.NotesListView{Filter: f, Internal: u != nil}
+	status := http.StatusOK
+	var err error
+	if utf8.RuneCountInString(f.Query) > maxQueryLen {
+		err = gonogo.FieldErrorf("q", "a search may be at most %d characters", maxQueryLen)
+	} else {
+		v.Entries, err = h.store.FindPublishedNotes(ctx, f)
+	}
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		status, v.Errors = http.StatusUnprocessableEntity, gonogo.ErrorFields(err)
+	} else if err != nil {
+		return err
+	}
+	p := h.page(c, "Release notes", "notes")
+	p.Feed = "/notes.atom"
+	if isPartial(c) {
+		return render(c, status, views.NotesResults(p, v))
+	}
+	if v.Products, err = h.store.FindNotesProducts(ctx, u == nil); err != nil {
+		return err
+	}
+	return render(c, status, views.NotesListPage(p, v))
+}
+
+// showProductNotes rolls up what shipped for a product, newest first,
+// optionally only since a version; "{product}.atom" is its feed.
+func (h *Handler) showProductNotes(c echo.Context) error {
+	product, feed := strings.CutSuffix(c.Param("product"), ".atom")
+	if err := h.knownProduct(c, product); err != nil {
+		return err
+	}
+	if feed {
+		return h.writeFeed(c, product)
+	}
+	ctx := c.Request().Context()
+	shipped, err := h.store.FindPublishedNotes(ctx, gonogo.NotesFilter{Product: product, ShippedOnly: true})
+	if err != nil {
+		return err
+	}
+	v := views.ProductNotesView{Product: product, Since: c.QueryParam("since"), Entries: shipped, Internal: currentUser(c) != nil}
+	for _, e := range shipped {
+		v.Versions = append(v.Versions, e.Release.Version)
+	}
+	status := http.StatusOK
+	if v.Since != "" {
+		v.Entries, err = h.store.FindPublishedNotes(ctx, gonogo.NotesFilter{Product: product, ShippedOnly: true, Since: v.Since})
+		if gonogo.ErrorCode(err) == gonogo.EINVALID {
+			status, v.Errors, v.Entries = http.StatusUnprocessableEntity, gonogo.ErrorFields(err), nil
+		} else if err != nil {
+			return err
+		}
+	}
+	p := h.page(c, "What shipped in "+product, "notes")
+	p.Feed = "/notes/" + product + ".atom"
+	return render(c, status, views.ProductNotesPage(p, v))
+}
+
+// knownProduct refuses a product the reader may not know of: one without
+// releases or, for an anonymous reader, one without shipped notes, so that
+// public notes reveal nothing of what has not shipped.
+func (h *Handler) knownProduct(c echo.Context, product string) error {
+	ctx := c.Request().Context()
+	var products []string
+	var err error
+	if currentUser(c) == nil {
+		products, err = h.store.FindNotesProducts(ctx, true)
+	} else {
+		products, err = h.store.FindProducts(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(products, product) {
+		return gonogo.Errorf(gonogo.ENOTFOUND, "no product %q", product)
+	}
+	return nil
+}
