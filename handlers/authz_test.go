@@ -108,6 +108,8 @@ var authTable = map[string]authCase{
 	"POST /releases/:id/notes":         {"/releases/{release}/notes", notesForm, http.StatusSeeOther, []string{"po", "rm"}},
 	"POST /releases/:id/notes/preview": {"/releases/{release}/notes/preview", notesForm, http.StatusOK, []string{"po", "rm"}},
 	"POST /releases/:id/notes/publish": {"/releases/{release}/notes/publish", notesForm, http.StatusSeeOther, []string{"po", "rm"}},
+	"GET /releases/:id/card":           {"/releases/{release}/card", nil, http.StatusOK, everyone},
+	"GET /releases/:id/sync":           {"/releases/{release}/sync?kind=vote", nil, http.StatusOK, everyone},
 	"GET /admin":                       {"/admin", nil, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/users":                 {"/admin/users", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/users": {"/admin/users", url.Values{"name": {"New Person"}, "email": {"new-{release}@example.com"},

@@ -49,10 +49,12 @@ func (h *Handler) showBoard(c echo.Context) error {
 		return err
 	}
 	b.Upcoming = upcoming(active, freezes, now, loc)
+	p := h.page(c, "Board", "board")
+	h.live(c, &p, "board", 0)
 	if isPartial(c) {
-		return render(c, http.StatusOK, views.Board(h.page(c, "Board", "board"), b))
+		return render(c, http.StatusOK, views.Board(p, b))
 	}
-	return render(c, http.StatusOK, views.BoardPage(h.page(c, "Board", "board"), b))
+	return render(c, http.StatusOK, views.BoardPage(p, b))
 }
 
 func boardFilter(c echo.Context) (gonogo.ReleaseFilter, error) {

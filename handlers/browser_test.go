@@ -410,3 +410,59 @@ func TestBrowserWriteAndPublishNotes(t *testing.T) {
 		t.Fatalf("the release page says the notes are %q", got)
 	}
 }
+
+// otherBrowser opens a second, separate browser session (its own cookies)
+// beside ctx, for a test with two people at once.
+func otherBrowser(t *testing.T, ctx context.Context) context.Context {
+	t.Helper()
+	other, cancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	return other
+}
+
+func TestBrowserLiveVoteReachesOtherReader(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "payments", "2.4.0")
+	s.move(t, rel.ID, gonogo.OpenReview)
+	page := fmt.Sprintf("%s/releases/%d", s.URL, rel.ID)
+	rmCtx := newBrowser(t)
+	browserSignIn(t, rmCtx, s, "rm") // starts the browser
+	qaCtx := otherBrowser(t, rmCtx)
+	browserSignIn(t, qaCtx, s, "qa")
+
+	must(t, rmCtx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`[data-testid=signoffs]`)),
+		chromedp.Evaluate[chromedp.Void](`window.__sameDocument = true`),
+		// Half-typed words must survive the update.
+		chromedp.SendKeys(chromedp.CSS(`#decide-rationale`), "Looks good so far"),
+		chromedp.Click(chromedp.CSS(`#waive-box-support-lead summary`)),
+	)
+	// Give the stream a moment to connect before the change happens.
+	if _, err := chromedp.Run(rmCtx, chromedp.Poll[bool](`document.querySelector(".sync") !== null`)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+
+	must(t, qaCtx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`[data-testid=sign-qa-lead]`)),
+		chromedp.SendKeys(chromedp.CSS(`#comment-qa-lead`), "regression suite green"),
+		chromedp.Click(chromedp.CSS(`[data-testid=sign-qa-lead] [data-testid=sign-go]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#role-qa-lead[data-vote=go]`)),
+	)
+	// The release manager's page shows the vote without a reload.
+	must(t, rmCtx, chromedp.WaitVisible(chromedp.CSS(`#role-qa-lead[data-vote=go]`)))
+	same, err := chromedp.Run(rmCtx, chromedp.Evaluate[bool](`window.__sameDocument === true`))
+	if err != nil || !same {
+		t.Fatal("the page reloaded to show the vote")
+	}
+	if got := textOf(t, rmCtx, `#live [data-testid=live-notice]`); !strings.Contains(got, "signed Go for QA lead") {
+		t.Fatalf("the notice says %q", got)
+	}
+	typed, _ := chromedp.Run(rmCtx, chromedp.Value(chromedp.CSS(`#decide-rationale`)))
+	if typed != "Looks good so far" {
+		t.Fatalf("the half-typed rationale became %q", typed)
+	}
+	open, _ := chromedp.Run(rmCtx, chromedp.Evaluate[bool](`document.querySelector("#waive-box-support-lead").open`))
+	if !open {
+		t.Fatal("an open menu closed")
+	}
+	screenshot(t, rmCtx, "live-vote")
+}

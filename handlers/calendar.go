@@ -79,6 +79,7 @@ func (h *Handler) showCalendar(c echo.Context) error {
 	v.Next = calendarURL(v.Month.AddDate(0, 1, 0), v.Product)
 	v.Today = calendarURL(time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc), v.Product)
 	p := h.page(c, "Calendar", "calendar")
+	h.live(c, &p, "calendar", 0)
 	if isPartial(c) {
 		return render(c, http.StatusOK, views.Calendar(p, v))
 	}

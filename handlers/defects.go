@@ -233,6 +233,7 @@ func (h *Handler) showDefects(c echo.Context) error {
 		v.Defects = append(v.Defects, defectView(roles, rd.Release, rd.Defect, true))
 	}
 	p := h.page(c, "Open defects", "defects")
+	h.live(c, &p, "defects", 0)
 	if isPartial(c) {
 		return render(c, http.StatusOK, views.DefectList(p, v))
 	}

@@ -94,12 +94,12 @@ func (h *Handler) streamEvents(c echo.Context) error {
 		return err
 	}
 	since := lastEventID(c)
-	sub, ok := h.live.subscribe(func(n gonogo.Notice) bool { return sc.wants(n.Event) })
+	sub, ok := h.streams.subscribe(func(n gonogo.Notice) bool { return sc.wants(n.Event) })
 	if !ok {
 		return gonogo.Errorf(gonogo.ECONFLICT, "the server is shutting down")
 	}
-	defer h.live.unsubscribe(sub)
-	h.log.Info("live stream opened", "scope", sc.kind, "release", sc.release, "subscribers", h.live.subscribers())
+	defer h.streams.unsubscribe(sub)
+	h.log.Info("live stream opened", "scope", sc.kind, "release", sc.release, "subscribers", h.streams.subscribers())
 
 	w := c.Response()
 	// The server's write timeout guards ordinary pages; a stream lives on.
@@ -198,4 +198,68 @@ func (h *Handler) writeCelebration(c echo.Context, e gonogo.Event) {
 	if err := views.Celebration(rel, signers).Render(ctx, &buf); err == nil {
 		writeSSE(c.Response(), e.ID, "celebrate", buf.String())
 	}
+}
+
+// live makes p follow its stream of changes: the page subscribes from the
+// newest event it was rendered with.
+func (h *Handler) live(c echo.Context, p *views.Page, scope string, release int64) {
+	since, err := h.store.LastEventID(c.Request().Context())
+	if err != nil {
+		return // the page still works; it just does not update by itself
+	}
+	p.Live = fmt.Sprintf("/events?scope=%s&since=%d", scope, since)
+	if release != 0 {
+		p.Live += fmt.Sprintf("&release=%d", release)
+	}
+}
+
+// showCard answers one board card, for a live board to redraw it.
+func (h *Handler) showCard(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	rel, err := h.store.FindRelease(ctx, id)
+	if err != nil {
+		return err
+	}
+	snaps, err := h.store.FindSnapshots(ctx, gonogo.ReleaseFilter{Product: rel.Product, States: []gonogo.State{rel.State}})
+	if err != nil {
+		return err
+	}
+	for _, s := range snaps {
+		if s.Release.ID != id {
+			continue
+		}
+		active, err := h.store.FindActiveWindows(ctx)
+		if err != nil {
+			return err
+		}
+		team := h.team(ctx)
+		card := views.Card{Release: s.Release, Gate: gonogo.Evaluate(s), Progress: pillarStats(s.Items), Defects: gonogo.CountDefects(s.Defects)}
+		self := gonogo.Scheduled{ReleaseID: rel.ID, Product: rel.Product, Version: rel.Version, Window: rel.Window}
+		card.Warnings = gonogo.WindowWarnings(self, active, team.LowTraffic, team.Location(h.cfg.Location))
+		p := h.page(c, "", "board")
+		p.Live = "on"
+		return render(c, http.StatusOK, views.ReleaseCard(p, card))
+	}
+	return gonogo.Errorf(gonogo.ENOTFOUND, "no release with id %d", id)
+}
+
+// syncRelease answers a live release page with the parts a kind of change
+// touched, rendered as they are now, keeping what the reader is typing.
+func (h *Handler) syncRelease(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := h.releaseView(c, id)
+	if err != nil {
+		return err
+	}
+	p := h.page(c, "", "board")
+	p.Live, p.Sync = "on", true
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return render(c, http.StatusOK, views.ReleaseSync(p, v, c.QueryParam("kind")))
 }

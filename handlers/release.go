@@ -24,7 +24,9 @@ func (h *Handler) showRelease(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.ReleasePage(h.page(c, v.Release.Name(), "board"), v))
+	p := h.page(c, v.Release.Name(), "board")
+	h.live(c, &p, "release", id)
+	return render(c, http.StatusOK, views.ReleasePage(p, v))
 }
 
 // releaseView loads a release and builds its page for the signed-in user.

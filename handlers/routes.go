@@ -115,6 +115,8 @@ func (h *Handler) routes() []route {
 
 		// Live updates: one server-sent event stream per page.
 		{http.MethodGet, "/events", h.streamEvents, signedIn},
+		{http.MethodGet, "/releases/:id/card", h.showCard, signedIn},
+		{http.MethodGet, "/releases/:id/sync", h.syncRelease, signedIn},
 
 		// Release notes: product owners and release managers write, preview
 		// and publish them; readers read them. /notes/{product}.atom is

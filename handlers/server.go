@@ -48,7 +48,7 @@ type Handler struct {
 	throttle  *throttle
 	hasUsers  atomic.Bool
 	teamCache atomic.Pointer[db.TeamSettings]
-	live      *broker
+	streams   *broker
 }
 
 // New builds the server around store.
@@ -71,9 +71,9 @@ func New(store *db.Store, cfg Config) *Handler {
 		log:      cfg.Logger,
 		sessions: newSessionStore(store, strings.HasPrefix(cfg.BaseURL, "https://")),
 		throttle: newThrottle(cfg.LoginDelay),
-		live:     newBroker(),
+		streams:  newBroker(),
 	}
-	store.Listen(h.live.publish)
+	store.Listen(h.streams.publish)
 	h.e = h.echo()
 	return h
 }
@@ -83,7 +83,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.e.ServeH
 
 // CloseStreams ends every live stream, so that a graceful shutdown need not
 // wait for browsers to hang up. Pages reconnect to the next server.
-func (h *Handler) CloseStreams() { h.live.close() }
+func (h *Handler) CloseStreams() { h.streams.close() }
 
 // Cleanup removes expired sessions; cmd/web runs it now and then.
 func (h *Handler) Cleanup(ctx context.Context) {

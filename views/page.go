@@ -21,6 +21,11 @@ type Page struct {
 	Loc       *time.Location
 	RequestID string
 	Notice    string // a one-off message, e.g. after a plain form post
+	// Live is the page's stream of changes (its sse-connect URL), "" for a
+	// page that does not update by itself.
+	Live string
+	// Sync marks a live update's fragments: what people are typing is kept.
+	Sync bool
 	Feed      string // an Atom feed of the page, announced in its <head>
 }
 
