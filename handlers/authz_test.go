@@ -25,6 +25,7 @@ type fixture struct {
 	defect  int64       // a major defect, open
 	decided int64       // a release with decision 1 recorded
 	freeze  int64
+	comment int64       // written by the release manager
 	user    gonogo.User // a user for admin routes to act on
 	tplItem int64
 	token   int64 // an API token, working
@@ -108,10 +109,13 @@ var authTable = map[string]authCase{
 	"POST /releases/:id/notes":         {"/releases/{release}/notes", notesForm, http.StatusSeeOther, []string{"po", "rm"}},
 	"POST /releases/:id/notes/preview": {"/releases/{release}/notes/preview", notesForm, http.StatusOK, []string{"po", "rm"}},
 	"POST /releases/:id/notes/publish": {"/releases/{release}/notes/publish", notesForm, http.StatusSeeOther, []string{"po", "rm"}},
-	"GET /releases/:id/card":           {"/releases/{release}/card", nil, http.StatusOK, everyone},
-	"GET /releases/:id/sync":           {"/releases/{release}/sync?kind=vote", nil, http.StatusOK, everyone},
-	"GET /admin":                       {"/admin", nil, http.StatusSeeOther, []string{"admin"}},
-	"GET /admin/users":                 {"/admin/users", nil, http.StatusOK, []string{"admin"}},
+	"POST /releases/:id/comments":      {"/releases/{release}/comments", url.Values{"body": {"Looks good"}}, http.StatusSeeOther, everyone},
+	// Only its author may change a comment: here the release manager's.
+	"POST /releases/:id/comments/:comment": {"/releases/{release}/comments/{comment}", url.Values{"body": {"Edited"}}, http.StatusSeeOther, []string{"rm"}},
+	"GET /releases/:id/card":               {"/releases/{release}/card", nil, http.StatusOK, everyone},
+	"GET /releases/:id/sync":               {"/releases/{release}/sync?kind=vote", nil, http.StatusOK, everyone},
+	"GET /admin":                           {"/admin", nil, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/users":                     {"/admin/users", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/users": {"/admin/users", url.Values{"name": {"New Person"}, "email": {"new-{release}@example.com"},
 		"password": {"a long enough password"}, "roles": {"ops"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/users/:id":           {"/admin/users/{user}", nil, http.StatusOK, []string{"admin"}},
@@ -301,6 +305,13 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 		t.Fatal(err)
 	}
 	s.publishNotes(t, rel.ID)
+	rmActor := s.rmActor()
+	cm, err := s.store.AddComment(ctx, rmActor, rel.ID, 0, func(r gonogo.Release, _ *gonogo.Comment) (gonogo.Comment, error) {
+		return gonogo.NewComment(rmActor, r, nil, gonogo.CommentInput{Body: "Kick-off"}, s.store.Now())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tpl, err := s.store.FindTemplate(ctx)
 	if err != nil || len(tpl) < 2 {
 		t.Fatalf("template: %v", err)
@@ -317,6 +328,7 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 		defect:  defects[0],
 		decided: decided.ID,
 		freeze:  freeze,
+		comment: cm.ID,
 		user:    s.mustCreateUser(t, fmt.Sprintf("target%d", n), gonogo.RoleSet{gonogo.Ops}, false),
 		tplItem: tpl[len(tpl)-1].ID,
 	}
@@ -332,6 +344,7 @@ func (f fixture) fill(s string) string {
 		"{defect}", fmt.Sprint(f.defect),
 		"{decided}", fmt.Sprint(f.decided),
 		"{freeze}", fmt.Sprint(f.freeze),
+		"{comment}", fmt.Sprint(f.comment),
 		"{token}", fmt.Sprint(f.token),
 		"{webhook}", fmt.Sprint(f.webhook),
 		"{sink}", f.sink,

@@ -57,6 +57,9 @@ func (h *Handler) releaseView(c echo.Context, id int64) (views.ReleaseView, erro
 	v.Decisions = decisions
 	v.Window = windowView(u.Roles, snap, active, h.team(ctx).LowTraffic, h.page(c, "", ""))
 	v.Notes = notesPanel(u, snap.Release, notes)
+	if v.Discussion, err = h.discussionView(ctx, u, snap.Release, snap.Comments); err != nil {
+		return views.ReleaseView{}, err
+	}
 	return v, nil
 }
 

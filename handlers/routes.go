@@ -113,6 +113,11 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/admin/settings", h.showSettings, admin},
 		{http.MethodPost, "/admin/settings", h.saveSettings, admin},
 
+		// The discussion: anyone signed in takes part; only a comment's
+		// author changes it, as the domain decides.
+		{http.MethodPost, "/releases/:id/comments", h.addComment, signedIn},
+		{http.MethodPost, "/releases/:id/comments/:comment", h.editComment, signedIn},
+
 		// Live updates: one server-sent event stream per page.
 		{http.MethodGet, "/events", h.streamEvents, signedIn},
 		{http.MethodGet, "/releases/:id/card", h.showCard, signedIn},

@@ -52,6 +52,16 @@ func Minutes(p Page, d gonogo.Decision, after []gonogo.Event) string {
 			w("| %s | did not sign | | | |\n", role.Label())
 		}
 	}
+	if len(r.Comments) > 0 {
+		w("\n## Discussion\n\n")
+		for _, c := range r.Comments {
+			prefix := "- "
+			if c.ParentID != 0 {
+				prefix = "  - "
+			}
+			w("%s**%s** (%s): %s\n", prefix, mdText(c.Author), p.Time(c.CreatedAt), mdText(c.Body))
+		}
+	}
 	w("\n## Evidence\n\n")
 	ev := evidence(r)
 	if len(ev) == 0 {

@@ -158,6 +158,10 @@ func ReleaseSync(p Page, v ReleaseView, kind string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		case "comment":
+			templ_7745c5c3_Err = Discussion(p, v.Discussion, true).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 		default:
 			templ_7745c5c3_Err = ReleaseHeader(p, v, true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
@@ -196,6 +200,10 @@ func ReleaseSync(p Page, v ReleaseView, kind string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = DecisionList(v.Release, v.Decisions, true).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = Discussion(p, v.Discussion, true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
