@@ -11,10 +11,12 @@ const (
 	TopicCheckFailed    Topic = "check.failed"
 	TopicBlockingDefect Topic = "defect.blocking"
 	TopicWindow         Topic = "window.changed"
+	TopicNudge          Topic = "role.nudged"
+	TopicReleased       Topic = "release.shipped"
 )
 
 // Topics lists every topic, in the order forms show them.
-var Topics = []Topic{TopicVote, TopicDecision, TopicState, TopicCheckFailed, TopicBlockingDefect, TopicWindow}
+var Topics = []Topic{TopicVote, TopicDecision, TopicState, TopicCheckFailed, TopicBlockingDefect, TopicWindow, TopicNudge, TopicReleased}
 
 // Notice announces one committed change: its audit event, and the topics it
 // belongs to. Notices are published only after the transaction that wrote

@@ -216,3 +216,37 @@ func ChangeWaiver(actor Actor, s Snapshot, c WaiverChange) (WaiverChange, error)
 	}
 	return c, p.Err()
 }
+
+// Waiting returns the required roles that have not signed off in the
+// current cycle, in the order of the board.
+func Waiting(s Snapshot) []Role {
+	votes := CurrentVotes(s.Release, s.Votes)
+	var out []Role
+	for _, r := range RequiredRoles(s.Waivers) {
+		if _, ok := votes[r]; !ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Nudge checks that actor may remind role to sign off the snapshot's
+// release: the release manager may, while the review is open and the role
+// has yet to sign.
+func Nudge(actor Actor, s Snapshot, role Role) error {
+	if !actor.Roles.Has(ReleaseManager) {
+		return Errorf(EFORBIDDEN, "only the release manager nudges the roles")
+	}
+	if !role.Valid() {
+		return Errorf(ENOTFOUND, "no role %q", role)
+	}
+	if s.Release.State != Review {
+		return Errorf(ECONFLICT, "nudges are for a release in review; it is %s", s.Release.State.Label())
+	}
+	for _, r := range Waiting(s) {
+		if r == role {
+			return nil
+		}
+	}
+	return Errorf(ECONFLICT, "the %s is not awaited: it has signed or need not sign", role.Label())
+}

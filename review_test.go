@@ -241,3 +241,31 @@ func TestChangeWaiver(t *testing.T) {
 		t.Errorf("making a role required again: %+v %v", c, err)
 	}
 }
+
+func TestWaitingAndNudge(t *testing.T) {
+	rm := gonogo.Actor{Roles: gonogo.RoleSet{gonogo.ReleaseManager}}
+	s := gonogo.Snapshot{Release: reviewRelease, Votes: without(without(allSigned(), gonogo.QALead), gonogo.SupportLead),
+		Waivers: []gonogo.Waiver{{Role: gonogo.SupportLead, Reason: "internal"}}}
+	if got := gonogo.Waiting(s); !slices.Equal(got, []gonogo.Role{gonogo.QALead}) {
+		t.Fatalf("waiting on %v", got)
+	}
+	if err := gonogo.Nudge(rm, s, gonogo.QALead); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		actor gonogo.Actor
+		snap  gonogo.Snapshot
+		role  gonogo.Role
+		code  string
+	}{
+		{gonogo.Actor{Roles: gonogo.RoleSet{gonogo.QALead}}, s, gonogo.QALead, gonogo.EFORBIDDEN},
+		{rm, s, gonogo.Ops, gonogo.ECONFLICT},
+		{rm, s, gonogo.SupportLead, gonogo.ECONFLICT},
+		{rm, gonogo.Snapshot{Release: gonogo.Release{State: gonogo.Go}}, gonogo.QALead, gonogo.ECONFLICT},
+		{rm, s, "ceo", gonogo.ENOTFOUND},
+	} {
+		if code := gonogo.ErrorCode(gonogo.Nudge(tc.actor, tc.snap, tc.role)); code != tc.code {
+			t.Errorf("nudge %s: %q, want %q", tc.role, code, tc.code)
+		}
+	}
+}

@@ -25,6 +25,8 @@ var topicLabels = map[Topic]string{
 	TopicCheckFailed:    "Check failed",
 	TopicBlockingDefect: "Blocking defect added",
 	TopicWindow:         "Window changed",
+	TopicNudge:          "Sign-off nudged",
+	TopicReleased:       "Released",
 }
 
 // Valid reports whether t is a known topic.

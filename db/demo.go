@@ -232,6 +232,9 @@ func (tx *Tx) seedRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor) err
 	if err := tx.seedNotes(ctx, id, d, users, past); err != nil {
 		return err
 	}
+	if err := tx.seedDiscussion(id, d, users); err != nil {
+		return err
+	}
 	if d.state == gonogo.Review {
 		return tx.age(id, d.age)
 	}
@@ -380,6 +383,53 @@ func (tx *Tx) seedFreezes(rm gonogo.Actor) error {
 			return err
 		}
 		if err := tx.audit(rm, "freeze.create", 0, "created the freeze %q", in.Name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// demoComments are the discussions of the demo releases in review.
+var demoComments = map[string][]struct {
+	role  gonogo.Role
+	reply bool // a reply to the comment before it
+	body  string
+}{
+	"payments 2.4.0": {
+		{gonogo.QALead, false, "PAY-142 reproduces on Safari 17.1 with a fresh profile: the Apple Pay sheet never opens. Recording: [run 4412](https://ci.example.com/payments/2.4.0/runs/4412). @eng can you take a look before the window?"},
+		{gonogo.EngineeringLead, true, "On it. It is the merchant-validation call timing out behind the new CSP; fix is in review."},
+		{gonogo.Ops, false, "Checkout dashboards are ready: [latency and errors](https://grafana.example.com/d/checkout). Alerts fire on a 1% error rate for five minutes. @rm the old pods stay up for an hour after the switch."},
+	},
+	"mobile 3.8.0": {
+		{gonogo.ProductOwner, false, "Offline mode is the headline of the store listing; @support please prepare the FAQ on sync conflicts."},
+	},
+}
+
+func (tx *Tx) seedDiscussion(id int64, d demoRelease, users map[gonogo.Role]gonogo.Actor) error {
+	rel, err := tx.release(id)
+	if err != nil {
+		return err
+	}
+	var last *gonogo.Comment
+	for _, c := range demoComments[d.product+" "+d.version] {
+		a := users[c.role]
+		var parent *gonogo.Comment
+		if c.reply {
+			parent = last
+		}
+		cm, err := gonogo.NewComment(a, rel, parent, gonogo.CommentInput{Body: c.body}, tx.now)
+		if err != nil {
+			return err
+		}
+		res, err := tx.Exec(`INSERT INTO comments (release_id, cycle, parent_id, author_id, author, body, mentions, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, cm.Cycle, sql.NullInt64{Int64: cm.ParentID, Valid: cm.ParentID != 0},
+			cm.AuthorID, cm.Author, cm.Body, rolesCSV(cm.Mentions), fmtTime(tx.now), fmtTime(tx.now))
+		if err != nil {
+			return err
+		}
+		cm.ID, _ = res.LastInsertId()
+		last = &cm
+		if err := tx.audit(a, "comment.add", id, "commented: %s", excerpt(cm.Body)); err != nil {
 			return err
 		}
 	}

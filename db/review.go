@@ -415,9 +415,63 @@ func (tx *Tx) applyTransition(a gonogo.Actor, snap gonogo.Snapshot, res gonogo.T
 	if how != "" {
 		detail += " (" + how + ")"
 	}
+	shipped := res.To == gonogo.Released
+	if shipped {
+		names, err := tx.goVoters(releaseID, snap.Release.Cycle)
+		if err != nil {
+			return err
+		}
+		if len(names) > 0 {
+			detail += ", signed off by " + strings.Join(names, ", ")
+		}
+	}
 	if err := tx.audit(a, "release.state", releaseID, "%s", detail); err != nil {
 		return err
 	}
 	tx.tag(gonogo.TopicState)
+	if shipped {
+		tx.tag(gonogo.TopicReleased)
+	}
 	return nil
+}
+
+// goVoters are the people whose Go counted in a cycle, in the order they signed.
+func (tx *Tx) goVoters(releaseID int64, cycle int) ([]string, error) {
+	rows, err := tx.Query(`SELECT user_name FROM votes WHERE release_id = ? AND cycle = ? AND value = 'go'
+		GROUP BY user_name ORDER BY min(id)`, releaseID, cycle)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(sc scanner) (string, error) {
+		var n string
+		return n, sc.Scan(&n)
+	})
+}
+
+// NudgeFunc decides, from the release as it is inside the transaction,
+// whether the role may be nudged.
+type NudgeFunc func(s gonogo.Snapshot) error
+
+// Nudge records that the release manager reminded a role to sign off. The
+// notice carries gonogo.TopicNudge, so webhooks tell the team's channel.
+func (s *Store) Nudge(ctx context.Context, a gonogo.Actor, releaseID int64, role gonogo.Role, fn NudgeFunc) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		snap, err := tx.snapshot(ctx, releaseID)
+		if err != nil {
+			return err
+		}
+		if err := fn(snap); err != nil {
+			return err
+		}
+		waited := ""
+		if !snap.Release.ReviewAt.IsZero() {
+			waited = fmt.Sprintf(" (awaited for %s)", tx.now.Sub(snap.Release.ReviewAt).Round(time.Minute))
+		}
+		if err := tx.audit(a, "role.nudge", releaseID, "is waiting on the %s to sign off %s%s",
+			role.Label(), snap.Release.Name(), waited); err != nil {
+			return err
+		}
+		tx.tag(gonogo.TopicNudge)
+		return nil
+	})
 }

@@ -112,6 +112,8 @@ var authTable = map[string]authCase{
 	"POST /releases/:id/comments":      {"/releases/{release}/comments", url.Values{"body": {"Looks good"}}, http.StatusSeeOther, everyone},
 	// Only its author may change a comment: here the release manager's.
 	"POST /releases/:id/comments/:comment": {"/releases/{release}/comments/{comment}", url.Values{"body": {"Edited"}}, http.StatusSeeOther, []string{"rm"}},
+	"POST /releases/:id/nudge":             {"/releases/{release}/nudge", url.Values{"role": {"qa-lead"}}, http.StatusSeeOther, []string{"rm"}},
+	"GET /releases/:id/meeting":            {"/releases/{release}/meeting", nil, http.StatusOK, everyone},
 	"GET /releases/:id/card":               {"/releases/{release}/card", nil, http.StatusOK, everyone},
 	"GET /releases/:id/sync":               {"/releases/{release}/sync?kind=vote", nil, http.StatusOK, everyone},
 	"GET /admin":                           {"/admin", nil, http.StatusSeeOther, []string{"admin"}},

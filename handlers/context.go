@@ -54,6 +54,7 @@ var notices = map[string]string{
 	"defect":   "Defect added.",
 	"pasted":   "Defects added.",
 	"moved":    "The release moved on.",
+	"nudged":   "Nudged: the webhooks carry the reminder to the team.",
 	"revoked":  "Token revoked. Pipelines using it are refused from now on.",
 	"webhook":  "Webhook registered. Changes of the chosen kinds are sent to it from now on.",
 	"unhooked": "Webhook removed.",

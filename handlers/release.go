@@ -53,7 +53,7 @@ func (h *Handler) releaseView(c echo.Context, id int64) (views.ReleaseView, erro
 		return views.ReleaseView{}, err
 	}
 	u := currentUser(c)
-	v := buildReleaseView(u, snap, events)
+	v := buildReleaseView(u, snap, events, h.store.Now())
 	v.Decisions = decisions
 	v.Window = windowView(u.Roles, snap, active, h.team(ctx).LowTraffic, h.page(c, "", ""))
 	v.Notes = notesPanel(u, snap.Release, notes)
@@ -63,7 +63,7 @@ func (h *Handler) releaseView(c echo.Context, id int64) (views.ReleaseView, erro
 	return v, nil
 }
 
-func buildReleaseView(u *gonogo.User, snap gonogo.Snapshot, events []gonogo.Event) views.ReleaseView {
+func buildReleaseView(u *gonogo.User, snap gonogo.Snapshot, events []gonogo.Event, now time.Time) views.ReleaseView {
 	var roles gonogo.RoleSet
 	if u != nil {
 		roles = u.Roles
@@ -72,7 +72,7 @@ func buildReleaseView(u *gonogo.User, snap gonogo.Snapshot, events []gonogo.Even
 	v := views.ReleaseView{
 		Release:          rel,
 		Gate:             gateView(roles, snap),
-		Signoffs:         signoffView(roles, snap),
+		Signoffs:         signoffView(roles, snap, now),
 		Transitions:      transitionsFor(roles, rel),
 		Summary:          pillarStats(snap.Items),
 		CanEdit:          roles.Any(gonogo.ProductOwner, gonogo.ReleaseManager),

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,13 +25,18 @@ func gateView(roles gonogo.RoleSet, snap gonogo.Snapshot) views.GateView {
 
 // signoffView builds the sign-off panel: every role, its current vote and
 // its earlier ones, and a form for each role the viewer holds.
-func signoffView(roles gonogo.RoleSet, snap gonogo.Snapshot) views.SignoffView {
+func signoffView(roles gonogo.RoleSet, snap gonogo.Snapshot, now time.Time) views.SignoffView {
 	rel := snap.Release
 	open := rel.State == gonogo.Review
 	v := views.SignoffView{
 		Release:  rel,
 		Open:     open,
 		CanWaive: roles.Has(gonogo.ReleaseManager) && (rel.State == gonogo.Draft || rel.State == gonogo.Review),
+	}
+	v.Waiting = gonogo.Waiting(snap)
+	v.CanNudge = open && roles.Has(gonogo.ReleaseManager)
+	if !rel.ReviewAt.IsZero() {
+		v.Waited = now.Sub(rel.ReviewAt)
 	}
 	current := gonogo.CurrentVotes(rel, snap.Votes)
 	for _, r := range gonogo.Roles {
@@ -213,4 +219,54 @@ func (h *Handler) showDecision(c echo.Context) error {
 		return c.Blob(http.StatusOK, "text/markdown; charset=utf-8", []byte(views.Minutes(p, d, after)))
 	}
 	return render(c, http.StatusOK, views.DecisionPage(p, d, after))
+}
+
+// nudge reminds a role that has not signed, through the webhooks.
+func (h *Handler) nudge(c echo.Context) error {
+	rid, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	role := gonogo.Role(c.FormValue("role"))
+	a := h.actor(c)
+	if err := h.store.Nudge(c.Request().Context(), a, rid, role, func(s gonogo.Snapshot) error {
+		return gonogo.Nudge(a, s, role)
+	}); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?notice=nudged#signoffs", rid))
+}
+
+// showMeeting is meeting mode: the gate, the pillars, the blocking defects,
+// each role's vote as it arrives, the open conditions and the decision.
+// With part=live it answers the live update of all of them.
+func (h *Handler) showMeeting(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := h.releaseView(c, id)
+	if err != nil {
+		return err
+	}
+	mv := views.MeetingView{
+		Release:    v.Release,
+		Gate:       v.Gate,
+		Pillars:    v.Summary,
+		Signoffs:   v.Signoffs.Rows,
+		Conditions: v.OpenConditions,
+		Waiting:    v.Signoffs.Waiting,
+	}
+	for _, d := range v.Defects.Defects {
+		if gonogo.Blocking(d.Defect) {
+			mv.Blocking = append(mv.Blocking, d.Defect)
+		}
+	}
+	p := h.page(c, "Meeting: "+v.Release.Name(), "board")
+	if c.QueryParam("part") == "live" {
+		p.Live, p.Sync = "on", true
+		return render(c, http.StatusOK, views.MeetingLive(p, mv))
+	}
+	h.live(c, &p, "release", id)
+	return render(c, http.StatusOK, views.MeetingPage(p, mv))
 }

@@ -97,6 +97,8 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/releases/:id/votes", h.castVote, anyRole},
 		{http.MethodPost, "/releases/:id/roles/:role", h.setWaiver, rmOnly},
 		{http.MethodPost, "/releases/:id/decisions", h.decide, rmOnly},
+		{http.MethodPost, "/releases/:id/nudge", h.nudge, rmOnly},
+		{http.MethodGet, "/releases/:id/meeting", h.showMeeting, signedIn},
 		{http.MethodGet, "/releases/:id/decisions/:n", h.showDecision, signedIn},
 		{http.MethodPost, "/releases/:id/transitions", h.transition, rmOrOps},
 

@@ -26,7 +26,7 @@ type Page struct {
 	Live string
 	// Sync marks a live update's fragments: what people are typing is kept.
 	Sync bool
-	Feed      string // an Atom feed of the page, announced in its <head>
+	Feed string // an Atom feed of the page, announced in its <head>
 }
 
 // SignedIn reports whether someone is signed in.
@@ -110,3 +110,23 @@ func releaseURL(id int64) string { return "/releases/" + i64(id) }
 
 // Clock is the time of day of t in the team's zone.
 func (p Page) Clock(t time.Time) string { return t.In(p.loc()).Format("15:04") }
+
+// Duration says how long in words a person reads at a glance: "45 min",
+// "3 h 10 min", "2 days".
+func Duration(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "a moment"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	case d < 24*time.Hour:
+		h, m := int(d.Hours()), int(d.Minutes())%60
+		if m == 0 {
+			return fmt.Sprintf("%d h", h)
+		}
+		return fmt.Sprintf("%d h %d min", h, m)
+	case d < 48*time.Hour:
+		return "a day"
+	}
+	return fmt.Sprintf("%d days", int(d.Hours())/24)
+}
