@@ -3,9 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -167,5 +171,49 @@ func TestPublicNotesSetting(t *testing.T) {
 		if err != nil || c.publicNotes != tc.want {
 			t.Errorf("args %v, env %q: public notes %t (%v), want %t", tc.args, tc.env, c.publicNotes, err, tc.want)
 		}
+	}
+}
+
+// TestShutdownEndsLiveStreams: an open live page must not hold up a
+// graceful shutdown.
+func TestShutdownEndsLiveStreams(t *testing.T) {
+	db.BcryptCost = bcrypt.MinCost
+	addr := freeAddr(t)
+	_, stop := startAt(t, addr, "-db", filepath.Join(t.TempDir(), "g.db"), "-demo", "-demo-password", "a demo password")
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	base := "http://" + addr
+	res, err := c.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatal("no CSRF token on the sign-in page")
+	}
+	res, err = c.PostForm(base+"/login", url.Values{"_csrf": {string(m[1])}, "email": {"po@example.com"}, "password": {"a demo password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	stream, err := c.Get(base + "/events?scope=board")
+	if err != nil || stream.StatusCode != http.StatusOK {
+		t.Fatalf("stream: %v %v", stream, err)
+	}
+	defer stream.Body.Close()
+	done := make(chan error, 1)
+	go func() { done <- stop() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("shutdown waited on the open stream")
+	}
+	if _, err := io.ReadAll(stream.Body); err != nil && !strings.Contains(err.Error(), "EOF") {
+		t.Logf("stream ended with %v", err)
 	}
 }
