@@ -107,3 +107,14 @@ func byteSize(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// FindBackups returns the latest backups taken, newest first, from the
+// audit trail, so admins can see when the last one was.
+func (s *Store) FindBackups(ctx context.Context, limit int) ([]gonogo.Event, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events
+		WHERE action = 'backup' ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanEvent)
+}
