@@ -196,6 +196,9 @@ func describeDefectChange(old, d gonogo.Defect) string {
 			part += ": " + d.Reason
 		}
 		parts = append(parts, part)
+	} else if old.Reason != d.Reason && d.Reason != "" {
+		// Deferred stays deferred, for a new reason: the trail must say which.
+		parts = append(parts, "reason: "+d.Reason)
 	}
 	if old.Severity != d.Severity {
 		parts = append(parts, fmt.Sprintf("severity %s → %s", old.Severity, d.Severity))

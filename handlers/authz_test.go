@@ -142,6 +142,8 @@ var authTable = map[string]authCase{
 		"topics": {"window.changed"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/webhooks/:id":         {"/admin/webhooks/{webhook}", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/webhooks/:id/delete": {"/admin/webhooks/{webhook}/delete", nil, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/backup":               {"/admin/backup", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/backup":              {"/admin/backup", nil, http.StatusOK, []string{"admin"}},
 }
 
 // streamRoutes never end, so the matrix cannot read them whole; live_test.go
@@ -149,7 +151,8 @@ var authTable = map[string]authCase{
 var streamRoutes = []string{"GET /events"}
 
 // publicRoutes need no sign-in and are tested on their own.
-var publicRoutes = append([]string{"GET /static/*", "GET /setup", "POST /setup", "GET /login", "POST /login", "GET /calendar.ics"}, publicAPIRoutes...)
+var publicRoutes = append([]string{"GET /static/*", "GET /setup", "POST /setup", "GET /login", "POST /login", "GET /calendar.ics",
+	"GET /healthz", "GET /metrics"}, publicAPIRoutes...)
 
 // TestAuthorizationTableIsComplete holds every route against the tables:
 // pages and forms against authTable, API routes against apiAuthTable (see

@@ -86,11 +86,12 @@ func newConfiguredServer(t *testing.T, configure func(*handlers.Config, *handler
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.BaseURL, opt.BaseURL = "http://"+srv.Listener.Addr().String(), "http://"+srv.Listener.Addr().String()
+	hooks := handlers.StartDispatcher(store, opt)
+	t.Cleanup(hooks.Close) // before the store closes: cleanups run last first
+	cfg.Webhooks = hooks
 	h := handlers.New(store, cfg)
 	srv.Config.Handler = h
 	srv.Start()
-	hooks := handlers.StartDispatcher(store, opt)
-	t.Cleanup(hooks.Close) // before the store closes: cleanups run last first
 	t.Cleanup(srv.Close)
 	return &testServer{Server: srv, store: store, h: h}
 }

@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gonogo/gonogo"
@@ -64,6 +65,16 @@ type Dispatcher struct {
 	busy   map[int64]bool
 	done   []int64
 	closed bool
+
+	// failed counts attempts that did not deliver, and gaveUp deliveries
+	// abandoned after the last retry, for /metrics.
+	failed, gaveUp atomic.Uint64
+}
+
+// Failures reports the attempts that failed and the deliveries given up
+// since the dispatcher started.
+func (d *Dispatcher) Failures() (attempts, gaveUp uint64) {
+	return d.failed.Load(), d.gaveUp.Load()
 }
 
 // Start subscribes a dispatcher to store's notices and starts delivering,
@@ -257,6 +268,10 @@ func (d *Dispatcher) attempt(w gonogo.Webhook, p gonogo.Delivery) {
 	}
 	p = p.Attempted(code, errText, d.opt.Backoff, d.store.Now())
 	if p.Status != gonogo.DeliveryDelivered {
+		d.failed.Add(1)
+		if p.Status == gonogo.DeliveryFailed {
+			d.gaveUp.Add(1)
+		}
 		d.log.Warn("webhook delivery failed", "webhook", w.ID, "delivery", p.ID, "attempt", p.Attempts, "status", code,
 			"err", errText, "gave_up", p.Status == gonogo.DeliveryFailed)
 	}

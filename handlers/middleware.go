@@ -23,6 +23,7 @@ const csrfField = "_csrf"
 func (h *Handler) middleware(e *echo.Echo) {
 	secure := strings.HasPrefix(h.cfg.BaseURL, "https://")
 	e.Pre(middleware.RequestID())
+	e.Use(h.measure)
 	e.Use(h.logRequests)
 	e.Use(middleware.Recover())
 	e.Use(middleware.BodyLimit("1M"))
@@ -67,13 +68,18 @@ func (h *Handler) middleware(e *echo.Echo) {
 	}))
 }
 
-// skipCSRF leaves out what is not a browser session: static files and the
+// skipCSRF leaves out what is not a browser session: static files, the
 // token-authenticated API, which never reads the session cookie, so a forged
-// cross-site request has nothing to ride on.
+// cross-site request has nothing to ride on, and the probes, which change
+// nothing and should not collect cookies.
 func skipCSRF(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, "/api/")
+	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, "/api/") || isProbe(p)
 }
+
+// isProbe is true for the health and metrics endpoints, which machines
+// read, with or without any account on the board.
+func isProbe(path string) bool { return path == "/healthz" || path == "/metrics" }
 
 // requireToken makes every state-changing browser request carry the CSRF
 // token. Echo would wave through requests whose Sec-Fetch-Site says
@@ -159,7 +165,7 @@ func (h *Handler) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 func (h *Handler) requireSetup(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p := c.Request().URL.Path
-		if h.hasUsers.Load() || p == "/setup" || strings.HasPrefix(p, static.Prefix) || p == "/healthz" || p == "/calendar.ics" || isAPI(c) {
+		if h.hasUsers.Load() || p == "/setup" || strings.HasPrefix(p, static.Prefix) || isProbe(p) || p == "/calendar.ics" || isAPI(c) {
 			return next(c)
 		}
 		n, err := h.store.CountUsers(c.Request().Context())

@@ -158,6 +158,15 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/admin/webhooks", h.createWebhook, admin},
 		{http.MethodGet, "/admin/webhooks/:id", h.showWebhook, admin},
 		{http.MethodPost, "/admin/webhooks/:id/delete", h.deleteWebhook, admin},
+		// A backup is downloaded by a POST: it is audited, so it carries
+		// the CSRF token like any change.
+		{http.MethodGet, "/admin/backup", h.showBackup, admin},
+		{http.MethodPost, "/admin/backup", h.downloadBackup, admin},
+
+		// Probes for machines. Health is public and says only up or down;
+		// metrics check their own rule (this machine, or the metrics token).
+		{http.MethodGet, "/healthz", h.showHealth, public},
+		{http.MethodGet, "/metrics", h.showMetrics, public},
 
 		// The JSON API for pipelines, authorized by token. Its description
 		// is public: it holds nothing about the board.

@@ -115,7 +115,7 @@ func TestNoInlineScriptsOrStyles(t *testing.T) {
 	rm := s.signIn(t, "rm")
 	pages := map[*client][]string{
 		rm:    {"/", "/releases/" + itoa(rel.ID), "/releases/new", "/releases/" + itoa(rel.ID) + "/edit", "/profile"},
-		admin: {"/admin/users", "/admin/users/" + itoa(s.users["qa"].ID), "/admin/template", "/admin/audit", "/admin/tokens", "/admin/webhooks"},
+		admin: {"/admin/users", "/admin/users/" + itoa(s.users["qa"].ID), "/admin/template", "/admin/audit", "/admin/tokens", "/admin/webhooks", "/admin/backup"},
 	}
 	for c, paths := range pages {
 		for _, p := range paths {

@@ -36,6 +36,11 @@ type Config struct {
 	// PublicNotes lets anonymous readers see the customer-facing notes of
 	// shipped releases and their feeds. Everything else needs a sign-in.
 	PublicNotes bool
+	// MetricsToken, if set, lets a client anywhere read /metrics by sending
+	// it as a bearer token; without it only this machine may.
+	MetricsToken string
+	// Webhooks is the dispatcher whose delivery failures /metrics reports.
+	Webhooks *Dispatcher
 }
 
 // Handler serves the board.
@@ -49,6 +54,7 @@ type Handler struct {
 	hasUsers  atomic.Bool
 	teamCache atomic.Pointer[db.TeamSettings]
 	streams   *broker
+	metrics   *metrics
 }
 
 // New builds the server around store.
@@ -74,6 +80,7 @@ func New(store *db.Store, cfg Config) *Handler {
 		streams:  newBroker(),
 	}
 	store.Listen(h.streams.publish)
+	h.metrics = newMetrics(h)
 	h.e = h.echo()
 	return h
 }

@@ -4,6 +4,8 @@
 //	gonogo -demo [flags]        fill an empty database with a demo board, then serve
 //	gonogo token create -name NAME [-product P] [-db FILE]
 //	                            make an API token for a pipeline and print it
+//	gonogo backup -o FILE [-db FILE]
+//	                            write a consistent backup of the database
 package main
 
 import (
@@ -51,6 +53,9 @@ type config struct {
 	// make the server call into its own network.
 	webhookAllowPrivate bool
 	publicNotes         bool
+	// metricsToken lets a scraper elsewhere read /metrics; without it
+	// only this machine may.
+	metricsToken string
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -75,6 +80,8 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		"let webhooks reach loopback, link-local and private addresses (GONOGO_WEBHOOK_ALLOW_PRIVATE)")
 	fs.BoolVar(&c.publicNotes, "public-notes", env("GONOGO_PUBLIC_NOTES", "") == "true" || env("GONOGO_PUBLIC_NOTES", "") == "1",
 		"let anonymous readers see the published notes of shipped releases and their feeds (GONOGO_PUBLIC_NOTES)")
+	fs.StringVar(&c.metricsToken, "metrics-token", env("GONOGO_METRICS_TOKEN", ""),
+		"bearer token that lets a scraper anywhere read /metrics; without it only this machine may (GONOGO_METRICS_TOKEN)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -89,6 +96,9 @@ func isTrue(s string) bool { return s == "true" || s == "1" }
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "token" {
 		return runToken(ctx, args[1:], getenv, stdout)
+	}
+	if len(args) > 0 && args[0] == "backup" {
+		return runBackup(ctx, args[1:], getenv, stdout)
 	}
 	cfg, err := parseConfig(args, getenv, stdout)
 	if err != nil {
@@ -118,7 +128,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	hooks := handlers.StartDispatcher(store, handlers.DispatchOptions{BaseURL: cfg.baseURL, AllowPrivate: cfg.webhookAllowPrivate, Logger: log})
 	defer hooks.Close()
 	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log,
-		WebhookAllowPrivate: cfg.webhookAllowPrivate, PublicNotes: cfg.publicNotes})
+		WebhookAllowPrivate: cfg.webhookAllowPrivate, PublicNotes: cfg.publicNotes, MetricsToken: cfg.metricsToken, Webhooks: hooks})
 	if cfg.publicNotes {
 		log.Info("public notes: anonymous readers see the published notes of shipped releases")
 	}

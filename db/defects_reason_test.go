@@ -1,0 +1,34 @@
+package db_test
+
+import (
+	"testing"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/db"
+)
+
+// TestDefectReasonChangeIsAudited: setting a deferred defect deferred
+// again, for another reason, is a change the trail must describe.
+func TestDefectReasonChangeIsAudited(t *testing.T) {
+	s := db.OpenTest(t)
+	rel := mustCreateRelease(t, s, "web", "1.0.0")
+	ids, err := s.CreateDefects(t.Context(), gonogo.SystemActor, rel.ID, []gonogo.DefectInput{{Title: "Slow", Severity: gonogo.Minor}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qa := gonogo.Actor{Name: "QA", Roles: gonogo.RoleSet{gonogo.QALead}}
+	for _, reason := range []string{"next sprint", "after the freeze"} {
+		if _, err := s.UpdateDefect(t.Context(), qa, rel.ID, ids[0], func(r gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
+			return gonogo.ChangeDefectStatus(qa, r, d, gonogo.DefectChange{Status: gonogo.DefectDeferred, Reason: reason}, s.Now())
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	events, err := s.FindReleaseEvents(t.Context(), rel.ID, 1)
+	if err != nil || len(events) != 1 {
+		t.Fatal(events, err)
+	}
+	if want := `defect "Slow": reason: after the freeze`; events[0].Detail != want || events[0].Action != "defect.edit" {
+		t.Fatalf("audited %s %q, want defect.edit %q", events[0].Action, events[0].Detail, want)
+	}
+}

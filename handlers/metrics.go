@@ -1,0 +1,195 @@
+package handlers
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are the server's Prometheus metrics. They live in a registry of
+// the Handler's own, not the global one, so that each server (each test
+// server too) counts only what it serves.
+type metrics struct {
+	reg      *prometheus.Registry
+	serve    http.Handler
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+// latencyBuckets are finer than Prometheus's defaults at the low end,
+// where a page of this board should answer (p99 within 20 ms).
+var latencyBuckets = []float64{.001, .0025, .005, .01, .02, .05, .1, .25, .5, 1, 2.5, 5, 10}
+
+func newMetrics(h *Handler) *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gonogo_http_requests_total",
+			Help: "HTTP requests answered, by method, route pattern and status code.",
+		}, []string{"method", "route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "gonogo_http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests, by method and route pattern.",
+			Buckets: latencyBuckets,
+		}, []string{"method", "route"}),
+	}
+	m.reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.requests, m.duration,
+		newPoolCollector(h.store.PoolStats),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "gonogo_sse_subscribers",
+			Help: "Live pages connected to the server-sent event stream.",
+		}, func() float64 { return float64(h.streams.subscribers()) }),
+	)
+	if d := h.cfg.Webhooks; d != nil {
+		m.reg.MustRegister(
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "gonogo_webhook_delivery_failures_total",
+				Help: "Webhook delivery attempts that failed (each retry counts).",
+			}, func() float64 { n, _ := d.Failures(); return float64(n) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "gonogo_webhook_deliveries_given_up_total",
+				Help: "Webhook deliveries abandoned after their last retry.",
+			}, func() float64 { _, n := d.Failures(); return float64(n) }),
+		)
+	}
+	m.serve = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	return m
+}
+
+// measure counts and times every request by its route pattern, never its
+// raw path, so that ids in URLs cannot multiply the series. It wraps the
+// request log, which has already turned any error into the final status.
+func (h *Handler) measure(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		route := c.Path()
+		if route == "" { // no route matched: one series for every stray path
+			route = "unmatched"
+		}
+		method := knownMethod(c.Request().Method)
+		h.metrics.requests.WithLabelValues(method, route, strconv.Itoa(c.Response().Status)).Inc()
+		h.metrics.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
+		return err
+	}
+}
+
+// knownMethod bounds the method label too: a client may send any word.
+func knownMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions:
+		return m
+	}
+	return "other"
+}
+
+// showMetrics serves the metrics to whoever metricsAccess lets in.
+func (h *Handler) showMetrics(c echo.Context) error {
+	r := c.Request()
+	local := isLoopback(c.RealIP()) && !forwarded(r)
+	switch metricsAccess(local, r.Header.Get(echo.HeaderAuthorization), h.cfg.MetricsToken) {
+	case http.StatusUnauthorized:
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="gonogo metrics"`)
+		return c.String(http.StatusUnauthorized, "metrics need the metrics token\n")
+	case http.StatusForbidden:
+		return c.String(http.StatusForbidden, "metrics are served only on this machine (or with a metrics token)\n")
+	}
+	h.metrics.serve.ServeHTTP(c.Response(), r)
+	return nil
+}
+
+// metricsAccess decides who reads /metrics: 200 for a client on this
+// machine or one presenting the token, 401 for a wrong token or a missing
+// one when a token is set, 403 otherwise. A wrong token is refused even
+// from this machine: whoever sends one is not who it claims to be.
+func metricsAccess(local bool, authorization, token string) int {
+	bearer, hasBearer := strings.CutPrefix(authorization, "Bearer ")
+	switch {
+	case authorization != "" && token != "":
+		if hasBearer && sameSecret(bearer, token) {
+			return http.StatusOK
+		}
+		return http.StatusUnauthorized
+	case local:
+		return http.StatusOK
+	case token != "":
+		return http.StatusUnauthorized
+	}
+	return http.StatusForbidden
+}
+
+// sameSecret compares in constant time; hashing first hides the length too.
+func sameSecret(a, b string) bool {
+	ha, hb := sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))
+	return subtle.ConstantTimeCompare(ha[:], hb[:]) == 1
+}
+
+func isLoopback(ip string) bool {
+	parsed := net.ParseIP(ip)
+	return parsed != nil && parsed.IsLoopback()
+}
+
+// forwarded reports whether a proxy says it passed the request on. A
+// reverse proxy on the same host connects from loopback, so without this
+// everyone it serves would look local; with trusted proxies configured,
+// RealIP is already the client's own address, and this only adds caution.
+func forwarded(r *http.Request) bool {
+	return r.Header.Get(echo.HeaderXForwardedFor) != "" || r.Header.Get("Forwarded") != "" ||
+		r.Header.Get(echo.HeaderXRealIP) != ""
+}
+
+// poolCollector exports the statistics of the writer and the readers
+// under the names of Prometheus's own database/sql collector, so the
+// usual dashboards read them.
+type poolCollector struct {
+	stats                    func() (write, read sql.DBStats)
+	maxOpen, open, inUse     *prometheus.Desc
+	idle, waitCount, waitDur *prometheus.Desc
+}
+
+func newPoolCollector(stats func() (write, read sql.DBStats)) *poolCollector {
+	desc := func(name, help string) *prometheus.Desc {
+		return prometheus.NewDesc("go_sql_"+name, help, []string{"db_name"}, nil)
+	}
+	return &poolCollector{
+		stats:     stats,
+		maxOpen:   desc("max_open_connections", "Maximum number of open connections to the database."),
+		open:      desc("open_connections", "The number of established connections both in use and idle."),
+		inUse:     desc("in_use_connections", "The number of connections currently in use."),
+		idle:      desc("idle_connections", "The number of idle connections."),
+		waitCount: desc("wait_count_total", "The total number of connections waited for."),
+		waitDur:   desc("wait_duration_seconds_total", "The total time blocked waiting for a new connection."),
+	}
+}
+
+func (p *poolCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{p.maxOpen, p.open, p.inUse, p.idle, p.waitCount, p.waitDur} {
+		ch <- d
+	}
+}
+
+func (p *poolCollector) Collect(ch chan<- prometheus.Metric) {
+	write, read := p.stats()
+	for name, s := range map[string]sql.DBStats{"write": write, "read": read} {
+		ch <- prometheus.MustNewConstMetric(p.maxOpen, prometheus.GaugeValue, float64(s.MaxOpenConnections), name)
+		ch <- prometheus.MustNewConstMetric(p.open, prometheus.GaugeValue, float64(s.OpenConnections), name)
+		ch <- prometheus.MustNewConstMetric(p.inUse, prometheus.GaugeValue, float64(s.InUse), name)
+		ch <- prometheus.MustNewConstMetric(p.idle, prometheus.GaugeValue, float64(s.Idle), name)
+		ch <- prometheus.MustNewConstMetric(p.waitCount, prometheus.CounterValue, float64(s.WaitCount), name)
+		ch <- prometheus.MustNewConstMetric(p.waitDur, prometheus.CounterValue, s.WaitDuration.Seconds(), name)
+	}
+}
