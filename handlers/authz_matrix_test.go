@@ -342,13 +342,17 @@ func (m *matrix) fixture(t *testing.T, key string) fixture {
 	return fx
 }
 
-// newClient makes a fresh caller for col: a new session for people (a new
-// user with the actor's roles, since some cells end sessions), a client
-// that has only seen the sign-in page for everyone else.
+// newClient makes a fresh caller for col.
 func (m *matrix) newClient(t *testing.T, col string) *client {
 	t.Helper()
-	s := m.s
-	name := fmt.Sprintf("%s-twin%d", strings.ReplaceAll(col, ":", "-"), m.n)
+	return m.s.caller(t, col, fmt.Sprintf("%s-twin%d", strings.ReplaceAll(col, ":", "-"), m.n))
+}
+
+// caller makes a fresh caller for a column of the matrix: a new user named
+// name with the roles of the column's actor, since some cells end sessions,
+// or a client that has only seen the sign-in page for the signed out.
+func (s *testServer) caller(t *testing.T, col, name string) *client {
+	t.Helper()
 	switch {
 	case col == "demoted":
 		return s.demoted(t, name)
