@@ -183,7 +183,7 @@ func (in FreezeInput) Validate() error {
 		}
 	}
 	for _, prod := range in.Products {
-		if !productPattern.MatchString(prod) {
+		if ValidateProduct(prod) != nil {
 			p.Add("products", "%q is not a product name", prod)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Field limits for checklist items.
@@ -297,9 +298,11 @@ func PhaseProgress(items []Item, phase Phase) Progress {
 	return pr
 }
 
+// isHTTPURL reports whether s is an http or https link. url.Parse refuses
+// control characters but lets bytes that are not UTF-8 through.
 func isHTTPURL(s string) bool {
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	return err == nil && utf8.ValidString(s) && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // ItemEditable reports whether items of phase may change while a release is

@@ -60,6 +60,16 @@ var (
 	versionPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`)
 )
 
+// ValidateProduct checks a product name given to look releases up by, such
+// as a filter: one that no release could have is a mistake to point out,
+// not a question whose answer is "none".
+func ValidateProduct(product string) error {
+	if len(product) > MaxProductLen || !productPattern.MatchString(product) {
+		return FieldErrorf("product", "product may use lower-case letters, digits and dashes, at most %d", MaxProductLen)
+	}
+	return nil
+}
+
 // Validate reports every problem with the input at once.
 func (in ReleaseInput) Validate() error {
 	p := Problems{}

@@ -54,8 +54,16 @@ func (u NewUser) Validate() error {
 	return p.Err()
 }
 
-// NormalizeEmail trims and lower-cases an address.
-func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// NormalizeEmail trims and lower-cases an address. An address that is not
+// UTF-8 is left as it came, for validation to refuse: lower-casing would
+// mend it into a different address.
+func NormalizeEmail(s string) string {
+	s = strings.TrimSpace(s)
+	if !utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToLower(s)
+}
 
 // PasswordProblem says what is wrong with a new password, or "" if nothing.
 func PasswordProblem(pw string) string {
@@ -66,6 +74,8 @@ func PasswordProblem(pw string) string {
 		return "password must be at most 72 bytes"
 	case !utf8.ValidString(pw):
 		return "password must be valid text"
+	case hasControl(pw):
+		return "password must not contain control characters"
 	}
 	return ""
 }
@@ -84,6 +94,8 @@ func validateEmail(p Problems, field, email string) {
 		p.Add(field, "email is required")
 	case len(email) > MaxEmailLen:
 		p.Add(field, "email must be at most %d characters", MaxEmailLen)
+	case !utf8.ValidString(email) || hasControl(email):
+		p.Add(field, "email must be valid text")
 	default:
 		a, err := mail.ParseAddress(email)
 		if err != nil || a.Address != email || !strings.Contains(email, "@") {

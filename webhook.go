@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Limits on a webhook's secret.
@@ -99,6 +100,8 @@ func (in WebhookInput) Validate() error {
 		p.Add("url", "URL is required")
 	case len(in.URL) > MaxURLLen:
 		p.Add("url", "URL must be at most %d characters", MaxURLLen)
+	case !utf8.ValidString(in.URL):
+		p.Add("url", "URL must be valid text")
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "":
 		p.Add("url", "URL must be an http or https address, such as https://hooks.slack.com/services/...")
 	case u.User != nil:

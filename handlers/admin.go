@@ -156,8 +156,11 @@ func (h *Handler) renderTemplate(c echo.Context, status int, failedID int64, fai
 }
 
 func (h *Handler) addTemplateItem(c echo.Context) error {
-	in := itemForm(c)
-	err := h.store.AddTemplateItem(c.Request().Context(), h.actor(c), in)
+	in, err := itemForm(c)
+	if err != nil {
+		return err
+	}
+	err = h.store.AddTemplateItem(c.Request().Context(), h.actor(c), in)
 	if gonogo.ErrorCode(err) == gonogo.EINVALID {
 		return h.renderTemplate(c, http.StatusUnprocessableEntity, 0, views.ItemForm{},
 			views.ItemForm{Input: in, Errors: gonogo.ErrorFields(err), Open: true})
@@ -172,7 +175,10 @@ func (h *Handler) updateTemplateItem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := itemForm(c)
+	in, err := itemForm(c)
+	if err != nil {
+		return err
+	}
 	err = h.store.UpdateTemplateItem(c.Request().Context(), h.actor(c), id, in)
 	if gonogo.ErrorCode(err) == gonogo.EINVALID {
 		add := views.ItemForm{Input: gonogo.ItemInput{Phase: gonogo.Readiness, Pillar: gonogo.Technical, Required: true}}

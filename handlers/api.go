@@ -1,14 +1,18 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
+	"mime"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -86,21 +90,62 @@ func tokenActor(c echo.Context) gonogo.Actor { return apiToken(c).Actor(c.RealIP
 
 // decodeJSON reads the request body, one JSON object, into v. Unknown
 // fields are refused, so a typo ("stauts") is an error rather than a
-// silently missing value.
+// silently missing value; so is a field given twice, of which encoding/json
+// would quietly keep the last, and text that is not UTF-8, which it would
+// quietly mend.
 func decodeJSON(c echo.Context, v any) error {
-	dec := json.NewDecoder(c.Request().Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	// The API speaks only JSON, so a body without a type is taken as JSON;
+	// one that says it is something else (curl --data without a header says
+	// it is a form) is refused rather than read as what it is not.
+	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != echo.MIMEApplicationJSON {
+			return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send the request body as JSON, with the header Content-Type: application/json")
+		}
+	}
+	raw, err := io.ReadAll(c.Request().Body)
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &he):
 		return he // the body limit
-	case errors.Is(err, io.EOF):
-		return echo.NewHTTPError(http.StatusBadRequest, "send a JSON object in the request body")
 	case err != nil:
-		return echo.NewHTTPError(http.StatusBadRequest, "the request body is not valid JSON: "+strings.TrimPrefix(err.Error(), "json: "))
+		return echo.NewHTTPError(http.StatusBadRequest, "the request body could not be read")
+	case !utf8.Valid(raw):
+		return echo.NewHTTPError(http.StatusBadRequest, "the request body is not valid UTF-8")
+	}
+	if err := decodeObject(raw, v); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	return nil
+}
+
+// decodeObject decodes one JSON object with distinct, known fields.
+func decodeObject(raw []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	switch {
+	case errors.Is(err, io.EOF):
+		return errors.New("send a JSON object in the request body")
+	case err != nil:
+		return errors.New("the request body is not valid JSON: " + strings.TrimPrefix(err.Error(), "json: "))
 	case dec.More():
-		return echo.NewHTTPError(http.StatusBadRequest, "the request body must hold a single JSON object")
+		return errors.New("the request body must hold a single JSON object")
+	}
+	// The object decoded, so it is well formed: walk its keys for repeats.
+	keys := json.NewDecoder(bytes.NewReader(raw))
+	keys.Token() // {
+	seen := map[string]bool{}
+	for keys.More() {
+		tok, _ := keys.Token()
+		name, _ := tok.(string)
+		if seen[name] {
+			return fmt.Errorf("the request body gives %q more than once", name)
+		}
+		seen[name] = true
+		var skip json.RawMessage
+		if err := keys.Decode(&skip); err != nil {
+			return errors.New("the request body is not valid JSON")
+		}
 	}
 	return nil
 }

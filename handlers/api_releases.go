@@ -18,6 +18,8 @@ func (h *Handler) listAPIReleases(c echo.Context) error {
 	f := gonogo.ReleaseFilter{Product: strings.ToLower(strings.TrimSpace(c.QueryParam("product")))}
 	if f.Product == "" {
 		f.Product = tok.Product
+	} else if err := gonogo.ValidateProduct(f.Product); err != nil {
+		return err
 	}
 	if err := tok.Permits(f.Product); err != nil {
 		return err

@@ -156,8 +156,11 @@ type apiCase struct {
 	ok   int
 }
 
-// apiAuthTable holds every API route that needs a token. Adding one
-// without an entry fails TestAuthorizationTableIsComplete.
+// apiAuthTable holds every API route that needs a token: a token for every
+// product or for the route's product gets ok, one for another product 403,
+// anything else (no token, a bad one, a session cookie) 401. Adding a route
+// without an entry fails TestAuthorizationTableIsComplete; the matrix
+// (authz_matrix_test.go) runs every cell.
 var apiAuthTable = map[string]apiCase{
 	"GET /api/v1/releases":                                {"/api/v1/releases?product={product}", "", http.StatusOK},
 	"POST /api/v1/releases":                               {"/api/v1/releases", `{"product":"{product}","version":"9.{n}","title":"From CI"}`, http.StatusCreated},
@@ -165,76 +168,4 @@ var apiAuthTable = map[string]apiCase{
 	"GET /api/v1/releases/:product/:version/gate":         {"/api/v1/releases/{product}/{go}/gate", "", http.StatusOK},
 	"POST /api/v1/releases/:product/:version/checks/:key": {"/api/v1/releases/{product}/{draft}/checks/smoke-test", `{"status":"pass"}`, http.StatusOK},
 	"POST /api/v1/releases/:product/:version/events":      {"/api/v1/releases/{product}/{deploying}/events", `{"event":"smoke-passed"}`, http.StatusOK},
-}
-
-// publicAPIRoutes need no token.
-var publicAPIRoutes = []string{"GET /api/v1/openapi.json"}
-
-// TestAPITokenAccess is the API's authorization table: every route with no
-// token, a malformed header, an unknown, a revoked, another product's, and
-// good tokens, limited to the product or not. A session cookie counts for
-// nothing.
-func TestAPITokenAccess(t *testing.T) {
-	s := newServer(t)
-	goRel := s.mustGoRelease(t, "payments", "1.0.0")
-	draft := s.mustCreateRelease(t, "payments", "1.1.0")
-	deploying := s.mustCreateRelease(t, "payments", "1.2.0")
-	s.setState(t, deploying.ID, gonogo.Deploying)
-	tokens := map[string]string{
-		"none":          "",
-		"unknown":       "gng_" + strings.Repeat("x", 43),
-		"revoked":       s.mustRevokedToken(t, "old-ci"),
-		"other product": s.mustToken(t, "web-ci", "web"),
-		"product":       s.mustToken(t, "payments-ci", "payments"),
-		"all products":  s.mustToken(t, "ci", ""),
-	}
-	admin := s.signIn(t, "admin")
-	n := 0
-	for key, tc := range apiAuthTable {
-		method := strings.SplitN(key, " ", 2)[0]
-		for _, kind := range []string{"none", "unknown", "revoked", "other product", "session only", "basic auth", "product", "all products"} {
-			t.Run(key+"/"+kind, func(t *testing.T) {
-				n++
-				fill := strings.NewReplacer("{product}", "payments", "{draft}", draft.Version, "{go}", goRel.Version,
-					"{goID}", itoa(goRel.ID), "{deploying}", deploying.Version, "{n}", fmt.Sprint(n))
-				path, body := fill.Replace(tc.path), fill.Replace(tc.body)
-				var res apiResult
-				switch kind {
-				case "session only":
-					// A signed-in admin's browser, cookie and CSRF token and all, is no API client.
-					req, _ := http.NewRequest(method, s.URL+path, strings.NewReader(body))
-					req.Header.Set("X-CSRF-Token", admin.csrf)
-					for _, ck := range admin.http.Jar.Cookies(req.URL) {
-						req.AddCookie(ck)
-					}
-					res = s.send(t, req)
-				case "basic auth":
-					req, _ := http.NewRequest(method, s.URL+path, strings.NewReader(body))
-					req.SetBasicAuth("ci", tokens["all products"])
-					res = s.send(t, req)
-				default:
-					res = s.call(t, method, path, tokens[kind], body)
-				}
-				switch kind {
-				case "product", "all products":
-					res.want(t, tc.ok)
-				case "other product":
-					res.want(t, http.StatusForbidden)
-				default:
-					res.want(t, http.StatusUnauthorized)
-					if !strings.HasPrefix(res.header.Get("WWW-Authenticate"), "Bearer") {
-						t.Fatalf("401 without a Bearer challenge: %v", res.header)
-					}
-				}
-			})
-		}
-	}
-	// A token's use is recorded for the admin page.
-	tok, _ := s.store.FindTokenBySecret(t.Context(), tokens["product"])
-	if tok.LastUsedAt.IsZero() {
-		t.Fatal("the token's last use was not recorded")
-	}
-	if never, _ := s.store.FindTokenBySecret(t.Context(), tokens["revoked"]); !never.LastUsedAt.IsZero() {
-		t.Fatal("a refused, revoked token was recorded as used")
-	}
 }

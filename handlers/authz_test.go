@@ -3,21 +3,22 @@ package handlers_test
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/static"
 )
 
-// actors are everyone a request can come from.
+// actors are the people a session can belong to: signed out, each role and
+// an admin. The matrix adds its other columns (authz_matrix_test.go).
 var actors = []string{"anon", "po", "eng", "qa", "ops", "support", "rm", "admin"}
 
-// fixture is what one cell of the table acts on, made fresh for each cell so
-// that one actor's change cannot decide another's outcome.
+// fixture is what one cell of the table acts on, made fresh for each cell
+// that is to change something, so that one actor's change cannot decide
+// another's outcome.
 type fixture struct {
 	release gonogo.Release
 	item    gonogo.Item // a required readiness item owned by the QA lead
@@ -36,9 +37,9 @@ type fixture struct {
 // notesForm is a valid notes form.
 var notesForm = url.Values{"title": {"What is new"}, "highlights": {"Something new, again."}}
 
-// authCase is one state-changing or admin route: the path with its
-// placeholders, a valid form, the status a permitted actor gets and who is
-// permitted.
+// authCase is one route behind a session: the path with its placeholders, a
+// valid form, the status a permitted actor gets and who is permitted. No API
+// token is ever permitted; the hostile-input test starts from the same form.
 type authCase struct {
 	path    string // {release}, {item}, {custom}, {user}, {tpl} are filled from the fixture
 	form    url.Values
@@ -48,8 +49,9 @@ type authCase struct {
 
 var everyone = []string{"po", "eng", "qa", "ops", "support", "rm", "admin"}
 
-// authTable holds every route of the server except the public ones. Adding a
-// route without an entry fails TestAuthorizationTableIsComplete.
+// authTable holds every route behind a session. Every route of the server is
+// in exactly one of authTable, apiAuthTable (api_test.go) and publicTable:
+// adding one without an entry fails TestAuthorizationTableIsComplete.
 var authTable = map[string]authCase{
 	"POST /logout":           {"/logout", nil, http.StatusSeeOther, everyone},
 	"GET /profile":           {"/profile", nil, http.StatusOK, everyone},
@@ -144,147 +146,42 @@ var authTable = map[string]authCase{
 	"POST /admin/webhooks/:id/delete": {"/admin/webhooks/{webhook}/delete", nil, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/backup":               {"/admin/backup", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/backup":              {"/admin/backup", nil, http.StatusOK, []string{"admin"}},
+	// Streams never end: the matrix reads only their status (see streamRoutes).
+	"GET /events": {"/events?scope=board", nil, http.StatusOK, everyone},
 }
 
-// streamRoutes never end, so the matrix cannot read them whole; live_test.go
-// checks who may open them.
+// streamRoutes never end, so the matrix reads their status and hangs up;
+// live_test.go checks what they send.
 var streamRoutes = []string{"GET /events"}
 
-// publicRoutes need no sign-in and are tested on their own.
-var publicRoutes = append([]string{"GET /static/*", "GET /setup", "POST /setup", "GET /login", "POST /login", "GET /calendar.ics",
-	"GET /healthz", "GET /metrics"}, publicAPIRoutes...)
+// publicCase is a route that needs no sign-in: what someone signed out (or
+// holding only an API token) gets, and what someone signed in gets.
+type publicCase struct {
+	path          string
+	form          url.Values
+	anon, session int
+}
 
-// TestAuthorizationTableIsComplete holds every route against the tables:
-// pages and forms against authTable, API routes against apiAuthTable (see
-// TestAPITokenAccess), public ones against publicRoutes.
+// publicTable holds the routes that need no sign-in. The board already has
+// users, so /setup is closed; signing in is answered with the board.
+var publicTable = map[string]publicCase{
+	"GET /static/*": {static.Path("css/app.css"), nil, http.StatusOK, http.StatusOK},
+	"GET /setup":    {"/setup", nil, http.StatusSeeOther, http.StatusSeeOther},
+	"POST /setup": {"/setup", url.Values{"name": {"Late Admin"}, "email": {"late@example.com"}, "password": {"a long enough password"}},
+		http.StatusConflict, http.StatusConflict},
+	"GET /login":  {"/login", nil, http.StatusOK, http.StatusSeeOther},
+	"POST /login": {"/login", url.Values{"email": {"login@example.com"}, "password": {testPassword}}, http.StatusSeeOther, http.StatusSeeOther},
+	// Calendar apps sign in with a personal feed address, never an API token.
+	"GET /calendar.ics":        {"/calendar.ics", nil, http.StatusUnauthorized, http.StatusOK},
+	"GET /api/v1/openapi.json": {"/api/v1/openapi.json", nil, http.StatusOK, http.StatusOK},
+	// Probes: the test clients call from loopback, where metrics are served.
+	"GET /healthz": {"/healthz", nil, http.StatusOK, http.StatusOK},
+	"GET /metrics": {"/metrics", nil, http.StatusOK, http.StatusOK},
+}
 
-// publicNotesRoutes need no sign-in when public notes are on.
+// publicNotesRoutes need no sign-in when public notes are on; the matrix
+// runs with them off (TestPublicNotes runs them on).
 var publicNotesRoutes = []string{"GET /notes", "GET /notes.atom", "GET /notes/:product", "GET /notes/:product/:version"}
-
-func TestAuthorizationTableIsComplete(t *testing.T) {
-	s := newServer(t)
-	declared := map[string]bool{}
-	for _, r := range s.h.Routes() {
-		key := r.Method + " " + r.Path
-		declared[key] = true
-		_, inTable := authTable[key]
-		_, inAPITable := apiAuthTable[key]
-		isPublic := slices.Contains(publicRoutes, key)
-		switch {
-		case r.Token && !inAPITable:
-			t.Errorf("API route %s has no entry in the token access table", key)
-		case !r.Token && !inTable && !isPublic && !slices.Contains(streamRoutes, key):
-			t.Errorf("route %s has no entry in the authorization table", key)
-		case r.Token && inTable:
-			t.Errorf("API route %s is in the table of session routes", key)
-		}
-		if r.Public && !isPublic {
-			t.Errorf("route %s is public but not listed as such", key)
-		}
-		if r.PublicNotes != slices.Contains(publicNotesRoutes, key) {
-			t.Errorf("route %s: public with public notes %t, but the list of such routes says otherwise", key, r.PublicNotes)
-		}
-		if api := strings.HasPrefix(r.Path, "/api/"); (api && !r.Token && !r.Public) || (!api && r.Token) {
-			t.Errorf("route %s: the API is authorized by token, and only the API", key)
-		}
-	}
-	for key := range apiAuthTable {
-		if !declared[key] {
-			t.Errorf("the token access table lists %s, which is not a route", key)
-		}
-	}
-	for _, r := range s.h.EchoRoutes() {
-		if !declared[r.Method+" "+r.Path] {
-			t.Errorf("the router serves %s %s, which routes.go does not declare", r.Method, r.Path)
-		}
-	}
-	for key := range authTable {
-		if !declared[key] {
-			t.Errorf("the authorization table lists %s, which is not a route", key)
-		}
-	}
-}
-
-func TestAuthorizationMatrix(t *testing.T) {
-	s := newServer(t)
-	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	defer sink.Close()
-	hook, err := s.store.CreateWebhook(t.Context(), s.actorOf("admin"), gonogo.WebhookInput{URL: sink.URL + "/hook",
-		Secret: "a long enough secret", Topics: []gonogo.Topic{gonogo.TopicWindow}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	clients := map[string]*client{"anon": s.client(t)}
-	for _, a := range actors[1:] {
-		clients[a] = s.signIn(t, a)
-	}
-	n := 0
-	for key, tc := range authTable {
-		method := strings.SplitN(key, " ", 2)[0]
-		for _, actor := range actors {
-			t.Run(key+"/"+actor, func(t *testing.T) {
-				n++
-				fx := s.newFixture(t, n)
-				fx.webhook, fx.sink = hook.ID, sink.URL+"/hook"
-				if key == "POST /admin/webhooks/:id/delete" { // a webhook of its own to remove
-					h, err := s.store.CreateWebhook(t.Context(), s.actorOf("admin"), gonogo.WebhookInput{URL: fx.sink,
-						Secret: "a long enough secret", Topics: []gonogo.Topic{gonogo.TopicWindow}})
-					if err != nil {
-						t.Fatal(err)
-					}
-					fx.webhook = h.ID
-				}
-				path := fx.fill(tc.path)
-				c := clients[actor]
-				if key == "POST /logout" || key == "POST /profile/password" || key == "POST /admin/users/:id/status" {
-					c = s.freshClient(t, actor, n) // these end sessions; keep the shared ones alive
-				}
-				var res *http.Response
-				if method == http.MethodGet {
-					res, _ = c.get(path)
-				} else {
-					form := url.Values{}
-					for k, vs := range tc.form {
-						for _, v := range vs {
-							form.Add(k, fx.fill(v))
-						}
-					}
-					res = c.post(path, form)
-				}
-				switch {
-				case actor == "anon" && method == http.MethodGet:
-					wantStatus(t, res, http.StatusSeeOther)
-					if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/login?next=") {
-						t.Fatalf("signed out: redirected to %q, want the sign-in page", loc)
-					}
-				case actor == "anon":
-					// Without a session there is no page to take a token from,
-					// so the CSRF check or the sign-in check refuses.
-					if res.StatusCode != http.StatusUnauthorized && res.StatusCode != http.StatusForbidden {
-						t.Fatalf("signed out: status %d, want 401 or 403", res.StatusCode)
-					}
-				case slices.Contains(tc.allowed, actor):
-					wantStatus(t, res, tc.ok)
-				default:
-					wantStatus(t, res, http.StatusForbidden)
-				}
-			})
-		}
-	}
-}
-
-// freshClient signs in a new user holding the same roles as actor, for
-// routes that end sessions or change passwords.
-func (s *testServer) freshClient(t *testing.T, actor string, n int) *client {
-	t.Helper()
-	if actor == "anon" {
-		return s.client(t)
-	}
-	u := s.users[actor]
-	name := fmt.Sprintf("%s-twin%d", actor, n)
-	s.mustCreateUser(t, name, u.Roles, u.Admin)
-	return s.signIn(t, name)
-}
 
 func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	t.Helper()

@@ -94,16 +94,17 @@ func (h *Handler) renderChecklistUpdate(c echo.Context, status int, rid, iid int
 	return render(c, status, views.ChecklistUpdate(h.page(c, "", ""), v, row))
 }
 
-func itemForm(c echo.Context) gonogo.ItemInput {
+func itemForm(c echo.Context) (gonogo.ItemInput, error) {
+	required, err := formFlag(c, "required")
 	return gonogo.ItemInput{
 		Phase:     gonogo.Phase(c.FormValue("phase")),
 		Pillar:    gonogo.Pillar(c.FormValue("pillar")),
 		Title:     c.FormValue("title"),
 		Guidance:  c.FormValue("guidance"),
 		OwnerRole: gonogo.Role(c.FormValue("owner_role")),
-		Required:  c.FormValue("required") == "1",
+		Required:  required,
 		CheckKey:  c.FormValue("check_key"),
-	}
+	}, err
 }
 
 func (h *Handler) addItem(c echo.Context) error {
@@ -111,7 +112,10 @@ func (h *Handler) addItem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := itemForm(c)
+	in, err := itemForm(c)
+	if err != nil {
+		return err
+	}
 	it, err := h.store.AddItem(c.Request().Context(), h.actor(c), rid, in)
 	if gonogo.ErrorCode(err) == gonogo.EINVALID {
 		v, verr := h.releaseView(c, rid)

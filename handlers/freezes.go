@@ -72,6 +72,10 @@ func parseClock(s string) (int, error) {
 }
 
 func (h *Handler) createFreeze(c echo.Context) error {
+	// The page offers two radio buttons; anything else is no choice of a person's.
+	if k := c.FormValue("kind"); k != "" && k != "once" && k != "weekly" {
+		return gonogo.Errorf(gonogo.EINVALID, "a freeze is once or weekly")
+	}
 	f, in, p := h.freezeForm(c)
 	if len(p) == 0 {
 		_, err := h.store.CreateFreeze(c.Request().Context(), h.actor(c), in)

@@ -52,6 +52,7 @@ func (h *Handler) middleware(e *echo.Echo) {
 	e.Use(h.loadUser)
 	e.Use(h.requireSetup)
 	e.Use(h.requireToken)
+	e.Use(requireForm)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		Skipper:        skipCSRF,
 		TokenLookup:    "header:X-CSRF-Token,form:" + csrfField,

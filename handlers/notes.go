@@ -126,7 +126,7 @@ func (h *Handler) writeNotes(c echo.Context, publish bool) error {
 }
 
 // previewNotes renders what the form holds, storing nothing: htmx gets the
-// preview pane, a plain form post the whole editor with it.
+// preview pane, a plain form post the whole editor with it and its problems.
 func (h *Handler) previewNotes(c echo.Context) error {
 	rid, err := idParam(c, "id")
 	if err != nil {
@@ -138,11 +138,17 @@ func (h *Handler) previewNotes(c echo.Context) error {
 		return err
 	}
 	f, verr := withInput(f, in)
+	// Input that could not be saved is answered 422, as a refused save is;
+	// htmx swaps the preview in all the same (see the layout's htmx config).
+	status := http.StatusOK
+	if verr != nil {
+		status = http.StatusUnprocessableEntity
+	}
 	if isPartial(c) {
-		return render(c, http.StatusOK, views.NotesPreview(f.Release, f.Preview))
+		return render(c, status, views.NotesPreview(f.Release, f.Preview))
 	}
 	f.Errors = gonogo.ErrorFields(verr)
-	return h.renderNotesEditor(c, http.StatusOK, f)
+	return h.renderNotesEditor(c, status, f)
 }
 
 // showNotes is the page of one release's published notes. Anonymous

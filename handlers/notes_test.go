@@ -250,10 +250,11 @@ func TestPreviewNotes(t *testing.T) {
 	}
 
 	// Without JavaScript, the same endpoint shows the whole editor, with what
-	// was typed kept and its problems pointed out, and stores nothing.
+	// was typed kept and its problems pointed out (422, as a refused save),
+	// and stores nothing.
 	form.Set("links", "not a link")
 	res = po.post(editor+"/preview", form)
-	wantStatus(t, res, http.StatusOK)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
 	doc = parse(t, res)
 	if doc.Find("[data-testid=notes-form]").Length() != 1 || doc.Find("#notes-preview strong").Text() != "bold" {
 		t.Fatal("the plain preview is not the editor with its preview")

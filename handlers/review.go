@@ -125,7 +125,11 @@ func (h *Handler) setWaiver(c echo.Context) error {
 	if err != nil {
 		return gonogo.Errorf(gonogo.ENOTFOUND, "no role %q", c.Param("role"))
 	}
-	change := gonogo.WaiverChange{Role: role, Required: c.FormValue("required") == "1", Reason: c.FormValue("reason")}
+	required, err := formFlag(c, "required")
+	if err != nil {
+		return err
+	}
+	change := gonogo.WaiverChange{Role: role, Required: required, Reason: c.FormValue("reason")}
 	a := h.actor(c)
 	err = h.store.SetWaiver(c.Request().Context(), a, rid, func(s gonogo.Snapshot) (gonogo.WaiverChange, error) {
 		return gonogo.ChangeWaiver(a, s, change)

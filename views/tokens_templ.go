@@ -94,7 +94,7 @@ func TokensPage(p Page, tokens []gonogo.Token, f TokenForm, created *NewToken) t
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, " <div class=\"admin-grid\"><section><h2>API tokens</h2><p class=\"muted\">Pipelines use a token to report checks and deploy events and to ask whether a release may be deployed. A token acts with the Ops role, in its own name in the audit trail.</p><table class=\"table\" data-testid=\"tokens\"><thead><tr><th>Name</th><th>Products</th><th>Starts with</th><th>Created</th><th>Last used</th><th>Status</th><th></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, " <div class=\"admin-grid\"><section><h2>API tokens</h2><p class=\"muted\">Pipelines use a token to report checks and deploy events and to ask whether a release may be deployed. A token acts with the Ops role, in its own name in the audit trail.</p><table class=\"table\" data-testid=\"tokens\"><thead><tr><th>Name</th><th>Products</th><th>Starts with</th><th>Created</th><th>Last used</th><th>Status</th><th><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -76,7 +76,7 @@ func WebhooksPage(p Page, rows []WebhookRow, f WebhookForm, allowPrivate bool) t
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<div class=\"admin-grid\"><section><h2>Webhooks</h2><p class=\"muted\">Each change of a chosen kind is posted as JSON with a Slack-compatible <code>text</code> line, so a Slack or Mattermost incoming-webhook URL works as is. The body is signed: <code>X-Gonogo-Signature: sha256=…</code> is the HMAC-SHA256 of the body keyed with the secret. Failed deliveries are retried with growing pauses.</p><table class=\"table\" data-testid=\"webhooks\"><thead><tr><th>#</th><th>Address</th><th>Sends</th><th>Deliveries</th><th></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<div class=\"admin-grid\"><section><h2>Webhooks</h2><p class=\"muted\">Each change of a chosen kind is posted as JSON with a Slack-compatible <code>text</code> line, so a Slack or Mattermost incoming-webhook URL works as is. The body is signed: <code>X-Gonogo-Signature: sha256=…</code> is the HMAC-SHA256 of the body keyed with the secret. Failed deliveries are retried with growing pauses.</p><table class=\"table\" data-testid=\"webhooks\"><thead><tr><th>#</th><th>Address</th><th>Sends</th><th>Deliveries</th><th><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,0 +1,61 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo"
+)
+
+// listFields are the form fields that are lists (groups of checkboxes): a
+// browser sends one value per box ticked.
+var listFields = map[string]bool{"roles": true, "topics": true}
+
+// requireForm refuses a change from a browser whose body is not a form as
+// a browser sends it: another content type, a body that does not parse, or
+// a field given twice that is not a list. Handlers read one value per field,
+// so status=done&status=failed would otherwise be decided by whichever came
+// first. No page sends such a request; a script gets a plain 4xx rather than
+// half of what it meant.
+func requireForm(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if isSafeMethod(r.Method) || skipCSRF(c) {
+			return next(c)
+		}
+		mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+		if err != nil || (mt != echo.MIMEApplicationForm && mt != echo.MIMEMultipartForm) {
+			return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send the form as a web form (application/x-www-form-urlencoded or multipart/form-data)")
+		}
+		if _, err := c.FormParams(); err != nil {
+			var he *echo.HTTPError
+			if errors.As(err, &he) {
+				return he // the body limit
+			}
+			return echo.NewHTTPError(http.StatusBadRequest, "the form could not be read")
+		}
+		for name, values := range r.PostForm {
+			if len(values) > 1 && !listFields[name] {
+				return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("the form sends %q more than once", name))
+			}
+		}
+		return next(c)
+	}
+}
+
+// formFlag reads a yes-or-no field as the page sends it (a checkbox or a
+// hidden field): "1" for yes, "0" or nothing for no. Anything else is a
+// mistake, not a no; no page can send it, so it has no place beside a field.
+func formFlag(c echo.Context, name string) (bool, error) {
+	switch c.FormValue(name) {
+	case "1":
+		return true, nil
+	case "", "0":
+		return false, nil
+	}
+	return false, gonogo.Errorf(gonogo.EINVALID, "%s must be 1 or 0", name)
+}
