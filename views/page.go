@@ -26,7 +26,7 @@ type Page struct {
 	Live string
 	// Sync marks a live update's fragments: what people are typing is kept.
 	Sync bool
-	Feed      string // an Atom feed of the page, announced in its <head>
+	Feed string // an Atom feed of the page, announced in its <head>
 }
 
 // SignedIn reports whether someone is signed in.
