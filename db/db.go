@@ -37,6 +37,8 @@ type Store struct {
 	// DefaultZone is the team's time zone when the settings name none.
 	DefaultZone *time.Location
 
+	snaps     snapCache  // the board's snapshots, until the next commit
+	watch     *watch     // sees commits, for snaps
 	commitMu  sync.Mutex // orders commits with their notices
 	listenMu  sync.RWMutex
 	listeners []func([]gonogo.Notice)
@@ -114,7 +116,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxIdleTime(0)
-	s := &Store{write: write, read: read, path: path, Now: func() time.Time { return time.Now().UTC() }}
+	w, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, err
+	}
+	s := &Store{write: write, read: read, path: path, watch: &watch{db: w}, Now: func() time.Time { return time.Now().UTC() }}
 	if err := s.seedTemplate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("seed template: %w", err)
@@ -139,7 +147,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	return errors.Join(s.read.Close(), s.write.Close())
+	return errors.Join(s.watch.close(), s.read.Close(), s.write.Close())
 }
 
 // Path is the database file.

@@ -190,6 +190,13 @@ func releaseWhere(f gonogo.ReleaseFilter) (string, []any) {
 			args = append(args, string(st))
 		}
 	}
+	if !f.ClosedSince.IsZero() {
+		conds = append(conds, "(r.state IN ("+placeholders(len(gonogo.ActiveStates))+") OR r.updated_at >= ?)")
+		for _, st := range gonogo.ActiveStates {
+			args = append(args, string(st))
+		}
+		args = append(args, fmtTime(f.ClosedSince))
+	}
 	if len(conds) == 0 {
 		return "", nil
 	}
@@ -216,8 +223,28 @@ func (s *Store) FindProducts(ctx context.Context) ([]string, error) {
 
 // FindSnapshots returns, for every release matching f, the release with its
 // readiness items: what the board needs to judge each card through the same
-// gate as the release page. A handful of queries, whatever the number of releases.
+// gate as the release page. They are kept until the next change (snapCache),
+// so the result may be shared with other callers: read it, never change it.
 func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Snapshot, error) {
+	v, err := s.watch.version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := filterKey(f)
+	if snaps, ok := s.snaps.get(v, key); ok {
+		return snaps, nil
+	}
+	snaps, err := s.loadSnapshots(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	s.snaps.put(v, key, snaps)
+	return snaps, nil
+}
+
+// loadSnapshots reads FindSnapshots' answer from the database: a handful of
+// queries, whatever the number of releases.
+func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Snapshot, error) {
 	rels, err := s.FindReleases(ctx, f)
 	if err != nil || len(rels) == 0 {
 		return nil, err

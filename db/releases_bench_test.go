@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/db"
@@ -41,7 +42,8 @@ func BenchmarkFindSnapshots(b *testing.B) {
 		name string
 		f    gonogo.ReleaseFilter
 	}{
-		{"board", gonogo.ReleaseFilter{}},
+		{"all", gonogo.ReleaseFilter{}},
+		{"board", gonogo.ReleaseFilter{ClosedSince: time.Now().AddDate(0, 0, -30)}},
 		{"product", gonogo.ReleaseFilter{Product: "payments"}},
 		{"released", gonogo.ReleaseFilter{States: []gonogo.State{gonogo.Released}}},
 	} {

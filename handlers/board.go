@@ -20,6 +20,12 @@ func (h *Handler) showBoard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	now := h.store.Now()
+	if len(f.States) == 0 {
+		// Only the recently closed are shown (buildBoard judges exactly
+		// which); the hour keeps one filter, and its snapshots, per hour.
+		f.ClosedSince = now.Add(-closedFor).Truncate(time.Hour)
+	}
 	snaps, err := h.store.FindSnapshots(ctx, f)
 	if err != nil {
 		return err
@@ -33,7 +39,6 @@ func (h *Handler) showBoard(c echo.Context) error {
 		return err
 	}
 	team := h.team(ctx)
-	now := h.store.Now()
 	b := buildBoard(snaps, f, c.QueryParam("blocking") == "1", now)
 	b.Products = products
 	loc := team.Location(h.cfg.Location)
