@@ -37,8 +37,8 @@ type Store struct {
 	// DefaultZone is the team's time zone when the settings name none.
 	DefaultZone *time.Location
 
-	snaps     snapCache  // the board's snapshots, until the next commit
-	watch     *watch     // sees commits, for snaps
+	memo      memo       // what was read, until the next commit
+	watch     *watch     // sees commits, for memo
 	commitMu  sync.Mutex // orders commits with their notices
 	listenMu  sync.RWMutex
 	listeners []func([]gonogo.Notice)

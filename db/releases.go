@@ -147,13 +147,23 @@ func releaseChanges(old gonogo.Release, in gonogo.ReleaseInput) []string {
 }
 
 // FindRelease returns the release with id.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindRelease(ctx context.Context, id int64) (gonogo.Release, error) {
+	return remember(ctx, s, fmt.Sprintf("release %d", id), func() (gonogo.Release, error) { return s.readRelease(ctx, id) })
+}
+
+func (s *Store) readRelease(ctx context.Context, id int64) (gonogo.Release, error) {
 	r, err := scanRelease(s.read.QueryRowContext(ctx, `SELECT `+releaseColumns+releaseFrom+`WHERE r.id = ?`, id))
 	return r, notFound(err, "no release with id %d", id)
 }
 
 // FindReleaseByName returns the release of product with version.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindReleaseByName(ctx context.Context, product, version string) (gonogo.Release, error) {
+	return remember(ctx, s, fmt.Sprintf("release %q %q", product, version), func() (gonogo.Release, error) { return s.readReleaseByName(ctx, product, version) })
+}
+
+func (s *Store) readReleaseByName(ctx context.Context, product, version string) (gonogo.Release, error) {
 	r, err := scanRelease(s.read.QueryRowContext(ctx, `SELECT `+releaseColumns+releaseFrom+`WHERE r.product = ? AND r.version = ?`, product, version))
 	return r, notFound(err, "no release %s %s", product, version)
 }
@@ -204,7 +214,12 @@ func releaseWhere(f gonogo.ReleaseFilter) (string, []any) {
 }
 
 // FindProducts returns every product that has a release, sorted.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindProducts(ctx context.Context) ([]string, error) {
+	return remember(ctx, s, "products", func() ([]string, error) { return s.readProducts(ctx) })
+}
+
+func (s *Store) readProducts(ctx context.Context) ([]string, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT product FROM releases ORDER BY product`)
 	if err != nil {
 		return nil, err
@@ -223,23 +238,11 @@ func (s *Store) FindProducts(ctx context.Context) ([]string, error) {
 
 // FindSnapshots returns, for every release matching f, the release with its
 // readiness items: what the board needs to judge each card through the same
-// gate as the release page. They are kept until the next change (snapCache),
-// so the result may be shared with other callers: read it, never change it.
+// gate as the release page. They are kept until the next commit (memo), so
+// the result may be shared with other callers: read it, never change it.
 func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Snapshot, error) {
-	v, err := s.watch.version(ctx)
-	if err != nil {
-		return nil, err
-	}
-	key := filterKey(f)
-	if snaps, ok := s.snaps.get(v, key); ok {
-		return snaps, nil
-	}
-	snaps, err := s.loadSnapshots(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	s.snaps.put(v, key, snaps)
-	return snaps, nil
+	key := fmt.Sprintf("snapshots %q %q %s", f.Product, f.States, fmtTime(f.ClosedSince))
+	return remember(ctx, s, key, func() ([]gonogo.Snapshot, error) { return s.loadSnapshots(ctx, f) })
 }
 
 // loadSnapshots reads FindSnapshots' answer from the database: a handful of
@@ -347,6 +350,11 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 }
 
 // FindSnapshot returns everything the gate needs for one release.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, error) {
+	return remember(ctx, s, fmt.Sprintf("snapshot %d", id), func() (gonogo.Snapshot, error) { return s.readSnapshot(ctx, id) })
+}
+
+func (s *Store) readSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, error) {
 	return loadSnapshot(ctx, s.read, id, s.DefaultZone)
 }

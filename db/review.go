@@ -342,7 +342,12 @@ func (s *Store) FindCycleDecision(ctx context.Context, releaseID int64, cycle in
 }
 
 // FindDecisions returns a release's decisions, oldest first, without their records.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindDecisions(ctx context.Context, releaseID int64) ([]gonogo.Decision, error) {
+	return remember(ctx, s, fmt.Sprintf("decisions %d", releaseID), func() ([]gonogo.Decision, error) { return s.readDecisions(ctx, releaseID) })
+}
+
+func (s *Store) readDecisions(ctx context.Context, releaseID int64) ([]gonogo.Decision, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT id, release_id, number, cycle, outcome, rationale, conditions, COALESCE(decider_id, 0),
 		decider_name, at, '{}' FROM decisions WHERE release_id = ? ORDER BY number`, releaseID)
 	if err != nil {

@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
 	"slices"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/gonogo/gonogo"
@@ -20,7 +23,47 @@ func (h *Handler) showBoard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	now := h.store.Now()
+	p := h.page(c, "Board", "board")
+	h.live(c, &p, "board", 0)
+	b, err := h.board(c, p, f, c.QueryParam("blocking") == "1")
+	if err != nil {
+		return err
+	}
+	if isPartial(c) {
+		return render(c, http.StatusOK, templ.Raw(b.HTML))
+	}
+	if b.Products, err = h.store.FindProducts(ctx); err != nil {
+		return err
+	}
+	active, err := h.store.FindActiveWindows(ctx)
+	if err != nil {
+		return err
+	}
+	freezes, err := h.store.FindFreezes(ctx)
+	if err != nil {
+		return err
+	}
+	b.Upcoming = upcoming(active, freezes, h.store.Now(), p.Loc)
+	return render(c, http.StatusOK, views.BoardPage(p, b))
+}
+
+// board builds and renders the board's columns for f, or finds them in the
+// cache: they depend only on the data, the filter, the team's zone and the
+// minute (the closed lane is judged to the minute), never on the reader,
+// except for the empty board's button to create a release.
+func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool) (views.BoardView, error) {
+	ctx := c.Request().Context()
+	now := h.store.Now().Truncate(time.Minute)
+	v, err := h.store.Version(ctx)
+	if err != nil {
+		return views.BoardView{}, err
+	}
+	key := fmt.Sprintf("%q %q %t %s %t %t %d", f.Product, f.States, blocking, p.Loc, p.Live != "",
+		p.Has(gonogo.ReleaseManager) || p.Has(gonogo.ProductOwner), now.Unix())
+	if e, ok := h.boards.get(v, key); ok {
+		e.view.HTML = e.html
+		return e.view, nil
+	}
 	if len(f.States) == 0 {
 		// Only the recently closed are shown (buildBoard judges exactly
 		// which); the hour keeps one filter, and its snapshots, per hour.
@@ -28,38 +71,28 @@ func (h *Handler) showBoard(c echo.Context) error {
 	}
 	snaps, err := h.store.FindSnapshots(ctx, f)
 	if err != nil {
-		return err
-	}
-	products, err := h.store.FindProducts(ctx)
-	if err != nil {
-		return err
+		return views.BoardView{}, err
 	}
 	active, err := h.store.FindActiveWindows(ctx)
 	if err != nil {
-		return err
+		return views.BoardView{}, err
 	}
 	team := h.team(ctx)
-	b := buildBoard(snaps, f, c.QueryParam("blocking") == "1", now)
-	b.Products = products
-	loc := team.Location(h.cfg.Location)
+	b := buildBoard(snaps, f, blocking, now)
 	for _, col := range b.Columns {
 		for i := range col.Cards {
 			r := col.Cards[i].Release
 			self := gonogo.Scheduled{ReleaseID: r.ID, Product: r.Product, Version: r.Version, Window: r.Window}
-			col.Cards[i].Warnings = gonogo.WindowWarnings(self, active, team.LowTraffic, loc)
+			col.Cards[i].Warnings = gonogo.WindowWarnings(self, active, team.LowTraffic, p.Loc)
 		}
 	}
-	freezes, err := h.store.FindFreezes(ctx)
-	if err != nil {
-		return err
+	var buf bytes.Buffer
+	if err := views.Board(p, b).Render(ctx, &buf); err != nil {
+		return views.BoardView{}, err
 	}
-	b.Upcoming = upcoming(active, freezes, now, loc)
-	p := h.page(c, "Board", "board")
-	h.live(c, &p, "board", 0)
-	if isPartial(c) {
-		return render(c, http.StatusOK, views.Board(p, b))
-	}
-	return render(c, http.StatusOK, views.BoardPage(p, b))
+	h.boards.put(v, key, boardEntry{view: b, html: buf.String()})
+	b.HTML = buf.String()
+	return b, nil
 }
 
 func boardFilter(c echo.Context) (gonogo.ReleaseFilter, error) {

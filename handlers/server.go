@@ -49,6 +49,7 @@ type Handler struct {
 	hasUsers  atomic.Bool
 	teamCache atomic.Pointer[db.TeamSettings]
 	streams   *broker
+	boards    boardCache
 }
 
 // New builds the server around store.
