@@ -156,8 +156,8 @@ func (r *benchRelease) vote(tx *Tx, i int, role gonogo.Role) error {
 		in.Comment = "Runbook reviewed."
 	}
 	a := r.people[role]
-	_, err := tx.castVote(context.Background(), a, r.id, func(s gonogo.Snapshot) (gonogo.Vote, error) {
-		return gonogo.CastVote(a, s, in, tx.now)
+	_, err := tx.castVote(context.Background(), a, r.id, func(rel gonogo.Release) (gonogo.Vote, error) {
+		return gonogo.CastVote(a, rel, in, tx.now)
 	})
 	return err
 }

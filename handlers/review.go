@@ -77,8 +77,8 @@ func (h *Handler) castVote(c echo.Context) error {
 		Conditions: c.FormValue("conditions"),
 	}
 	a := h.actor(c)
-	_, err = h.store.CastVote(c.Request().Context(), a, rid, func(s gonogo.Snapshot) (gonogo.Vote, error) {
-		return gonogo.CastVote(a, s, in, h.store.Now())
+	_, err = h.store.CastVote(c.Request().Context(), a, rid, func(rel gonogo.Release) (gonogo.Vote, error) {
+		return gonogo.CastVote(a, rel, in, h.store.Now())
 	})
 	status := http.StatusOK
 	fix := func(*views.ReleaseView) {}
@@ -101,7 +101,7 @@ func (h *Handler) castVote(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d#role-%s", rid, in.Role))
 	}
-	v, err := h.releaseView(c, rid)
+	v, err := h.partsView(c, rid)
 	if err != nil {
 		return err
 	}
