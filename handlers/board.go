@@ -18,32 +18,22 @@ import (
 const closedFor = 30 * 24 * time.Hour
 
 func (h *Handler) showBoard(c echo.Context) error {
-	ctx := c.Request().Context()
 	f, err := boardFilter(c)
 	if err != nil {
 		return err
 	}
 	p := h.page(c, "Board", "board")
 	h.live(c, &p, "board", 0)
-	b, err := h.board(c, p, f, c.QueryParam("blocking") == "1")
+	e, err := h.board(c, p, f, c.QueryParam("blocking") == "1")
 	if err != nil {
 		return err
 	}
 	if isPartial(c) {
-		return render(c, http.StatusOK, templ.Raw(b.HTML))
+		return render(c, http.StatusOK, templ.Raw(e.html))
 	}
-	if b.Products, err = h.store.FindProducts(ctx); err != nil {
-		return err
-	}
-	active, err := h.store.FindActiveWindows(ctx)
-	if err != nil {
-		return err
-	}
-	freezes, err := h.store.FindFreezes(ctx)
-	if err != nil {
-		return err
-	}
-	b.Upcoming = upcoming(active, freezes, h.store.Now(), p.Loc)
+	b := e.view
+	b.HTML = e.html
+	b.Upcoming = upcoming(e.active, e.freezes, h.store.Now(), p.Loc)
 	return render(c, http.StatusOK, views.BoardPage(p, b))
 }
 
@@ -51,19 +41,30 @@ func (h *Handler) showBoard(c echo.Context) error {
 // cache: they depend only on the data, the filter, the team's zone and the
 // minute (the closed lane is judged to the minute), never on the reader,
 // except for the empty board's button to create a release.
-func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool) (views.BoardView, error) {
+func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool) (boardEntry, error) {
 	ctx := c.Request().Context()
 	now := h.store.Now().Truncate(time.Minute)
 	v, err := h.store.Version(ctx)
 	if err != nil {
-		return views.BoardView{}, err
+		return boardEntry{}, err
 	}
 	key := fmt.Sprintf("%q %q %t %s %t %t %d", f.Product, f.States, blocking, p.Loc, p.Live != "",
 		p.Has(gonogo.ReleaseManager) || p.Has(gonogo.ProductOwner), now.Unix())
 	if e, ok := h.boards.get(v, key); ok {
-		e.view.HTML = e.html
-		return e.view, nil
+		return e, nil
 	}
+	e, err := h.buildBoardEntry(c, p, f, blocking, now)
+	if err == nil {
+		h.boards.put(v, key, e)
+	}
+	return e, err
+}
+
+// buildBoardEntry reads, judges and renders the board, with what its page
+// head needs: the products to filter by, the windows and freezes to come.
+func (h *Handler) buildBoardEntry(c echo.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool, now time.Time) (boardEntry, error) {
+	ctx := c.Request().Context()
+	var e boardEntry
 	if len(f.States) == 0 {
 		// Only the recently closed are shown (buildBoard judges exactly
 		// which); the hour keeps one filter, and its snapshots, per hour.
@@ -71,11 +72,13 @@ func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, bl
 	}
 	snaps, err := h.store.FindSnapshots(ctx, f)
 	if err != nil {
-		return views.BoardView{}, err
+		return e, err
 	}
-	active, err := h.store.FindActiveWindows(ctx)
-	if err != nil {
-		return views.BoardView{}, err
+	if e.active, err = h.store.FindActiveWindows(ctx); err != nil {
+		return e, err
+	}
+	if e.freezes, err = h.store.FindFreezes(ctx); err != nil {
+		return e, err
 	}
 	team := h.team(ctx)
 	b := buildBoard(snaps, f, blocking, now)
@@ -83,16 +86,18 @@ func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, bl
 		for i := range col.Cards {
 			r := col.Cards[i].Release
 			self := gonogo.Scheduled{ReleaseID: r.ID, Product: r.Product, Version: r.Version, Window: r.Window}
-			col.Cards[i].Warnings = gonogo.WindowWarnings(self, active, team.LowTraffic, p.Loc)
+			col.Cards[i].Warnings = gonogo.WindowWarnings(self, e.active, team.LowTraffic, p.Loc)
 		}
+	}
+	if b.Products, err = h.store.FindProducts(ctx); err != nil {
+		return e, err
 	}
 	var buf bytes.Buffer
 	if err := views.Board(p, b).Render(ctx, &buf); err != nil {
-		return views.BoardView{}, err
+		return e, err
 	}
-	h.boards.put(v, key, boardEntry{view: b, html: buf.String()})
-	b.HTML = buf.String()
-	return b, nil
+	e.view, e.html = b, buf.String()
+	return e, nil
 }
 
 func boardFilter(c echo.Context) (gonogo.ReleaseFilter, error) {

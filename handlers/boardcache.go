@@ -3,6 +3,7 @@ package handlers
 import (
 	"sync"
 
+	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/views"
 )
@@ -17,10 +18,13 @@ type boardCache struct {
 	entries map[string]boardEntry
 }
 
-// boardEntry is a board built and rendered: the view and its Board HTML.
+// boardEntry is a board built and rendered: the view, its Board HTML, and
+// the windows and freezes the page head picks the next ones from.
 type boardEntry struct {
-	view views.BoardView
-	html string
+	view    views.BoardView
+	html    string
+	active  []gonogo.Scheduled
+	freezes []gonogo.Freeze
 }
 
 // maxBoards bounds the cache: one board per filter and time zone in use.
