@@ -50,6 +50,8 @@ type Handler struct {
 	teamCache atomic.Pointer[db.TeamSettings]
 	streams   *broker
 	boards    boardCache
+	// tokenTouches lets one request a minute record a token's use.
+	tokenTouches touchGuard
 }
 
 // New builds the server around store.
@@ -89,6 +91,8 @@ func (h *Handler) CloseStreams() { h.streams.close() }
 // Cleanup removes expired sessions; cmd/web runs it now and then.
 func (h *Handler) Cleanup(ctx context.Context) {
 	now := h.store.Now()
+	h.sessions.touches.forget(now)
+	h.tokenTouches.forget(now)
 	n, err := h.store.DeleteExpiredSessions(ctx, now.Add(-sessionIdle), now.Add(-sessionAbsolute))
 	if err != nil {
 		h.log.Error("delete expired sessions", "err", err)
