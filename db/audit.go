@@ -55,7 +55,7 @@ func scanEvent(sc interface{ Scan(...any) error }) (gonogo.Event, error) {
 // FindReleaseEvents returns the history of one release, newest first.
 // It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindReleaseEvents(ctx context.Context, releaseID int64, limit int) ([]gonogo.Event, error) {
-	return remember(ctx, s, fmt.Sprintf("events %d %d", releaseID, limit), func() ([]gonogo.Event, error) { return s.readReleaseEvents(ctx, releaseID, limit) })
+	return remember(ctx, s, fmt.Sprintf("events %d %d", releaseID, limit), func(ctx context.Context) ([]gonogo.Event, error) { return s.readReleaseEvents(ctx, releaseID, limit) })
 }
 
 func (s *Store) readReleaseEvents(ctx context.Context, releaseID int64, limit int) ([]gonogo.Event, error) {
@@ -138,7 +138,7 @@ func (s *Store) FindEventsAfter(ctx context.Context, id int64, limit int) ([]gon
 // everything up to it.
 // It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) LastEventID(ctx context.Context) (int64, error) {
-	return remember(ctx, s, "last event", func() (int64, error) { return s.readLastEventID(ctx) })
+	return remember(ctx, s, "last event", func(ctx context.Context) (int64, error) { return s.readLastEventID(ctx) })
 }
 
 func (s *Store) readLastEventID(ctx context.Context) (int64, error) {

@@ -102,7 +102,7 @@ func findFreezes(ctx context.Context, q querier) ([]gonogo.Freeze, error) {
 // FindFreezes returns every freeze.
 // It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindFreezes(ctx context.Context) ([]gonogo.Freeze, error) {
-	return remember(ctx, s, "freezes", func() ([]gonogo.Freeze, error) { return s.readFreezes(ctx) })
+	return remember(ctx, s, "freezes", func(ctx context.Context) ([]gonogo.Freeze, error) { return s.readFreezes(ctx) })
 }
 
 func (s *Store) readFreezes(ctx context.Context) ([]gonogo.Freeze, error) {
@@ -242,7 +242,7 @@ func scanScheduled(sc scanner) (gonogo.Scheduled, error) {
 // judging conflicts.
 // It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindActiveWindows(ctx context.Context) ([]gonogo.Scheduled, error) {
-	return remember(ctx, s, "active windows", func() ([]gonogo.Scheduled, error) { return s.readActiveWindows(ctx) })
+	return remember(ctx, s, "active windows", func(ctx context.Context) ([]gonogo.Scheduled, error) { return s.readActiveWindows(ctx) })
 }
 
 func (s *Store) readActiveWindows(ctx context.Context) ([]gonogo.Scheduled, error) {

@@ -37,7 +37,7 @@ type Store struct {
 	// DefaultZone is the team's time zone when the settings name none.
 	DefaultZone *time.Location
 
-	memo      memo       // what was read, until the next commit
+	memo      Cache[any] // what was read, until the next commit
 	watch     *watch     // sees commits, for memo
 	commitMu  sync.Mutex // orders commits with their notices
 	listenMu  sync.RWMutex

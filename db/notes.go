@@ -117,7 +117,7 @@ func findNotesStatuses(ctx context.Context, q querier, where string, args []any,
 // empty ones with no status.
 // It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindNotes(ctx context.Context, releaseID int64) (gonogo.Notes, error) {
-	return remember(ctx, s, fmt.Sprintf("notes %d", releaseID), func() (gonogo.Notes, error) { return s.readNotes(ctx, releaseID) })
+	return remember(ctx, s, fmt.Sprintf("notes %d", releaseID), func(ctx context.Context) (gonogo.Notes, error) { return s.readNotes(ctx, releaseID) })
 }
 
 func (s *Store) readNotes(ctx context.Context, releaseID int64) (gonogo.Notes, error) {
@@ -289,7 +289,7 @@ const defaultNotesLimit = 100
 // the full-text engine cannot read is an EINVALID error on the "q" field.
 // It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindPublishedNotes(ctx context.Context, f gonogo.NotesFilter) ([]gonogo.NotesEntry, error) {
-	return remember(ctx, s, fmt.Sprintf("published notes %#v", f), func() ([]gonogo.NotesEntry, error) { return s.readPublishedNotes(ctx, f) })
+	return remember(ctx, s, fmt.Sprintf("published notes %#v", f), func(ctx context.Context) ([]gonogo.NotesEntry, error) { return s.readPublishedNotes(ctx, f) })
 }
 
 func (s *Store) readPublishedNotes(ctx context.Context, f gonogo.NotesFilter) ([]gonogo.NotesEntry, error) {
@@ -357,7 +357,7 @@ func (s *Store) shippedAt(ctx context.Context, product, version string) (string,
 // with shippedOnly, only those with notes of a shipped release.
 // It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindNotesProducts(ctx context.Context, shippedOnly bool) ([]string, error) {
-	return remember(ctx, s, fmt.Sprintf("notes products %t", shippedOnly), func() ([]string, error) { return s.readNotesProducts(ctx, shippedOnly) })
+	return remember(ctx, s, fmt.Sprintf("notes products %t", shippedOnly), func(ctx context.Context) ([]string, error) { return s.readNotesProducts(ctx, shippedOnly) })
 }
 
 func (s *Store) readNotesProducts(ctx context.Context, shippedOnly bool) ([]string, error) {

@@ -149,7 +149,7 @@ func releaseChanges(old gonogo.Release, in gonogo.ReleaseInput) []string {
 // FindRelease returns the release with id.
 // It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindRelease(ctx context.Context, id int64) (gonogo.Release, error) {
-	return remember(ctx, s, fmt.Sprintf("release %d", id), func() (gonogo.Release, error) { return s.readRelease(ctx, id) })
+	return remember(ctx, s, fmt.Sprintf("release %d", id), func(ctx context.Context) (gonogo.Release, error) { return s.readRelease(ctx, id) })
 }
 
 func (s *Store) readRelease(ctx context.Context, id int64) (gonogo.Release, error) {
@@ -160,7 +160,7 @@ func (s *Store) readRelease(ctx context.Context, id int64) (gonogo.Release, erro
 // FindReleaseByName returns the release of product with version.
 // It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindReleaseByName(ctx context.Context, product, version string) (gonogo.Release, error) {
-	return remember(ctx, s, fmt.Sprintf("release %q %q", product, version), func() (gonogo.Release, error) { return s.readReleaseByName(ctx, product, version) })
+	return remember(ctx, s, fmt.Sprintf("release %q %q", product, version), func(ctx context.Context) (gonogo.Release, error) { return s.readReleaseByName(ctx, product, version) })
 }
 
 func (s *Store) readReleaseByName(ctx context.Context, product, version string) (gonogo.Release, error) {
@@ -216,7 +216,7 @@ func releaseWhere(f gonogo.ReleaseFilter) (string, []any) {
 // FindProducts returns every product that has a release, sorted.
 // It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindProducts(ctx context.Context) ([]string, error) {
-	return remember(ctx, s, "products", func() ([]string, error) { return s.readProducts(ctx) })
+	return remember(ctx, s, "products", func(ctx context.Context) ([]string, error) { return s.readProducts(ctx) })
 }
 
 func (s *Store) readProducts(ctx context.Context) ([]string, error) {
@@ -242,7 +242,7 @@ func (s *Store) readProducts(ctx context.Context) ([]string, error) {
 // the result may be shared with other callers: read it, never change it.
 func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Snapshot, error) {
 	key := fmt.Sprintf("snapshots %q %q %s", f.Product, f.States, fmtTime(f.ClosedSince))
-	return remember(ctx, s, key, func() ([]gonogo.Snapshot, error) { return s.loadSnapshots(ctx, f) })
+	return remember(ctx, s, key, func(ctx context.Context) ([]gonogo.Snapshot, error) { return s.loadSnapshots(ctx, f) })
 }
 
 // loadSnapshots reads FindSnapshots' answer from the database: a handful of
@@ -352,7 +352,7 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 // FindSnapshot returns everything the gate needs for one release.
 // It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, error) {
-	return remember(ctx, s, fmt.Sprintf("snapshot %d", id), func() (gonogo.Snapshot, error) { return s.readSnapshot(ctx, id) })
+	return remember(ctx, s, fmt.Sprintf("snapshot %d", id), func(ctx context.Context) (gonogo.Snapshot, error) { return s.readSnapshot(ctx, id) })
 }
 
 func (s *Store) readSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, error) {

@@ -30,7 +30,7 @@ func (s *Store) CreateSession(ctx context.Context, a gonogo.Actor, idHash string
 // roles, so a change by an admin applies to the very next request.
 // It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindSession(ctx context.Context, idHash string) (Session, error) {
-	return remember(ctx, s, "session "+idHash, func() (Session, error) { return s.readSession(ctx, idHash) })
+	return remember(ctx, s, "session "+idHash, func(ctx context.Context) (Session, error) { return s.readSession(ctx, idHash) })
 }
 
 func (s *Store) readSession(ctx context.Context, idHash string) (Session, error) {

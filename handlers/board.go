@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -50,20 +51,14 @@ func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, bl
 	}
 	key := fmt.Sprintf("%q %q %t %s %t %t %d", f.Product, f.States, blocking, p.Loc, p.Live != "",
 		p.Has(gonogo.ReleaseManager) || p.Has(gonogo.ProductOwner), now.Unix())
-	if e, ok := h.boards.get(v, key); ok {
-		return e, nil
-	}
-	e, err := h.buildBoardEntry(c, p, f, blocking, now)
-	if err == nil {
-		h.boards.put(v, key, e)
-	}
-	return e, err
+	return h.boards.Get(ctx, v, key, func(ctx context.Context) (boardEntry, error) {
+		return h.buildBoardEntry(ctx, p, f, blocking, now)
+	})
 }
 
 // buildBoardEntry reads, judges and renders the board, with what its page
 // head needs: the products to filter by, the windows and freezes to come.
-func (h *Handler) buildBoardEntry(c echo.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool, now time.Time) (boardEntry, error) {
-	ctx := c.Request().Context()
+func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool, now time.Time) (boardEntry, error) {
 	var e boardEntry
 	if len(f.States) == 0 {
 		// Only the recently closed are shown (buildBoard judges exactly

@@ -49,7 +49,7 @@ type Handler struct {
 	hasUsers  atomic.Bool
 	teamCache atomic.Pointer[db.TeamSettings]
 	streams   *broker
-	boards    boardCache
+	boards    db.Cache[boardEntry] // rendered boards, until the next commit
 	// tokenTouches lets one request a minute record a token's use.
 	tokenTouches touchGuard
 }
@@ -76,6 +76,7 @@ func New(store *db.Store, cfg Config) *Handler {
 		throttle: newThrottle(cfg.LoginDelay),
 		streams:  newBroker(),
 	}
+	h.boards.Max = 64 // a board per filter and time zone in use
 	store.Listen(h.streams.publish)
 	h.e = h.echo()
 	return h
