@@ -22,6 +22,10 @@ import (
 // readRate is the constant rate read latencies are measured at.
 const readRate = 500
 
+// mixedVotes is how many votes a second are cast while the board is read:
+// a busy review.
+const mixedVotes = 20
+
 // readers and writers are the requests in flight in the closed loops.
 const (
 	readers = 8
@@ -61,6 +65,7 @@ func TestBench(t *testing.T) {
 	static := attack(fmt.Sprintf("static file, %d bytes", boardSize), []vegeta.Target{{Method: "GET", URL: srv.base + ceiling}},
 		0, readers, d, http.StatusOK)
 	loads = append(loads, static)
+	loads = append(loads, mixed(reads["board page"], fx.voteTargets(b), d))
 	loads = append(loads, attack("cast a vote", fx.voteTargets(b), 0, writers, d, http.StatusOK))
 	loads = append(loads, attack("change a checklist item", fx.itemTargets(b), 0, writers, d, http.StatusOK))
 	sse := measureSSE(t, b, 200, 100, fx.sseVote, fx.sseRelease)
@@ -78,6 +83,18 @@ func TestBench(t *testing.T) {
 			t.Logf("%s (%s): status codes %v", l.name, l.mode, l.codes)
 		}
 	}
+}
+
+// mixed is release day: the board read at the constant rate while votes
+// come in, each a commit after which the board is judged anew.
+func mixed(board, votes []vegeta.Target, d time.Duration) load {
+	done := make(chan load)
+	go func() { done <- attack("votes beside", votes, mixedVotes, 0, d, http.StatusOK) }()
+	l := attack(fmt.Sprintf("board page, %d votes/s beside", mixedVotes), board, readRate, 0, d, http.StatusOK)
+	if v := <-done; v.errors() > 0 {
+		l.sent, l.ok = l.sent+v.sent, l.ok+v.ok // a failed vote is an error of this run too
+	}
+	return l
 }
 
 func benchDuration(t *testing.T) time.Duration {
