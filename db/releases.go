@@ -238,7 +238,8 @@ func (s *Store) readProducts(ctx context.Context) ([]string, error) {
 
 // FindSnapshots returns, for every release matching f, the release with its
 // readiness items: what the board needs to judge each card through the same
-// gate as the release page. They are kept until the next commit (memo), so
+// gate as the release page. Items, defects and votes hold only what the gate
+// and a card read (see boardItemColumns). They are kept until the next commit (memo), so
 // the result may be shared with other callers: read it, never change it.
 func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Snapshot, error) {
 	key := fmt.Sprintf("snapshots %q %q %s", f.Product, f.States, fmtTime(f.ClosedSince))
@@ -259,14 +260,14 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 		index[r.ID] = i
 	}
 	where, args := releaseWhere(f)
-	rows, err := s.read.QueryContext(ctx, `SELECT `+itemColumns+` FROM items i
+	rows, err := s.read.QueryContext(ctx, `SELECT `+boardItemColumns+` FROM items i
 		WHERE i.phase = 'readiness' AND i.release_id IN (SELECT r.id FROM releases r `+where+`)
 		ORDER BY i.release_id, i.position, i.id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items, err := collect(rows, scanItem)
+	items, err := collect(rows, scanBoardItem)
 	if err != nil {
 		return nil, err
 	}
@@ -275,12 +276,12 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 			out[i].Items = append(out[i].Items, it)
 		}
 	}
-	rows, err = s.read.QueryContext(ctx, `SELECT `+defectColumns+` FROM defects d
+	rows, err = s.read.QueryContext(ctx, `SELECT `+boardDefectColumns+` FROM defects d
 		WHERE d.release_id IN (SELECT r.id FROM releases r `+where+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
-	defects, err := collect(rows, scanDefect)
+	defects, err := collect(rows, scanBoardDefect)
 	if err != nil {
 		return nil, err
 	}
@@ -290,12 +291,12 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 		}
 	}
 	// Only the current cycle's votes count on the board.
-	rows, err = s.read.QueryContext(ctx, `SELECT `+voteColumns+` FROM votes v JOIN releases r ON r.id = v.release_id AND r.cycle = v.cycle
+	rows, err = s.read.QueryContext(ctx, `SELECT `+boardVoteColumns+` FROM votes v JOIN releases r ON r.id = v.release_id AND r.cycle = v.cycle
 		`+where+` ORDER BY v.id`, args...)
 	if err != nil {
 		return nil, err
 	}
-	votes, err := collect(rows, scanVote)
+	votes, err := collect(rows, scanBoardVote)
 	if err != nil {
 		return nil, err
 	}
