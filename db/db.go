@@ -30,7 +30,7 @@ var migrations embed.FS
 // wait on each other's locks; reads use a pool that WAL lets run beside them.
 type Store struct {
 	write *sql.DB
-	read  *sql.DB
+	read  *readPool
 	path  string
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
@@ -122,7 +122,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		read.Close()
 		return nil, err
 	}
-	s := &Store{write: write, read: read, path: path, watch: &watch{db: w}, Now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{write: write, read: &readPool{DB: read}, path: path, watch: &watch{db: w}, Now: func() time.Time { return time.Now().UTC() }}
 	if err := s.seedTemplate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("seed template: %w", err)
