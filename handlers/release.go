@@ -63,8 +63,8 @@ func (h *Handler) releaseView(c echo.Context, id int64) (views.ReleaseView, erro
 	return v, nil
 }
 
-// partsView builds what a vote or a checklist change redraws (the item's
-// row, the counts, the sign-offs and the gate) from the snapshot alone. The
+// partsView builds what a checklist change redraws (the item's row, the
+// counts and the gate) from the snapshot alone. The
 // history, decisions, window, notes and discussion of releaseView are not
 // in those fragments, and reading them after every change halved how many
 // changes the board took (make bench).

@@ -101,10 +101,14 @@ func (h *Handler) castVote(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d#role-%s", rid, in.Role))
 	}
-	v, err := h.partsView(c, rid)
+	snap, err := h.store.FindSnapshot(c.Request().Context(), rid)
 	if err != nil {
 		return err
 	}
+	// The answer is the sign-offs and the gate: the rest of the page's view
+	// is not built (see partsView).
+	roles := currentUser(c).Roles
+	v := views.ReleaseView{Signoffs: signoffView(roles, snap), Gate: gateView(roles, snap)}
 	fix(&v)
 	return render(c, status, views.VoteUpdate(h.page(c, "", ""), v.Signoffs, v.Gate))
 }
