@@ -239,8 +239,9 @@ func (s *Store) readProducts(ctx context.Context) ([]string, error) {
 // FindSnapshots returns, for every release matching f, the release with its
 // readiness items: what the board needs to judge each card through the same
 // gate as the release page. Items, defects and votes hold only what the gate
-// and a card read (see boardItemColumns). They are kept until the next commit (memo), so
-// the result may be shared with other callers: read it, never change it.
+// and a card read (see boardItemColumns). They are kept until the next
+// commit (memo), so the result may be shared with other callers: read it,
+// never change it.
 func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Snapshot, error) {
 	key := fmt.Sprintf("snapshots %q %q %s", f.Product, f.States, fmtTime(f.ClosedSince))
 	return remember(ctx, s, key, func(ctx context.Context) ([]gonogo.Snapshot, error) { return s.loadSnapshots(ctx, f) })
