@@ -39,20 +39,37 @@ func TestBench(t *testing.T) {
 	start := time.Now()
 	fx := seedBench(t, dbPath)
 	t.Logf("generated %d releases in %s", fx.releases, time.Since(start).Round(time.Millisecond))
-
-	// A first start, to learn the size of the board page.
-	bin, _ := buildServer(t, dir, 0)
-	srv := startServer(t, bin, dbPath, filepath.Join(dir, "size.log"))
-	boardSize := len(signIn(t, srv.base, fx.email, fx.password).get(t, "/"))
-	srv.stop()
-
-	bin, ceiling := buildServer(t, dir, boardSize)
-	srv = startServer(t, bin, dbPath, filepath.Join(dir, "server.log"))
-	token := createToken(t, bin, dbPath)
+	srv, ceiling, boardSize := startMeasured(t, dir, dbPath, fx)
 	b := signIn(t, srv.base, fx.email, fx.password)
-	reads := fx.readTargets(b, token)
+	reads := fx.readTargets(b, createToken(t, srv.cmd.Path, dbPath))
 	attack("warm-up", append(reads["board page"], reads["release page"]...), 200, 0, 2*time.Second, http.StatusOK)
 
+	loads := readLoads(reads, d)
+	static := attack(fmt.Sprintf("static file, %d bytes", boardSize), []vegeta.Target{{Method: "GET", URL: srv.base + ceiling}},
+		0, readers, d, http.StatusOK)
+	loads = append(loads, static)
+	loads = append(loads, mixed(reads["board page"], fx.voteTargets(b), d))
+	loads = append(loads, attack("cast a vote", fx.voteTargets(b), 0, writers, d, http.StatusOK))
+	loads = append(loads, attack("change a checklist item", fx.itemTargets(b), 0, writers, d, http.StatusOK))
+	sse := measureSSE(t, b, 200, 100, fx.sseVote, fx.sseRelease)
+	report(t, loads, loads[1], static, boardSize, sse, srv.peakRSS(t))
+}
+
+// startMeasured starts the server to measure: a first start learns the
+// size of the board page, then the binary is built again with a static
+// file of that size, and started on the same data.
+func startMeasured(t *testing.T, dir, dbPath string, fx *fixture) (srv *server, ceiling string, boardSize int) {
+	t.Helper()
+	bin, _ := buildServer(t, dir, 0)
+	srv = startServer(t, bin, dbPath, filepath.Join(dir, "size.log"))
+	boardSize = len(signIn(t, srv.base, fx.email, fx.password).get(t, "/"))
+	srv.stop()
+	bin, ceiling = buildServer(t, dir, boardSize)
+	return startServer(t, bin, dbPath, filepath.Join(dir, "server.log")), ceiling, boardSize
+}
+
+// readLoads measures each read at the constant rate, then closed-loop.
+func readLoads(reads map[string][]vegeta.Target, d time.Duration) []load {
 	var loads []load
 	for _, name := range []string{"board page", "release page", "notes search", "gate API"} {
 		want := []uint16{http.StatusOK}
@@ -62,17 +79,12 @@ func TestBench(t *testing.T) {
 		loads = append(loads, attack(name, reads[name], readRate, 0, d, want...))
 		loads = append(loads, attack(name, reads[name], 0, readers, d, want...))
 	}
-	static := attack(fmt.Sprintf("static file, %d bytes", boardSize), []vegeta.Target{{Method: "GET", URL: srv.base + ceiling}},
-		0, readers, d, http.StatusOK)
-	loads = append(loads, static)
-	loads = append(loads, mixed(reads["board page"], fx.voteTargets(b), d))
-	loads = append(loads, attack("cast a vote", fx.voteTargets(b), 0, writers, d, http.StatusOK))
-	loads = append(loads, attack("change a checklist item", fx.itemTargets(b), 0, writers, d, http.StatusOK))
-	sse := measureSSE(t, b, 200, 100, fx.sseVote, fx.sseRelease)
-	rss := srv.peakRSS(t)
+	return loads
+}
 
+// report prints the table and the lines below it.
+func report(t *testing.T, loads []load, board, static load, boardSize int, sse sseResult, rss int64) {
 	fmt.Printf("\n%s\n", table(loads))
-	board := loads[1]
 	fmt.Printf("Board page (%d bytes) closed-loop throughput is %.0f%% of the static file's (%.0f req/s).\n",
 		boardSize, 100*board.perSecond/static.perSecond, static.perSecond)
 	fmt.Printf("Live updates: %d streams on the board, %d votes: %d of %d deliveries, p50 %s, p99 %s after the vote's response.\n",
