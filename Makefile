@@ -6,7 +6,7 @@ ADDR    ?= localhost:8080
 DB      ?= ./data/gonogo.db
 export CGO_ENABLED ?= 0
 
-.PHONY: run demo test generate build lint check-generated clean
+.PHONY: run demo test bench generate build lint check-generated clean
 
 ## run: build and serve the board on $(ADDR) with the database at $(DB)
 run:
@@ -19,6 +19,11 @@ demo:
 ## test: every test, with the race detector off so CGO is not needed
 test:
 	$(GO) test -count=1 ./...
+
+## bench: load-test the real server binary on a generated year of data and
+## print the figures as a Markdown table (a few minutes; not part of test)
+bench:
+	$(GO) test -tags bench -run TestBench -count=1 -v -timeout 60m ./cmd/web
 
 ## generate: regenerate the templ views
 generate:

@@ -122,4 +122,8 @@ func (w Window) Contains(t time.Time) bool {
 type ReleaseFilter struct {
 	Product string
 	States  []State
+	// ClosedSince, when set, leaves out closed releases last changed before
+	// it: the board's closed lane shows only the recent ones, and a year of
+	// history should not be loaded to be thrown away.
+	ClosedSince time.Time
 }

@@ -71,17 +71,18 @@ type VoteInput struct {
 	Conditions string // one per line; "ops: text" gives the condition to another role
 }
 
-// CastVote checks that actor may sign for the role on the snapshot's release
-// and returns the vote to store.
-func CastVote(actor Actor, s Snapshot, in VoteInput, now time.Time) (Vote, error) {
+// CastVote checks that actor may sign for the role on rel and returns the
+// vote to store. A sign-off looks at the release alone: what it holds is
+// judged by the gate, not by who may sign.
+func CastVote(actor Actor, rel Release, in VoteInput, now time.Time) (Vote, error) {
 	if !in.Role.Valid() {
 		return Vote{}, FieldErrorf("role", "choose the role you sign for")
 	}
 	if !actor.Roles.Has(in.Role) {
 		return Vote{}, Errorf(EFORBIDDEN, "you do not hold the %s role, so you cannot sign for it", in.Role.Label())
 	}
-	if s.Release.State != Review {
-		return Vote{}, Errorf(ECONFLICT, "sign-offs are taken while the release is in review; it is %s", s.Release.State.Label())
+	if rel.State != Review {
+		return Vote{}, Errorf(ECONFLICT, "sign-offs are taken while the release is in review; it is %s", rel.State.Label())
 	}
 	p := Problems{}
 	if !in.Value.Valid() {
@@ -100,7 +101,7 @@ func CastVote(actor Actor, s Snapshot, in VoteInput, now time.Time) (Vote, error
 		return Vote{}, err
 	}
 	return Vote{
-		ReleaseID: s.Release.ID, Cycle: s.Release.Cycle, Role: in.Role, UserID: actor.UserID, UserName: actor.Name,
+		ReleaseID: rel.ID, Cycle: rel.Cycle, Role: in.Role, UserID: actor.UserID, UserName: actor.Name,
 		Value: in.Value, Comment: comment, Conditions: conds, At: now,
 	}, nil
 }

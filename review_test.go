@@ -110,29 +110,29 @@ func TestEvaluateNamesWhatToFix(t *testing.T) {
 }
 
 func TestCastVote(t *testing.T) {
-	review := gonogo.Snapshot{Release: gonogo.Release{ID: 1, State: gonogo.Review, Cycle: 2}}
+	review := gonogo.Release{ID: 1, State: gonogo.Review, Cycle: 2}
 	qa := gonogo.Actor{UserID: 5, Name: "Quinn", Roles: gonogo.RoleSet{gonogo.QALead, gonogo.Ops}}
 	tests := []struct {
 		name  string
-		snap  gonogo.Snapshot
+		rel   gonogo.Release
 		in    gonogo.VoteInput
 		code  string
 		field string
 	}{
-		{name: "go", snap: review, in: gonogo.VoteInput{Role: gonogo.QALead, Value: gonogo.VoteGo}},
-		{name: "second role of the same person", snap: review, in: gonogo.VoteInput{Role: gonogo.Ops, Value: gonogo.VoteGo}},
-		{name: "a role not held", snap: review, in: gonogo.VoteInput{Role: gonogo.ReleaseManager, Value: gonogo.VoteGo}, code: gonogo.EFORBIDDEN},
-		{name: "no-go without comment", snap: review, in: gonogo.VoteInput{Role: gonogo.QALead, Value: gonogo.VoteNoGo, Comment: "  "}, code: gonogo.EINVALID, field: "comment"},
-		{name: "no-go with comment", snap: review, in: gonogo.VoteInput{Role: gonogo.QALead, Value: gonogo.VoteNoGo, Comment: "load test missing"}},
-		{name: "no value", snap: review, in: gonogo.VoteInput{Role: gonogo.QALead}, code: gonogo.EINVALID, field: "value"},
-		{name: "unknown role", snap: review, in: gonogo.VoteInput{Role: "ceo", Value: gonogo.VoteGo}, code: gonogo.EINVALID, field: "role"},
-		{name: "not in review", snap: gonogo.Snapshot{Release: gonogo.Release{State: gonogo.Go}}, in: gonogo.VoteInput{Role: gonogo.QALead, Value: gonogo.VoteGo}, code: gonogo.ECONFLICT},
-		{name: "draft", snap: gonogo.Snapshot{Release: gonogo.Release{State: gonogo.Draft}}, in: gonogo.VoteInput{Role: gonogo.QALead, Value: gonogo.VoteGo}, code: gonogo.ECONFLICT},
-		{name: "too many conditions", snap: review, in: gonogo.VoteInput{Role: gonogo.QALead, Value: gonogo.VoteGo, Conditions: strings.Repeat("c\n", 11)}, code: gonogo.EINVALID, field: "conditions"},
+		{name: "go", rel: review, in: gonogo.VoteInput{Role: gonogo.QALead, Value: gonogo.VoteGo}},
+		{name: "second role of the same person", rel: review, in: gonogo.VoteInput{Role: gonogo.Ops, Value: gonogo.VoteGo}},
+		{name: "a role not held", rel: review, in: gonogo.VoteInput{Role: gonogo.ReleaseManager, Value: gonogo.VoteGo}, code: gonogo.EFORBIDDEN},
+		{name: "no-go without comment", rel: review, in: gonogo.VoteInput{Role: gonogo.QALead, Value: gonogo.VoteNoGo, Comment: "  "}, code: gonogo.EINVALID, field: "comment"},
+		{name: "no-go with comment", rel: review, in: gonogo.VoteInput{Role: gonogo.QALead, Value: gonogo.VoteNoGo, Comment: "load test missing"}},
+		{name: "no value", rel: review, in: gonogo.VoteInput{Role: gonogo.QALead}, code: gonogo.EINVALID, field: "value"},
+		{name: "unknown role", rel: review, in: gonogo.VoteInput{Role: "ceo", Value: gonogo.VoteGo}, code: gonogo.EINVALID, field: "role"},
+		{name: "not in review", rel: gonogo.Release{State: gonogo.Go}, in: gonogo.VoteInput{Role: gonogo.QALead, Value: gonogo.VoteGo}, code: gonogo.ECONFLICT},
+		{name: "draft", rel: gonogo.Release{State: gonogo.Draft}, in: gonogo.VoteInput{Role: gonogo.QALead, Value: gonogo.VoteGo}, code: gonogo.ECONFLICT},
+		{name: "too many conditions", rel: review, in: gonogo.VoteInput{Role: gonogo.QALead, Value: gonogo.VoteGo, Conditions: strings.Repeat("c\n", 11)}, code: gonogo.EINVALID, field: "conditions"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			v, err := gonogo.CastVote(qa, tc.snap, tc.in, at(0))
+			v, err := gonogo.CastVote(qa, tc.rel, tc.in, at(0))
 			if gonogo.ErrorCode(err) != tc.code {
 				t.Fatalf("code %q (%v), want %q", gonogo.ErrorCode(err), err, tc.code)
 			}

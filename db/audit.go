@@ -53,7 +53,12 @@ func scanEvent(sc interface{ Scan(...any) error }) (gonogo.Event, error) {
 }
 
 // FindReleaseEvents returns the history of one release, newest first.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindReleaseEvents(ctx context.Context, releaseID int64, limit int) ([]gonogo.Event, error) {
+	return remember(ctx, s, fmt.Sprintf("events %d %d", releaseID, limit), func(ctx context.Context) ([]gonogo.Event, error) { return s.readReleaseEvents(ctx, releaseID, limit) })
+}
+
+func (s *Store) readReleaseEvents(ctx context.Context, releaseID int64, limit int) ([]gonogo.Event, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events
 		WHERE release_id = ? ORDER BY id DESC LIMIT ?`, releaseID, limit)
 	if err != nil {
@@ -131,7 +136,12 @@ func (s *Store) FindEventsAfter(ctx context.Context, id int64, limit int) ([]gon
 
 // LastEventID is the id of the newest event: a page rendered now has seen
 // everything up to it.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) LastEventID(ctx context.Context) (int64, error) {
+	return remember(ctx, s, "last event", func(ctx context.Context) (int64, error) { return s.readLastEventID(ctx) })
+}
+
+func (s *Store) readLastEventID(ctx context.Context) (int64, error) {
 	var id int64
 	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM audit_events`).Scan(&id)
 	return id, err

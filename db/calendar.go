@@ -100,7 +100,12 @@ func findFreezes(ctx context.Context, q querier) ([]gonogo.Freeze, error) {
 }
 
 // FindFreezes returns every freeze.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindFreezes(ctx context.Context) ([]gonogo.Freeze, error) {
+	return remember(ctx, s, "freezes", func(ctx context.Context) ([]gonogo.Freeze, error) { return s.readFreezes(ctx) })
+}
+
+func (s *Store) readFreezes(ctx context.Context) ([]gonogo.Freeze, error) {
 	return findFreezes(ctx, s.read)
 }
 
@@ -235,7 +240,12 @@ func scanScheduled(sc scanner) (gonogo.Scheduled, error) {
 
 // FindActiveWindows returns the windows of releases still on their way, for
 // judging conflicts.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindActiveWindows(ctx context.Context) ([]gonogo.Scheduled, error) {
+	return remember(ctx, s, "active windows", func(ctx context.Context) ([]gonogo.Scheduled, error) { return s.readActiveWindows(ctx) })
+}
+
+func (s *Store) readActiveWindows(ctx context.Context) ([]gonogo.Scheduled, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT id, product, version, title, state, window_start, window_end, updated_at FROM releases
 		WHERE window_start IS NOT NULL AND state IN ('draft', 'review', 'go', 'deploying', 'verifying') ORDER BY window_start`)
 	if err != nil {

@@ -30,13 +30,15 @@ var migrations embed.FS
 // wait on each other's locks; reads use a pool that WAL lets run beside them.
 type Store struct {
 	write *sql.DB
-	read  *sql.DB
+	read  *readPool
 	path  string
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
 	// DefaultZone is the team's time zone when the settings name none.
 	DefaultZone *time.Location
 
+	memo      Cache[any] // what was read, until the next commit
+	watch     *watch     // sees commits, for memo
 	commitMu  sync.Mutex // orders commits with their notices
 	listenMu  sync.RWMutex
 	listeners []func([]gonogo.Notice)
@@ -114,7 +116,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxIdleTime(0)
-	s := &Store{write: write, read: read, path: path, Now: func() time.Time { return time.Now().UTC() }}
+	w, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, err
+	}
+	s := &Store{write: write, read: &readPool{DB: read}, path: path, watch: &watch{db: w}, Now: func() time.Time { return time.Now().UTC() }}
 	if err := s.seedTemplate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("seed template: %w", err)
@@ -139,7 +147,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	return errors.Join(s.read.Close(), s.write.Close())
+	return errors.Join(s.watch.close(), s.read.Close(), s.write.Close())
 }
 
 // Path is the database file.

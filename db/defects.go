@@ -107,36 +107,43 @@ func (s *Store) CreateDefects(ctx context.Context, a gonogo.Actor, releaseID int
 	}
 	var ids []int64
 	err := s.inTx(ctx, func(tx *Tx) error {
-		rel, err := tx.release(releaseID)
-		if err != nil {
-			return err
-		}
-		if err := gonogo.DefectsEditable(rel.State); err != nil {
-			return err
-		}
-		for _, in := range ins {
-			res, err := tx.Exec(`INSERT INTO defects (release_id, title, severity, status, key, tracker_url, notes, updated_by, updated_at, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, releaseID, in.Title, string(in.Severity), string(in.Status),
-				in.Key, in.TrackerURL, in.Notes, a.Name, fmtTime(tx.now), fmtTime(tx.now))
-			if err != nil {
-				return err
-			}
-			id, _ := res.LastInsertId()
-			ids = append(ids, id)
-			key := ""
-			if k := (gonogo.Defect{Key: in.Key, TrackerURL: in.TrackerURL}).TrackerKey(); k != "" {
-				key = k + " "
-			}
-			if err := tx.audit(a, "defect.add", releaseID, "added %s defect %s%q (%s)", in.Severity, key, in.Title, in.Status); err != nil {
-				return err
-			}
-			if gonogo.Blocking(gonogo.Defect{Severity: in.Severity, Status: in.Status}) {
-				tx.tag(gonogo.TopicBlockingDefect)
-			}
-		}
-		return tx.touchRelease(releaseID)
+		var err error
+		ids, err = tx.createDefects(a, releaseID, ins)
+		return err
 	})
 	return ids, err
+}
+
+func (tx *Tx) createDefects(a gonogo.Actor, releaseID int64, ins []gonogo.DefectInput) ([]int64, error) {
+	rel, err := tx.release(releaseID)
+	if err != nil {
+		return nil, err
+	}
+	if err := gonogo.DefectsEditable(rel.State); err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, in := range ins {
+		res, err := tx.Exec(`INSERT INTO defects (release_id, title, severity, status, key, tracker_url, notes, updated_by, updated_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, releaseID, in.Title, string(in.Severity), string(in.Status),
+			in.Key, in.TrackerURL, in.Notes, a.Name, fmtTime(tx.now), fmtTime(tx.now))
+		if err != nil {
+			return nil, err
+		}
+		id, _ := res.LastInsertId()
+		ids = append(ids, id)
+		key := ""
+		if k := (gonogo.Defect{Key: in.Key, TrackerURL: in.TrackerURL}).TrackerKey(); k != "" {
+			key = k + " "
+		}
+		if err := tx.audit(a, "defect.add", releaseID, "added %s defect %s%q (%s)", in.Severity, key, in.Title, in.Status); err != nil {
+			return nil, err
+		}
+		if gonogo.Blocking(gonogo.Defect{Severity: in.Severity, Status: in.Status}) {
+			tx.tag(gonogo.TopicBlockingDefect)
+		}
+	}
+	return ids, tx.touchRelease(releaseID)
 }
 
 // DefectFunc decides, from the release and the defect as they are inside the
@@ -147,34 +154,41 @@ type DefectFunc func(rel gonogo.Release, d gonogo.Defect) (gonogo.Defect, error)
 func (s *Store) UpdateDefect(ctx context.Context, a gonogo.Actor, releaseID, id int64, fn DefectFunc) (gonogo.Defect, error) {
 	var out gonogo.Defect
 	err := s.inTx(ctx, func(tx *Tx) error {
-		rel, err := tx.release(releaseID)
-		if err != nil {
-			return err
+		d, err := tx.updateDefect(a, releaseID, id, fn)
+		if err == nil {
+			out = d
 		}
-		old, err := scanDefect(tx.QueryRow(`SELECT `+defectColumns+` FROM defects d WHERE d.id = ? AND d.release_id = ?`, id, releaseID))
-		if err != nil {
-			return notFound(err, "no defect %d in release %s", id, rel.Name())
-		}
-		d, err := fn(rel, old)
-		if err != nil {
-			return err
-		}
-		d.UpdatedBy, d.UpdatedAt = a.Name, tx.now // the transaction's clock is the record's
-		if _, err := tx.Exec(`UPDATE defects SET title = ?, severity = ?, status = ?, key = ?, tracker_url = ?, notes = ?, reason = ?,
-			updated_by = ?, updated_at = ? WHERE id = ?`, d.Title, string(d.Severity), string(d.Status), d.Key, d.TrackerURL,
-			d.Notes, d.Reason, d.UpdatedBy, fmtTime(d.UpdatedAt), id); err != nil {
-			return err
-		}
-		out = d
-		if err := tx.audit(a, "defect."+defectAction(old, d), releaseID, "%s", describeDefectChange(old, d)); err != nil {
-			return err
-		}
-		if gonogo.Blocking(d) && !gonogo.Blocking(old) {
-			tx.tag(gonogo.TopicBlockingDefect)
-		}
-		return tx.touchRelease(releaseID)
+		return err
 	})
 	return out, err
+}
+
+func (tx *Tx) updateDefect(a gonogo.Actor, releaseID, id int64, fn DefectFunc) (gonogo.Defect, error) {
+	rel, err := tx.release(releaseID)
+	if err != nil {
+		return gonogo.Defect{}, err
+	}
+	old, err := scanDefect(tx.QueryRow(`SELECT `+defectColumns+` FROM defects d WHERE d.id = ? AND d.release_id = ?`, id, releaseID))
+	if err != nil {
+		return old, notFound(err, "no defect %d in release %s", id, rel.Name())
+	}
+	d, err := fn(rel, old)
+	if err != nil {
+		return d, err
+	}
+	d.UpdatedBy, d.UpdatedAt = a.Name, tx.now // the transaction's clock is the record's
+	if _, err := tx.Exec(`UPDATE defects SET title = ?, severity = ?, status = ?, key = ?, tracker_url = ?, notes = ?, reason = ?,
+		updated_by = ?, updated_at = ? WHERE id = ?`, d.Title, string(d.Severity), string(d.Status), d.Key, d.TrackerURL,
+		d.Notes, d.Reason, d.UpdatedBy, fmtTime(d.UpdatedAt), id); err != nil {
+		return d, err
+	}
+	if err := tx.audit(a, "defect."+defectAction(old, d), releaseID, "%s", describeDefectChange(old, d)); err != nil {
+		return d, err
+	}
+	if gonogo.Blocking(d) && !gonogo.Blocking(old) {
+		tx.tag(gonogo.TopicBlockingDefect)
+	}
+	return d, tx.touchRelease(releaseID)
 }
 
 func defectAction(old, d gonogo.Defect) string {

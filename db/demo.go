@@ -225,7 +225,7 @@ func (tx *Tx) seedRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor) err
 	for _, v := range votes {
 		a := users[v.role]
 		in := gonogo.VoteInput{Role: v.role, Value: v.value, Comment: v.comment, Conditions: v.conditions}
-		if _, err := tx.castVote(ctx, a, id, func(s gonogo.Snapshot) (gonogo.Vote, error) { return gonogo.CastVote(a, s, in, tx.now) }); err != nil {
+		if _, err := tx.castVote(ctx, a, id, func(rel gonogo.Release) (gonogo.Vote, error) { return gonogo.CastVote(a, rel, in, tx.now) }); err != nil {
 			return err
 		}
 	}

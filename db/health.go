@@ -25,7 +25,7 @@ func (s *Store) Health(ctx context.Context) (Health, error) {
 	if err != nil {
 		return h, err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, s.read, sub)
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.read.DB, sub)
 	if err != nil {
 		return h, fmt.Errorf("migrations: %w", err)
 	}

@@ -116,35 +116,41 @@ func (s *Store) AddItem(ctx context.Context, a gonogo.Actor, releaseID int64, in
 	}
 	var id int64
 	err := s.inTx(ctx, func(tx *Tx) error {
-		rel, err := scanRelease(tx.QueryRow(`SELECT `+releaseColumns+releaseFrom+`WHERE r.id = ?`, releaseID))
-		if err != nil {
-			return notFound(err, "no release with id %d", releaseID)
-		}
-		if err := gonogo.ItemEditable(rel.State, in.Phase); err != nil {
-			return err
-		}
-		res, err := tx.Exec(`INSERT INTO items (release_id, phase, pillar, title, guidance, owner_role, required, custom, check_key, position)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, (SELECT COALESCE(max(position), 0) + 1 FROM items WHERE release_id = ?))`,
-			releaseID, string(in.Phase), string(in.Pillar), in.Title, in.Guidance, string(in.OwnerRole), boolInt(in.Required), in.CheckKey, releaseID)
-		if isUnique(err) {
-			return gonogo.FieldErrorf("check_key", "another item of this release already reports check %q", in.CheckKey)
-		} else if err != nil {
-			return err
-		}
-		id, _ = res.LastInsertId()
-		if _, err := tx.Exec(`UPDATE releases SET updated_at = ? WHERE id = ?`, fmtTime(tx.now), releaseID); err != nil {
-			return err
-		}
-		kind := "advisory"
-		if in.Required {
-			kind = "required"
-		}
-		return tx.audit(a, "item.add", releaseID, "added %s %s item %q (%s)", kind, in.Phase, in.Title, in.OwnerRole.Label())
+		var err error
+		id, err = tx.addItem(a, releaseID, in)
+		return err
 	})
 	if err != nil {
 		return gonogo.Item{}, err
 	}
 	return s.FindItem(ctx, id)
+}
+
+func (tx *Tx) addItem(a gonogo.Actor, releaseID int64, in gonogo.ItemInput) (int64, error) {
+	rel, err := scanRelease(tx.QueryRow(`SELECT `+releaseColumns+releaseFrom+`WHERE r.id = ?`, releaseID))
+	if err != nil {
+		return 0, notFound(err, "no release with id %d", releaseID)
+	}
+	if err := gonogo.ItemEditable(rel.State, in.Phase); err != nil {
+		return 0, err
+	}
+	res, err := tx.Exec(`INSERT INTO items (release_id, phase, pillar, title, guidance, owner_role, required, custom, check_key, position)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, (SELECT COALESCE(max(position), 0) + 1 FROM items WHERE release_id = ?))`,
+		releaseID, string(in.Phase), string(in.Pillar), in.Title, in.Guidance, string(in.OwnerRole), boolInt(in.Required), in.CheckKey, releaseID)
+	if isUnique(err) {
+		return 0, gonogo.FieldErrorf("check_key", "another item of this release already reports check %q", in.CheckKey)
+	} else if err != nil {
+		return 0, err
+	}
+	id, _ := res.LastInsertId()
+	if _, err := tx.Exec(`UPDATE releases SET updated_at = ? WHERE id = ?`, fmtTime(tx.now), releaseID); err != nil {
+		return 0, err
+	}
+	kind := "advisory"
+	if in.Required {
+		kind = "required"
+	}
+	return id, tx.audit(a, "item.add", releaseID, "added %s %s item %q (%s)", kind, in.Phase, in.Title, in.OwnerRole.Label())
 }
 
 // RemoveItem takes an advisory or custom item off a release.

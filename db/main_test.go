@@ -16,7 +16,9 @@ import (
 
 func TestMain(m *testing.M) {
 	db.BcryptCost = bcrypt.MinCost // hashing stays real, just cheap
-	os.Exit(m.Run())
+	code := m.Run()
+	closeBenchStore()
+	os.Exit(code)
 }
 
 const testPassword = "correct horse battery"

@@ -115,7 +115,12 @@ func findNotesStatuses(ctx context.Context, q querier, where string, args []any,
 
 // FindNotes returns the notes of a release; a release without notes gets
 // empty ones with no status.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindNotes(ctx context.Context, releaseID int64) (gonogo.Notes, error) {
+	return remember(ctx, s, fmt.Sprintf("notes %d", releaseID), func(ctx context.Context) (gonogo.Notes, error) { return s.readNotes(ctx, releaseID) })
+}
+
+func (s *Store) readNotes(ctx context.Context, releaseID int64) (gonogo.Notes, error) {
 	return findNotes(ctx, s.read, releaseID)
 }
 
@@ -282,7 +287,12 @@ const defaultNotesLimit = 100
 // FindPublishedNotes returns published notes matching f: newest first, or,
 // with a search, best match first with the matched words marked. A search
 // the full-text engine cannot read is an EINVALID error on the "q" field.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindPublishedNotes(ctx context.Context, f gonogo.NotesFilter) ([]gonogo.NotesEntry, error) {
+	return remember(ctx, s, fmt.Sprintf("published notes %#v", f), func(ctx context.Context) ([]gonogo.NotesEntry, error) { return s.readPublishedNotes(ctx, f) })
+}
+
+func (s *Store) readPublishedNotes(ctx context.Context, f gonogo.NotesFilter) ([]gonogo.NotesEntry, error) {
 	conds, args := []string{"n.status = 'published'"}, []any{}
 	if f.Product != "" {
 		conds, args = append(conds, "r.product = ?"), append(args, f.Product)
@@ -345,7 +355,12 @@ func (s *Store) shippedAt(ctx context.Context, product, version string) (string,
 
 // FindNotesProducts returns the products that have published notes, sorted;
 // with shippedOnly, only those with notes of a shipped release.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindNotesProducts(ctx context.Context, shippedOnly bool) ([]string, error) {
+	return remember(ctx, s, fmt.Sprintf("notes products %t", shippedOnly), func(ctx context.Context) ([]string, error) { return s.readNotesProducts(ctx, shippedOnly) })
+}
+
+func (s *Store) readNotesProducts(ctx context.Context, shippedOnly bool) ([]string, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT r.product FROM notes n JOIN releases r ON r.id = n.release_id
 		WHERE n.status = 'published' AND (? = 0 OR r.state = 'released') ORDER BY r.product`, boolInt(shippedOnly))
 	if err != nil {

@@ -147,13 +147,23 @@ func releaseChanges(old gonogo.Release, in gonogo.ReleaseInput) []string {
 }
 
 // FindRelease returns the release with id.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindRelease(ctx context.Context, id int64) (gonogo.Release, error) {
+	return remember(ctx, s, fmt.Sprintf("release %d", id), func(ctx context.Context) (gonogo.Release, error) { return s.readRelease(ctx, id) })
+}
+
+func (s *Store) readRelease(ctx context.Context, id int64) (gonogo.Release, error) {
 	r, err := scanRelease(s.read.QueryRowContext(ctx, `SELECT `+releaseColumns+releaseFrom+`WHERE r.id = ?`, id))
 	return r, notFound(err, "no release with id %d", id)
 }
 
 // FindReleaseByName returns the release of product with version.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindReleaseByName(ctx context.Context, product, version string) (gonogo.Release, error) {
+	return remember(ctx, s, fmt.Sprintf("release %q %q", product, version), func(ctx context.Context) (gonogo.Release, error) { return s.readReleaseByName(ctx, product, version) })
+}
+
+func (s *Store) readReleaseByName(ctx context.Context, product, version string) (gonogo.Release, error) {
 	r, err := scanRelease(s.read.QueryRowContext(ctx, `SELECT `+releaseColumns+releaseFrom+`WHERE r.product = ? AND r.version = ?`, product, version))
 	return r, notFound(err, "no release %s %s", product, version)
 }
@@ -190,6 +200,13 @@ func releaseWhere(f gonogo.ReleaseFilter) (string, []any) {
 			args = append(args, string(st))
 		}
 	}
+	if !f.ClosedSince.IsZero() {
+		conds = append(conds, "(r.state IN ("+placeholders(len(gonogo.ActiveStates))+") OR r.updated_at >= ?)")
+		for _, st := range gonogo.ActiveStates {
+			args = append(args, string(st))
+		}
+		args = append(args, fmtTime(f.ClosedSince))
+	}
 	if len(conds) == 0 {
 		return "", nil
 	}
@@ -197,7 +214,12 @@ func releaseWhere(f gonogo.ReleaseFilter) (string, []any) {
 }
 
 // FindProducts returns every product that has a release, sorted.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindProducts(ctx context.Context) ([]string, error) {
+	return remember(ctx, s, "products", func(ctx context.Context) ([]string, error) { return s.readProducts(ctx) })
+}
+
+func (s *Store) readProducts(ctx context.Context) ([]string, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT product FROM releases ORDER BY product`)
 	if err != nil {
 		return nil, err
@@ -216,8 +238,18 @@ func (s *Store) FindProducts(ctx context.Context) ([]string, error) {
 
 // FindSnapshots returns, for every release matching f, the release with its
 // readiness items: what the board needs to judge each card through the same
-// gate as the release page. A handful of queries, whatever the number of releases.
+// gate as the release page. Items, defects and votes hold only what the gate
+// and a card read (see boardItemColumns). They are kept until the next
+// commit (memo), so the result may be shared with other callers: read it,
+// never change it.
 func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Snapshot, error) {
+	key := fmt.Sprintf("snapshots %q %q %s", f.Product, f.States, fmtTime(f.ClosedSince))
+	return remember(ctx, s, key, func(ctx context.Context) ([]gonogo.Snapshot, error) { return s.loadSnapshots(ctx, f) })
+}
+
+// loadSnapshots reads FindSnapshots' answer from the database: a handful of
+// queries, whatever the number of releases.
+func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Snapshot, error) {
 	rels, err := s.FindReleases(ctx, f)
 	if err != nil || len(rels) == 0 {
 		return nil, err
@@ -229,14 +261,14 @@ func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 		index[r.ID] = i
 	}
 	where, args := releaseWhere(f)
-	rows, err := s.read.QueryContext(ctx, `SELECT `+itemColumns+` FROM items i
+	rows, err := s.read.QueryContext(ctx, `SELECT `+boardItemColumns+` FROM items i
 		WHERE i.phase = 'readiness' AND i.release_id IN (SELECT r.id FROM releases r `+where+`)
 		ORDER BY i.release_id, i.position, i.id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items, err := collect(rows, scanItem)
+	items, err := collect(rows, scanBoardItem)
 	if err != nil {
 		return nil, err
 	}
@@ -245,12 +277,12 @@ func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 			out[i].Items = append(out[i].Items, it)
 		}
 	}
-	rows, err = s.read.QueryContext(ctx, `SELECT `+defectColumns+` FROM defects d
+	rows, err = s.read.QueryContext(ctx, `SELECT `+boardDefectColumns+` FROM defects d
 		WHERE d.release_id IN (SELECT r.id FROM releases r `+where+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
-	defects, err := collect(rows, scanDefect)
+	defects, err := collect(rows, scanBoardDefect)
 	if err != nil {
 		return nil, err
 	}
@@ -260,12 +292,12 @@ func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 		}
 	}
 	// Only the current cycle's votes count on the board.
-	rows, err = s.read.QueryContext(ctx, `SELECT `+voteColumns+` FROM votes v JOIN releases r ON r.id = v.release_id AND r.cycle = v.cycle
+	rows, err = s.read.QueryContext(ctx, `SELECT `+boardVoteColumns+` FROM votes v JOIN releases r ON r.id = v.release_id AND r.cycle = v.cycle
 		`+where+` ORDER BY v.id`, args...)
 	if err != nil {
 		return nil, err
 	}
-	votes, err := collect(rows, scanVote)
+	votes, err := collect(rows, scanBoardVote)
 	if err != nil {
 		return nil, err
 	}
@@ -320,6 +352,11 @@ func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 }
 
 // FindSnapshot returns everything the gate needs for one release.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, error) {
+	return remember(ctx, s, fmt.Sprintf("snapshot %d", id), func(ctx context.Context) (gonogo.Snapshot, error) { return s.readSnapshot(ctx, id) })
+}
+
+func (s *Store) readSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, error) {
 	return loadSnapshot(ctx, s.read, id, s.DefaultZone)
 }

@@ -122,7 +122,7 @@ func (q txQuerier) QueryRowContext(ctx context.Context, query string, args ...an
 
 // VoteFunc decides, from the release as it is inside the transaction, what
 // vote to store, or refuses.
-type VoteFunc func(s gonogo.Snapshot) (gonogo.Vote, error)
+type VoteFunc func(rel gonogo.Release) (gonogo.Vote, error)
 
 // CastVote stores a sign-off, replaces the conditions of the role's earlier
 // vote in this cycle with the new vote's, and audits it, all at once.
@@ -138,11 +138,14 @@ func (s *Store) CastVote(ctx context.Context, a gonogo.Actor, releaseID int64, f
 
 func (tx *Tx) castVote(ctx context.Context, a gonogo.Actor, releaseID int64, fn VoteFunc) (out gonogo.Vote, err error) {
 	err = func() error {
-		snap, err := tx.snapshot(ctx, releaseID)
+		// The release alone: a whole snapshot read here, inside the write
+		// transaction, held every other writer up (make bench: votes at
+		// 390/s with 32 writers, 2.4 ms of reading per vote).
+		rel, err := tx.release(releaseID)
 		if err != nil {
 			return err
 		}
-		v, err := fn(snap)
+		v, err := fn(rel)
 		if err != nil {
 			return err
 		}
@@ -342,7 +345,12 @@ func (s *Store) FindCycleDecision(ctx context.Context, releaseID int64, cycle in
 }
 
 // FindDecisions returns a release's decisions, oldest first, without their records.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindDecisions(ctx context.Context, releaseID int64) ([]gonogo.Decision, error) {
+	return remember(ctx, s, fmt.Sprintf("decisions %d", releaseID), func(ctx context.Context) ([]gonogo.Decision, error) { return s.readDecisions(ctx, releaseID) })
+}
+
+func (s *Store) readDecisions(ctx context.Context, releaseID int64) ([]gonogo.Decision, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT id, release_id, number, cycle, outcome, rationale, conditions, COALESCE(decider_id, 0),
 		decider_name, at, '{}' FROM decisions WHERE release_id = ? ORDER BY number`, releaseID)
 	if err != nil {

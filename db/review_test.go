@@ -34,7 +34,7 @@ func reviewFixture(t *testing.T) (*db.Store, gonogo.Release, gonogo.Actor) {
 			a = rm
 		}
 		in := gonogo.VoteInput{Role: r, Value: gonogo.VoteGo}
-		if _, err := s.CastVote(t.Context(), a, rel.ID, func(sn gonogo.Snapshot) (gonogo.Vote, error) { return gonogo.CastVote(a, sn, in, s.Now()) }); err != nil {
+		if _, err := s.CastVote(t.Context(), a, rel.ID, func(rel gonogo.Release) (gonogo.Vote, error) { return gonogo.CastVote(a, rel, in, s.Now()) }); err != nil {
 			t.Fatal(err)
 		}
 	}

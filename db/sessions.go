@@ -28,7 +28,12 @@ func (s *Store) CreateSession(ctx context.Context, a gonogo.Actor, idHash string
 
 // FindSession returns the session and its user, with the user's current
 // roles, so a change by an admin applies to the very next request.
+// It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindSession(ctx context.Context, idHash string) (Session, error) {
+	return remember(ctx, s, "session "+idHash, func(ctx context.Context) (Session, error) { return s.readSession(ctx, idHash) })
+}
+
+func (s *Store) readSession(ctx context.Context, idHash string) (Session, error) {
 	var ss Session
 	var created, seen string
 	row := s.read.QueryRowContext(ctx, `SELECT s.created_at, s.last_seen_at, `+userColumns+`

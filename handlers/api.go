@@ -70,7 +70,7 @@ func (h *Handler) authenticateToken(c echo.Context) error {
 	}
 	// As with sessions, one write a minute at most: a pipeline polling the
 	// gate should not turn every poll into a write.
-	if h.store.Now().Sub(tok.LastUsedAt) > touchEvery {
+	if now := h.store.Now(); now.Sub(tok.LastUsedAt) > touchEvery && h.tokenTouches.claim(strconv.FormatInt(tok.ID, 10), now) {
 		if err := h.store.TouchToken(ctx, tok.ID); err != nil {
 			h.log.Warn("record token use", "token", tok.ID, "err", err)
 		}

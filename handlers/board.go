@@ -1,10 +1,14 @@
 package handlers
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/gonogo/gonogo"
@@ -15,46 +19,80 @@ import (
 const closedFor = 30 * 24 * time.Hour
 
 func (h *Handler) showBoard(c echo.Context) error {
-	ctx := c.Request().Context()
 	f, err := boardFilter(c)
 	if err != nil {
 		return err
 	}
+	p := h.page(c, "Board", "board")
+	h.live(c, &p, "board", 0)
+	e, err := h.board(c, p, f, c.QueryParam("blocking") == "1")
+	if err != nil {
+		return err
+	}
+	if isPartial(c) {
+		return render(c, http.StatusOK, templ.Raw(e.html))
+	}
+	b := e.view
+	b.HTML = e.html
+	b.Upcoming = upcoming(e.active, e.freezes, h.store.Now(), p.Loc)
+	return render(c, http.StatusOK, views.BoardPage(p, b))
+}
+
+// board builds and renders the board's columns for f, or finds them in the
+// cache: they depend only on the data, the filter, the team's zone and the
+// minute (the closed lane is judged to the minute), never on the reader,
+// except for the empty board's button to create a release.
+func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool) (boardEntry, error) {
+	ctx := c.Request().Context()
+	now := h.store.Now().Truncate(time.Minute)
+	v, err := h.store.Version(ctx)
+	if err != nil {
+		return boardEntry{}, err
+	}
+	key := fmt.Sprintf("%q %q %t %s %t %t %d", f.Product, f.States, blocking, p.Loc, p.Live != "",
+		p.Has(gonogo.ReleaseManager) || p.Has(gonogo.ProductOwner), now.Unix())
+	return h.boards.Get(ctx, v, key, func(ctx context.Context) (boardEntry, error) {
+		return h.buildBoardEntry(ctx, p, f, blocking, now)
+	})
+}
+
+// buildBoardEntry reads, judges and renders the board, with what its page
+// head needs: the products to filter by, the windows and freezes to come.
+func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool, now time.Time) (boardEntry, error) {
+	var e boardEntry
+	if len(f.States) == 0 {
+		// Only the recently closed are shown (buildBoard judges exactly
+		// which); the hour keeps one filter, and its snapshots, per hour.
+		f.ClosedSince = now.Add(-closedFor).Truncate(time.Hour)
+	}
 	snaps, err := h.store.FindSnapshots(ctx, f)
 	if err != nil {
-		return err
+		return e, err
 	}
-	products, err := h.store.FindProducts(ctx)
-	if err != nil {
-		return err
+	if e.active, err = h.store.FindActiveWindows(ctx); err != nil {
+		return e, err
 	}
-	active, err := h.store.FindActiveWindows(ctx)
-	if err != nil {
-		return err
+	if e.freezes, err = h.store.FindFreezes(ctx); err != nil {
+		return e, err
 	}
 	team := h.team(ctx)
-	now := h.store.Now()
-	b := buildBoard(snaps, f, c.QueryParam("blocking") == "1", now)
-	b.Products = products
-	loc := team.Location(h.cfg.Location)
+	b := buildBoard(snaps, f, blocking, now)
 	for _, col := range b.Columns {
 		for i := range col.Cards {
 			r := col.Cards[i].Release
 			self := gonogo.Scheduled{ReleaseID: r.ID, Product: r.Product, Version: r.Version, Window: r.Window}
-			col.Cards[i].Warnings = gonogo.WindowWarnings(self, active, team.LowTraffic, loc)
+			col.Cards[i].Warnings = gonogo.WindowWarnings(self, e.active, team.LowTraffic, p.Loc)
 		}
 	}
-	freezes, err := h.store.FindFreezes(ctx)
-	if err != nil {
-		return err
+	if b.Products, err = h.store.FindProducts(ctx); err != nil {
+		return e, err
 	}
-	b.Upcoming = upcoming(active, freezes, now, loc)
-	p := h.page(c, "Board", "board")
-	h.live(c, &p, "board", 0)
-	if isPartial(c) {
-		return render(c, http.StatusOK, views.Board(p, b))
+	var buf bytes.Buffer
+	if err := views.Board(p, b).Render(ctx, &buf); err != nil {
+		return e, err
 	}
-	return render(c, http.StatusOK, views.BoardPage(p, b))
+	e.view, e.html = b, buf.String()
+	return e, nil
 }
 
 func boardFilter(c echo.Context) (gonogo.ReleaseFilter, error) {

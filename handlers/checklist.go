@@ -83,7 +83,7 @@ func findItemView(v *views.ReleaseView, iid int64) *views.ItemView {
 // renderChecklistUpdate answers htmx with the item's row (adjusted by fix, if
 // given) and the counts and gate out of band.
 func (h *Handler) renderChecklistUpdate(c echo.Context, status int, rid, iid int64, fix func(*views.ItemView)) error {
-	v, err := h.releaseView(c, rid)
+	v, err := h.partsView(c, rid)
 	if err != nil {
 		return err
 	}

@@ -311,8 +311,8 @@ func (s *testServer) vote(t *testing.T, id int64, name string, role gonogo.Role,
 	t.Helper()
 	a := s.actorOf(name)
 	in := gonogo.VoteInput{Role: role, Value: value, Comment: comment}
-	if _, err := s.store.CastVote(t.Context(), a, id, func(sn gonogo.Snapshot) (gonogo.Vote, error) {
-		return gonogo.CastVote(a, sn, in, s.store.Now())
+	if _, err := s.store.CastVote(t.Context(), a, id, func(rel gonogo.Release) (gonogo.Vote, error) {
+		return gonogo.CastVote(a, rel, in, s.store.Now())
 	}); err != nil {
 		t.Fatalf("vote %s: %v", role, err)
 	}

@@ -83,8 +83,8 @@ func (h *Handler) castVote(c echo.Context) error {
 		Conditions: c.FormValue("conditions"),
 	}
 	a := h.actor(c)
-	_, err = h.store.CastVote(c.Request().Context(), a, rid, func(s gonogo.Snapshot) (gonogo.Vote, error) {
-		return gonogo.CastVote(a, s, in, h.store.Now())
+	_, err = h.store.CastVote(c.Request().Context(), a, rid, func(rel gonogo.Release) (gonogo.Vote, error) {
+		return gonogo.CastVote(a, rel, in, h.store.Now())
 	})
 	status := http.StatusOK
 	fix := func(*views.ReleaseView) {}
@@ -107,10 +107,14 @@ func (h *Handler) castVote(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d#role-%s", rid, in.Role))
 	}
-	v, err := h.releaseView(c, rid)
+	snap, err := h.store.FindSnapshot(c.Request().Context(), rid)
 	if err != nil {
 		return err
 	}
+	// The answer is the sign-offs and the gate: the rest of the page's view
+	// is not built (see partsView).
+	roles := currentUser(c).Roles
+	v := views.ReleaseView{Signoffs: signoffView(roles, snap, h.store.Now()), Gate: gateView(roles, snap)}
 	fix(&v)
 	return render(c, status, views.VoteUpdate(h.page(c, "", ""), v.Signoffs, v.Gate))
 }

@@ -55,6 +55,9 @@ type Handler struct {
 	teamCache atomic.Pointer[db.TeamSettings]
 	streams   *broker
 	metrics   *metrics
+	boards    db.Cache[boardEntry] // rendered boards, until the next commit
+	// tokenTouches lets one request a minute record a token's use.
+	tokenTouches touchGuard
 }
 
 // New builds the server around store.
@@ -79,6 +82,7 @@ func New(store *db.Store, cfg Config) *Handler {
 		throttle: newThrottle(cfg.LoginDelay),
 		streams:  newBroker(),
 	}
+	h.boards.Max = 64 // a board per filter and time zone in use
 	store.Listen(h.streams.publish)
 	h.metrics = newMetrics(h)
 	h.e = h.echo()
@@ -95,6 +99,8 @@ func (h *Handler) CloseStreams() { h.streams.close() }
 // Cleanup removes expired sessions; cmd/web runs it now and then.
 func (h *Handler) Cleanup(ctx context.Context) {
 	now := h.store.Now()
+	h.sessions.touches.forget(now)
+	h.tokenTouches.forget(now)
 	n, err := h.store.DeleteExpiredSessions(ctx, now.Add(-sessionIdle), now.Add(-sessionAbsolute))
 	if err != nil {
 		h.log.Error("delete expired sessions", "err", err)

@@ -32,6 +32,7 @@ const (
 type sqliteStore struct {
 	db      *db.Store
 	options sessions.Options
+	touches touchGuard
 }
 
 func newSessionStore(store *db.Store, secure bool) *sqliteStore {
@@ -71,7 +72,7 @@ func (s *sqliteStore) New(r *http.Request, name string) (*sessions.Session, erro
 		s.db.DeleteSession(context.WithoutCancel(r.Context()), rec.IDHash)
 		return sess, nil
 	}
-	if now.Sub(rec.LastSeenAt) > touchEvery {
+	if now.Sub(rec.LastSeenAt) > touchEvery && s.touches.claim(rec.IDHash, now) {
 		s.db.TouchSession(r.Context(), rec.IDHash, now)
 	}
 	sess.ID = c.Value

@@ -1,0 +1,123 @@
+//go:build bench
+
+// make bench: the board under the load of a release day, measured on the
+// real server binary with a generated year of data. Run it with
+//
+//	go test -tags bench -run TestBench -count=1 -v -timeout 60m ./cmd/web
+//
+// GONOGO_BENCH_DURATION sets how long each load runs (default 10s).
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// readRate is the constant rate read latencies are measured at.
+const readRate = 500
+
+// mixedVotes is how many votes a second are cast while the board is read:
+// a busy review.
+const mixedVotes = 20
+
+// readers and writers are the requests in flight in the closed loops.
+const (
+	readers = 8
+	writers = 32
+)
+
+func TestBench(t *testing.T) {
+	d := benchDuration(t)
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "bench.db")
+	start := time.Now()
+	fx := seedBench(t, dbPath)
+	t.Logf("generated %d releases in %s", fx.releases, time.Since(start).Round(time.Millisecond))
+	srv, ceiling, boardSize := startMeasured(t, dir, dbPath, fx)
+	b := signIn(t, srv.base, fx.email, fx.password)
+	reads := fx.readTargets(b, createToken(t, srv.cmd.Path, dbPath))
+	attack("warm-up", append(reads["board page"], reads["release page"]...), 200, 0, 2*time.Second, http.StatusOK)
+
+	loads := readLoads(reads, d)
+	static := attack(fmt.Sprintf("static file, %d bytes", boardSize), []vegeta.Target{{Method: "GET", URL: srv.base + ceiling}},
+		0, readers, d, http.StatusOK)
+	loads = append(loads, static)
+	loads = append(loads, mixed(reads["board page"], fx.voteTargets(b), d))
+	loads = append(loads, attack("cast a vote", fx.voteTargets(b), 0, writers, d, http.StatusOK))
+	loads = append(loads, attack("change a checklist item", fx.itemTargets(b), 0, writers, d, http.StatusOK))
+	sse := measureSSE(t, b, 200, 100, fx.sseVote, fx.sseRelease)
+	report(t, loads, loads[1], static, boardSize, sse, srv.peakRSS(t))
+}
+
+// startMeasured starts the server to measure: a first start learns the
+// size of the board page, then the binary is built again with a static
+// file of that size, and started on the same data.
+func startMeasured(t *testing.T, dir, dbPath string, fx *fixture) (srv *server, ceiling string, boardSize int) {
+	t.Helper()
+	bin, _ := buildServer(t, dir, 0)
+	srv = startServer(t, bin, dbPath, filepath.Join(dir, "size.log"))
+	boardSize = len(signIn(t, srv.base, fx.email, fx.password).get(t, "/"))
+	srv.stop()
+	bin, ceiling = buildServer(t, dir, boardSize)
+	return startServer(t, bin, dbPath, filepath.Join(dir, "server.log")), ceiling, boardSize
+}
+
+// readLoads measures each read at the constant rate, then closed-loop.
+func readLoads(reads map[string][]vegeta.Target, d time.Duration) []load {
+	var loads []load
+	for _, name := range []string{"board page", "release page", "notes search", "gate API"} {
+		want := []uint16{http.StatusOK}
+		if name == "gate API" {
+			want = append(want, http.StatusConflict) // not a GO yet: a correct answer too
+		}
+		loads = append(loads, attack(name, reads[name], readRate, 0, d, want...))
+		loads = append(loads, attack(name, reads[name], 0, readers, d, want...))
+	}
+	return loads
+}
+
+// report prints the table and the lines below it.
+func report(t *testing.T, loads []load, board, static load, boardSize int, sse sseResult, rss int64) {
+	fmt.Printf("\n%s\n", table(loads))
+	fmt.Printf("Board page (%d bytes) closed-loop throughput is %.0f%% of the static file's (%.0f req/s).\n",
+		boardSize, 100*board.perSecond/static.perSecond, static.perSecond)
+	fmt.Printf("Live updates: %d streams on the board, %d votes: %d of %d deliveries, p50 %s, p99 %s after the vote's response.\n",
+		sse.streams, sse.votes, sse.delivered, sse.streams*sse.votes, ms(sse.p50), ms(sse.p99))
+	fmt.Printf("Server peak RSS (VmHWM): %.1f MB.\n", float64(rss)/(1<<20))
+	for _, l := range loads {
+		if l.errors() > 0 {
+			t.Logf("%s (%s): status codes %v", l.name, l.mode, l.codes)
+		}
+	}
+}
+
+// mixed is release day: the board read at the constant rate while votes
+// come in, each a commit after which the board is judged anew.
+func mixed(board, votes []vegeta.Target, d time.Duration) load {
+	done := make(chan load)
+	go func() { done <- attack("votes beside", votes, mixedVotes, 0, d, http.StatusOK) }()
+	l := attack(fmt.Sprintf("board page, %d votes/s beside", mixedVotes), board, readRate, 0, d, http.StatusOK)
+	if v := <-done; v.errors() > 0 {
+		l.sent, l.ok = l.sent+v.sent, l.ok+v.ok // a failed vote is an error of this run too
+	}
+	return l
+}
+
+func benchDuration(t *testing.T) time.Duration {
+	t.Helper()
+	s := os.Getenv("GONOGO_BENCH_DURATION")
+	if s == "" {
+		return 10 * time.Second
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		t.Fatalf("GONOGO_BENCH_DURATION: %v", err)
+	}
+	return d
+}

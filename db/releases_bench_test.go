@@ -1,0 +1,81 @@
+package db_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/db"
+)
+
+// benchDir holds benchStore's file, removed by TestMain.
+var benchDir string
+
+// benchStore is a board of DefaultBenchSpec's size, generated once per run:
+// the go test benchmark harness calls a benchmark several times.
+var benchStore = sync.OnceValues(func() (*db.Store, error) {
+	dir, err := os.MkdirTemp("", "gonogo-bench")
+	if err != nil {
+		return nil, err
+	}
+	benchDir = dir
+	s, err := db.Open(context.Background(), filepath.Join(dir, "bench.db"))
+	if err != nil {
+		return nil, err
+	}
+	return s, s.SeedBench(context.Background(), db.DefaultBenchSpec)
+})
+
+func mustBenchStore(b *testing.B) *db.Store {
+	b.Helper()
+	s, err := benchStore()
+	if err != nil {
+		b.Fatalf("bench data: %v", err)
+	}
+	return s
+}
+
+// BenchmarkFindSnapshots is the board's query on a year of 300 releases:
+// read from the database, and answered from the memo between two commits.
+func BenchmarkFindSnapshots(b *testing.B) {
+	s := mustBenchStore(b)
+	for _, tc := range []struct {
+		name string
+		f    gonogo.ReleaseFilter
+	}{
+		{"every release", gonogo.ReleaseFilter{}},
+		{"board", gonogo.ReleaseFilter{ClosedSince: time.Now().AddDate(0, 0, -30)}},
+		{"one product", gonogo.ReleaseFilter{Product: "payments"}},
+		{"released", gonogo.ReleaseFilter{States: []gonogo.State{gonogo.Released}}},
+	} {
+		b.Run(tc.name+"/read", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.LoadSnapshots(b.Context(), tc.f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(tc.name+"/kept", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.FindSnapshots(b.Context(), tc.f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// closeBenchStore removes benchStore's file, if a benchmark made one.
+func closeBenchStore() {
+	if benchDir == "" {
+		return
+	}
+	if s, err := benchStore(); err == nil {
+		s.Close()
+	}
+	os.RemoveAll(benchDir)
+}
