@@ -37,6 +37,7 @@ build:
 lint: check-generated
 	@test -z "$$(gofmt -l . | grep -v '_templ.go$$')" || (gofmt -l . ; echo "gofmt: the files above need formatting"; exit 1)
 	$(GO) vet ./...
+	$(GO) vet -tags bench ./cmd/web
 
 ## check-generated: fail if the committed templ output is stale
 check-generated:

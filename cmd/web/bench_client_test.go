@@ -14,7 +14,7 @@ import (
 )
 
 // browser is a signed-in browser: its cookies and the CSRF token its pages carry.
-type browser struct {
+type benchBrowser struct {
 	client *http.Client
 	base   string
 	cookie string // the Cookie header it sends
@@ -23,10 +23,10 @@ type browser struct {
 
 // signIn signs in like a browser: it opens the sign-in page for its CSRF
 // cookie and token, posts the form, and keeps the session cookie.
-func signIn(t *testing.T, base, email, password string) *browser {
+func signIn(t *testing.T, base, email, password string) *benchBrowser {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	b := &browser{base: base, client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+	b := &benchBrowser{base: base, client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}}
 	page := b.get(t, "/login")
@@ -50,7 +50,7 @@ func signIn(t *testing.T, base, email, password string) *browser {
 }
 
 // get returns the body of a page, failing on anything but 200.
-func (b *browser) get(t *testing.T, path string) string {
+func (b *benchBrowser) get(t *testing.T, path string) string {
 	t.Helper()
 	res, err := b.client.Get(b.base + path)
 	if err != nil {
@@ -78,10 +78,10 @@ func csrfOf(t *testing.T, page string) string {
 }
 
 // pageHeaders are what the browser sends for a page.
-func (b *browser) pageHeaders() http.Header { return http.Header{"Cookie": {b.cookie}} }
+func (b *benchBrowser) pageHeaders() http.Header { return http.Header{"Cookie": {b.cookie}} }
 
 // htmxPost are what the browser sends when htmx posts a form.
-func (b *browser) htmxPost() http.Header {
+func (b *benchBrowser) htmxPost() http.Header {
 	return http.Header{"Cookie": {b.cookie}, "Hx-Request": {"true"}, "X-Csrf-Token": {b.csrf},
 		"Content-Type": {"application/x-www-form-urlencoded"}}
 }

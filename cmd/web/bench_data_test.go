@@ -68,7 +68,7 @@ func seedBench(t *testing.T, path string) *fixture {
 var searches = []string{"refunds", "passkeys", "offline", "export", "dark mode", "layout", "coupons", "PAY-1", "single sign-on", "faster"}
 
 // readTargets are the pages and API calls people and pipelines read.
-func (fx *fixture) readTargets(b *browser, token string) map[string][]vegeta.Target {
+func (fx *fixture) readTargets(b *benchBrowser, token string) map[string][]vegeta.Target {
 	page := func(path string) vegeta.Target {
 		return vegeta.Target{Method: http.MethodGet, URL: b.base + path, Header: b.pageHeaders()}
 	}
@@ -87,7 +87,7 @@ func (fx *fixture) readTargets(b *browser, token string) map[string][]vegeta.Tar
 
 // voteTargets sign Go for every role on every release in review, as htmx
 // posts the sign-off form.
-func (fx *fixture) voteTargets(b *browser) []vegeta.Target {
+func (fx *fixture) voteTargets(b *benchBrowser) []vegeta.Target {
 	var out []vegeta.Target
 	for _, role := range gonogo.Roles {
 		for _, r := range fx.review {
@@ -100,7 +100,7 @@ func (fx *fixture) voteTargets(b *browser) []vegeta.Target {
 
 // itemTargets mark every readiness item of drafts and reviews done, then
 // open again, as htmx posts the item's buttons.
-func (fx *fixture) itemTargets(b *browser) []vegeta.Target {
+func (fx *fixture) itemTargets(b *benchBrowser) []vegeta.Target {
 	var out []vegeta.Target
 	for _, status := range []gonogo.ItemStatus{gonogo.ItemDone, gonogo.ItemOpen} {
 		for _, it := range fx.items {

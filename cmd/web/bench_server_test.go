@@ -31,7 +31,7 @@ const ceilingName = "img/bench-ceiling.html"
 // adds, through go build's -overlay (the source tree is not touched), one
 // static file of that many bytes and returns its URL path; nothing else of
 // the binary differs.
-func buildServer(t *testing.T, dir string, ceilingSize int) (bin, ceilingPath string) {
+func buildBenchServer(t *testing.T, dir string, ceilingSize int) (bin, ceilingPath string) {
 	t.Helper()
 	bin = filepath.Join(dir, fmt.Sprintf("gonogo-%d", ceilingSize))
 	args := []string{"build", "-o", bin}
@@ -67,14 +67,14 @@ func mustWrite(t *testing.T, path string, b []byte) {
 }
 
 // server is the running server process.
-type server struct {
+type benchServer struct {
 	cmd  *exec.Cmd
 	base string
 }
 
 // startServer runs bin on a free loopback port against dbPath, its log
 // written to a file as a service manager would keep it.
-func startServer(t *testing.T, bin, dbPath, logPath string) *server {
+func startBenchServer(t *testing.T, bin, dbPath, logPath string) *benchServer {
 	t.Helper()
 	addr := freeAddr(t)
 	logFile, err := os.Create(logPath)
@@ -87,7 +87,7 @@ func startServer(t *testing.T, bin, dbPath, logPath string) *server {
 		t.Fatal(err)
 	}
 	logFile.Close()
-	s := &server{cmd: cmd, base: "http://" + addr}
+	s := &benchServer{cmd: cmd, base: "http://" + addr}
 	t.Cleanup(s.stop)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -104,7 +104,7 @@ func startServer(t *testing.T, bin, dbPath, logPath string) *server {
 }
 
 // stop ends the server gracefully, as a service manager would.
-func (s *server) stop() {
+func (s *benchServer) stop() {
 	if s.cmd.ProcessState != nil {
 		return
 	}
@@ -120,7 +120,7 @@ func (s *server) stop() {
 }
 
 // peakRSS is the server's peak resident memory (VmHWM), in bytes.
-func (s *server) peakRSS(t *testing.T) int64 {
+func (s *benchServer) peakRSS(t *testing.T) int64 {
 	t.Helper()
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
 	if err != nil {

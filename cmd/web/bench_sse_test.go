@@ -24,7 +24,7 @@ type stream struct {
 
 // openStream follows the board's live stream as a browser tab does, and
 // reports on ready once the server has answered.
-func openStream(ctx context.Context, b *browser, client *http.Client, ready chan<- error) *stream {
+func openStream(ctx context.Context, b *benchBrowser, client *http.Client, ready chan<- error) *stream {
 	s := &stream{arrived: map[int64]time.Time{}}
 	go func() {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, b.base+"/events?scope=board", nil)
@@ -65,7 +65,7 @@ type sseResult struct {
 // measureSSE opens n board streams, casts votes one after another as a
 // plain form post, and measures when each stream hears of each vote,
 // counted from the moment the vote's response arrived.
-func measureSSE(t *testing.T, b *browser, n, votes int, vote func(i int) url.Values, releaseID int64) sseResult {
+func measureSSE(t *testing.T, b *benchBrowser, n, votes int, vote func(i int) url.Values, releaseID int64) sseResult {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -58,14 +58,14 @@ func TestBench(t *testing.T) {
 // startMeasured starts the server to measure: a first start learns the
 // size of the board page, then the binary is built again with a static
 // file of that size, and started on the same data.
-func startMeasured(t *testing.T, dir, dbPath string, fx *fixture) (srv *server, ceiling string, boardSize int) {
+func startMeasured(t *testing.T, dir, dbPath string, fx *fixture) (srv *benchServer, ceiling string, boardSize int) {
 	t.Helper()
-	bin, _ := buildServer(t, dir, 0)
-	srv = startServer(t, bin, dbPath, filepath.Join(dir, "size.log"))
+	bin, _ := buildBenchServer(t, dir, 0)
+	srv = startBenchServer(t, bin, dbPath, filepath.Join(dir, "size.log"))
 	boardSize = len(signIn(t, srv.base, fx.email, fx.password).get(t, "/"))
 	srv.stop()
-	bin, ceiling = buildServer(t, dir, boardSize)
-	return startServer(t, bin, dbPath, filepath.Join(dir, "server.log")), ceiling, boardSize
+	bin, ceiling = buildBenchServer(t, dir, boardSize)
+	return startBenchServer(t, bin, dbPath, filepath.Join(dir, "server.log")), ceiling, boardSize
 }
 
 // readLoads measures each read at the constant rate, then closed-loop.
