@@ -18,8 +18,6 @@ import (
 const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-const csrfField = "_csrf"
-
 func (h *Handler) middleware(e *echo.Echo) {
 	secure := strings.HasPrefix(h.cfg.BaseURL, "https://")
 	e.Pre(middleware.RequestID())
@@ -51,22 +49,9 @@ func (h *Handler) middleware(e *echo.Echo) {
 	})
 	e.Use(h.loadUser)
 	e.Use(h.requireSetup)
-	e.Use(h.requireToken)
+	e.Use(h.refuseForeign) // csrf.go: changes from other sites and origins
 	e.Use(requireForm)
-	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
-		Skipper:        skipCSRF,
-		TokenLookup:    "header:X-CSRF-Token,form:" + csrfField,
-		ContextKey:     "csrf",
-		CookieName:     "gonogo_csrf",
-		CookiePath:     "/",
-		CookieMaxAge:   int(sessionAbsolute / time.Second),
-		CookieHTTPOnly: true,
-		CookieSecure:   secure,
-		CookieSameSite: http.SameSiteLaxMode,
-		ErrorHandler: func(err error, c echo.Context) error {
-			return gonogo.Errorf(gonogo.EFORBIDDEN, "this form has expired or did not come from gonogo; reload the page and try again")
-		},
-	}))
+	e.Use(h.checkToken) // csrf.go: the token bound to the session
 }
 
 // skipCSRF leaves out what is not a browser session: static files, the
@@ -81,25 +66,6 @@ func skipCSRF(c echo.Context) bool {
 // isProbe is true for the health and metrics endpoints, which machines
 // read, with or without any account on the board.
 func isProbe(path string) bool { return path == "/healthz" || path == "/metrics" }
-
-// requireToken makes every state-changing browser request carry the CSRF
-// token. Echo would wave through requests whose Sec-Fetch-Site says
-// same-origin without one; we want one rule for every client, so the header
-// only ever refuses here: a cross-site request is turned away outright.
-func (h *Handler) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		r := c.Request()
-		if skipCSRF(c) {
-			return next(c)
-		}
-		site := r.Header.Get("Sec-Fetch-Site")
-		if site == "cross-site" && !isSafeMethod(r.Method) {
-			return gonogo.Errorf(gonogo.EFORBIDDEN, "cross-site requests may not change anything")
-		}
-		r.Header.Del("Sec-Fetch-Site")
-		return next(c)
-	}
-}
 
 func isSafeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 
@@ -41,11 +42,33 @@ var statusOf = map[string]int{
 	gonogo.EINTERNAL:     http.StatusInternalServerError,
 }
 
+// statusClientClosed is what the log and the metrics record for a request
+// whose client hung up before the answer: nginx's "client closed request".
+const statusClientClosed = 499
+
+// clientGone is true when the request failed because its client went away.
+// net/http cancels the request's context when the connection closes (and
+// only then: the server has no base context to cancel), and a handler sees
+// that as context.Canceled, or as the error of whatever it was reading: a
+// query that SQLite interrupted, a request body cut short. A cancellation
+// of our own making, with the client still there, stays an error.
+func clientGone(c echo.Context) bool {
+	return errors.Is(c.Request().Context().Err(), context.Canceled)
+}
+
 // handleError is the one place errors become responses. Domain errors keep
 // their message; Echo's own (404, 405, 413...) keep theirs; anything else is
 // logged with detail and shown only as "internal error" with the request id.
 func (h *Handler) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if clientGone(c) {
+		// Nobody is left to read an answer, and nothing went wrong here:
+		// keep it out of the 5xx that alerts watch, under nginx's code.
+		h.log.Debug("client went away", "id", c.Response().Header().Get(echo.HeaderXRequestID),
+			"path", c.Request().URL.Path, "err", err)
+		c.NoContent(statusClientClosed)
 		return
 	}
 	status, msg := http.StatusInternalServerError, "internal error"

@@ -57,7 +57,7 @@ func (s *sqliteStore) New(r *http.Request, name string) (*sessions.Session, erro
 	opts := s.options
 	sess.Options = &opts
 	sess.IsNew = true
-	c, err := r.Cookie(name)
+	c, err := r.Cookie(s.cookieName(name))
 	if err != nil || c.Value == "" {
 		return sess, nil
 	}
@@ -91,15 +91,19 @@ func (s *sqliteStore) Save(r *http.Request, w http.ResponseWriter, sess *session
 				return err
 			}
 		}
-		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", sess.Options))
+		http.SetCookie(w, sessions.NewCookie(s.cookieName(sess.Name()), "", sess.Options))
 		return nil
 	}
 	if sess.ID == "" {
 		return nil
 	}
-	http.SetCookie(w, sessions.NewCookie(sess.Name(), sess.ID, sess.Options))
+	http.SetCookie(w, sessions.NewCookie(s.cookieName(sess.Name()), sess.ID, sess.Options))
 	return nil
 }
+
+// cookieName is the name a cookie of ours goes by on the wire: __Host-
+// prefixed over https (see hostCookie).
+func (s *sqliteStore) cookieName(name string) string { return hostCookie(name, s.options.Secure) }
 
 type ctxKey int
 
