@@ -131,21 +131,24 @@ func (h *Handler) refuseForeign(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// ownOrigin is true if origin is the board's: that of the base URL, or,
-// without one, the host the request was sent to. Without a base URL the
-// scheme is unknown (a TLS proxy in front speaks http to us), so the host
-// alone decides; a page that forges a request is on another host anyway.
-// "null", which opaque origins send, is never ours.
+// ownOrigin is true if origin is the board's: the host the request was sent
+// to, or that of the base URL. The request's host alone is enough, as a page
+// that forges a request is on another host; it is what a browser sees when
+// the board is reached by another name than the base URL (a container
+// started with -addr :8080 has the base URL http://:8080). The base URL
+// covers a proxy in front that rewrites Host. The scheme is not compared
+// with the request's: behind a TLS proxy we are spoken to in http. "null",
+// which opaque origins send, is never ours.
 func (h *Handler) ownOrigin(origin, host string) bool {
 	o, err := url.Parse(origin)
 	if err != nil || o.Host == "" || (o.Scheme != "http" && o.Scheme != "https") {
 		return false
 	}
-	if h.cfg.BaseURL == "" {
-		return strings.EqualFold(withoutDefaultPort(o.Scheme, o.Host), withoutDefaultPort(o.Scheme, host))
+	if strings.EqualFold(withoutDefaultPort(o.Scheme, o.Host), withoutDefaultPort(o.Scheme, host)) {
+		return true
 	}
 	b, err := url.Parse(h.cfg.BaseURL)
-	return err == nil && strings.EqualFold(o.Scheme, b.Scheme) &&
+	return h.cfg.BaseURL != "" && err == nil && strings.EqualFold(o.Scheme, b.Scheme) &&
 		strings.EqualFold(withoutDefaultPort(o.Scheme, o.Host), withoutDefaultPort(b.Scheme, b.Host))
 }
 
