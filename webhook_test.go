@@ -100,6 +100,20 @@ func TestSign(t *testing.T) {
 	}
 }
 
+func TestSignAt(t *testing.T) {
+	body := []byte(`{"text":"hello"}`)
+	at := time.Unix(1741082400, 999_000_000)
+	m := hmac.New(sha256.New, []byte("a shared secret!"))
+	m.Write([]byte("1741082400." + string(body)))
+	want := "t=1741082400,v1=" + hex.EncodeToString(m.Sum(nil))
+	if got := gonogo.SignAt("a shared secret!", body, at); got != want {
+		t.Fatalf("SignAt = %s, want %s", got, want)
+	}
+	if gonogo.SignAt("a shared secret!", body, at.Add(time.Second)) == want {
+		t.Fatal("the signature does not depend on the time")
+	}
+}
+
 func TestWebhookInputValidate(t *testing.T) {
 	good := gonogo.WebhookInput{URL: "https://hooks.slack.com/services/T/B/X", Secret: "sixteen chars ok", Topics: []gonogo.Topic{gonogo.TopicDecision}}
 	tests := []struct {
