@@ -92,9 +92,12 @@ func dsn(path string, readOnly bool) string {
 // migrations it does not have yet.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("create database folder: %w", err)
 		}
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("create database: %w", err)
 	}
 	write, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {

@@ -27,15 +27,19 @@ func CheckTarget(ctx context.Context, raw string, allowPrivate bool) error {
 		return gonogo.FieldErrorf("url", "the URL cannot be read")
 	}
 	host := u.Hostname()
-	if ip, err := netip.ParseAddr(host); err == nil {
+	// "localhost." is localhost written in full (a fully qualified name),
+	// and "127.0.0.1." is how some clients write 127.0.0.1: judge them as
+	// such, not by whether a resolver happens to know the dotted form.
+	name := strings.ToLower(strings.TrimSuffix(host, "."))
+	if ip, err := netip.ParseAddr(name); err == nil {
 		return refuse(host, ip)
 	}
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
 		return gonogo.FieldErrorf("url", "webhooks may not be sent to %s, a loopback address; %s", host, allowHint)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	ips, err := lookup(ctx, host, name)
 	if err != nil || len(ips) == 0 {
 		return gonogo.FieldErrorf("url", "%s could not be resolved; check the address", host)
 	}
@@ -45,6 +49,21 @@ func CheckTarget(ctx context.Context, raw string, allowPrivate bool) error {
 		}
 	}
 	return nil
+}
+
+// lookup resolves host and, when it ends in a dot, the name without it
+// too: the hosts file and search domains may answer one and not the other,
+// and every address either gives must be one webhooks may reach.
+func lookup(ctx context.Context, host, name string) ([]netip.Addr, error) {
+	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	if strings.EqualFold(host, name) {
+		return ips, err
+	}
+	more, err2 := net.DefaultResolver.LookupNetIP(ctx, "ip", name)
+	if err != nil && err2 != nil {
+		return nil, err
+	}
+	return append(ips, more...), nil
 }
 
 const allowHint = "start gonogo with -webhook-allow-private to allow private targets"

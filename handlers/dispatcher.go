@@ -292,7 +292,13 @@ func (d *Dispatcher) send(w gonogo.Webhook, p gonogo.Delivery) (int, string) {
 	h := req.Header
 	h.Set("Content-Type", "application/json")
 	h.Set("User-Agent", "gonogo-webhook/1")
+	// The body-only signature, for receivers that check it; the signature
+	// over the time of this attempt and the body, for a receiver that
+	// refuses a delivery replayed later. Every attempt is signed anew.
+	now := d.store.Now()
 	h.Set("X-Gonogo-Signature", gonogo.Sign(w.Secret, p.Body))
+	h.Set("X-Gonogo-Timestamp", strconv.FormatInt(now.Unix(), 10))
+	h.Set("X-Gonogo-Signature-256", gonogo.SignAt(w.Secret, p.Body, now))
 	h.Set("X-Gonogo-Delivery", strconv.FormatInt(p.ID, 10))
 	if len(p.Topics) > 0 {
 		h.Set("X-Gonogo-Topic", string(p.Topics[0]))

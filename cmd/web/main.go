@@ -120,6 +120,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	defer store.Close()
 	store.DefaultZone = loc
 	log.Info("database ready", "path", cfg.dbPath)
+	warnExposed(store, log)
 	if cfg.demo {
 		if err := seedDemo(ctx, store, cfg.demoPassword, log); err != nil {
 			return err
@@ -133,6 +134,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		log.Info("public notes: anonymous readers see the published notes of shipped releases")
 	}
 	return serve(ctx, cfg.addr, h, log)
+}
+
+// warnExposed warns of each database file that other users may read: a
+// database made by an older gonogo, or copied in under a loose umask.
+func warnExposed(store *db.Store, log *slog.Logger) {
+	files, err := store.ExposedFiles()
+	if err != nil {
+		log.Warn("could not check who may read the database files", "err", err)
+	}
+	for _, f := range files {
+		log.Warn("other users may read this database file, which holds password hashes and webhook secrets: chmod 600 it",
+			"file", f.Path, "mode", f.Mode.String())
+	}
 }
 
 func seedDemo(ctx context.Context, store *db.Store, password string, log *slog.Logger) error {
