@@ -163,9 +163,13 @@ func (h *Handler) writeEvent(c echo.Context, sc scope, e gonogo.Event) {
 	}
 }
 
+// writeSSE writes one event. Its data is split into data lines wherever a
+// browser would end a line (CR, LF or CRLF, as the WHATWG stream rules
+// say): a CR left inside a data line would end it there, and what follows
+// would be read as fields of the event, another id, event or retry.
 func writeSSE(w http.ResponseWriter, id int64, event, data string) {
 	fmt.Fprintf(w, "id: %d\nevent: %s\n", id, event)
-	for _, line := range strings.Split(data, "\n") {
+	for _, line := range strings.Split(toLF(data), "\n") {
 		fmt.Fprintf(w, "data: %s\n", line)
 	}
 	fmt.Fprint(w, "\n")
