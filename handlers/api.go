@@ -9,6 +9,7 @@ import (
 	"maps"
 	"mime"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -115,7 +116,33 @@ func decodeJSON(c echo.Context, v any) error {
 	if err := decodeObject(raw, v); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
+	stringsToLF(reflect.ValueOf(v))
 	return nil
+}
+
+// stringsToLF makes the line ends of every string in v LF, as requireForm
+// does for forms: JSON spells a CR "\r", which decoding turns back into one.
+func stringsToLF(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			stringsToLF(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				stringsToLF(v.Field(i))
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			stringsToLF(v.Index(i))
+		}
+	case reflect.String:
+		if v.CanSet() {
+			v.SetString(toLF(v.String()))
+		}
+	}
 }
 
 // decodeObject decodes one JSON object with distinct, known fields.

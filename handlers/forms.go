@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,7 +21,7 @@ var listFields = map[string]bool{"roles": true, "topics": true}
 // a field given twice that is not a list. Handlers read one value per field,
 // so status=done&status=failed would otherwise be decided by whichever came
 // first. No page sends such a request; a script gets a plain 4xx rather than
-// half of what it meant.
+// half of what it meant. What passes has its line ends made LF (toLF).
 func requireForm(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
@@ -43,7 +44,35 @@ func requireForm(next echo.HandlerFunc) echo.HandlerFunc {
 				return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("the form sends %q more than once", name))
 			}
 		}
+		valuesToLF(r.Form)
+		valuesToLF(r.PostForm)
+		if r.MultipartForm != nil {
+			valuesToLF(r.MultipartForm.Value)
+		}
 		return next(c)
+	}
+}
+
+// lineBreaks turns CRLF and a lone CR into LF. Browsers send a textarea's
+// lines joined by CRLF, and a script may send a bare CR, which ends a line
+// for some readers (a live stream's, a Markdown renderer's) and not for
+// others; stored text ends its lines with LF alone, whatever sent it.
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
+
+func toLF(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	return lineBreaks.Replace(s)
+}
+
+// valuesToLF mends every value of a parsed form in place, so that what any
+// handler reads from it (c.FormValue, r.PostForm) has LF line ends.
+func valuesToLF(form map[string][]string) {
+	for _, values := range form {
+		for i, v := range values {
+			values[i] = toLF(v)
+		}
 	}
 }
 

@@ -14,8 +14,9 @@ import (
 	"github.com/gonogo/gonogo/views"
 )
 
-// heartbeat keeps idle streams open through proxies and notices dead ones.
-const heartbeat = 15 * time.Second
+// defaultHeartbeat keeps idle streams open through proxies, notices dead
+// ones, and bounds how long a stream outlives its session (see tether).
+const defaultHeartbeat = 15 * time.Second
 
 // catchUpLimit bounds what a reconnecting page is replayed; a page that
 // missed more reloads itself.
@@ -87,18 +88,27 @@ func triggers(sc scope, e gonogo.Event) []string {
 }
 
 // streamEvents serves a page's live stream: server-sent events for every
-// change its scope shows, after replaying what the page missed.
+// change its scope shows, after replaying what the page missed, for as long
+// as the session that opened it stands.
 func (h *Handler) streamEvents(c echo.Context) error {
 	sc, err := parseScope(c)
 	if err != nil {
 		return err
 	}
 	since := lastEventID(c)
-	sub, ok := h.streams.subscribe(func(n gonogo.Notice) bool { return sc.wants(n.Event) })
-	if !ok {
-		return gonogo.Errorf(gonogo.ECONFLICT, "the server is shutting down")
+	ctx := c.Request().Context()
+	sessionID, _ := c.Get("session").(string)
+	t := &tether{store: h.store, idHash: hashID(sessionID)}
+	sub, refused := h.streams.subscribe(owner{t.idHash, currentUser(c).ID}, func(n gonogo.Notice) bool { return sc.wants(n.Event) })
+	if refused != "" {
+		return h.refuseStream(refused)
 	}
 	defer h.streams.unsubscribe(sub)
+	// Subscribed first, then looked: a session ended in between is seen
+	// here, or signalled to the subscriber.
+	if !t.look(ctx) {
+		return gonogo.Errorf(gonogo.EUNAUTHORIZED, "your session has ended; sign in again")
+	}
 	h.log.Info("live stream opened", "scope", sc.kind, "release", sc.release, "subscribers", h.streams.subscribers())
 
 	w := c.Response()
@@ -112,25 +122,35 @@ func (h *Handler) streamEvents(c echo.Context) error {
 	// Subscribed first, then replayed: a change committed in between arrives
 	// twice rather than never. Pages take a change twice without harm.
 	if since > 0 {
-		missed, err := h.store.FindEventsAfter(c.Request().Context(), since, catchUpLimit)
+		missed, err := h.store.FindEventsAfter(ctx, since, catchUpLimit)
 		if err != nil {
 			return nil
 		}
 		for _, e := range missed {
 			if sc.wants(e) && e.ID > since {
+				if !t.holds(ctx, sub) {
+					return nil
+				}
 				h.writeEvent(c, sc, e)
 				since = e.ID
 			}
 		}
 	}
 	w.Flush()
-	ticker := time.NewTicker(heartbeat)
+	ticker := time.NewTicker(h.cfg.Heartbeat)
 	defer ticker.Stop()
 	for {
 		select {
-		case <-c.Request().Context().Done():
+		case <-ctx.Done():
 			return nil
+		case <-sub.recheck:
+			if !t.look(ctx) {
+				return nil // the browser reconnects, and is sent to sign in
+			}
 		case <-ticker.C:
+			if !t.beat(ctx) {
+				return nil
+			}
 			fmt.Fprintf(w, ": ping\n\n")
 			w.Flush()
 		case n, open := <-sub.ch:
@@ -139,6 +159,9 @@ func (h *Handler) streamEvents(c echo.Context) error {
 			}
 			if n.Event.ID <= since {
 				continue
+			}
+			if !t.holds(ctx, sub) {
+				return nil
 			}
 			h.writeEvent(c, sc, n.Event)
 			since = n.Event.ID
@@ -163,9 +186,13 @@ func (h *Handler) writeEvent(c echo.Context, sc scope, e gonogo.Event) {
 	}
 }
 
+// writeSSE writes one event. Its data is split into data lines wherever a
+// browser would end a line (CR, LF or CRLF, as the WHATWG stream rules
+// say): a CR left inside a data line would end it there, and what follows
+// would be read as fields of the event, another id, event or retry.
 func writeSSE(w http.ResponseWriter, id int64, event, data string) {
 	fmt.Fprintf(w, "id: %d\nevent: %s\n", id, event)
-	for _, line := range strings.Split(data, "\n") {
+	for _, line := range strings.Split(toLF(data), "\n") {
 		fmt.Fprintf(w, "data: %s\n", line)
 	}
 	fmt.Fprint(w, "\n")

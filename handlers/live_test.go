@@ -1,13 +1,14 @@
 package handlers_test
 
 import (
-	"bufio"
 	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tmaxmax/go-sse"
 
 	"github.com/gonogo/gonogo"
 )
@@ -17,11 +18,13 @@ type sseEvent struct {
 	id, name, data string
 }
 
-// openStream opens a live stream as c and returns its events as they come.
-func openStream(t *testing.T, c *client, query string, lastID string) (<-chan sseEvent, func()) {
+// dialStream asks for a live stream as c, and returns the answer as it
+// comes, whatever its status, and a function that hangs up.
+func dialStream(t *testing.T, c *client, query string, lastID string) (*http.Response, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.srv.URL+"/events?"+query, nil)
+	req.Header.Set("Accept", "text/event-stream")
 	if lastID != "" {
 		req.Header.Set("Last-Event-ID", lastID)
 	}
@@ -30,8 +33,17 @@ func openStream(t *testing.T, c *client, query string, lastID string) (<-chan ss
 		cancel()
 		t.Fatal(err)
 	}
+	return res, func() { cancel(); res.Body.Close() }
+}
+
+// openStream opens a live stream as c and returns its events as they come,
+// read by an SSE parser that splits lines as browsers do (CR, LF or CRLF
+// each end one). The channel closes when the server ends the stream.
+func openStream(t *testing.T, c *client, query string, lastID string) (<-chan sseEvent, func()) {
+	t.Helper()
+	res, stop := dialStream(t, c, query, lastID)
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
-		cancel()
+		stop()
 		t.Fatalf("stream: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
 	if res.Header.Get("X-Accel-Buffering") != "no" {
@@ -41,26 +53,34 @@ func openStream(t *testing.T, c *client, query string, lastID string) (<-chan ss
 	go func() {
 		defer close(events)
 		defer res.Body.Close()
-		sc := bufio.NewScanner(res.Body)
-		var e sseEvent
-		for sc.Scan() {
-			line := sc.Text()
-			switch {
-			case line == "":
-				if e.name != "" {
-					events <- e
-				}
-				e = sseEvent{}
-			case strings.HasPrefix(line, "id: "):
-				e.id = strings.TrimPrefix(line, "id: ")
-			case strings.HasPrefix(line, "event: "):
-				e.name = strings.TrimPrefix(line, "event: ")
-			case strings.HasPrefix(line, "data: "):
-				e.data += strings.TrimPrefix(line, "data: ")
+		for e, err := range sse.Read(res.Body, nil) {
+			if err != nil {
+				return
 			}
+			events <- sseEvent{id: e.LastEventID, name: e.Type, data: e.Data}
 		}
 	}()
-	return events, cancel
+	return events, stop
+}
+
+// waitClosed waits for the server to end the stream, failing if it is
+// still open after within or if an event arrives that reject refuses.
+func waitClosed(t *testing.T, events <-chan sseEvent, within time.Duration, reject func(sseEvent) bool) {
+	t.Helper()
+	timeout := time.After(within)
+	for {
+		select {
+		case e, ok := <-events:
+			if !ok {
+				return
+			}
+			if reject != nil && reject(e) {
+				t.Fatalf("the stream delivered %q %q after its session ended", e.name, e.data)
+			}
+		case <-timeout:
+			t.Fatalf("the stream was still open %v later", within)
+		}
+	}
 }
 
 // next waits for the next event named name, failing after a while.
@@ -143,15 +163,5 @@ func TestLiveStreamScopesAndShutdown(t *testing.T) {
 
 	// Shutting down ends the stream rather than holding up the server.
 	s.h.CloseStreams()
-	timeout := time.After(5 * time.Second)
-	for {
-		select {
-		case _, ok := <-events:
-			if !ok {
-				return
-			}
-		case <-timeout:
-			t.Fatal("the stream stayed open after shutdown")
-		}
-	}
+	waitClosed(t, events, 5*time.Second, nil)
 }

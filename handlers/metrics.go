@@ -24,6 +24,8 @@ type metrics struct {
 	serve    http.Handler
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// streamRefusals counts live streams turned away, by the cap they hit.
+	streamRefusals *prometheus.CounterVec
 }
 
 // latencyBuckets are finer than Prometheus's defaults at the low end,
@@ -42,16 +44,24 @@ func newMetrics(h *Handler) *metrics {
 			Help:    "Time to answer HTTP requests, by method and route pattern.",
 			Buckets: latencyBuckets,
 		}, []string{"method", "route"}),
+		streamRefusals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gonogo_sse_streams_refused_total",
+			Help: "Live streams refused with 429, by the cap reached: session, user or server.",
+		}, []string{"reason"}),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.duration,
+		m.requests, m.duration, m.streamRefusals,
 		newPoolCollector(h.store.PoolStats),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "gonogo_sse_subscribers",
 			Help: "Live pages connected to the server-sent event stream.",
 		}, func() float64 { return float64(h.streams.subscribers()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "gonogo_sse_subscribers_limit",
+			Help: "How many live pages the server follows at once; more are refused with 429.",
+		}, func() float64 { return float64(h.streams.limits.Total) }),
 	)
 	if d := h.cfg.Webhooks; d != nil {
 		m.reg.MustRegister(

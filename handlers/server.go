@@ -41,6 +41,12 @@ type Config struct {
 	MetricsToken string
 	// Webhooks is the dispatcher whose delivery failures /metrics reports.
 	Webhooks *Dispatcher
+	// Heartbeat is how often an idle live stream is pinged and its session
+	// looked at again (15 s unless set). Tests shorten it.
+	Heartbeat time.Duration
+	// StreamLimits caps the live streams; zero fields take the defaults
+	// (DefaultStreamLimits).
+	StreamLimits StreamLimits
 }
 
 // Handler serves the board.
@@ -74,13 +80,16 @@ func New(store *db.Store, cfg Config) *Handler {
 	if cfg.LoginDelay == 0 {
 		cfg.LoginDelay = 500 * time.Millisecond
 	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = defaultHeartbeat
+	}
 	h := &Handler{
 		store:    store,
 		cfg:      cfg,
 		log:      cfg.Logger,
 		sessions: newSessionStore(store, strings.HasPrefix(cfg.BaseURL, "https://")),
 		throttle: newThrottle(cfg.LoginDelay),
-		streams:  newBroker(),
+		streams:  newBroker(cfg.StreamLimits),
 	}
 	h.boards.Max = 64 // a board per filter and time zone in use
 	store.Listen(h.streams.publish)

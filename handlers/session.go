@@ -68,7 +68,7 @@ func (s *sqliteStore) New(r *http.Request, name string) (*sessions.Session, erro
 		return sess, err
 	}
 	now := s.db.Now()
-	if now.Sub(rec.LastSeenAt) > sessionIdle || now.Sub(rec.CreatedAt) > sessionAbsolute || rec.User.Disabled {
+	if sessionEnded(rec, now) {
 		s.db.DeleteSession(context.WithoutCancel(r.Context()), rec.IDHash)
 		return sess, nil
 	}
@@ -104,6 +104,21 @@ func (s *sqliteStore) Save(r *http.Request, w http.ResponseWriter, sess *session
 // cookieName is the name a cookie of ours goes by on the wire: __Host-
 // prefixed over https (see hostCookie).
 func (s *sqliteStore) cookieName(name string) string { return hostCookie(name, s.options.Secure) }
+
+// sessionExpiry is when a session ends unless it is used before: idle for
+// sessionIdle since its last use, or sessionAbsolute after sign-in.
+func sessionExpiry(rec db.Session) time.Time {
+	idle, absolute := rec.LastSeenAt.Add(sessionIdle), rec.CreatedAt.Add(sessionAbsolute)
+	if absolute.Before(idle) {
+		return absolute
+	}
+	return idle
+}
+
+// sessionEnded reports whether a session found in the database no longer stands.
+func sessionEnded(rec db.Session, now time.Time) bool {
+	return now.After(sessionExpiry(rec)) || rec.User.Disabled
+}
 
 type ctxKey int
 

@@ -1,0 +1,99 @@
+package handlers
+
+import (
+	"context"
+	"time"
+
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/db"
+)
+
+// tether ties a live stream to the session that opened it: the stream ends
+// when the session does (sign-out, disable, password change or reset, loss
+// of the admin flag, expiry), never later than the next heartbeat and
+// before any further change is sent.
+//
+// Looking the session up in the database at every heartbeat and before
+// every change would be simplest, but a board with 1,000 streams would then
+// read 1,000 sessions for each vote. So a stream looks only when something
+// may have ended its session, and the other times costs nothing:
+//   - a commit that deletes sessions audits a "user." event, on which the
+//     broker signals every stream to look, before handing it the notices
+//     committed after (the signal is checked first, so nothing slips by);
+//   - the session's own expiry is known, so time runs out without a read;
+//   - at each heartbeat, a commit since the last look (by any process: a
+//     clean-up, the sqlite3 shell) makes it look, which catches the rest.
+//
+// Every signed-in person may see what any scope shows, so a change of roles
+// hides nothing from a stream; losing admin ends the sessions anyway.
+type tether struct {
+	store   *db.Store
+	idHash  string
+	version db.Version // the database as of the last look
+	expires time.Time  // the session's end, unless it is used meanwhile
+}
+
+// look reads the session and reports whether it still stands. An error
+// reading it ends the stream too: the page reconnects, and is let in again
+// only if its session still stands.
+func (t *tether) look(ctx context.Context) bool {
+	v, err := t.store.Version(ctx)
+	if err != nil {
+		return false
+	}
+	rec, err := t.store.FindSession(ctx, t.idHash)
+	if err != nil || sessionEnded(rec, t.store.Now()) {
+		return false
+	}
+	t.version, t.expires = v, sessionExpiry(rec)
+	return true
+}
+
+// holds is the check before a change is sent: a look if the broker asked
+// for one or the session's time is up, nothing otherwise.
+func (t *tether) holds(ctx context.Context, sub *subscriber) bool {
+	select {
+	case <-sub.recheck:
+		return t.look(ctx)
+	default:
+	}
+	if t.store.Now().After(t.expires) {
+		return t.look(ctx)
+	}
+	return true
+}
+
+// beat is the check at a heartbeat: a look if anything was committed since
+// the last one, or the session's time is up.
+func (t *tether) beat(ctx context.Context) bool {
+	v, err := t.store.Version(ctx)
+	if err != nil {
+		return false
+	}
+	if v == t.version && !t.store.Now().After(t.expires) {
+		return true
+	}
+	return t.look(ctx)
+}
+
+// streamRefusals are what a page past a cap is told, with 429: the page
+// keeps working, it just does not update by itself.
+var streamRefusals = map[refusal]string{
+	refusedSession: "You have %d live pages open in this browser, as many as may follow changes at once. " +
+		"Close one and reload this page to follow changes here; until then it does not update by itself.",
+	refusedUser: "You have %d live pages open across your browsers, as many as may follow changes at once. " +
+		"Close one and reload this page to follow changes here; until then it does not update by itself.",
+	refusedTotal: "The server is following as many live pages as it can (%d). " +
+		"This page still works but does not update by itself; reload it later.",
+}
+
+// refuseStream turns a stream away with a message saying which cap it hit.
+func (h *Handler) refuseStream(r refusal) error {
+	if r == refusedClosed {
+		return gonogo.Errorf(gonogo.ECONFLICT, "the server is shutting down")
+	}
+	h.metrics.streamRefusals.WithLabelValues(string(r)).Inc()
+	limit := map[refusal]int{refusedSession: h.streams.limits.PerSession, refusedUser: h.streams.limits.PerUser,
+		refusedTotal: h.streams.limits.Total}[r]
+	return gonogo.Errorf(gonogo.ETOOMANY, streamRefusals[r], limit)
+}
