@@ -169,6 +169,7 @@ func (h *Handler) changePassword(c echo.Context) error {
 		return cerr
 	}
 	if r != nil {
+		h.log.Warn("password change refused", "user", currentUser(c).ID, "ip", c.RealIP(), "status", r.status)
 		return h.renderProfile(c, r.status, views.PasswordForm{Errors: map[string]string{"current": r.msg}})
 	}
 	if gonogo.ErrorCode(err) == gonogo.EINVALID {

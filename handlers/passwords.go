@@ -113,9 +113,8 @@ func (h *Handler) hashPassword(c echo.Context, fn func()) *refusal {
 	return h.refuse(c, &refusal{http.StatusServiceUnavailable, time.Second, busyMessage})
 }
 
-// refuse says when to come back, and logs who was refused.
+// refuse says when to come back.
 func (h *Handler) refuse(c echo.Context, r *refusal) *refusal {
 	c.Response().Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(r.retry.Seconds())))))
-	h.log.Warn("password check refused", "status", r.status, "path", c.Path(), "ip", c.RealIP())
 	return r
 }
