@@ -99,13 +99,22 @@ func tally(t *testing.T, answers []answer, wrong int) map[int]int {
 	return n
 }
 
-func refusedAny(answers []answer) bool {
-	for _, a := range answers {
-		if a.code == http.StatusTooManyRequests {
-			return true
+// guessUntilRefused posts form(i) one at a time until the throttle
+// refuses, which it must within the limit, and returns the answers. One at
+// a time, a 429 means the limit is reached by failures already checked,
+// not by guesses still in flight that may yet be taken back.
+func guessUntilRefused(c *client, path string, form func(i int) url.Values) []answer {
+	c.t.Helper()
+	var answers []answer
+	for i := range guessLimit + 1 {
+		res := c.post(path, form(i))
+		answers = append(answers, answer{res.StatusCode, res.Header.Get("Retry-After")})
+		if res.StatusCode == http.StatusTooManyRequests {
+			return answers
 		}
 	}
-	return false
+	c.t.Fatalf("%d more guesses at %s one at a time, none refused", guessLimit+1, path)
+	return nil
 }
 
 // passwordHashes is how many passwords the server has checked or hashed,
@@ -137,12 +146,12 @@ func TestParallelGuessesAreBounded(t *testing.T) {
 		forms[i] = url.Values{"email": {"target@example.com"}, "password": {fmt.Sprintf("guess number %d", i)}}
 	}
 	answers := postAll(t, c, "/login", forms)
-	// Guesses turned away because the server was busy were not counted;
-	// go on, one at a time, until the throttle refuses.
-	for i := 0; !refusedAny(answers) && i <= guessLimit; i++ {
-		res := c.post("/login", url.Values{"email": {"target@example.com"}, "password": {fmt.Sprintf("one more guess %d", i)}})
-		answers = append(answers, answer{res.StatusCode, res.Header.Get("Retry-After")})
-	}
+	// Guesses turned away busy were not counted, and neither were those
+	// that were refused only while others were still in flight: go on, one
+	// at a time, until the throttle refuses for good.
+	answers = append(answers, guessUntilRefused(c, "/login", func(i int) url.Values {
+		return url.Values{"email": {"target@example.com"}, "password": {fmt.Sprintf("one more guess %d", i)}}
+	})...)
 
 	res := c.post("/login", url.Values{"email": {"target@example.com"}, "password": {testPassword}})
 	wantStatus(t, res, http.StatusTooManyRequests)
@@ -222,10 +231,9 @@ func TestProfilePasswordGuessesAreRefused(t *testing.T) {
 		forms[i] = url.Values{"current": {fmt.Sprintf("guess number %d", i)}, "new": {"a brand new password"}}
 	}
 	answers := postAll(t, c, "/profile/password", forms)
-	for i := 0; !refusedAny(answers) && i <= guessLimit; i++ {
-		res := c.post("/profile/password", url.Values{"current": {fmt.Sprintf("one more guess %d", i)}, "new": {"a brand new password"}})
-		answers = append(answers, answer{res.StatusCode, res.Header.Get("Retry-After")})
-	}
+	answers = append(answers, guessUntilRefused(c, "/profile/password", func(i int) url.Values {
+		return url.Values{"current": {fmt.Sprintf("one more guess %d", i)}, "new": {"a brand new password"}}
+	})...)
 	n := tally(t, answers, http.StatusUnprocessableEntity)
 	if n[http.StatusUnprocessableEntity] > guessLimit {
 		t.Errorf("%d wrong current passwords were checked, want at most %d", n[http.StatusUnprocessableEntity], guessLimit)
