@@ -189,14 +189,10 @@ func (s *Store) UpdateUser(ctx context.Context, a gonogo.Actor, id int64, up Use
 	}
 	var hash string
 	if up.Password != nil {
-		if msg := gonogo.PasswordProblem(*up.Password); msg != "" {
-			return gonogo.User{}, gonogo.FieldErrorf("password", "%s", msg)
-		}
-		h, err := bcrypt.GenerateFromPassword([]byte(*up.Password), BcryptCost)
-		if err != nil {
+		var err error
+		if hash, err = s.resetHash(ctx, id, *up.Password); err != nil {
 			return gonogo.User{}, err
 		}
-		hash = string(h)
 	}
 	err := s.inTx(ctx, func(tx *Tx) error {
 		u, err := scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id))
@@ -257,6 +253,21 @@ func (s *Store) UpdateUser(ctx context.Context, a gonogo.Actor, id int64, up Use
 	return s.FindUser(ctx, id)
 }
 
+// resetHash checks the password an admin gives the user with id, against
+// the user's email, and hashes it. The admin does not know the current
+// password, so that rule is left to the user's own changes.
+func (s *Store) resetHash(ctx context.Context, id int64, pw string) (string, error) {
+	u, err := s.FindUser(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if msg := gonogo.NewPasswordProblem(pw, u.Email, ""); msg != "" {
+		return "", gonogo.FieldErrorf("password", "%s", msg)
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), BcryptCost)
+	return string(h), err
+}
+
 // guardLastAdmin refuses a change that would leave no enabled admin, which
 // would lock everyone out of administration.
 func (tx *Tx) guardLastAdmin(u gonogo.User, up UserUpdate) error {
@@ -277,17 +288,21 @@ func (tx *Tx) guardLastAdmin(u gonogo.User, up UserUpdate) error {
 
 // ChangePassword lets a user change their own password after proving the
 // current one. Their other sessions end; keepSession (the hash of the
-// session making the change) stays signed in.
+// session making the change) stays signed in. The new password is judged
+// first, so a form that would fail anyway costs no bcrypt check: an error
+// on "current" is the one sign that the current password was checked and
+// found wrong.
 func (s *Store) ChangePassword(ctx context.Context, a gonogo.Actor, current, next, keepSession string) error {
-	var hash string
-	if err := s.read.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, a.UserID).Scan(&hash); err != nil {
+	var hash, email string
+	err := s.read.QueryRowContext(ctx, `SELECT password_hash, email FROM users WHERE id = ?`, a.UserID).Scan(&hash, &email)
+	if err != nil {
 		return notFound(err, "no such user")
+	}
+	if msg := gonogo.NewPasswordProblem(next, email, current); msg != "" {
+		return gonogo.FieldErrorf("new", "%s", msg)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(current)) != nil {
 		return gonogo.FieldErrorf("current", "the current password is wrong")
-	}
-	if msg := gonogo.PasswordProblem(next); msg != "" {
-		return gonogo.FieldErrorf("new", "%s", msg)
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(next), BcryptCost)
 	if err != nil {
@@ -331,6 +346,14 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, in gonogo.NewUser) (gonogo
 	if err := in.Validate(); err != nil {
 		return gonogo.User{}, err
 	}
+	// Refuse a set-up board before hashing: /setup is open to anyone, and
+	// a bcrypt hash is the costliest thing a request can ask for. The
+	// transaction checks again, for two people racing through setup.
+	if n, err := s.CountUsers(ctx); err != nil {
+		return gonogo.User{}, err
+	} else if n > 0 {
+		return gonogo.User{}, errSetUp()
+	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), BcryptCost)
 	if err != nil {
 		return gonogo.User{}, err
@@ -342,7 +365,7 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, in gonogo.NewUser) (gonogo
 			return err
 		}
 		if n > 0 {
-			return gonogo.Errorf(gonogo.ECONFLICT, "this board is already set up; sign in instead")
+			return errSetUp()
 		}
 		if id, err = tx.createUser(in, string(hash)); err != nil {
 			return err
@@ -353,4 +376,8 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, in gonogo.NewUser) (gonogo
 		return gonogo.User{}, err
 	}
 	return s.FindUser(ctx, id)
+}
+
+func errSetUp() error {
+	return gonogo.Errorf(gonogo.ECONFLICT, "this board is already set up; sign in instead")
 }

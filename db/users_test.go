@@ -277,6 +277,8 @@ func TestUpdateUser(t *testing.T) {
 			field string
 		}{
 			{"weak password", u.ID, db.UserUpdate{Password: ptr("short")}, gonogo.EINVALID, "password"},
+			{"eleven characters", u.ID, db.UserUpdate{Password: ptr("elevenchars")}, gonogo.EINVALID, "password"},
+			{"the user's own email", u.ID, db.UserUpdate{Password: ptr("Refused@Example.com")}, gonogo.EINVALID, "password"},
 			{"blank name", u.ID, db.UserUpdate{Name: ptr("  ")}, gonogo.EINVALID, "name"},
 			{"unknown user", 9999, db.UserUpdate{Disabled: ptr(true)}, gonogo.ENOTFOUND, ""},
 		}
@@ -434,6 +436,14 @@ func TestChangePassword(t *testing.T) {
 	})
 	t.Run("weak new password", func(t *testing.T) {
 		err := s.ChangePassword(t.Context(), actor(u), testPassword, "short", "this-browser")
+		wantFields(t, err, "new")
+	})
+	t.Run("the current password again", func(t *testing.T) {
+		err := s.ChangePassword(t.Context(), actor(u), testPassword, testPassword, "this-browser")
+		wantFields(t, err, "new")
+	})
+	t.Run("the email as the new password", func(t *testing.T) {
+		err := s.ChangePassword(t.Context(), actor(u), testPassword, "quinn@example.com", "this-browser")
 		wantFields(t, err, "new")
 	})
 	t.Run("unknown user", func(t *testing.T) {

@@ -4,9 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -24,9 +22,15 @@ func (h *Handler) showSetup(c echo.Context) error {
 
 func (h *Handler) setup(c echo.Context) error {
 	in := gonogo.NewUser{Name: c.FormValue("name"), Email: c.FormValue("email"), Password: c.FormValue("password")}
-	u, err := h.store.CreateFirstAdmin(c.Request().Context(), in)
+	f := views.SetupForm{Name: in.Name, Email: in.Email}
+	var u gonogo.User
+	var err error
+	if r := h.hashPassword(c, func() { u, err = h.store.CreateFirstAdmin(c.Request().Context(), in) }); r != nil {
+		f.Errors = map[string]string{"password": r.msg}
+		return render(c, r.status, views.SetupPage(h.page(c, "Set up gonogo", ""), f))
+	}
 	if gonogo.ErrorCode(err) == gonogo.EINVALID {
-		f := views.SetupForm{Name: in.Name, Email: in.Email, Errors: gonogo.ErrorFields(err)}
+		f.Errors = gonogo.ErrorFields(err)
 		return render(c, http.StatusUnprocessableEntity, views.SetupPage(h.page(c, "Set up gonogo", ""), f))
 	} else if err != nil {
 		return err
@@ -47,37 +51,39 @@ func (h *Handler) showLogin(c echo.Context) error {
 	return render(c, http.StatusOK, views.LoginPage(h.page(c, "Sign in", ""), f))
 }
 
-// login checks the password, slowing and then refusing repeated failures
-// for the same address or account, and logs every attempt.
+// login checks the password as a guess the throttle counts and the
+// hashing gate bounds, and logs every attempt.
 func (h *Handler) login(c echo.Context) error {
 	email := gonogo.NormalizeEmail(c.FormValue("email"))
 	f := views.LoginForm{Email: email, Next: safeNext(c.FormValue("next"))}
 	ip := c.RealIP()
-	keys := []string{"ip:" + ip, "email:" + email}
-	wait, refused, retry := h.throttle.check(time.Now(), keys...)
-	if refused {
-		h.log.Warn("sign-in refused: too many failures", "email", email, "ip", ip)
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())+1))
-		f.Error = "Too many failed sign-ins. Wait a few minutes, then try again."
-		return render(c, http.StatusTooManyRequests, views.LoginPage(h.page(c, "Sign in", ""), f))
-	}
-	if wait > 0 {
-		select {
-		case <-time.After(wait):
-		case <-c.Request().Context().Done():
-			return c.Request().Context().Err()
+	var u gonogo.User
+	var err error
+	r, cerr := h.checkPassword(c, email, func() guess {
+		u, err = h.store.Authenticate(c.Request().Context(), email, c.FormValue("password"))
+		switch gonogo.ErrorCode(err) {
+		case "":
+			return right
+		case gonogo.EUNAUTHORIZED:
+			return wrong
 		}
+		return unchecked
+	})
+	if cerr != nil {
+		return cerr
 	}
-	u, err := h.store.Authenticate(c.Request().Context(), email, c.FormValue("password"))
+	if r != nil {
+		h.log.Warn("sign-in refused", "email", email, "ip", ip, "status", r.status)
+		f.Error = r.msg
+		return render(c, r.status, views.LoginPage(h.page(c, "Sign in", ""), f))
+	}
 	if gonogo.ErrorCode(err) == gonogo.EUNAUTHORIZED {
-		h.throttle.fail(time.Now(), keys...)
 		h.log.Warn("sign-in failed", "email", email, "ip", ip)
 		f.Error = "Wrong email or password."
 		return render(c, http.StatusUnauthorized, views.LoginPage(h.page(c, "Sign in", ""), f))
 	} else if err != nil {
 		return err
 	}
-	h.throttle.succeed("email:" + email)
 	h.log.Info("sign-in", "email", email, "ip", ip, "user", u.ID)
 	if err := h.startSession(c, u); err != nil {
 		return err
@@ -144,9 +150,28 @@ func (h *Handler) renderProfile(c echo.Context, status int, f views.PasswordForm
 	return render(c, status, views.ProfilePage(h.page(c, "Your profile", "profile"), f))
 }
 
+// changePassword checks the current password as a guess, like a sign-in:
+// a signed-in browser left open must not let anyone find it at speed.
 func (h *Handler) changePassword(c echo.Context) error {
 	keep, _ := c.Get("session").(string)
-	err := h.store.ChangePassword(c.Request().Context(), h.actor(c), c.FormValue("current"), c.FormValue("new"), hashID(keep))
+	var err error
+	r, cerr := h.checkPassword(c, currentUser(c).Email, func() guess {
+		err = h.store.ChangePassword(c.Request().Context(), h.actor(c), c.FormValue("current"), c.FormValue("new"), hashID(keep))
+		switch {
+		case err == nil:
+			return right
+		case gonogo.ErrorFields(err)["current"] != "":
+			return wrong
+		}
+		return unchecked
+	})
+	if cerr != nil {
+		return cerr
+	}
+	if r != nil {
+		h.log.Warn("password change refused", "user", currentUser(c).ID, "ip", c.RealIP(), "status", r.status)
+		return h.renderProfile(c, r.status, views.PasswordForm{Errors: map[string]string{"current": r.msg}})
+	}
 	if gonogo.ErrorCode(err) == gonogo.EINVALID {
 		return h.renderProfile(c, http.StatusUnprocessableEntity, views.PasswordForm{Errors: gonogo.ErrorFields(err)})
 	} else if err != nil {

@@ -53,9 +53,13 @@ func (h *Handler) createUser(c echo.Context) error {
 		Name: c.FormValue("name"), Email: c.FormValue("email"), Password: c.FormValue("password"),
 		Roles: roles, Admin: c.FormValue("admin") == "1",
 	}
-	_, err = h.store.CreateUser(c.Request().Context(), h.actor(c), in)
+	f := views.UserForm{User: gonogo.User{Name: in.Name, Email: in.Email, Roles: roles, Admin: in.Admin}}
+	if r := h.hashPassword(c, func() { _, err = h.store.CreateUser(c.Request().Context(), h.actor(c), in) }); r != nil {
+		f.Errors = map[string]string{"password": r.msg}
+		return h.renderUsers(c, r.status, f)
+	}
 	if gonogo.ErrorCode(err) == gonogo.EINVALID {
-		f := views.UserForm{User: gonogo.User{Name: in.Name, Email: in.Email, Roles: roles, Admin: in.Admin}, Errors: gonogo.ErrorFields(err)}
+		f.Errors = gonogo.ErrorFields(err)
 		return h.renderUsers(c, http.StatusUnprocessableEntity, f)
 	} else if err != nil {
 		return err
@@ -108,7 +112,18 @@ func (h *Handler) resetPassword(c echo.Context) error {
 		return err
 	}
 	pw := c.FormValue("password")
-	return h.saveUser(c, id, db.UserUpdate{Password: &pw})
+	// The slot is held while the page renders too: a few milliseconds,
+	// against a hash's sixty, for one path through saveUser.
+	var saved error
+	if r := h.hashPassword(c, func() { saved = h.saveUser(c, id, db.UserUpdate{Password: &pw}) }); r != nil {
+		u, err := h.store.FindUser(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
+		f := views.UserForm{User: u, Errors: map[string]string{"password": r.msg}}
+		return render(c, r.status, views.UserPage(h.page(c, u.DisplayName(), "admin"), f))
+	}
+	return saved
 }
 
 // saveUser applies an admin's change and shows the user again, with the

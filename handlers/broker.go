@@ -48,14 +48,14 @@ type owner struct {
 	user    int64
 }
 
-// refusal says why subscribe turned a stream away; "" is no refusal.
-type refusal string
+// streamRefusal says why subscribe turned a stream away; "" is no streamRefusal.
+type streamRefusal string
 
 const (
-	refusedSession refusal = "session" // the browser has its streams
-	refusedUser    refusal = "user"    // the person has theirs
-	refusedTotal   refusal = "server"  // the server has all it takes
-	refusedClosed  refusal = "closed"  // shutting down
+	refusedSession streamRefusal = "session" // the browser has its streams
+	refusedUser    streamRefusal = "user"    // the person has theirs
+	refusedTotal   streamRefusal = "server"  // the server has all it takes
+	refusedClosed  streamRefusal = "closed"  // shutting down
 )
 
 // broker fans committed changes out to the live pages. Publish never blocks.
@@ -87,7 +87,7 @@ func newBroker(limits StreamLimits) *broker {
 // subscribe registers a page of o that wants the notices wants accepts,
 // unless o or the server already hold as many streams as they may. The
 // channel closes when the subscriber is dropped or the broker shuts down.
-func (b *broker) subscribe(o owner, wants func(gonogo.Notice) bool) (*subscriber, refusal) {
+func (b *broker) subscribe(o owner, wants func(gonogo.Notice) bool) (*subscriber, streamRefusal) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	switch {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -62,6 +63,12 @@ func newMetrics(h *Handler) *metrics {
 			Name: "gonogo_sse_subscribers_limit",
 			Help: "How many live pages the server follows at once; more are refused with 429.",
 		}, func() float64 { return float64(h.streams.limits.Total) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "gonogo_password_hashes_total",
+			Help: "Passwords checked or hashed with bcrypt (sign-in, password changes, setup, new people, resets).",
+		}, func() float64 { return float64(h.hashes.hashed.Load()) }),
+		passwordRefusals("throttled", &h.hashes.throttled),
+		passwordRefusals("busy", &h.hashes.busy),
 	)
 	if d := h.cfg.Webhooks; d != nil {
 		m.reg.MustRegister(
@@ -77,6 +84,15 @@ func newMetrics(h *Handler) *metrics {
 	}
 	m.serve = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return m
+}
+
+// passwordRefusals counts the password checks refused for reason.
+func passwordRefusals(reason string, n *atomic.Int64) prometheus.CounterFunc {
+	return prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name:        "gonogo_password_refusals_total",
+		Help:        "Password checks and hashes refused, by reason: throttled (too many wrong passwords) or busy (every hashing slot was taken).",
+		ConstLabels: prometheus.Labels{"reason": reason},
+	}, func() float64 { return float64(n.Load()) })
 }
 
 // measure counts and times every request by its route pattern, never its

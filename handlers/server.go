@@ -57,6 +57,7 @@ type Handler struct {
 	e         *echo.Echo
 	sessions  *sqliteStore
 	throttle  *throttle
+	hashes    *hashGate // bounds the bcrypt work done at once
 	hasUsers  atomic.Bool
 	teamCache atomic.Pointer[db.TeamSettings]
 	streams   *broker
@@ -89,6 +90,7 @@ func New(store *db.Store, cfg Config) *Handler {
 		log:      cfg.Logger,
 		sessions: newSessionStore(store, strings.HasPrefix(cfg.BaseURL, "https://")),
 		throttle: newThrottle(cfg.LoginDelay),
+		hashes:   newHashGate(hashSlots),
 		streams:  newBroker(cfg.StreamLimits),
 	}
 	h.boards.Max = 64 // a board per filter and time zone in use

@@ -78,7 +78,7 @@ func (t *tether) beat(ctx context.Context) bool {
 
 // streamRefusals are what a page past a cap is told, with 429: the page
 // keeps working, it just does not update by itself.
-var streamRefusals = map[refusal]string{
+var streamRefusals = map[streamRefusal]string{
 	refusedSession: "You have %d live pages open in this browser, as many as may follow changes at once. " +
 		"Close one and reload this page to follow changes here; until then it does not update by itself.",
 	refusedUser: "You have %d live pages open across your browsers, as many as may follow changes at once. " +
@@ -88,12 +88,12 @@ var streamRefusals = map[refusal]string{
 }
 
 // refuseStream turns a stream away with a message saying which cap it hit.
-func (h *Handler) refuseStream(r refusal) error {
+func (h *Handler) refuseStream(r streamRefusal) error {
 	if r == refusedClosed {
 		return gonogo.Errorf(gonogo.ECONFLICT, "the server is shutting down")
 	}
 	h.metrics.streamRefusals.WithLabelValues(string(r)).Inc()
-	limit := map[refusal]int{refusedSession: h.streams.limits.PerSession, refusedUser: h.streams.limits.PerUser,
+	limit := map[streamRefusal]int{refusedSession: h.streams.limits.PerSession, refusedUser: h.streams.limits.PerUser,
 		refusedTotal: h.streams.limits.Total}[r]
 	return gonogo.Errorf(gonogo.ETOOMANY, streamRefusals[r], limit)
 }

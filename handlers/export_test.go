@@ -1,0 +1,15 @@
+package handlers
+
+// OccupyPasswordSlots takes every slot for checking or hashing passwords,
+// as a burst of sign-ins would, until release is called.
+func (h *Handler) OccupyPasswordSlots() (release func()) {
+	n := cap(h.hashes.slots)
+	for range n {
+		h.hashes.slots <- struct{}{}
+	}
+	return func() {
+		for range n {
+			<-h.hashes.slots
+		}
+	}
+}
