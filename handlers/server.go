@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"context"
+	"crypto/ed25519"
 	"log/slog"
 	"net"
 	"net/http"
@@ -41,6 +42,9 @@ type Config struct {
 	MetricsToken string
 	// Webhooks is the dispatcher whose delivery failures /metrics reports.
 	Webhooks *Dispatcher
+	// CheckpointKey signs the audit trail's checkpoints; it is kept outside
+	// the database (see package checkpoint). Without it there are none.
+	CheckpointKey ed25519.PrivateKey
 }
 
 // Handler serves the board.
