@@ -160,3 +160,19 @@ func TestVerifyRefusesWhatIsNotACheckpoint(t *testing.T) {
 		t.Errorf("the pasted text is not kept: %q", kept)
 	}
 }
+
+// TestWebhookFormOffersCheckpoints: an admin subscribes a webhook to the
+// daily checkpoint from the webhook form.
+func TestWebhookFormOffersCheckpoints(t *testing.T) {
+	s := newServer(t)
+	admin := s.signIn(t, "admin")
+	_, doc := admin.get("/admin/webhooks")
+	box := doc.Find(`input[name=topics][value="audit.checkpoint"]`)
+	if box.Length() != 1 || !strings.Contains(box.Parent().Text(), "Daily audit checkpoint") {
+		t.Fatal("the webhook form offers no audit.checkpoint topic")
+	}
+	hook := s.registerWebhook(t, admin, "http://127.0.0.1:9/keep", gonogo.TopicCheckpoint)
+	if len(hook.Topics) != 1 || hook.Topics[0] != gonogo.TopicCheckpoint {
+		t.Fatalf("webhook topics %v", hook.Topics)
+	}
+}
