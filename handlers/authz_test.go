@@ -31,9 +31,10 @@ type fixture struct {
 	tplItem int64
 	token   int64 // an API token, working
 	webhook int64
+	sink    string // where webhooks deliver
+
 	// checkpoint is a signed checkpoint of the trail, with the server's key.
 	checkpoint string
-	sink       string // where webhooks deliver
 }
 
 // notesForm is a valid notes form.
@@ -231,17 +232,18 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 		t.Fatal(err)
 	}
 	return fixture{
+		token:   tok.ID,
+		release: rel,
+		item:    s.mustItem(t, rel.ID, "Integration tests pass"),
+		custom:  custom,
+		defect:  defects[0],
+		decided: decided.ID,
+		freeze:  freeze,
+		comment: cm.ID,
+		user:    s.mustCreateUser(t, fmt.Sprintf("target%d", n), gonogo.RoleSet{gonogo.Ops}, false),
+		tplItem: tpl[len(tpl)-1].ID,
+
 		checkpoint: cp.String(),
-		token:      tok.ID,
-		release:    rel,
-		item:       s.mustItem(t, rel.ID, "Integration tests pass"),
-		custom:     custom,
-		defect:     defects[0],
-		decided:    decided.ID,
-		freeze:     freeze,
-		comment:    cm.ID,
-		user:       s.mustCreateUser(t, fmt.Sprintf("target%d", n), gonogo.RoleSet{gonogo.Ops}, false),
-		tplItem:    tpl[len(tpl)-1].ID,
 	}
 }
 
