@@ -13,10 +13,12 @@ const (
 	TopicWindow         Topic = "window.changed"
 	TopicNudge          Topic = "role.nudged"
 	TopicReleased       Topic = "release.shipped"
+	TopicCheckpoint     Topic = "audit.checkpoint"
 )
 
 // Topics lists every topic, in the order forms show them.
-var Topics = []Topic{TopicVote, TopicDecision, TopicState, TopicCheckFailed, TopicBlockingDefect, TopicWindow, TopicNudge, TopicReleased}
+var Topics = []Topic{TopicVote, TopicDecision, TopicState, TopicCheckFailed, TopicBlockingDefect, TopicWindow, TopicNudge, TopicReleased,
+	TopicCheckpoint}
 
 // Notice announces one committed change: its audit event, and the topics it
 // belongs to. Notices are published only after the transaction that wrote
@@ -24,4 +26,7 @@ var Topics = []Topic{TopicVote, TopicDecision, TopicState, TopicCheckFailed, Top
 type Notice struct {
 	Event  Event
 	Topics []Topic
+	// Checkpoint is the signed checkpoint the event made, if it made one,
+	// for the webhooks that keep them.
+	Checkpoint *Checkpoint
 }

@@ -21,12 +21,27 @@ type Token struct {
 	Name       string
 	Product    string // the one product it may act on; "" for every product
 	Hint       string // the first characters of the secret, to tell tokens apart
-	CreatedBy  string
+	CreatedBy  string // the creator's name when they made it
+	Creator    Creator
 	CreatedAt  time.Time
 	LastUsedAt time.Time // zero until first used
 	RevokedAt  time.Time // zero while the token works
 	RevokedBy  string
 }
+
+// Creator is the person who made a token, as they are now. A token made
+// from the command line has none (ID 0).
+type Creator struct {
+	ID       int64
+	Name     string
+	Disabled bool
+}
+
+// CreatorDisabled reports whether the person who made the token can no
+// longer sign in. The token still works: it belongs to the board, so a
+// pipeline does not stop when someone leaves, and the tokens page flags
+// it for an admin to keep or revoke.
+func (t Token) CreatorDisabled() bool { return t.Creator.ID != 0 && t.Creator.Disabled }
 
 // Revoked reports whether the token no longer opens anything.
 func (t Token) Revoked() bool { return !t.RevokedAt.IsZero() }

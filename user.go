@@ -144,6 +144,8 @@ func validateEmail(p Problems, field, email string) {
 		p.Add(field, "email must be at most %d characters", MaxEmailLen)
 	case !utf8.ValidString(email) || hasControl(email):
 		p.Add(field, "email must be valid text")
+	case invisible(email) != 0:
+		p.Add(field, "email must not contain invisible characters (%U)", invisible(email))
 	default:
 		a, err := mail.ParseAddress(email)
 		if err != nil || a.Address != email || !strings.Contains(email, "@") {
@@ -152,12 +154,37 @@ func validateEmail(p Problems, field, email string) {
 	}
 }
 
-// validateLine checks a single-line field: as validateText, and no line breaks or tabs.
+// validateLine checks a single-line field: as validateText, no line breaks
+// or tabs, and no invisible formatting characters. Single-line fields name
+// things (people, releases, items, versions), and a name must look like
+// what it is.
 func validateLine(p Problems, field, label, s string, max int, required bool) {
 	validateText(p, field, label, s, max, required)
 	if strings.ContainsAny(s, "\n\r\t") {
 		p.Add(field, "%s must be on one line", label)
 	}
+	if r := invisible(s); r != 0 {
+		p.Add(field, "%s must not contain invisible characters (%U): they change how the text around them is shown", label, r)
+	}
+}
+
+// invisible returns the first character of s that changes how text is
+// shown without being seen itself, or 0 if there is none: the bidi
+// embeddings, overrides and isolates, the direction marks, and the
+// zero-width characters. With them "exe.png" can be shown as "gnp.exe", or
+// two names that look alike differ. Free text (a summary, notes, a
+// comment) keeps them: joined emoji and some scripts need them there, and
+// the page shows that text as a block of its own.
+func invisible(s string) rune {
+	for _, r := range s {
+		switch {
+		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069,
+			r == 0x200E, r == 0x200F, r == 0x061C,
+			r >= 0x200B && r <= 0x200D, r == 0x2060, r == 0xFEFF:
+			return r
+		}
+	}
+	return 0
 }
 
 // validateText checks a single-line or multi-line text field: valid UTF-8,

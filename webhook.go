@@ -28,6 +28,7 @@ var topicLabels = map[Topic]string{
 	TopicWindow:         "Window changed",
 	TopicNudge:          "Sign-off nudged",
 	TopicReleased:       "Released",
+	TopicCheckpoint:     "Daily audit checkpoint",
 }
 
 // Valid reports whether t is a known topic.
@@ -293,6 +294,9 @@ type WebhookPayload struct {
 	Topics  []Topic         `json:"topics"`
 	Event   PayloadEvent    `json:"event"`
 	Release *PayloadRelease `json:"release,omitempty"`
+	// Checkpoint is a signed checkpoint of the audit trail, as the text
+	// file an admin downloads, for a receiver to keep.
+	Checkpoint string `json:"checkpoint,omitempty"`
 }
 
 // PayloadEvent is the audit event a delivery announces.
@@ -336,6 +340,9 @@ func NewPayload(n Notice, topics []Topic, rel Release, baseURL string) WebhookPa
 	detail := strings.Join(strings.Fields(e.Detail), " ") // one line
 	text := "[" + label + "] " + subject + "— " + e.Actor + ": " + detail
 	p.Text = slackEscape(text)
+	if n.Checkpoint != nil {
+		p.Checkpoint = n.Checkpoint.String()
+	}
 	if link != "" {
 		p.Text += " <" + link + "|open>"
 	}

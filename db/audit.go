@@ -97,31 +97,57 @@ func (s *Store) FindEvents(ctx context.Context, limit int) ([]gonogo.Event, erro
 // VerifyAudit walks the whole trail in id order and reports the first break,
 // or nil, with the number of events checked.
 func (s *Store) VerifyAudit(ctx context.Context) (*gonogo.ChainBreak, int, error) {
+	t, err := s.Trail(ctx, 0)
+	return t.Break, t.Checked, err
+}
+
+// Trail walks the whole trail in id order, in one read, and reports where
+// its chain first breaks, how many events verify before that, its newest
+// event, and the hash of event seq (GenesisHash for 0): what a checkpoint
+// is verified against. It reads on past a break, to find the newest event.
+func (s *Store) Trail(ctx context.Context, seq int64) (gonogo.Trail, error) {
+	var t gonogo.Trail
+	if seq == 0 {
+		t.SeqHash = gonogo.GenesisHash
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events ORDER BY id`)
 	if err != nil {
-		return nil, 0, err
+		return t, err
 	}
 	defer rows.Close()
-	prev, n := gonogo.GenesisHash, 0
-	var lastID int64
+	prev := gonogo.GenesisHash
 	for rows.Next() {
 		e, err := scanEvent(rows)
 		if err != nil {
-			return nil, n, err
+			return t, err
 		}
-		if n == 0 && e.ID != 1 {
-			return &gonogo.ChainBreak{EventID: e.ID, Reason: "the trail does not start at event 1: its first events were removed"}, n, nil
+		if t.Break == nil {
+			t.Break = chainLink(e, prev, t.Last)
 		}
-		if brk := gonogo.VerifyChain([]gonogo.Event{e}, prev); brk != nil {
-			return brk, n, nil
+		if t.Break == nil {
+			t.Checked++
 		}
-		if lastID != 0 && e.ID != lastID+1 {
-			return &gonogo.ChainBreak{EventID: e.ID, Reason: "event ids jump: an event was removed"}, n, nil
+		if e.ID == seq {
+			t.SeqHash = e.Hash
 		}
-		prev, lastID = e.Hash, e.ID
-		n++
+		prev, t.Last = e.Hash, e.ID
 	}
-	return nil, n, rows.Err()
+	return t, rows.Err()
+}
+
+// chainLink checks that e follows the event with id lastID and hash prev
+// (none yet when lastID is 0).
+func chainLink(e gonogo.Event, prev string, lastID int64) *gonogo.ChainBreak {
+	if lastID == 0 && e.ID != 1 {
+		return &gonogo.ChainBreak{EventID: e.ID, Reason: "the trail does not start at event 1: its first events were removed"}
+	}
+	if brk := gonogo.VerifyChain([]gonogo.Event{e}, prev); brk != nil {
+		return brk
+	}
+	if lastID != 0 && e.ID != lastID+1 {
+		return &gonogo.ChainBreak{EventID: e.ID, Reason: "event ids jump: an event was removed"}
+	}
+	return nil
 }
 
 // FindEventsAfter returns up to limit events after id, oldest first: what a

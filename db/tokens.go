@@ -9,13 +9,20 @@ import (
 	"github.com/gonogo/gonogo"
 )
 
-const tokenColumns = `id, name, product, hint, created_by, created_at, last_used_at, revoked_at, revoked_by`
+// tokenColumns read a token with its creator as they are now: their name
+// and whether they are disabled.
+const tokenColumns = `t.id, t.name, t.product, t.hint, t.created_by, t.created_at, t.last_used_at, t.revoked_at, t.revoked_by,
+	COALESCE(t.created_by_id, 0), COALESCE(u.name, ''), COALESCE(u.disabled, 0)`
+
+// tokensFrom is where tokenColumns are read from.
+const tokensFrom = ` FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by_id`
 
 func scanToken(sc scanner) (gonogo.Token, error) {
 	var t gonogo.Token
 	var created string
 	var used, revoked sql.NullString
-	err := sc.Scan(&t.ID, &t.Name, &t.Product, &t.Hint, &t.CreatedBy, &created, &used, &revoked, &t.RevokedBy)
+	err := sc.Scan(&t.ID, &t.Name, &t.Product, &t.Hint, &t.CreatedBy, &created, &used, &revoked, &t.RevokedBy,
+		&t.Creator.ID, &t.Creator.Name, &t.Creator.Disabled)
 	t.CreatedAt, t.LastUsedAt, t.RevokedAt = parseTime(created), parseNullTime(used), parseNullTime(revoked)
 	return t, err
 }
@@ -37,8 +44,9 @@ func (s *Store) CreateToken(ctx context.Context, a gonogo.Actor, in gonogo.Token
 	secret := newTokenSecret()
 	var id int64
 	err := s.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(`INSERT INTO api_tokens (name, product, hash, hint, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			in.Name, in.Product, gonogo.HashToken(secret), secret[:len(gonogo.TokenPrefix)+4], a.Name, fmtTime(tx.now))
+		res, err := tx.Exec(`INSERT INTO api_tokens (name, product, hash, hint, created_by, created_by_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			in.Name, in.Product, gonogo.HashToken(secret), secret[:len(gonogo.TokenPrefix)+4], a.Name,
+			sql.NullInt64{Int64: a.UserID, Valid: a.UserID != 0}, fmtTime(tx.now))
 		if isUnique(err) {
 			return gonogo.FieldErrorf("name", "a working token is already named %q; revoke it first or choose another name", in.Name)
 		} else if err != nil {
@@ -60,7 +68,7 @@ func (s *Store) CreateToken(ctx context.Context, a gonogo.Actor, in gonogo.Token
 
 // FindToken returns the token with id.
 func (s *Store) FindToken(ctx context.Context, id int64) (gonogo.Token, error) {
-	t, err := scanToken(s.read.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE id = ?`, id))
+	t, err := scanToken(s.read.QueryRowContext(ctx, `SELECT `+tokenColumns+tokensFrom+` WHERE t.id = ?`, id))
 	return t, notFound(err, "no API token with id %d", id)
 }
 
@@ -72,13 +80,16 @@ func (s *Store) FindTokenBySecret(ctx context.Context, secret string) (gonogo.To
 }
 
 func (s *Store) readTokenBySecret(ctx context.Context, secret string) (gonogo.Token, error) {
-	t, err := scanToken(s.read.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE hash = ?`, gonogo.HashToken(secret)))
+	t, err := scanToken(s.read.QueryRowContext(ctx, `SELECT `+tokenColumns+tokensFrom+` WHERE t.hash = ?`, gonogo.HashToken(secret)))
 	return t, notFound(err, "unknown API token")
 }
 
-// FindTokens returns every token, working ones first, newest first.
+// FindTokens returns every token: working ones first, those of a disabled
+// creator ahead of the rest (they are the ones to review), then by creator,
+// newest first.
 func (s *Store) FindTokens(ctx context.Context) ([]gonogo.Token, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens ORDER BY revoked_at IS NOT NULL, id DESC`)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+tokenColumns+tokensFrom+`
+		ORDER BY t.revoked_at IS NOT NULL, COALESCE(u.disabled, 0) DESC, COALESCE(u.name, t.created_by), t.id DESC`)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +106,7 @@ func (s *Store) TouchToken(ctx context.Context, id int64) error {
 // RevokeToken stops a token from working, for good.
 func (s *Store) RevokeToken(ctx context.Context, a gonogo.Actor, id int64) error {
 	return s.inTx(ctx, func(tx *Tx) error {
-		t, err := scanToken(tx.QueryRow(`SELECT `+tokenColumns+` FROM api_tokens WHERE id = ?`, id))
+		t, err := scanToken(tx.QueryRow(`SELECT `+tokenColumns+tokensFrom+` WHERE t.id = ?`, id))
 		if err != nil {
 			return notFound(err, "no API token with id %d", id)
 		}

@@ -230,24 +230,3 @@ func (h *Handler) removeTemplateItem(c echo.Context) error {
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/template?notice=removed")
 }
-
-// auditLimit is how many events the audit page shows.
-const auditLimit = 200
-
-// showAudit lists the latest events and verifies the whole chain.
-func (h *Handler) showAudit(c echo.Context) error {
-	ctx := c.Request().Context()
-	events, err := h.store.FindEvents(ctx, auditLimit)
-	if err != nil {
-		return err
-	}
-	brk, n, err := h.store.VerifyAudit(ctx)
-	if err != nil {
-		return err
-	}
-	chain := views.ChainStatus{Checked: n, Break: brk}
-	if len(events) > 0 && brk == nil {
-		chain.Head = events[0].Hash
-	}
-	return render(c, http.StatusOK, views.AuditPage(h.page(c, "Audit trail", "admin"), events, chain))
-}

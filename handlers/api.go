@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -91,9 +92,9 @@ func tokenActor(c echo.Context) gonogo.Actor { return apiToken(c).Actor(c.RealIP
 
 // decodeJSON reads the request body, one JSON object, into v. Unknown
 // fields are refused, so a typo ("stauts") is an error rather than a
-// silently missing value; so is a field given twice, of which encoding/json
-// would quietly keep the last, and text that is not UTF-8, which it would
-// quietly mend.
+// silently missing value; so is a field given twice, in any case, of which
+// encoding/json would quietly keep the last, and text that is not UTF-8 or
+// escapes half a UTF-16 pair, which it would quietly mend.
 func decodeJSON(c echo.Context, v any) error {
 	// The API speaks only JSON, so a body without a type is taken as JSON;
 	// one that says it is something else (curl --data without a header says
@@ -157,24 +158,69 @@ func decodeObject(raw []byte, v any) error {
 		return errors.New("the request body is not valid JSON: " + strings.TrimPrefix(err.Error(), "json: "))
 	case dec.More():
 		return errors.New("the request body must hold a single JSON object")
+	case loneSurrogate(raw):
+		return errors.New(`the request body escapes half of a UTF-16 surrogate pair (\ud800 to \udfff) without its other half`)
 	}
 	// The object decoded, so it is well formed: walk its keys for repeats.
+	// encoding/json matches a key to a field whatever its case (Unicode
+	// simple folding, as strings.EqualFold), so "Product" repeats "product".
+	// Every key matched a field, so there are few to compare.
 	keys := json.NewDecoder(bytes.NewReader(raw))
 	keys.Token() // {
-	seen := map[string]bool{}
+	var seen []string
 	for keys.More() {
 		tok, _ := keys.Token()
 		name, _ := tok.(string)
-		if seen[name] {
-			return fmt.Errorf("the request body gives %q more than once", name)
+		for _, s := range seen {
+			if strings.EqualFold(s, name) {
+				return fmt.Errorf("the request body gives %q more than once", strings.ToLower(name))
+			}
 		}
-		seen[name] = true
+		seen = append(seen, name)
 		var skip json.RawMessage
 		if err := keys.Decode(&skip); err != nil {
 			return errors.New("the request body is not valid JSON")
 		}
 	}
 	return nil
+}
+
+// loneSurrogate reports whether raw, well-formed UTF-8 JSON, escapes a
+// UTF-16 surrogate without its other half (such as "\ud800"). Such an
+// escape names no character, and encoding/json would put U+FFFD in its
+// place. A backslash stands only in a string, so every one starts an escape.
+func loneSurrogate(raw []byte) bool {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		i++ // the escaped character: skipped, so "\\u" is not read as "\u"
+		r, ok := escapedRune(raw, i)
+		switch {
+		case !ok || !utf16.IsSurrogate(r):
+		case r >= 0xdc00: // a low half with no high one before it
+			return true
+		default: // a high half must be followed by a low one
+			low, ok := escapedRune(raw, i+6)
+			if !ok || low < 0xdc00 || low > 0xdfff || raw[i+5] != '\\' {
+				return true
+			}
+			i += 6
+		}
+		if ok {
+			i += 4
+		}
+	}
+	return false
+}
+
+// escapedRune reads the \uXXXX escape whose "u" is at raw[i].
+func escapedRune(raw []byte, i int) (rune, bool) {
+	if i+5 > len(raw) || raw[i] != 'u' {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(raw[i+1:i+5]), 16, 16)
+	return rune(n), err == nil
 }
 
 // releaseURL is the release's page on the board, for people reading a CI log.

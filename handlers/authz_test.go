@@ -32,6 +32,9 @@ type fixture struct {
 	token   int64 // an API token, working
 	webhook int64
 	sink    string // where webhooks deliver
+
+	// checkpoint is a signed checkpoint of the trail, with the server's key.
+	checkpoint string
 }
 
 // notesForm is a valid notes form.
@@ -134,6 +137,8 @@ var authTable = map[string]authCase{
 	"POST /admin/template/:id/move":   {"/admin/template/{tpl}/move", url.Values{"delta": {"-1"}}, http.StatusSeeOther, []string{"admin"}},
 	"POST /admin/template/:id/delete": {"/admin/template/{tpl}/delete", nil, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/audit":                {"/admin/audit", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/audit/checkpoint":    {"/admin/audit/checkpoint", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/audit/verify":        {"/admin/audit/verify", url.Values{"checkpoint": {"{checkpoint}"}}, http.StatusOK, []string{"admin"}},
 	"GET /admin/tokens":               {"/admin/tokens", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/tokens":              {"/admin/tokens", url.Values{"name": {"ci-{release}"}}, http.StatusCreated, []string{"admin"}},
 	"POST /admin/tokens/:id/revoke":   {"/admin/tokens/{token}/revoke", nil, http.StatusSeeOther, []string{"admin"}},
@@ -222,6 +227,10 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cp, err := s.store.Checkpoint(ctx, s.actorOf("admin"), s.key, false)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return fixture{
 		token:   tok.ID,
 		release: rel,
@@ -233,6 +242,8 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 		comment: cm.ID,
 		user:    s.mustCreateUser(t, fmt.Sprintf("target%d", n), gonogo.RoleSet{gonogo.Ops}, false),
 		tplItem: tpl[len(tpl)-1].ID,
+
+		checkpoint: cp.String(),
 	}
 }
 
@@ -251,5 +262,6 @@ func (f fixture) fill(s string) string {
 		"{webhook}", fmt.Sprint(f.webhook),
 		"{sink}", f.sink,
 		"{version}", f.release.Version,
+		"{checkpoint}", f.checkpoint,
 	).Replace(s)
 }

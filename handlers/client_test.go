@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -40,6 +42,7 @@ type testServer struct {
 	store *db.Store
 	h     *handlers.Handler
 	users map[string]gonogo.User // by short name: po, eng, qa, ops, support, rm, admin
+	key   ed25519.PrivateKey     // signs the audit trail's checkpoints
 }
 
 // newServer starts a server with one user per role, plus an admin; opts
@@ -79,7 +82,8 @@ func newConfiguredServer(t *testing.T, configure func(*handlers.Config, *handler
 	t.Helper()
 	store := db.OpenTest(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cfg := handlers.Config{Logger: log, LoginDelay: time.Millisecond, WebhookAllowPrivate: true}
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	cfg := handlers.Config{Logger: log, LoginDelay: time.Millisecond, WebhookAllowPrivate: true, CheckpointKey: key}
 	opt := handlers.DispatchOptions{AllowPrivate: true, Backoff: testBackoff, Logger: log}
 	if configure != nil {
 		configure(&cfg, &opt)
@@ -93,7 +97,7 @@ func newConfiguredServer(t *testing.T, configure func(*handlers.Config, *handler
 	srv.Config.Handler = h
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &testServer{Server: srv, store: store, h: h}
+	return &testServer{Server: srv, store: store, h: h, key: cfg.CheckpointKey}
 }
 
 func (s *testServer) mustCreateUser(t *testing.T, name string, roles gonogo.RoleSet, admin bool) gonogo.User {

@@ -151,6 +151,10 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/admin/template/:id/move", h.moveTemplateItem, admin},
 		{http.MethodPost, "/admin/template/:id/delete", h.removeTemplateItem, admin},
 		{http.MethodGet, "/admin/audit", h.showAudit, admin},
+		// Signing a checkpoint is audited, so it is a POST like a backup;
+		// verifying one reads only, but takes a file.
+		{http.MethodPost, "/admin/audit/checkpoint", h.downloadCheckpoint, admin},
+		{http.MethodPost, "/admin/audit/verify", h.verifyCheckpoint, admin},
 		{http.MethodGet, "/admin/tokens", h.showTokens, admin},
 		{http.MethodPost, "/admin/tokens", h.createToken, admin},
 		{http.MethodPost, "/admin/tokens/:id/revoke", h.revokeToken, admin},

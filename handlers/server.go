@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"context"
+	"crypto/ed25519"
 	"log/slog"
 	"net"
 	"net/http"
@@ -47,6 +48,9 @@ type Config struct {
 	// StreamLimits caps the live streams; zero fields take the defaults
 	// (DefaultStreamLimits).
 	StreamLimits StreamLimits
+	// CheckpointKey signs the audit trail's checkpoints; it is kept outside
+	// the database (see package checkpoint). Without it there are none.
+	CheckpointKey ed25519.PrivateKey
 }
 
 // Handler serves the board.

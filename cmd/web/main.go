@@ -6,10 +6,15 @@
 //	                            make an API token for a pipeline and print it
 //	gonogo backup -o FILE [-db FILE]
 //	                            write a consistent backup of the database
+//	gonogo audit checkpoint [-o FILE] [-db FILE] [-audit-key FILE]
+//	                            sign a checkpoint of the audit trail's head
+//	gonogo audit verify -checkpoint FILE [-db FILE] [-audit-key FILE | -public-key KEY]
+//	                            verify the audit trail against a checkpoint
 package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +29,8 @@ import (
 	"time"
 	_ "time/tzdata" // time zones work on images without a zoneinfo database
 
+	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/checkpoint"
 	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/handlers"
 )
@@ -56,6 +63,9 @@ type config struct {
 	// metricsToken lets a scraper elsewhere read /metrics; without it
 	// only this machine may.
 	metricsToken string
+	// auditKey is the file of the key that signs the audit trail's
+	// checkpoints; "" means beside the database.
+	auditKey string
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -82,8 +92,13 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		"let anonymous readers see the published notes of shipped releases and their feeds (GONOGO_PUBLIC_NOTES)")
 	fs.StringVar(&c.metricsToken, "metrics-token", env("GONOGO_METRICS_TOKEN", ""),
 		"bearer token that lets a scraper anywhere read /metrics; without it only this machine may (GONOGO_METRICS_TOKEN)")
+	fs.StringVar(&c.auditKey, "audit-key", env("GONOGO_AUDIT_KEY", ""),
+		"file of the key that signs audit checkpoints, made at first start; keep it apart from the database (GONOGO_AUDIT_KEY; default: "+checkpoint.KeyFileName+" beside the database)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if c.auditKey == "" {
+		c.auditKey = checkpoint.DefaultKeyPath(c.dbPath)
 	}
 	if c.baseURL == "" {
 		c.baseURL = "http://" + c.addr
@@ -99,6 +114,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	if len(args) > 0 && args[0] == "backup" {
 		return runBackup(ctx, args[1:], getenv, stdout)
+	}
+	if len(args) > 0 && args[0] == "audit" {
+		return runAudit(ctx, args[1:], getenv, stdout)
 	}
 	cfg, err := parseConfig(args, getenv, stdout)
 	if err != nil {
@@ -126,10 +144,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 	}
+	key, err := loadAuditKey(cfg.auditKey, log)
+	if err != nil {
+		return err
+	}
 	hooks := handlers.StartDispatcher(store, handlers.DispatchOptions{BaseURL: cfg.baseURL, AllowPrivate: cfg.webhookAllowPrivate, Logger: log})
 	defer hooks.Close()
+	daily := checkpoint.StartDaily(store, key, checkpoint.Options{Logger: log})
+	defer daily.Close() // before the dispatcher: deferred calls run last first
 	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log,
-		WebhookAllowPrivate: cfg.webhookAllowPrivate, PublicNotes: cfg.publicNotes, MetricsToken: cfg.metricsToken, Webhooks: hooks})
+		WebhookAllowPrivate: cfg.webhookAllowPrivate, PublicNotes: cfg.publicNotes, MetricsToken: cfg.metricsToken, Webhooks: hooks,
+		CheckpointKey: key})
 	if cfg.publicNotes {
 		log.Info("public notes: anonymous readers see the published notes of shipped releases")
 	}
@@ -147,6 +172,20 @@ func warnExposed(store *db.Store, log *slog.Logger) {
 		log.Warn("other users may read this database file, which holds password hashes and webhook secrets: chmod 600 it",
 			"file", f.Path, "mode", f.Mode.String())
 	}
+}
+
+// loadAuditKey reads the key that signs audit checkpoints, making it at
+// first start, and logs its public half, which verifies them anywhere.
+func loadAuditKey(path string, log *slog.Logger) (ed25519.PrivateKey, error) {
+	key, created, err := checkpoint.LoadOrCreateKey(path)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.Warn("audit checkpoint key created: keep it apart from the database and its backups", "path", path)
+	}
+	log.Info("audit checkpoints are signed", "key", gonogo.KeyID(key.Public().(ed25519.PublicKey)), "path", path)
+	return key, nil
 }
 
 func seedDemo(ctx context.Context, store *db.Store, password string, log *slog.Logger) error {
