@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
 
 	"github.com/gonogo/gonogo/db"
 )
@@ -41,6 +42,12 @@ type Config struct {
 	MetricsToken string
 	// Webhooks is the dispatcher whose delivery failures /metrics reports.
 	Webhooks *Dispatcher
+	// WriteRate and WriteBurst limit how fast one person, or one API token,
+	// may change things: WriteBurst changes at once, then WriteRate a
+	// second (see ratelimit.go). Zero takes the defaults; rate.Inf turns
+	// the limit off, for load tests. Tests make them small.
+	WriteRate  rate.Limit
+	WriteBurst int
 }
 
 // Handler serves the board.
@@ -51,6 +58,7 @@ type Handler struct {
 	e         *echo.Echo
 	sessions  *sqliteStore
 	throttle  *throttle
+	writes    *writeLimiter
 	hasUsers  atomic.Bool
 	teamCache atomic.Pointer[db.TeamSettings]
 	streams   *broker
@@ -80,6 +88,7 @@ func New(store *db.Store, cfg Config) *Handler {
 		log:      cfg.Logger,
 		sessions: newSessionStore(store, strings.HasPrefix(cfg.BaseURL, "https://")),
 		throttle: newThrottle(cfg.LoginDelay),
+		writes:   newWriteLimiter(cfg.WriteRate, cfg.WriteBurst),
 		streams:  newBroker(),
 	}
 	h.boards.Max = 64 // a board per filter and time zone in use
@@ -124,7 +133,7 @@ func (h *Handler) echo() *echo.Echo {
 	}
 	h.middleware(e)
 	for _, rt := range h.routes() {
-		e.Add(rt.Method, rt.Path, rt.Handler, h.require(rt.Access))
+		e.Add(rt.Method, rt.Path, rt.Handler, h.require(rt.Access), h.limitWrites)
 	}
 	return e
 }

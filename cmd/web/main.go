@@ -19,10 +19,13 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // time zones work on images without a zoneinfo database
+
+	"golang.org/x/time/rate"
 
 	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/handlers"
@@ -56,6 +59,11 @@ type config struct {
 	// metricsToken lets a scraper elsewhere read /metrics; without it
 	// only this machine may.
 	metricsToken string
+	// writeBurst and writeRate limit how fast one person or one API token
+	// may change things (handlers.DefaultWriteBurst, DefaultWriteRate);
+	// a rate of inf turns the limit off, for load tests.
+	writeBurst int
+	writeRate  float64
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -82,8 +90,22 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		"let anonymous readers see the published notes of shipped releases and their feeds (GONOGO_PUBLIC_NOTES)")
 	fs.StringVar(&c.metricsToken, "metrics-token", env("GONOGO_METRICS_TOKEN", ""),
 		"bearer token that lets a scraper anywhere read /metrics; without it only this machine may (GONOGO_METRICS_TOKEN)")
+	burst, err := strconv.Atoi(env("GONOGO_WRITE_BURST", strconv.Itoa(handlers.DefaultWriteBurst)))
+	if err != nil {
+		return c, fmt.Errorf("GONOGO_WRITE_BURST is not a whole number: %w", err)
+	}
+	perSecond, err := strconv.ParseFloat(env("GONOGO_WRITE_RATE", strconv.FormatFloat(float64(handlers.DefaultWriteRate), 'g', -1, 64)), 64)
+	if err != nil {
+		return c, fmt.Errorf("GONOGO_WRITE_RATE is not a number: %w", err)
+	}
+	fs.IntVar(&c.writeBurst, "write-burst", burst, "changes one person or API token may make at once (GONOGO_WRITE_BURST)")
+	fs.Float64Var(&c.writeRate, "write-rate", perSecond,
+		"changes a second one person or API token may keep up after the burst; inf for no limit (GONOGO_WRITE_RATE)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if c.writeBurst < 1 || !(c.writeRate > 0) {
+		return c, fmt.Errorf("-write-burst must be at least 1 and -write-rate above 0 (inf for no limit)")
 	}
 	if c.baseURL == "" {
 		c.baseURL = "http://" + c.addr
@@ -128,7 +150,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	hooks := handlers.StartDispatcher(store, handlers.DispatchOptions{BaseURL: cfg.baseURL, AllowPrivate: cfg.webhookAllowPrivate, Logger: log})
 	defer hooks.Close()
 	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log,
-		WebhookAllowPrivate: cfg.webhookAllowPrivate, PublicNotes: cfg.publicNotes, MetricsToken: cfg.metricsToken, Webhooks: hooks})
+		WebhookAllowPrivate: cfg.webhookAllowPrivate, PublicNotes: cfg.publicNotes, MetricsToken: cfg.metricsToken, Webhooks: hooks,
+		WriteBurst: cfg.writeBurst, WriteRate: rate.Limit(cfg.writeRate)})
 	if cfg.publicNotes {
 		log.Info("public notes: anonymous readers see the published notes of shipped releases")
 	}
