@@ -30,9 +30,11 @@ type listPages struct {
 	Votes    int64
 }
 
-// pagesOf reads the pages a request asks for. A live update (/sync) asks
-// for none: it takes those of the page it updates, which htmx names in
-// HX-Current-URL, so that an older page stays where the reader put it.
+// pagesOf reads the pages a request for part of a release page asks for.
+// A live update (/sync) asks for none: it takes those of the page it
+// updates, which htmx names in HX-Current-URL, so that an older page stays
+// where the reader put it. (The release page itself reads only its own
+// address: see showRelease.)
 func pagesOf(c echo.Context) (listPages, error) {
 	q := c.QueryParams()
 	if !hasPages(q) && isPartial(c) {

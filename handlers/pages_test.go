@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/chromedp/chromedp"
 
 	"github.com/gonogo/gonogo"
 )
@@ -223,8 +224,20 @@ func TestReleasePageListsPageWithHTMX(t *testing.T) {
 		if len(want) == 0 || strings.Join(want, "\n") != strings.Join(got, "\n") {
 			t.Errorf("%s: the fragment shows %d items, the page %d, or others", tc.list, len(got), len(want))
 		}
-		if newest := itemTexts(doc.Find(tc.in + " " + tc.item)); newest[0] == want[0] {
+		newest := itemTexts(doc.Find(tc.in + " " + tc.item))
+		if newest[0] == want[0] {
 			t.Errorf("%s: the older page starts like the newest", tc.list)
+		}
+		// From the older page, htmx follows the link back to the newest.
+		back, _ := frag.Find(tc.in + " [data-testid=newest-link]").Attr("hx-get")
+		req, _ = http.NewRequest(http.MethodGet, s.URL+back, nil)
+		req.Header.Set("HX-Request", "true")
+		req.Header.Set("HX-Target", tc.list)
+		req.Header.Set("HX-Current-URL", s.URL+get)
+		res = rm.do(req)
+		wantStatus(t, res, http.StatusOK)
+		if got := itemTexts(parse(t, res).Find(tc.in + " " + tc.item)); strings.Join(got, "\n") != strings.Join(newest, "\n") {
+			t.Errorf("%s: the link back to the newest (%q) shows %d other items", tc.list, back, len(got))
 		}
 	}
 
@@ -290,4 +303,48 @@ func itemTexts(sel *goquery.Selection) []string {
 	var out []string
 	sel.Each(func(_ int, s *goquery.Selection) { out = append(out, strings.Join(strings.Fields(s.Text()), " ")) })
 	return out
+}
+
+// TestBrowserPagesTheDiscussionInPlace follows the discussion's older link
+// in Chromium: htmx swaps the list alone, without reloading the page, and
+// puts the older page's address in the location bar.
+func TestBrowserPagesTheDiscussionInPlace(t *testing.T) {
+	s := newServer(t)
+	rel := s.longRelease(t, "2.0.0", 0, 12, 70)
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, s, "rm")
+	firstComment := `document.querySelector("#discussion [data-testid=comment]").id`
+	must(t, ctx,
+		chromedp.Navigate(s.URL+"/releases/"+itoa(rel.ID)),
+		chromedp.WaitVisible(chromedp.CSS(`#discussion [data-testid=older-link]`)),
+		chromedp.Evaluate[chromedp.Void](`window.stayed = true`),
+	)
+	newest, err := chromedp.Run(ctx, chromedp.Evaluate[string](firstComment))
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(t, ctx, chromedp.Click(chromedp.CSS(`#discussion [data-testid=older-link]`)))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](firstComment+` !== "`+newest+`"`)); err != nil {
+		t.Fatalf("the older page never came: %v", err)
+	}
+	settled(t, ctx)
+	type state struct {
+		Stayed   bool   `json:"stayed"`
+		Search   string `json:"search"`
+		Comments int    `json:"comments"`
+		Gate     bool   `json:"gate"`
+	}
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[state](`({stayed: window.stayed === true, search: location.search,
+		comments: document.querySelectorAll("#discussion [data-testid=comment]").length, gate: !!document.querySelector("#gate")})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Stayed || !strings.Contains(st.Search, "comments=") || st.Comments == 0 || st.Comments > 30 || !st.Gate {
+		t.Fatalf("after following the older link: %+v", st)
+	}
+	screenshot(t, ctx, "discussion-older-page")
+	must(t, ctx, chromedp.Click(chromedp.CSS(`#discussion [data-testid=newest-link]`)))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](firstComment+` === "`+newest+`"`)); err != nil {
+		t.Fatalf("the latest comments never came back: %v", err)
+	}
 }

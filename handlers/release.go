@@ -17,7 +17,13 @@ func (h *Handler) showRelease(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.releaseView(c, id)
+	// The page's own address says which pages of its lists it shows, even
+	// to htmx: a link back to the newest has no cursor at all.
+	pages, err := parsePages(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	v, err := h.releaseViewAt(c, id, pages)
 	if err != nil {
 		return err
 	}
@@ -44,11 +50,16 @@ func (h *Handler) showRelease(c echo.Context) error {
 // releaseView loads a release and builds its page for the signed-in user,
 // its long lists at the pages the request asks for (pagesOf).
 func (h *Handler) releaseView(c echo.Context, id int64) (views.ReleaseView, error) {
-	ctx := c.Request().Context()
 	pages, err := pagesOf(c)
 	if err != nil {
 		return views.ReleaseView{}, err
 	}
+	return h.releaseViewAt(c, id, pages)
+}
+
+// releaseViewAt builds the release page with its lists at pages.
+func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (views.ReleaseView, error) {
+	ctx := c.Request().Context()
 	snap, err := h.store.FindSnapshot(ctx, id)
 	if err != nil {
 		return views.ReleaseView{}, err
