@@ -45,9 +45,11 @@ type CommentEdit struct {
 	EditedAt string
 }
 
-// FindCommentEdits returns the earlier texts of a comment, oldest first.
-func (s *Store) FindCommentEdits(ctx context.Context, id int64) ([]CommentEdit, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT body, edited_at FROM comment_edits WHERE comment_id = ? ORDER BY id`, id)
+// FindCommentEdits returns the latest limit earlier texts of a comment,
+// oldest first.
+func (s *Store) FindCommentEdits(ctx context.Context, id int64, limit int) ([]CommentEdit, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT body, edited_at FROM
+		(SELECT id, body, edited_at FROM comment_edits WHERE comment_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id`, id, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -351,12 +351,16 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 	return out, nil
 }
 
-// FindSnapshot returns everything the gate needs for one release.
+// FindSnapshot returns everything the gate needs for one release: of the
+// votes only those that count (the current cycle's latest of each role),
+// and no comments. The earlier votes and the discussion are read a page at
+// a time (pages.go); a change that freezes them, a decision, reads them
+// whole inside its transaction.
 // It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, error) {
 	return remember(ctx, s, fmt.Sprintf("snapshot %d", id), func(ctx context.Context) (gonogo.Snapshot, error) { return s.readSnapshot(ctx, id) })
 }
 
 func (s *Store) readSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, error) {
-	return loadSnapshot(ctx, s.read, id, s.DefaultZone)
+	return loadSnapshot(ctx, s.read, id, s.DefaultZone, false)
 }

@@ -55,10 +55,19 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// currentVotesQuery reads the vote that counts for each role, as
+// gonogo.CurrentVotes picks it: the latest of the cycle, by time, then id.
+const currentVotesQuery = `SELECT ` + voteColumns + ` FROM (SELECT *, row_number() OVER
+	(PARTITION BY role ORDER BY at DESC, id DESC) AS latest FROM votes WHERE release_id = ? AND cycle = ?) v WHERE v.latest = 1`
+
 // snapshot loads everything the gate needs for one release through q: the
 // read pool for pages, the write transaction for changes that must judge the
-// release as it is at that very moment.
-func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Location) (gonogo.Snapshot, error) {
+// release as it is at that very moment. A whole snapshot holds every vote
+// of the release and the cycle's discussion, which a decision freezes into
+// its record; otherwise it holds only the vote that counts for each role
+// and no comments, so that a page's read stays the same size however long
+// the review went on (the page reads those lists a page at a time).
+func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Location, whole bool) (gonogo.Snapshot, error) {
 	var snap gonogo.Snapshot
 	rel, err := scanRelease(q.QueryRowContext(ctx, `SELECT `+releaseColumns+releaseFrom+`WHERE r.id = ?`, releaseID))
 	if err != nil {
@@ -80,7 +89,11 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Lo
 		return snap, err
 	}
 	sortDefects(snap.Defects)
-	rows, err = q.QueryContext(ctx, `SELECT `+voteColumns+` FROM votes v WHERE v.release_id = ? ORDER BY v.id`, releaseID)
+	if whole {
+		rows, err = q.QueryContext(ctx, `SELECT `+voteColumns+` FROM votes v WHERE v.release_id = ? ORDER BY v.id`, releaseID)
+	} else {
+		rows, err = q.QueryContext(ctx, currentVotesQuery+` ORDER BY v.id`, releaseID, rel.Cycle)
+	}
 	if err != nil {
 		return snap, err
 	}
@@ -93,8 +106,10 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Lo
 	if snap.Freezes, err = findFreezes(ctx, q); err != nil {
 		return snap, err
 	}
-	if snap.Comments, err = findComments(ctx, q, releaseID, rel.Cycle); err != nil {
-		return snap, err
+	if whole {
+		if snap.Comments, err = findComments(ctx, q, releaseID, rel.Cycle); err != nil {
+			return snap, err
+		}
 	}
 	if snap.Notes, err = notesStatus(ctx, q, releaseID); err != nil {
 		return snap, err
@@ -106,7 +121,7 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Lo
 
 // snapshot loads the release as it is inside the transaction.
 func (tx *Tx) snapshot(ctx context.Context, releaseID int64) (gonogo.Snapshot, error) {
-	return loadSnapshot(ctx, txQuerier{tx}, releaseID, tx.zone)
+	return loadSnapshot(ctx, txQuerier{tx}, releaseID, tx.zone, true)
 }
 
 // txQuerier lets a transaction serve as a querier.

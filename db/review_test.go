@@ -166,9 +166,10 @@ func TestNewCycleResetsVerificationAndKeepsHistory(t *testing.T) {
 			t.Errorf("readiness item %q lost its status", it.Title)
 		}
 	}
+	votes, _ := s.FindVotes(t.Context(), rel.ID)
 	snap, _ := s.FindSnapshot(t.Context(), rel.ID)
-	if len(snap.Votes) != 6 || len(gonogo.CurrentVotes(r, snap.Votes)) != 0 {
-		t.Fatalf("votes kept %d, counting %d", len(snap.Votes), len(gonogo.CurrentVotes(r, snap.Votes)))
+	if len(votes) != 6 || len(gonogo.CurrentVotes(r, snap.Votes)) != 0 {
+		t.Fatalf("votes kept %d, counting %d", len(votes), len(gonogo.CurrentVotes(r, snap.Votes)))
 	}
 	if g := gonogo.Evaluate(snap); g.Ready {
 		t.Fatal("a new cycle starts ready without any vote")

@@ -82,7 +82,7 @@ func TestReportCheck(t *testing.T) {
 // are taken only while deploying or verifying, and anything else is 409
 // with the domain's message.
 func TestEventsInEachState(t *testing.T) {
-	s := newServer(t)
+	s := newServer(t, unlimitedWrites)
 	token := s.mustToken(t, "ci", "")
 	moves := map[gonogo.PipelineEvent]map[gonogo.State]gonogo.State{
 		gonogo.EventDeployStarted:  {gonogo.Go: gonogo.Deploying},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -12,19 +13,31 @@ import (
 	"github.com/gonogo/gonogo/views"
 )
 
-// discussionView arranges the cycle's comments in threads, marking those
-// that call on a role the viewer holds.
-func (h *Handler) discussionView(ctx context.Context, u *gonogo.User, rel gonogo.Release, comments []gonogo.Comment) (views.DiscussionView, error) {
+// earlierTexts is how many of a comment's earlier texts are shown: each
+// may be as long as the comment, and it may have been added to many times.
+const earlierTexts = 3
+
+// discussionView arranges a page of the cycle's comments in threads,
+// oldest first, marking those that call on a role the viewer holds. A
+// reply whose thread starts on an earlier page is shown under a link to
+// that page.
+func (h *Handler) discussionView(ctx context.Context, u *gonogo.User, rel gonogo.Release, pages listPages) (views.DiscussionView, error) {
 	v := views.DiscussionView{Release: rel, Viewer: u, Now: h.store.Now()}
+	rows, err := h.store.FindCommentPage(ctx, rel.ID, rel.Cycle, pages.Comments, commentPageSize+1)
+	if err != nil {
+		return v, err
+	}
+	comments, older := onePage(rows, commentPageSize, func(c gonogo.Comment) int64 { return c.ID })
+	v.Nav = pages.nav(rel.ID, pages.Comments, older, func(p *listPages, at int64) { p.Comments = at })
 	index := map[int64]int{}
-	for _, c := range comments {
+	for _, c := range slices.Backward(comments) {
 		cv := views.CommentView{Comment: c, Editable: c.Editable(v.Now)}
 		if u != nil {
 			cv.Mentioned = c.MentionsAny(u.Roles)
 			cv.Mine = c.AuthorID == u.ID
 		}
 		if c.Edits > 0 {
-			edits, err := h.store.FindCommentEdits(ctx, c.ID)
+			edits, err := h.store.FindCommentEdits(ctx, c.ID, earlierTexts)
 			if err != nil {
 				return v, err
 			}
@@ -32,12 +45,19 @@ func (h *Handler) discussionView(ctx context.Context, u *gonogo.User, rel gonogo
 				cv.Earlier = append(cv.Earlier, e.Body)
 			}
 		}
-		if i, ok := index[c.ParentID]; ok && c.ParentID != 0 {
-			v.Threads[i].Replies = append(v.Threads[i].Replies, cv)
+		if c.ParentID == 0 {
+			index[c.ID] = len(v.Threads)
+			v.Threads = append(v.Threads, views.Thread{Comment: cv})
 			continue
 		}
-		index[c.ID] = len(v.Threads)
-		v.Threads = append(v.Threads, views.Thread{Comment: cv})
+		i, ok := index[c.ParentID]
+		if !ok {
+			start := pages
+			start.Comments = c.ParentID + 1 // the page that ends with the thread's first comment
+			i, index[c.ParentID] = len(v.Threads), len(v.Threads)
+			v.Threads = append(v.Threads, views.Thread{Start: start.url(rel.ID) + "#comment-" + strconv.FormatInt(c.ParentID, 10)})
+		}
+		v.Threads[i].Replies = append(v.Threads[i].Replies, cv)
 	}
 	return v, nil
 }
@@ -80,11 +100,22 @@ func (h *Handler) editComment(c echo.Context) error {
 	}
 	a := h.actor(c)
 	body := c.FormValue("body")
-	_, err = h.store.EditComment(c.Request().Context(), a, rid, cid, func(cm gonogo.Comment) (gonogo.Comment, error) {
+	ctx := c.Request().Context()
+	cm, err := h.store.EditComment(ctx, a, rid, cid, func(cm gonogo.Comment) (gonogo.Comment, error) {
 		return gonogo.EditComment(a, cm, body, h.store.Now())
 	})
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d#comment-%d", rid, cid))
+	// Back to the comment: on the discussion's newest page, or on the
+	// earlier page that ends with it.
+	newest, err := h.store.FindCommentPage(ctx, rid, cm.Cycle, 0, commentPageSize)
+	if err != nil {
+		return err
+	}
+	at := listPages{}
+	if !slices.ContainsFunc(newest, func(n gonogo.Comment) bool { return n.ID == cid }) {
+		at.Comments = cid + 1
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s#comment-%d", at.url(rid), cid))
 }

@@ -158,7 +158,7 @@ func TestNotesFeed(t *testing.T) {
 // TestNotesXSS feeds every known payload through every notes field and
 // checks, on every page that shows notes and in the feed, that none survives.
 func TestNotesXSS(t *testing.T) {
-	s := newServer(t)
+	s := newServer(t, unlimitedWrites)
 	po := s.signIn(t, "po")
 	check := func(where string, doc *goquery.Document) {
 		t.Helper()

@@ -34,7 +34,7 @@ var apiOptionalFields = map[string]map[string]any{
 // neither on the pages that show what was stored nor on the forms that
 // refuse it and show it again.
 func TestHostileXSSNeverRenders(t *testing.T) {
-	s := newServer(t)
+	s := newServer(t, unlimitedWrites)
 	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer sink.Close()
 	clients := map[string]*client{}

@@ -12,31 +12,63 @@ import (
 	"github.com/gonogo/gonogo/views"
 )
 
-// historyLimit is how many events the release page shows.
-const historyLimit = 100
-
 func (h *Handler) showRelease(c echo.Context) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	v, err := h.releaseView(c, id)
+	// The page's own address says which pages of its lists it shows, even
+	// to htmx: a link back to the newest has no cursor at all.
+	pages, err := parsePages(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	v, err := h.releaseViewAt(c, id, pages)
 	if err != nil {
 		return err
 	}
 	p := h.page(c, v.Release.Name(), "board")
+	if isPartial(c) {
+		// Another page of one list, asked for by htmx, swaps that list,
+		// keeping what the reader is typing in it.
+		c.Response().Header().Add("Vary", "HX-Target")
+		p.Sync = true
+		switch c.Request().Header.Get("HX-Target") {
+		case "history":
+			return render(c, http.StatusOK, views.History(p, v.History, false))
+		case "discussion":
+			return render(c, http.StatusOK, views.Discussion(p, v.Discussion, false))
+		case "signoffs":
+			return render(c, http.StatusOK, views.SignoffPanel(p, v.Signoffs, false))
+		}
+		p.Sync = false
+	}
 	h.live(c, &p, "release", id)
 	return render(c, http.StatusOK, views.ReleasePage(p, v))
 }
 
-// releaseView loads a release and builds its page for the signed-in user.
+// releaseView loads a release and builds its page for the signed-in user,
+// its long lists at the pages the request asks for (pagesOf).
 func (h *Handler) releaseView(c echo.Context, id int64) (views.ReleaseView, error) {
+	pages, err := pagesOf(c)
+	if err != nil {
+		return views.ReleaseView{}, err
+	}
+	return h.releaseViewAt(c, id, pages)
+}
+
+// releaseViewAt builds the release page with its lists at pages.
+func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (views.ReleaseView, error) {
 	ctx := c.Request().Context()
 	snap, err := h.store.FindSnapshot(ctx, id)
 	if err != nil {
 		return views.ReleaseView{}, err
 	}
-	events, err := h.store.FindReleaseEvents(ctx, id, historyLimit)
+	events, err := h.store.FindEventPage(ctx, id, pages.History, historyPageSize+1)
+	if err != nil {
+		return views.ReleaseView{}, err
+	}
+	earlier, err := h.earlierVotes(ctx, snap, pages)
 	if err != nil {
 		return views.ReleaseView{}, err
 	}
@@ -53,14 +85,25 @@ func (h *Handler) releaseView(c echo.Context, id int64) (views.ReleaseView, erro
 		return views.ReleaseView{}, err
 	}
 	u := currentUser(c)
-	v := buildReleaseView(u, snap, events, h.store.Now())
+	v := buildReleaseView(u, snap, earlier, h.store.Now())
+	v.History = historyView(id, pages, events)
 	v.Decisions = decisions
 	v.Window = windowView(u.Roles, snap, active, h.team(ctx).LowTraffic, h.page(c, "", ""))
 	v.Notes = notesPanel(u, snap.Release, notes)
-	if v.Discussion, err = h.discussionView(ctx, u, snap.Release, snap.Comments); err != nil {
+	if v.Discussion, err = h.discussionView(ctx, u, snap.Release, pages); err != nil {
 		return views.ReleaseView{}, err
 	}
 	return v, nil
+}
+
+// historyView is a page of the release's history, read with one event
+// more than it shows.
+func historyView(id int64, pages listPages, events []gonogo.Event) views.HistoryView {
+	events, older := onePage(events, historyPageSize, func(e gonogo.Event) int64 { return e.ID })
+	return views.HistoryView{
+		Events: events,
+		Nav:    pages.nav(id, pages.History, older, func(p *listPages, at int64) { p.History = at }),
+	}
 }
 
 // partsView builds what a checklist change redraws (the item's row, the
@@ -73,10 +116,10 @@ func (h *Handler) partsView(c echo.Context, id int64) (views.ReleaseView, error)
 	if err != nil {
 		return views.ReleaseView{}, err
 	}
-	return buildReleaseView(currentUser(c), snap, nil, h.store.Now()), nil
+	return buildReleaseView(currentUser(c), snap, earlierVotes{}, h.store.Now()), nil
 }
 
-func buildReleaseView(u *gonogo.User, snap gonogo.Snapshot, events []gonogo.Event, now time.Time) views.ReleaseView {
+func buildReleaseView(u *gonogo.User, snap gonogo.Snapshot, earlier earlierVotes, now time.Time) views.ReleaseView {
 	var roles gonogo.RoleSet
 	if u != nil {
 		roles = u.Roles
@@ -85,14 +128,13 @@ func buildReleaseView(u *gonogo.User, snap gonogo.Snapshot, events []gonogo.Even
 	v := views.ReleaseView{
 		Release:          rel,
 		Gate:             gateView(roles, snap),
-		Signoffs:         signoffView(roles, snap, now),
+		Signoffs:         signoffView(roles, snap, earlier, now),
 		Transitions:      transitionsFor(roles, rel),
 		Summary:          pillarStats(snap.Items),
 		CanEdit:          roles.Any(gonogo.ProductOwner, gonogo.ReleaseManager),
 		CanEditChecklist: gonogo.CanEditChecklist(roles),
 		AddItem:          views.ItemForm{Input: gonogo.ItemInput{Phase: gonogo.Readiness, Pillar: gonogo.Technical, Required: true}},
 		Defects:          defectsView(roles, rel, snap.Defects),
-		History:          events,
 	}
 	groups := map[string]*views.ItemGroup{}
 	for _, p := range gonogo.Pillars {

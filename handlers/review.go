@@ -1,9 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,9 +23,62 @@ func gateView(roles gonogo.RoleSet, snap gonogo.Snapshot) views.GateView {
 	}
 }
 
+// votePage is a page of one role's earlier votes in the current cycle.
+type votePage struct {
+	Votes []gonogo.Vote // newest first
+	Count int           // how many earlier votes the role has
+	Nav   views.ListNav
+	Open  bool // the reader is paging them
+}
+
+// earlierVotes are the pages of earlier votes, by role.
+type earlierVotes map[gonogo.Role]votePage
+
+// earlierVotes reads, for each role, a page of its earlier votes in the
+// current cycle: the one pages asks for, or the newest.
+func (h *Handler) earlierVotes(ctx context.Context, snap gonogo.Snapshot, pages listPages) (earlierVotes, error) {
+	rel := snap.Release
+	counts, err := h.store.CountVotes(ctx, rel.ID, rel.Cycle)
+	if err != nil {
+		return nil, err
+	}
+	current := gonogo.CurrentVotes(rel, snap.Votes)
+	out := earlierVotes{}
+	for _, r := range gonogo.Roles {
+		cur, has := current[r]
+		n := counts[r]
+		if has {
+			n--
+		}
+		if n <= 0 {
+			continue
+		}
+		var before int64
+		if pages.Role == r {
+			before = pages.Votes
+		}
+		// Two more than a page: the current vote may be among them, and
+		// one more says whether an older page exists.
+		rows, err := h.store.FindVotePage(ctx, rel.ID, rel.Cycle, r, before, votePageSize+2)
+		if err != nil {
+			return nil, err
+		}
+		var votes []gonogo.Vote // a copy: what the store read is shared
+		for _, v := range rows {
+			if !has || v.ID != cur.ID {
+				votes = append(votes, v)
+			}
+		}
+		votes, older := onePage(votes, votePageSize, func(v gonogo.Vote) int64 { return v.ID })
+		out[r] = votePage{Votes: votes, Count: n, Open: before > 0,
+			Nav: pages.nav(rel.ID, before, older, func(p *listPages, at int64) { p.Role, p.Votes = r, at })}
+	}
+	return out, nil
+}
+
 // signoffView builds the sign-off panel: every role, its current vote and
-// its earlier ones, and a form for each role the viewer holds.
-func signoffView(roles gonogo.RoleSet, snap gonogo.Snapshot, now time.Time) views.SignoffView {
+// a page of its earlier ones, and a form for each role the viewer holds.
+func signoffView(roles gonogo.RoleSet, snap gonogo.Snapshot, earlier earlierVotes, now time.Time) views.SignoffView {
 	rel := snap.Release
 	open := rel.State == gonogo.Review
 	v := views.SignoffView{
@@ -48,11 +101,8 @@ func signoffView(roles gonogo.RoleSet, snap gonogo.Snapshot, now time.Time) view
 			row.Current = &cur
 			row.Form.Conditions = gonogo.FormatConditions(cur.Conditions, r)
 		}
-		for _, vote := range slices.Backward(snap.Votes) {
-			if vote.Cycle == rel.Cycle && vote.Role == r && (row.Current == nil || vote.ID != row.Current.ID) {
-				row.History = append(row.History, vote)
-			}
-		}
+		e := earlier[r]
+		row.History, row.Earlier, row.Nav, row.Open = e.Votes, e.Count, e.Nav, e.Open
 		v.Rows = append(v.Rows, row)
 	}
 	return v
@@ -107,14 +157,19 @@ func (h *Handler) castVote(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d#role-%s", rid, in.Role))
 	}
-	snap, err := h.store.FindSnapshot(c.Request().Context(), rid)
+	ctx := c.Request().Context()
+	snap, err := h.store.FindSnapshot(ctx, rid)
 	if err != nil {
 		return err
 	}
-	// The answer is the sign-offs and the gate: the rest of the page's view
-	// is not built (see partsView).
+	// The answer is the sign-offs, with the newest of the earlier votes,
+	// and the gate: the rest of the page's view is not built (see partsView).
+	earlier, err := h.earlierVotes(ctx, snap, listPages{})
+	if err != nil {
+		return err
+	}
 	roles := currentUser(c).Roles
-	v := views.ReleaseView{Signoffs: signoffView(roles, snap, h.store.Now()), Gate: gateView(roles, snap)}
+	v := views.ReleaseView{Signoffs: signoffView(roles, snap, earlier, h.store.Now()), Gate: gateView(roles, snap)}
 	fix(&v)
 	return render(c, status, views.VoteUpdate(h.page(c, "", ""), v.Signoffs, v.Gate))
 }

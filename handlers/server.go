@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
 
 	"github.com/gonogo/gonogo/db"
 )
@@ -51,6 +52,12 @@ type Config struct {
 	// CheckpointKey signs the audit trail's checkpoints; it is kept outside
 	// the database (see package checkpoint). Without it there are none.
 	CheckpointKey ed25519.PrivateKey
+	// WriteRate and WriteBurst limit how fast one person, or one API token,
+	// may change things: WriteBurst changes at once, then WriteRate a
+	// second (see ratelimit.go). Zero takes the defaults; rate.Inf turns
+	// the limit off, for load tests. Tests make them small.
+	WriteRate  rate.Limit
+	WriteBurst int
 }
 
 // Handler serves the board.
@@ -62,6 +69,7 @@ type Handler struct {
 	sessions  *sqliteStore
 	throttle  *throttle
 	hashes    *hashGate // bounds the bcrypt work done at once
+	writes    *writeLimiter
 	hasUsers  atomic.Bool
 	teamCache atomic.Pointer[db.TeamSettings]
 	streams   *broker
@@ -95,6 +103,7 @@ func New(store *db.Store, cfg Config) *Handler {
 		sessions: newSessionStore(store, strings.HasPrefix(cfg.BaseURL, "https://")),
 		throttle: newThrottle(cfg.LoginDelay),
 		hashes:   newHashGate(hashSlots),
+		writes:   newWriteLimiter(cfg.WriteRate, cfg.WriteBurst),
 		streams:  newBroker(cfg.StreamLimits),
 	}
 	h.boards.Max = 64 // a board per filter and time zone in use
@@ -139,7 +148,7 @@ func (h *Handler) echo() *echo.Echo {
 	}
 	h.middleware(e)
 	for _, rt := range h.routes() {
-		e.Add(rt.Method, rt.Path, rt.Handler, h.require(rt.Access))
+		e.Add(rt.Method, rt.Path, rt.Handler, h.require(rt.Access), h.limitWrites)
 	}
 	return e
 }

@@ -81,7 +81,8 @@ func startBenchServer(t *testing.T, bin, dbPath, logPath string) *benchServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-addr", addr, "-db", dbPath, "-log-format", "json")
+	// A load test writes faster than any person: the write limit is off.
+	cmd := exec.Command(bin, "-addr", addr, "-db", dbPath, "-log-format", "json", "-write-rate", "inf")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -105,7 +105,9 @@ func startServer(t *testing.T, bin, path string) *server {
 	t.Helper()
 	addr := freeAddr(t)
 	s := &server{url: "http://" + addr, log: &syncBuffer{}, exited: make(chan struct{})}
-	s.cmd = exec.Command(bin, "-addr", addr, "-db", path)
+	// The workers write as fast as the server answers, like the scripts
+	// the write limit is there to slow: it is off here.
+	s.cmd = exec.Command(bin, "-addr", addr, "-db", path, "-write-rate", "inf")
 	s.cmd.Env = withoutBoardSettings(os.Environ())
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {

@@ -24,10 +24,13 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // time zones work on images without a zoneinfo database
+
+	"golang.org/x/time/rate"
 
 	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/checkpoint"
@@ -66,6 +69,11 @@ type config struct {
 	// auditKey is the file of the key that signs the audit trail's
 	// checkpoints; "" means beside the database.
 	auditKey string
+	// writeBurst and writeRate limit how fast one person or one API token
+	// may change things (handlers.DefaultWriteBurst, DefaultWriteRate);
+	// a rate of inf turns the limit off, for load tests.
+	writeBurst int
+	writeRate  float64
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -92,10 +100,24 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		"let anonymous readers see the published notes of shipped releases and their feeds (GONOGO_PUBLIC_NOTES)")
 	fs.StringVar(&c.metricsToken, "metrics-token", env("GONOGO_METRICS_TOKEN", ""),
 		"bearer token that lets a scraper anywhere read /metrics; without it only this machine may (GONOGO_METRICS_TOKEN)")
+	burst, err := strconv.Atoi(env("GONOGO_WRITE_BURST", strconv.Itoa(handlers.DefaultWriteBurst)))
+	if err != nil {
+		return c, fmt.Errorf("GONOGO_WRITE_BURST is not a whole number: %w", err)
+	}
+	perSecond, err := strconv.ParseFloat(env("GONOGO_WRITE_RATE", strconv.FormatFloat(float64(handlers.DefaultWriteRate), 'g', -1, 64)), 64)
+	if err != nil {
+		return c, fmt.Errorf("GONOGO_WRITE_RATE is not a number: %w", err)
+	}
+	fs.IntVar(&c.writeBurst, "write-burst", burst, "changes one person or API token may make at once (GONOGO_WRITE_BURST)")
+	fs.Float64Var(&c.writeRate, "write-rate", perSecond,
+		"changes a second one person or API token may keep up after the burst; inf for no limit (GONOGO_WRITE_RATE)")
 	fs.StringVar(&c.auditKey, "audit-key", env("GONOGO_AUDIT_KEY", ""),
 		"file of the key that signs audit checkpoints, made at first start; keep it apart from the database (GONOGO_AUDIT_KEY; default: "+checkpoint.KeyFileName+" beside the database)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if c.writeBurst < 1 || !(c.writeRate > 0) {
+		return c, fmt.Errorf("-write-burst must be at least 1 and -write-rate above 0 (inf for no limit)")
 	}
 	if c.auditKey == "" {
 		c.auditKey = checkpoint.DefaultKeyPath(c.dbPath)
@@ -154,7 +176,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	defer daily.Close() // before the dispatcher: deferred calls run last first
 	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log,
 		WebhookAllowPrivate: cfg.webhookAllowPrivate, PublicNotes: cfg.publicNotes, MetricsToken: cfg.metricsToken, Webhooks: hooks,
-		CheckpointKey: key})
+		CheckpointKey: key, WriteBurst: cfg.writeBurst, WriteRate: rate.Limit(cfg.writeRate)})
 	if cfg.publicNotes {
 		log.Info("public notes: anonymous readers see the published notes of shipped releases")
 	}

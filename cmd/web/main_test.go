@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -137,6 +138,27 @@ func TestConfigFromEnvironment(t *testing.T) {
 	c, _ = parseConfig(nil, func(string) string { return "" }, &bytes.Buffer{})
 	if c.addr != "localhost:8080" || c.dbPath != "./data/gonogo.db" || c.demoPassword != "gonogo-demo" || c.webhookAllowPrivate {
 		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestWriteLimitSetting(t *testing.T) {
+	c, err := parseConfig(nil, func(string) string { return "" }, &bytes.Buffer{})
+	if err != nil || c.writeBurst != 30 || c.writeRate != 1 {
+		t.Fatalf("defaults: burst %d, rate %v, %v", c.writeBurst, c.writeRate, err)
+	}
+	env := map[string]string{"GONOGO_WRITE_BURST": "50", "GONOGO_WRITE_RATE": "0.5"}
+	c, err = parseConfig(nil, func(k string) string { return env[k] }, &bytes.Buffer{})
+	if err != nil || c.writeBurst != 50 || c.writeRate != 0.5 {
+		t.Fatalf("from env: burst %d, rate %v, %v", c.writeBurst, c.writeRate, err)
+	}
+	c, err = parseConfig([]string{"-write-rate", "inf"}, func(k string) string { return env[k] }, &bytes.Buffer{})
+	if err != nil || !math.IsInf(c.writeRate, 1) {
+		t.Fatalf("-write-rate inf: %v, %v", c.writeRate, err)
+	}
+	for _, bad := range []map[string]string{{"GONOGO_WRITE_BURST": "lots"}, {"GONOGO_WRITE_RATE": "0"}, {"GONOGO_WRITE_BURST": "0"}} {
+		if _, err := parseConfig(nil, func(k string) string { return bad[k] }, &bytes.Buffer{}); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
 	}
 }
 
