@@ -223,7 +223,7 @@ func TestGuessingAtManyAccountsFromOneAddressIsRefused(t *testing.T) {
 // TestProfilePasswordGuessesAreRefused: someone holding a signed-in
 // browser cannot guess the current password at speed to take the account.
 func TestProfilePasswordGuessesAreRefused(t *testing.T) {
-	s := newServer(t)
+	s := newServer(t, unlimitedWrites) // the throttle, not the write limit, must refuse them
 	c := s.signIn(t, "eng")
 	c.get("/profile")
 	forms := make([]url.Values, 30)
