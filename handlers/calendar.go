@@ -18,6 +18,14 @@ import (
 // listDays is how far ahead the calendar's list view looks.
 const listDays = 90
 
+// The calendar feed holds windows from feedMonthsBack months ago, and writes
+// out the weeks of weekly freezes that a clock change falls inside up to
+// feedYearsAhead years ahead (calendar apps refresh it hourly).
+const (
+	feedMonthsBack = 3
+	feedYearsAhead = 2
+)
+
 // team returns the board-wide settings, read once and kept until an admin
 // saves new ones.
 func (h *Handler) team(ctx context.Context) db.TeamSettings {
@@ -161,8 +169,9 @@ func (h *Handler) calendarFeed(c echo.Context) error {
 	}
 	loc := h.zone(ctx)
 	now := h.store.Now()
+	from := now.AddDate(0, -feedMonthsBack, 0)
 	product := c.QueryParam("product")
-	scheduled, err := h.store.FindScheduled(ctx, now.AddDate(0, -3, 0), now.AddDate(1, 0, 0), product)
+	scheduled, err := h.store.FindScheduled(ctx, from, now.AddDate(1, 0, 0), product)
 	if err != nil {
 		return err
 	}
@@ -177,7 +186,8 @@ func (h *Handler) calendarFeed(c echo.Context) error {
 	if product != "" {
 		freezes = slices.DeleteFunc(freezes, func(f gonogo.Freeze) bool { return !f.Applies(product) })
 	}
-	feed := views.Feed{BaseURL: strings.TrimSuffix(h.cfg.BaseURL, "/"), Zone: loc, Freezes: freezes, From: now}
+	feed := views.Feed{BaseURL: strings.TrimSuffix(h.cfg.BaseURL, "/"), Zone: loc, Freezes: freezes,
+		From: from, Until: now.AddDate(feedYearsAhead, 0, 0)}
 	for _, s := range scheduled {
 		feed.Windows = append(feed.Windows, views.FeedWindow{Scheduled: s, Seq: seqs[s.ReleaseID]})
 	}
