@@ -6,6 +6,11 @@ import (
 	"time"
 )
 
+// ProductionSmokeCheckKey is the check key of the verification item that a
+// pipeline's smoke test in production settles: the smoke-passed and
+// smoke-failed events report it, as reporting the check itself would.
+const ProductionSmokeCheckKey = "smoke-test-production"
+
 // MaxSummaryLineLen bounds what a pipeline says about a check or an event.
 const MaxSummaryLineLen = 500
 
@@ -69,20 +74,38 @@ func (r CheckReport) Evidence() string {
 }
 
 // ReportCheck applies a pipeline's check result to the item carrying its
-// key. Checks feed the decision, so they are taken while the release is in
-// draft or review and refused once it is decided.
+// key, while the release is at the step that item proves (see checkTaken).
 func ReportCheck(rel Release, it Item, r CheckReport, who string, now time.Time) (Item, error) {
 	r.Normalize()
 	if err := r.Validate(); err != nil {
 		return it, err
 	}
-	if rel.State != Draft && rel.State != Review {
-		return it, Errorf(ECONFLICT, "checks are reported while the release is in draft or review; %s is %s", rel.Name(), rel.State.Label())
+	if err := checkTaken(rel, it.Phase); err != nil {
+		return it, err
 	}
 	if err := ItemEditable(rel.State, it.Phase); err != nil {
 		return it, err
 	}
 	return ItemChange{Status: r.Status.ItemStatus(), Evidence: r.Evidence()}.Apply(it, who, now), nil
+}
+
+// checkTaken says whether a check may settle an item of phase now.
+// Verification items prove the deployment, so their checks are taken while
+// the release is deploying or verifying. Every other check feeds the
+// decision, so it is taken in draft or review and refused once the release
+// is decided: a check run after the Go cannot change what was decided.
+func checkTaken(rel Release, phase Phase) error {
+	if phase == Verification {
+		if rel.State != Deploying && rel.State != Verifying {
+			return Errorf(ECONFLICT, "checks of verification items are reported while the release is deploying or verifying; %s is %s",
+				rel.Name(), rel.State.Label())
+		}
+		return nil
+	}
+	if rel.State != Draft && rel.State != Review {
+		return Errorf(ECONFLICT, "checks are reported while the release is in draft or review; %s is %s", rel.Name(), rel.State.Label())
+	}
+	return nil
 }
 
 // PipelineEvent is something a deployment pipeline reports about a release.
@@ -130,13 +153,16 @@ type PipelineStep struct {
 	Move   *TransitionResult // nil for events that only leave a note
 	Detail string            // what the audit trail says, beside any move
 	Topics []Topic
+	Item   *Item // the verification item a smoke result settles, as it is to be stored; nil if none
 }
 
 // ReportEvent checks a pipeline's event against the release as it is and
 // says what it does. Deploy events take transitions as actor (a pipeline
-// holds the Ops role); smoke results are taken while the release is being
-// deployed or verified, and change nothing but the history.
-func ReportEvent(actor Actor, s Snapshot, r EventReport) (PipelineStep, error) {
+// holds the Ops role). Smoke results are taken while the release is being
+// deployed or verified and move nothing: they are the smoke test in
+// production, so they settle the verification item carrying
+// ProductionSmokeCheckKey, when the release has one.
+func ReportEvent(actor Actor, s Snapshot, r EventReport, now time.Time) (PipelineStep, error) {
 	r.URL, r.Summary = strings.TrimSpace(r.URL), strings.TrimSpace(r.Summary)
 	p := Problems{}
 	if !r.Event.Valid() {
@@ -159,13 +185,36 @@ func ReportEvent(actor Actor, s Snapshot, r EventReport) (PipelineStep, error) {
 		return PipelineStep{}, Errorf(ECONFLICT, "smoke test results are taken while a release is deploying or verifying; %s is %s",
 			s.Release.Name(), st.Label())
 	}
+	check := CheckReport{Key: ProductionSmokeCheckKey, Status: CheckPass, URL: r.URL, Summary: r.Summary}
+	step.Detail = "smoke test passed" + evidenceText(r.Summary, r.URL)
 	if r.Event == EventSmokeFailed {
+		check.Status = CheckFail
 		step.Detail = "smoke test failed" + evidenceText(r.Summary, r.URL)
 		step.Topics = []Topic{TopicCheckFailed}
-	} else {
-		step.Detail = "smoke test passed" + evidenceText(r.Summary, r.URL)
 	}
+	it, ok := productionSmokeItem(s.Items)
+	if !ok {
+		return step, nil
+	}
+	next, err := ReportCheck(s.Release, it, check, actor.Name, now)
+	if err != nil {
+		return PipelineStep{}, err
+	}
+	step.Item = &next
+	step.Detail += fmt.Sprintf("; set %q %s (was %s)", it.Title, next.Status, it.Status)
 	return step, nil
+}
+
+// productionSmokeItem finds the verification item the smoke events settle.
+// Releases made from a template without one, or with the key on an item of
+// another phase, keep the smoke results as notes only.
+func productionSmokeItem(items []Item) (Item, bool) {
+	for _, it := range items {
+		if it.CheckKey == ProductionSmokeCheckKey && it.Phase == Verification {
+			return it, true
+		}
+	}
+	return Item{}, false
 }
 
 func eventNames() string {

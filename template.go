@@ -20,6 +20,9 @@ func DefaultTemplate() []ItemInput {
 	verify := func(title, guidance string, owner Role) ItemInput {
 		return ItemInput{Phase: Verification, Title: title, Guidance: guidance, OwnerRole: owner, Required: true}
 	}
+	// The pipeline's smoke test in production settles this one (see ReportEvent).
+	smoke := verify("Smoke test passes in production", "The automated smoke test passes against production after deploying; the pipeline reports it.", QALead)
+	smoke.CheckKey = ProductionSmokeCheckKey
 	rollback := func(title, guidance string, owner Role) ItemInput {
 		return ItemInput{Phase: Rollback, Title: title, Guidance: guidance, OwnerRole: owner, Required: true}
 	}
@@ -33,7 +36,7 @@ func DefaultTemplate() []ItemInput {
 		tech("Privacy review done", "Changes to personal data handling reviewed.", ProductOwner, ""),
 		tech("Technical documentation updated", "Architecture notes, API docs and runbooks reflect the change.", EngineeringLead, ""),
 		ops("Deployment scripts reviewed", "Scripts and pipeline for this release reviewed and tested in staging.", Ops, ""),
-		ops("Smoke test passes", "The automated smoke test passes in staging.", QALead, "smoke-test"),
+		ops("Smoke test passes in staging", "The automated smoke test passes in staging; the pipeline reports it as the check smoke-test before the Go.", QALead, "smoke-test"),
 		ops("Rollback plan written", "How to undo the release, tested in staging.", Ops, ""),
 		ops("Monitoring dashboards and alerts ready", "Dashboards show the new feature; alerts are set for its failure modes.", Ops, ""),
 		ops("Support hand-off done", "Support knows what changes, what can go wrong and whom to call.", SupportLead, ""),
@@ -42,6 +45,7 @@ func DefaultTemplate() []ItemInput {
 		notes,
 		biz("Knowledge base updated", "Help articles and support macros cover the change.", SupportLead),
 		biz("Schedule agreed", "The release window is agreed with the business and support.", ReleaseManager),
+		smoke,
 		verify("Users reach the feature without errors", "Spot-check the main user journeys in production.", QALead),
 		verify("Dashboards healthy", "Error rates, latency and saturation are normal for 30 minutes.", Ops),
 		verify("No spike in support tickets", "Support sees no rise in tickets about the changed areas.", SupportLead),

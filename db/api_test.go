@@ -120,7 +120,7 @@ func TestReportCheckAndEvents(t *testing.T) {
 
 	event := func(ev gonogo.PipelineEvent) error {
 		_, err := s.ReportEvent(t.Context(), ci, rel.ID, func(sn gonogo.Snapshot) (gonogo.PipelineStep, error) {
-			return gonogo.ReportEvent(ci, sn, gonogo.EventReport{Event: ev, Summary: "job 9"})
+			return gonogo.ReportEvent(ci, sn, gonogo.EventReport{Event: ev, Summary: "job 9"}, s.Now())
 		})
 		return err
 	}
@@ -140,10 +140,36 @@ func TestReportCheckAndEvents(t *testing.T) {
 		t.Fatalf("a smoke result moved the release to %s", got.State)
 	}
 	mu.Lock()
-	defer mu.Unlock()
 	last := notices[len(notices)-1]
 	if last.Event.Action != "pipeline.event" || !slices.Contains(last.Topics, gonogo.TopicCheckFailed) {
 		t.Fatalf("smoke failure notice %+v", last)
+	}
+	mu.Unlock()
+	// The smoke results are the smoke test in production: they settle its
+	// verification item, in the same change as the note.
+	smoke := func() gonogo.Item {
+		t.Helper()
+		items, _ := s.FindItems(t.Context(), rel.ID)
+		for _, it := range items {
+			if it.CheckKey == gonogo.ProductionSmokeCheckKey {
+				return it
+			}
+		}
+		t.Fatal("the release has no production smoke item")
+		return gonogo.Item{}
+	}
+	if it := smoke(); it.Status != gonogo.ItemFailed || it.UpdatedBy != "ci (API token)" || it.Evidence != "job 9" {
+		t.Fatalf("after smoke-failed: %+v", it)
+	}
+	if err := event(gonogo.EventSmokePassed); err != nil {
+		t.Fatal(err)
+	}
+	if it := smoke(); it.Status != gonogo.ItemDone || it.UpdatedBy != "ci (API token)" {
+		t.Fatalf("after smoke-passed: %+v", it)
+	}
+	if e := lastEvent(t, s); e.Action != "pipeline.event" || !strings.Contains(e.Detail, "smoke test passed: job 9") ||
+		!strings.Contains(e.Detail, `set "Smoke test passes in production" done (was failed)`) {
+		t.Fatalf("audit %+v", e)
 	}
 }
 

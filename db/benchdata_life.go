@@ -108,9 +108,9 @@ func (r *benchRelease) deploySteps(at func(float64, func(tx *Tx) error)) {
 		return
 	}
 	at(0.9, ops(gonogo.FinishDeploy))
-	for i := range 3 {
+	for i := range verificationItems() {
 		if r.fate == gonogo.Verifying && i > 0 {
-			break // one check made, two to go
+			break // one check made, the rest to go
 		}
 		at(0.92+0.01*float64(i), func(tx *Tx) error { return r.settle(tx, gonogo.Verification, i) })
 	}
@@ -172,4 +172,16 @@ func (r *benchRelease) decide(tx *Tx) error {
 		return gonogo.Decide(rm, s, in, tx.now)
 	})
 	return err
+}
+
+// verificationItems counts the template's verification items: a release
+// is marked released once every one is settled.
+func verificationItems() int {
+	n := 0
+	for _, in := range gonogo.DefaultTemplate() {
+		if in.Phase == gonogo.Verification {
+			n++
+		}
+	}
+	return n
 }

@@ -31,8 +31,8 @@ func TestSeedBench(t *testing.T) {
 			t.Errorf("no release is %s: %v", st, states)
 		}
 	}
-	if n := count(t, s, "items"); n != 42*40 {
-		t.Errorf("items = %d, want %d", n, 42*40)
+	if n, want := count(t, s, "items"), 42*(len(gonogo.DefaultTemplate())+spec.ExtraItems); n != want {
+		t.Errorf("items = %d, want %d", n, want)
 	}
 	if n := count(t, s, "defects"); n != 42*15 {
 		t.Errorf("defects = %d, want %d", n, 42*15)

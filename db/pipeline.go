@@ -79,9 +79,7 @@ func (s *Store) ReportCheck(ctx context.Context, a gonogo.Actor, releaseID int64
 		if err != nil {
 			return err
 		}
-		next.UpdatedAt = tx.now
-		if _, err := tx.Exec(`UPDATE items SET status = ?, evidence = ?, reason = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
-			string(next.Status), next.Evidence, next.Reason, next.UpdatedBy, nullTime(next.UpdatedAt), it.ID); err != nil {
+		if next, err = tx.settleItem(next); err != nil {
 			return err
 		}
 		out = next
@@ -108,7 +106,8 @@ func (s *Store) ReportCheck(ctx context.Context, a gonogo.Actor, releaseID int64
 type PipelineFunc func(s gonogo.Snapshot) (gonogo.PipelineStep, error)
 
 // ReportEvent records a pipeline's event: a move along the release's life,
-// audited like one made on the page, or a note in its history.
+// audited like one made on the page, or a note in its history with the
+// item a smoke result settles.
 func (s *Store) ReportEvent(ctx context.Context, a gonogo.Actor, releaseID int64, fn PipelineFunc) (gonogo.PipelineStep, error) {
 	var out gonogo.PipelineStep
 	err := s.inTx(ctx, func(tx *Tx) error {
@@ -124,6 +123,11 @@ func (s *Store) ReportEvent(ctx context.Context, a gonogo.Actor, releaseID int64
 		if step.Move != nil {
 			return tx.applyTransition(a, snap, *step.Move, step.Detail)
 		}
+		if step.Item != nil {
+			if *step.Item, err = tx.settleItem(*step.Item); err != nil {
+				return err
+			}
+		}
 		if err := tx.audit(a, "pipeline.event", releaseID, "%s", step.Detail); err != nil {
 			return err
 		}
@@ -131,4 +135,13 @@ func (s *Store) ReportEvent(ctx context.Context, a gonogo.Actor, releaseID int64
 		return tx.touchRelease(releaseID)
 	})
 	return out, err
+}
+
+// settleItem stores the status a pipeline's report gives an item, at the
+// transaction's time, and returns the item as stored.
+func (tx *Tx) settleItem(it gonogo.Item) (gonogo.Item, error) {
+	it.UpdatedAt = tx.now
+	_, err := tx.Exec(`UPDATE items SET status = ?, evidence = ?, reason = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
+		string(it.Status), it.Evidence, it.Reason, it.UpdatedBy, nullTime(it.UpdatedAt), it.ID)
+	return it, err
 }

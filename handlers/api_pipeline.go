@@ -43,8 +43,12 @@ func (h *Handler) reportCheck(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	d, err := h.currentDecision(c, rel) // verification checks come after it
+	if err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, map[string]any{
-		"release": h.apiReleaseOf(rel, gonogo.DecisionPending), // checks are taken only before the decision
+		"release": h.apiReleaseOf(rel, gonogo.DecisionOf(d)),
 		"item":    apiItem{it.ID, it.Title, it.CheckKey, it.Status, it.Evidence},
 	})
 }
@@ -70,7 +74,7 @@ func (h *Handler) reportEvent(c echo.Context) error {
 	a := tokenActor(c)
 	r := gonogo.EventReport{Event: req.Event, URL: req.URL, Summary: req.Summary}
 	if _, err := h.store.ReportEvent(c.Request().Context(), a, rel.ID, func(s gonogo.Snapshot) (gonogo.PipelineStep, error) {
-		return gonogo.ReportEvent(a, s, r)
+		return gonogo.ReportEvent(a, s, r, h.store.Now())
 	}); err != nil {
 		return err
 	}

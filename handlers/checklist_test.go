@@ -63,7 +63,7 @@ func TestWorkItemWithHTMX(t *testing.T) {
 func TestWorkItemWithoutJavaScript(t *testing.T) {
 	s := newServer(t)
 	rel := s.mustCreateRelease(t, "web", "1.0.0")
-	item := s.mustItem(t, rel.ID, "Smoke test passes")
+	item := s.mustItem(t, rel.ID, "Smoke test passes in staging")
 	rm := s.signIn(t, "rm")
 	page := "/releases/" + itoa(rel.ID)
 	rm.get(page)
@@ -80,7 +80,7 @@ func TestWorkItemWithoutJavaScript(t *testing.T) {
 	if got := doc.Find(`[data-testid=gate-reasons] li[data-kind=item]`).Length(); got != 16 {
 		t.Errorf("gate lists %d items, want 16 (every required readiness item)", got)
 	}
-	if !strings.Contains(doc.Find(`[data-testid=gate-reasons]`).Text(), "“Smoke test passes” failed") {
+	if !strings.Contains(doc.Find(`[data-testid=gate-reasons]`).Text(), "“Smoke test passes in staging” failed") {
 		t.Error("the gate does not name the failed item")
 	}
 }
@@ -192,7 +192,7 @@ func TestAddAndRemoveItems(t *testing.T) {
 		t.Errorf("business count with the new required item: %q", got)
 	}
 
-	required := s.mustItem(t, rel.ID, "Smoke test passes")
+	required := s.mustItem(t, rel.ID, "Smoke test passes in staging")
 	res = rm.post(page+"/items/"+itoa(required.ID)+"/delete", nil)
 	wantStatus(t, res, http.StatusConflict)
 
