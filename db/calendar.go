@@ -274,49 +274,6 @@ func (s *Store) WindowSeqs(ctx context.Context) (map[int64]int, error) {
 	return out, rows.Err()
 }
 
-// SetCalendarToken stores (the hash of) a user's new calendar feed token,
-// replacing any earlier one.
-func (s *Store) SetCalendarToken(ctx context.Context, a gonogo.Actor, hash string) error {
-	return s.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(`INSERT INTO calendar_tokens (user_id, hash, created_at) VALUES (?, ?, ?)
-			ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at`, a.UserID, hash, fmtTime(tx.now)); err != nil {
-			return err
-		}
-		return tx.audit(a, "calendar.token", 0, "created a calendar feed address")
-	})
-}
-
-// DeleteCalendarToken revokes a user's calendar feed token.
-func (s *Store) DeleteCalendarToken(ctx context.Context, a gonogo.Actor) error {
-	return s.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(`DELETE FROM calendar_tokens WHERE user_id = ?`, a.UserID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		return tx.audit(a, "calendar.token", 0, "revoked the calendar feed address")
-	})
-}
-
-// HasCalendarToken reports whether a user has a calendar feed address.
-func (s *Store) HasCalendarToken(ctx context.Context, userID int64) (bool, error) {
-	var ok bool
-	err := s.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM calendar_tokens WHERE user_id = ?)`, userID).Scan(&ok)
-	return ok, err
-}
-
-// FindCalendarUser returns the enabled user whose calendar token hashes to hash.
-func (s *Store) FindCalendarUser(ctx context.Context, hash string) (gonogo.User, error) {
-	u, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM calendar_tokens c JOIN users u ON u.id = c.user_id
-		WHERE c.hash = ? AND u.disabled = 0`, hash))
-	if errors.Is(err, sql.ErrNoRows) {
-		return u, gonogo.Errorf(gonogo.EUNAUTHORIZED, "this calendar address is not valid; get a new one from your profile")
-	}
-	return u, err
-}
-
 // WindowChangesAfter returns the window changes audited for a release after t.
 func (s *Store) WindowChangesAfter(ctx context.Context, releaseID int64, t time.Time) ([]gonogo.Event, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events

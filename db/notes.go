@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 
 	"modernc.org/sqlite"
@@ -370,6 +371,17 @@ func (s *Store) readNotesProducts(ctx context.Context, shippedOnly bool) ([]stri
 		var p string
 		return p, sc.Scan(&p)
 	})
+}
+
+// ProductChangedAt returns when product's releases last changed, or those
+// of every product when product is empty; on a board without releases, when
+// its first person was made. A feed with no entry is as new as that.
+func (s *Store) ProductChangedAt(ctx context.Context, product string) (time.Time, error) {
+	var at sql.NullString
+	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(
+		(SELECT MAX(updated_at) FROM releases WHERE ? = '' OR product = ?),
+		(SELECT MIN(created_at) FROM users))`, product, product).Scan(&at)
+	return parseNullTime(at), err
 }
 
 func searchError(q string) error {

@@ -142,7 +142,7 @@ func (h *Handler) showProfile(c echo.Context) error {
 
 // renderProfile shows the profile with f, filling in the feed's state.
 func (h *Handler) renderProfile(c echo.Context, status int, f views.PasswordForm) error {
-	has, err := h.store.HasCalendarToken(c.Request().Context(), currentUser(c).ID)
+	has, err := h.store.HasFeedToken(c.Request().Context(), currentUser(c).ID)
 	if err != nil {
 		return err
 	}

@@ -78,6 +78,13 @@ func (m *matrix) send(t *testing.T, c *client, col, method, path string, form ur
 		}
 		rd = strings.NewReader(body)
 	}
+	if col == "token:feed" {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		path += sep + "token=" + m.feed
+	}
 	req, _ := http.NewRequest(method, m.s.URL+path, rd)
 	switch {
 	case method == http.MethodGet:

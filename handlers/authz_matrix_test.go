@@ -21,11 +21,12 @@ import (
 // columns are the callers: signed out, each role and an admin (actors);
 // someone who held every role and lost them while signed in ("demoted"); an
 // admin whose admin flag was taken away while signed in ("ex-admin"); and
-// API tokens of every kind. Signed-out callers carry a CSRF token taken from
+// API tokens of every kind; and a person's feed token in the address
+// ("token:feed"), which opens feeds and nothing else. Signed-out callers carry a CSRF token taken from
 // the sign-in page, as a script could, so that what refuses them is the
 // sign-in check, not the CSRF check.
 var columns = append(slices.Clone(actors), "demoted", "ex-admin",
-	"token", "token:product", "token:other", "token:revoked", "token:unknown", "token:basic")
+	"token", "token:product", "token:other", "token:revoked", "token:unknown", "token:basic", "token:feed")
 
 // endsSession are the routes whose success ends or replaces the caller's
 // session: each of their cells gets a session of its own.
@@ -36,6 +37,7 @@ type outcome struct {
 	status    int
 	signIn    bool // a redirect to the sign-in page
 	challenge bool // a 401 with a Bearer challenge, as the API answers
+	plain     bool // a 401 in plain text, as feeds answer feed readers
 }
 
 // signedOut is true for the columns without a live session.
@@ -55,11 +57,17 @@ func anyoneSignedIn(allowed []string) bool {
 }
 
 // expect is the outcome of one cell. A token opens no page or form, and a
-// session opens no API route.
+// session opens no API route; a feed token opens feeds, and feeds answer
+// the signed out with a 401 a feed reader can show.
 func expect(key, col string) (outcome, bool) {
 	method, _, _ := strings.Cut(key, " ")
 	if tc, ok := authTable[key]; ok {
+		feed := slices.Contains(feedRoutes, key) && (strings.HasSuffix(tc.path, ".atom") || strings.HasSuffix(tc.path, ".ics"))
 		switch {
+		case feed && col == "token:feed":
+			return outcome{status: tc.ok}, true
+		case feed && signedOut(col):
+			return outcome{status: http.StatusUnauthorized, plain: true}, true
 		case signedOut(col) && method == http.MethodGet:
 			return outcome{status: http.StatusSeeOther, signIn: true}, true
 		case signedOut(col):
@@ -109,6 +117,9 @@ func TestAuthorizationTableIsComplete(t *testing.T) {
 		if r.PublicNotes != slices.Contains(publicNotesRoutes, key) {
 			t.Errorf("route %s: public with public notes %t, but the list of such routes says otherwise", key, r.PublicNotes)
 		}
+		if r.Feed != slices.Contains(feedRoutes, key) {
+			t.Errorf("route %s: takes feed tokens %t, but the list of feed routes says otherwise", key, r.Feed)
+		}
 		if api := strings.HasPrefix(r.Path, "/api/"); (api && !r.Token && !r.Public) || (!api && r.Token) {
 			t.Errorf("route %s: the API is authorized by token, and only the API", key)
 		}
@@ -138,6 +149,7 @@ type matrix struct {
 	shared  fixture
 	hook    int64
 	sink    string
+	feed    string // the token:feed column's feed token
 	n       int
 }
 
@@ -172,6 +184,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for col, secret := range secrets {
 		m.auth[col] = "Bearer " + secret
 	}
+	// The feed token is a support lead's of its own, whom no cell changes,
+	// carried in the address.
+	reader := s.mustCreateUser(t, "feedreader", gonogo.RoleSet{gonogo.SupportLead}, false)
+	m.feed = "feed-" + strings.Repeat("f", 40)
+	if err := s.store.SetFeedToken(t.Context(), gonogo.Actor{UserID: reader.ID, Name: reader.Name}, hashForTest(m.feed)); err != nil {
+		t.Fatal(err)
+	}
 
 	for _, col := range columns {
 		if _, person := s.users[col]; person {
@@ -201,6 +220,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 				}
 				if want.challenge && !strings.HasPrefix(res.Header.Get("WWW-Authenticate"), "Bearer") {
 					t.Fatalf("401 without a Bearer challenge: %v", res.Header)
+				}
+				if want.plain && (!strings.HasPrefix(res.Header.Get("Content-Type"), "text/plain") || res.Header.Get("Location") != "") {
+					t.Fatalf("a feed refused without plain text, or with a redirect: %v", res.Header)
 				}
 			})
 		}

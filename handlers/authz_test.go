@@ -96,14 +96,19 @@ var authTable = map[string]authCase{
 		http.StatusSeeOther, []string{"rm"}},
 	"POST /releases/:id/window": {"/releases/{release}/window", url.Values{"window_start": {"2099-03-01T20:00"}, "window_end": {"2099-03-01T22:00"}},
 		http.StatusSeeOther, []string{"rm"}},
-	"GET /calendar":                 {"/calendar", nil, http.StatusOK, everyone},
-	"GET /freezes":                  {"/freezes", nil, http.StatusOK, everyone},
-	"POST /freezes":                 {"/freezes", url.Values{"name": {"Sale {release}"}, "kind": {"once"}, "start": {"2099-11-27T00:00"}, "end": {"2099-11-30T06:00"}}, http.StatusSeeOther, []string{"rm", "admin"}},
-	"POST /freezes/:id/delete":      {"/freezes/{freeze}/delete", nil, http.StatusSeeOther, []string{"rm", "admin"}},
-	"POST /profile/calendar":        {"/profile/calendar", nil, http.StatusOK, everyone},
-	"POST /profile/calendar/delete": {"/profile/calendar/delete", nil, http.StatusSeeOther, everyone},
-	"GET /admin/settings":           {"/admin/settings", nil, http.StatusOK, []string{"admin"}},
-	"POST /admin/settings":          {"/admin/settings", url.Values{"zone": {"Europe/Berlin"}}, http.StatusSeeOther, []string{"admin"}},
+	"GET /calendar":            {"/calendar", nil, http.StatusOK, everyone},
+	"GET /freezes":             {"/freezes", nil, http.StatusOK, everyone},
+	"POST /freezes":            {"/freezes", url.Values{"name": {"Sale {release}"}, "kind": {"once"}, "start": {"2099-11-27T00:00"}, "end": {"2099-11-30T06:00"}}, http.StatusSeeOther, []string{"rm", "admin"}},
+	"POST /freezes/:id/delete": {"/freezes/{freeze}/delete", nil, http.StatusSeeOther, []string{"rm", "admin"}},
+	"GET /admin/settings":      {"/admin/settings", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/settings":     {"/admin/settings", url.Values{"zone": {"Europe/Berlin"}}, http.StatusSeeOther, []string{"admin"}},
+
+	// Feeds: a signed-in browser, or a feed reader with a person's feed
+	// token (the matrix's token:feed column; see feedRoutes).
+	"GET /calendar.ics":               {"/calendar.ics", nil, http.StatusOK, everyone},
+	"POST /profile/feed-token":        {"/profile/feed-token", nil, http.StatusOK, everyone},
+	"POST /profile/feed-token/delete": {"/profile/feed-token/delete", url.Values{"confirm": {"yes"}}, http.StatusSeeOther, everyone},
+
 	// Release notes: everyone signed in reads them (anyone, with public notes
 	// on: TestPublicNotes); product owners and release managers write them.
 	"GET /notes":                       {"/notes", nil, http.StatusOK, everyone},
@@ -174,10 +179,8 @@ var publicTable = map[string]publicCase{
 	"GET /setup":    {"/setup", nil, http.StatusSeeOther, http.StatusSeeOther},
 	"POST /setup": {"/setup", url.Values{"name": {"Late Admin"}, "email": {"late@example.com"}, "password": {"a long enough password"}},
 		http.StatusConflict, http.StatusConflict},
-	"GET /login":  {"/login", nil, http.StatusOK, http.StatusSeeOther},
-	"POST /login": {"/login", url.Values{"email": {"login@example.com"}, "password": {testPassword}}, http.StatusSeeOther, http.StatusSeeOther},
-	// Calendar apps sign in with a personal feed address, never an API token.
-	"GET /calendar.ics":        {"/calendar.ics", nil, http.StatusUnauthorized, http.StatusOK},
+	"GET /login":               {"/login", nil, http.StatusOK, http.StatusSeeOther},
+	"POST /login":              {"/login", url.Values{"email": {"login@example.com"}, "password": {testPassword}}, http.StatusSeeOther, http.StatusSeeOther},
 	"GET /api/v1/openapi.json": {"/api/v1/openapi.json", nil, http.StatusOK, http.StatusOK},
 	// Probes: the test clients call from loopback, where metrics are served.
 	"GET /healthz": {"/healthz", nil, http.StatusOK, http.StatusOK},
@@ -187,6 +190,12 @@ var publicTable = map[string]publicCase{
 // publicNotesRoutes need no sign-in when public notes are on; the matrix
 // runs with them off (TestPublicNotes runs them on).
 var publicNotesRoutes = []string{"GET /notes", "GET /notes.atom", "GET /notes/:product", "GET /notes/:product/:version"}
+
+// feedRoutes answer feeds at addresses ending .atom or .ics (and, for
+// /notes/:product, pages at the others). At a feed address a person's feed
+// token stands for them, and a caller without one gets a 401 in plain
+// text, never the sign-in page; the token opens nothing else.
+var feedRoutes = []string{"GET /notes.atom", "GET /notes/:product", "GET /calendar.ics"}
 
 func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	t.Helper()

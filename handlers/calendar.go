@@ -154,19 +154,10 @@ func monthGrid(month, now time.Time, items []views.CalendarItem, loc *time.Locat
 }
 
 // calendarFeed answers the iCalendar feed. Calendar apps cannot sign in, so
-// a personal token in the address stands for the user; a signed-in browser
-// may use it without one.
+// a person's feed token in the address stands for them (requireFeed); a
+// signed-in browser may use it without one.
 func (h *Handler) calendarFeed(c echo.Context) error {
 	ctx := c.Request().Context()
-	if currentUser(c) == nil {
-		tok := c.QueryParam("token")
-		if tok == "" {
-			return gonogo.Errorf(gonogo.EUNAUTHORIZED, "the calendar feed needs the personal address from your profile")
-		}
-		if _, err := h.store.FindCalendarUser(ctx, hashID(tok)); err != nil {
-			return err
-		}
-	}
 	loc := h.zone(ctx)
 	now := h.store.Now()
 	from := now.AddDate(0, -feedMonthsBack, 0)
@@ -193,21 +184,4 @@ func (h *Handler) calendarFeed(c echo.Context) error {
 	}
 	c.Response().Header().Set("Content-Disposition", `inline; filename="gonogo.ics"`)
 	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(views.ICS(feed)))
-}
-
-// newCalendarToken makes a new personal feed address, replacing the old.
-func (h *Handler) newCalendarToken(c echo.Context) error {
-	tok := newSessionID()
-	if err := h.store.SetCalendarToken(c.Request().Context(), h.actor(c), hashID(tok)); err != nil {
-		return err
-	}
-	url := strings.TrimSuffix(h.cfg.BaseURL, "/") + "/calendar.ics?token=" + tok
-	return h.renderProfile(c, http.StatusOK, views.PasswordForm{Feed: views.FeedView{Has: true, URL: url}})
-}
-
-func (h *Handler) revokeCalendarToken(c echo.Context) error {
-	if err := h.store.DeleteCalendarToken(c.Request().Context(), h.actor(c)); err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/profile?notice=saved#calendar-feed")
 }

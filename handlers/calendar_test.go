@@ -291,9 +291,9 @@ func TestCalendarFeed(t *testing.T) {
 	wantStatus(t, res, http.StatusUnauthorized)
 
 	rm.get("/profile")
-	res = rm.post("/profile/calendar", nil)
+	res = rm.post("/profile/feed-token", nil)
 	wantStatus(t, res, http.StatusOK)
-	feedURL := text(parse(t, res), "[data-testid=feed-url]")
+	feedURL := parse(t, res).Find("[data-testid=feed-url][data-feed=calendar]").AttrOr("value", "")
 	u, err := url.Parse(feedURL)
 	if err != nil || u.Query().Get("token") == "" {
 		t.Fatalf("feed address %q", feedURL)
@@ -359,7 +359,7 @@ func TestCalendarFeed(t *testing.T) {
 		}
 	}
 	// Revoking the address ends it.
-	res = rm.post("/profile/calendar/delete", nil)
+	res = rm.post("/profile/feed-token/delete", url.Values{"confirm": {"yes"}})
 	wantStatus(t, res, http.StatusSeeOther)
 	res, _ = anon.get("/calendar.ics?token=" + u.Query().Get("token"))
 	wantStatus(t, res, http.StatusUnauthorized)
@@ -400,7 +400,7 @@ func TestCalendarFeedGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	const token = "golden-token"
-	if err := store.SetCalendarToken(ctx, rm, hashForTest(token)); err != nil {
+	if err := store.SetFeedToken(ctx, rm, hashForTest(token)); err != nil {
 		t.Fatal(err)
 	}
 	res, err := http.Get(srv.URL + "/calendar.ics?token=" + token)

@@ -58,6 +58,8 @@ var notices = map[string]string{
 	"revoked":  "Token revoked. Pipelines using it are refused from now on.",
 	"webhook":  "Webhook registered. Changes of the chosen kinds are sent to it from now on.",
 	"unhooked": "Webhook removed.",
+	// Feed addresses
+	"feed-revoked": "Your feed address was revoked: feed readers and calendars using it are refused from now on.",
 	// Release notes
 	"notes-saved": "Draft saved. Readers see nothing until it is published.",
 	"published":   "Release notes published.",

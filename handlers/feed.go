@@ -17,23 +17,25 @@ import (
 // feedLimit is how many shipped releases a feed carries.
 const feedLimit = 50
 
-// emptyFeedUpdated is the updated time of a feed with no entry yet: fixed,
-// so that the feed does not look changed at every fetch.
-var emptyFeedUpdated = time.Unix(0, 0).UTC()
-
 // notesFeed is /notes.atom: every shipped release's notes.
 func (h *Handler) notesFeed(c echo.Context) error { return h.writeFeed(c, "") }
 
 // writeFeed answers the Atom feed of shipped releases, of one product or of
-// all. Feeds are read by programs without a session, so they carry only
-// what customers may read: shipped releases, no internal notes, no names.
+// all. Feeds are read by programs, and passed on, so they carry only what
+// customers may read: shipped releases, no internal notes, no names.
 func (h *Handler) writeFeed(c echo.Context, product string) error {
-	entries, err := h.store.FindPublishedNotes(c.Request().Context(),
-		gonogo.NotesFilter{Product: product, ShippedOnly: true, Limit: feedLimit})
+	ctx := c.Request().Context()
+	entries, err := h.store.FindPublishedNotes(ctx, gonogo.NotesFilter{Product: product, ShippedOnly: true, Limit: feedLimit})
 	if err != nil {
 		return err
 	}
-	atom, err := h.atomFeed(c, product, entries)
+	var since time.Time
+	if len(entries) == 0 {
+		if since, err = h.emptyFeedUpdated(c, product); err != nil {
+			return err
+		}
+	}
+	atom, err := h.atomFeed(c, product, entries, since)
 	if err != nil {
 		return err
 	}
@@ -44,11 +46,23 @@ func (h *Handler) writeFeed(c echo.Context, product string) error {
 	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", buf.Bytes())
 }
 
+// emptyFeedUpdated is the updated time of a feed with no entry: when the
+// product, or the board, last changed. Never the clock, or the feed would
+// look changed at every fetch.
+func (h *Handler) emptyFeedUpdated(c echo.Context, product string) (time.Time, error) {
+	changed, err := h.store.ProductChangedAt(c.Request().Context(), product)
+	if changed.IsZero() && err == nil { // a board without anyone: nothing is older than now
+		changed = h.store.Now()
+	}
+	return changed, err
+}
+
 // atomFeed builds the feed with gorilla/feeds, then sets what the library
 // would otherwise leave to chance: ids that never change (a tag URI of the
 // release and the day its notes were first published), the self link, and
-// times taken from the notes, never from the clock.
-func (h *Handler) atomFeed(c echo.Context, product string, entries []gonogo.NotesEntry) (*feeds.AtomFeed, error) {
+// times taken from the notes, never from the clock; since is the feed's
+// updated time until an entry is newer.
+func (h *Handler) atomFeed(c echo.Context, product string, entries []gonogo.NotesEntry, since time.Time) (*feeds.AtomFeed, error) {
 	base := h.baseURL(c)
 	self, title := base+"/notes.atom", "Release notes"
 	if product != "" {
@@ -56,7 +70,7 @@ func (h *Handler) atomFeed(c echo.Context, product string, entries []gonogo.Note
 	}
 	f := &feeds.Feed{Title: title, Link: &feeds.Link{Href: self}, Author: &feeds.Author{Name: "gonogo"},
 		Description: "What shipped, what changed and what to tell customers."}
-	updated := emptyFeedUpdated
+	updated := since.UTC()
 	for _, e := range entries {
 		content, err := feedContent(c, e.Notes.NotesContent)
 		if err != nil {
@@ -120,4 +134,37 @@ func (h *Handler) baseURL(c echo.Context) string {
 		return strings.TrimSuffix(h.cfg.BaseURL, "/")
 	}
 	return c.Scheme() + "://" + c.Request().Host
+}
+
+// isFeedPath is true for the addresses of feeds: Atom and iCalendar.
+func isFeedPath(p string) bool { return strings.HasSuffix(p, ".atom") || strings.HasSuffix(p, ".ics") }
+
+// requireFeed lets a feed reader in: a signed-in browser as anywhere, a
+// person's feed token in ?token= as that person, and no one else unless
+// the route is open to anyone (public notes). A feed reader cannot follow
+// a sign-in page, so a refusal is a 401 in plain words it can show.
+func (h *Handler) requireFeed(c echo.Context, a access, next echo.HandlerFunc) error {
+	if currentUser(c) != nil {
+		return next(c)
+	}
+	if tok := c.QueryParam("token"); tok != "" {
+		u, err := h.store.FindFeedUser(c.Request().Context(), hashID(tok))
+		if gonogo.ErrorCode(err) == gonogo.EUNAUTHORIZED {
+			return h.refuseFeed(c, "This feed address no longer works: it was replaced or revoked.")
+		} else if err != nil {
+			return err
+		}
+		c.Set("user", &u)
+		return next(c)
+	}
+	if a.publicNotes && h.cfg.PublicNotes {
+		return next(c)
+	}
+	return h.refuseFeed(c, "This feed needs your personal feed address.")
+}
+
+// refuseFeed answers a feed request without valid credentials.
+func (h *Handler) refuseFeed(c echo.Context, why string) error {
+	c.Response().Header().Set("WWW-Authenticate", `FeedToken realm="gonogo"`)
+	return c.Blob(http.StatusUnauthorized, "text/plain; charset=utf-8", []byte(why+" Get one on your profile: "+h.baseURL(c)+"/profile\n"))
 }

@@ -26,7 +26,7 @@ type feedEnv struct {
 	rm    gonogo.Actor
 }
 
-const feedToken = "golden-token"
+const icalFeedToken = "golden-token"
 
 func newFeedEnv(t *testing.T, zone string, clock time.Time) *feedEnv {
 	t.Helper()
@@ -47,7 +47,7 @@ func newFeedEnv(t *testing.T, zone string, clock time.Time) *feedEnv {
 		t.Fatal(err)
 	}
 	rm.UserID = u.ID
-	if err := store.SetCalendarToken(t.Context(), rm, hashForTest(feedToken)); err != nil {
+	if err := store.SetFeedToken(t.Context(), rm, hashForTest(icalFeedToken)); err != nil {
 		t.Fatal(err)
 	}
 	return &feedEnv{store: store, url: srv.URL, loc: loc, rm: rm}
@@ -63,7 +63,7 @@ func (e *feedEnv) freeze(t *testing.T, in gonogo.FreezeInput) {
 // fetch reads the feed as a calendar app subscribed to it does.
 func (e *feedEnv) fetch(t *testing.T) string {
 	t.Helper()
-	res, err := http.Get(e.url + "/calendar.ics?token=" + feedToken)
+	res, err := http.Get(e.url + "/calendar.ics?token=" + icalFeedToken)
 	if err != nil {
 		t.Fatal(err)
 	}

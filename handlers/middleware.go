@@ -132,7 +132,7 @@ func (h *Handler) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 func (h *Handler) requireSetup(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p := c.Request().URL.Path
-		if h.hasUsers.Load() || p == "/setup" || strings.HasPrefix(p, static.Prefix) || isProbe(p) || p == "/calendar.ics" || isAPI(c) {
+		if h.hasUsers.Load() || p == "/setup" || strings.HasPrefix(p, static.Prefix) || isProbe(p) || isFeedPath(p) || isAPI(c) {
 			return next(c)
 		}
 		n, err := h.store.CountUsers(c.Request().Context())
@@ -151,6 +151,9 @@ func (h *Handler) requireSetup(next echo.HandlerFunc) echo.HandlerFunc {
 func (h *Handler) require(a access) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			if a.feed && isFeedPath(c.Request().URL.Path) {
+				return h.requireFeed(c, a, next)
+			}
 			if a.public || (a.publicNotes && h.cfg.PublicNotes) {
 				return next(c)
 			}

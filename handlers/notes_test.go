@@ -418,12 +418,16 @@ func TestPublicNotes(t *testing.T) {
 		s := newServer(t)
 		notesFixture(t, s)
 		anon := s.client(t)
-		for _, path := range []string{"/notes", "/notes.atom", "/notes/payments", "/notes/payments.atom", "/notes/payments/2.3.1"} {
+		for _, path := range []string{"/notes", "/notes/payments", "/notes/payments/2.3.1"} {
 			res, _ := anon.get(path)
 			wantStatus(t, res, http.StatusSeeOther)
 			if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/login") {
 				t.Errorf("%s: redirected to %q", path, loc)
 			}
+		}
+		// Feed readers cannot follow a sign-in page (TestFeedsRefuseWithoutCredentials).
+		for _, path := range []string{"/notes.atom", "/notes/payments.atom"} {
+			wantFeedRefused(t, s, anon, path)
 		}
 	})
 	t.Run("on", func(t *testing.T) {

@@ -21,6 +21,12 @@ type access struct {
 	// publicNotes opens the route to anonymous readers when public notes
 	// are on (Config.PublicNotes); otherwise it needs a sign-in like any.
 	publicNotes bool
+	// feed marks a route that answers feeds at addresses ending .atom or
+	// .ics, which feed readers and calendar apps read without signing in.
+	// There, and only there, a person's feed token in ?token= stands for
+	// them, and a request without a session or a valid token gets a 401 in
+	// plain text (requireFeed), never the sign-in page.
+	feed bool
 }
 
 var (
@@ -44,6 +50,12 @@ var (
 	// readers read published release notes: anyone signed in and, when
 	// public notes are on, anyone at all, who then sees only what shipped.
 	readers = access{publicNotes: true}
+	// feedReaders read release notes feeds: as readers do, or with a
+	// person's feed token, who then reads what that person reads.
+	feedReaders = access{publicNotes: true, feed: true}
+	// subscribers read the calendar feed: anyone signed in, or a calendar
+	// app with a person's feed token.
+	subscribers = access{feed: true}
 )
 
 type route struct {
@@ -67,6 +79,8 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/logout", h.logout, signedIn},
 		{http.MethodGet, "/profile", h.showProfile, signedIn},
 		{http.MethodPost, "/profile/password", h.changePassword, signedIn},
+		{http.MethodPost, "/profile/feed-token", h.newFeedToken, signedIn},
+		{http.MethodPost, "/profile/feed-token/delete", h.revokeFeedToken, signedIn},
 
 		// The board and releases
 		{http.MethodGet, "/", h.showBoard, signedIn},
@@ -102,16 +116,14 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/releases/:id/decisions/:n", h.showDecision, signedIn},
 		{http.MethodPost, "/releases/:id/transitions", h.transition, rmOrOps},
 
-		// Windows, freezes and the calendar. The feed is public because
-		// calendar apps cannot sign in: it checks a personal token itself.
+		// Windows, freezes and the calendar. Calendar apps cannot sign in:
+		// the feed takes a person's feed token instead.
 		{http.MethodPost, "/releases/:id/window", h.setWindow, rmOnly},
 		{http.MethodGet, "/calendar", h.showCalendar, signedIn},
-		{http.MethodGet, "/calendar.ics", h.calendarFeed, public},
+		{http.MethodGet, "/calendar.ics", h.calendarFeed, subscribers},
 		{http.MethodGet, "/freezes", h.showFreezes, signedIn},
 		{http.MethodPost, "/freezes", h.createFreeze, rmOrAdmin},
 		{http.MethodPost, "/freezes/:id/delete", h.deleteFreeze, rmOrAdmin},
-		{http.MethodPost, "/profile/calendar", h.newCalendarToken, signedIn},
-		{http.MethodPost, "/profile/calendar/delete", h.revokeCalendarToken, signedIn},
 		{http.MethodGet, "/admin/settings", h.showSettings, admin},
 		{http.MethodPost, "/admin/settings", h.saveSettings, admin},
 
@@ -129,8 +141,8 @@ func (h *Handler) routes() []route {
 		// and publish them; readers read them. /notes/{product}.atom is
 		// answered by the /notes/:product route: Echo cannot route a suffix.
 		{http.MethodGet, "/notes", h.showNotesList, readers},
-		{http.MethodGet, "/notes.atom", h.notesFeed, readers},
-		{http.MethodGet, "/notes/:product", h.showProductNotes, readers},
+		{http.MethodGet, "/notes.atom", h.notesFeed, feedReaders},
+		{http.MethodGet, "/notes/:product", h.showProductNotes, feedReaders},
 		{http.MethodGet, "/notes/:product/:version", h.showNotes, readers},
 		{http.MethodGet, "/releases/:id/notes", h.editNotes, planners},
 		{http.MethodPost, "/releases/:id/notes", h.saveNotes, planners},
@@ -192,6 +204,7 @@ type Route struct {
 	Admin        bool
 	Roles        []gonogo.Role
 	Token        bool // authorized by an API token
+	Feed         bool // its feed addresses take a feed token
 }
 
 // Routes lists every route with its access rule, so a test can check that
@@ -199,7 +212,7 @@ type Route struct {
 func (h *Handler) Routes() []Route {
 	var out []Route
 	for _, r := range h.routes() {
-		out = append(out, Route{r.Method, r.Path, r.Access.public, r.Access.publicNotes, r.Access.admin, r.Access.roles, r.Access.token})
+		out = append(out, Route{r.Method, r.Path, r.Access.public, r.Access.publicNotes, r.Access.admin, r.Access.roles, r.Access.token, r.Access.feed})
 	}
 	return out
 }

@@ -443,7 +443,7 @@ func Calendar(p Page, v CalendarView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "<a class=\"feed-link\" href=\"/profile#calendar-feed\">Subscribe in your calendar app</a></nav>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "<a class=\"feed-link\" href=\"/profile#feed-token\">Subscribe in your calendar app</a></nav>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
