@@ -386,20 +386,20 @@ func NotesEditor(p Page, f NotesForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "\" class=\"panel stack notes-form\" data-testid=\"notes-form\" hx-post=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "\" class=\"panel stack notes-form\" data-testid=\"notes-form\" data-hx-post=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var21 string
 		templ_7745c5c3_Var21, templ_7745c5c3_Err = templruntime.NewAttributeExpression(releaseURL(f.Release.ID) + "/notes/preview").Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/notes.templ`, Line: 49, Col: 55}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/notes.templ`, Line: 49, Col: 60}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var21)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "\" hx-trigger=\"input delay:500ms\" hx-target=\"#notes-preview\" hx-swap=\"outerHTML\" hx-sync=\"this:replace\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "\" data-hx-trigger=\"input delay:500ms\" data-hx-target=\"#notes-preview\" data-hx-swap=\"outerHTML\" data-hx-sync=\"this:replace\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1503,7 +1503,7 @@ func NotesFilters(v NotesListView) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 126, "<form method=\"get\" action=\"/notes\" class=\"filters notes-search\" role=\"search\" data-testid=\"notes-filters\" hx-get=\"/notes\" hx-target=\"#notes-results\" hx-swap=\"outerHTML\" hx-push-url=\"true\"><label class=\"search-field\"><span class=\"label\">Search</span> <input type=\"search\" name=\"q\" value=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 126, "<form method=\"get\" action=\"/notes\" class=\"filters notes-search\" role=\"search\" data-testid=\"notes-filters\" data-hx-get=\"/notes\" data-hx-target=\"#notes-results\" data-hx-swap=\"outerHTML\" data-hx-push-url=\"true\"><label class=\"search-field\"><span class=\"label\">Search</span> <input type=\"search\" name=\"q\" value=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1516,7 +1516,7 @@ func NotesFilters(v NotesListView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 127, "\" maxlength=\"200\" placeholder=\"Words, “a phrase”, the start of a word…\" aria-describedby=\"err-q\" data-testid=\"notes-q\" hx-get=\"/notes\" hx-trigger=\"input changed delay:400ms, search\" hx-include=\"closest form\" hx-target=\"#notes-results\" hx-swap=\"outerHTML\" hx-push-url=\"true\"></label> <label><span class=\"label\">Product</span> <select name=\"product\" hx-get=\"/notes\" hx-trigger=\"change\" hx-include=\"closest form\" hx-target=\"#notes-results\" hx-swap=\"outerHTML\" hx-push-url=\"true\"><option value=\"\">All products</option> ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 127, "\" maxlength=\"200\" placeholder=\"Words, “a phrase”, the start of a word…\" aria-describedby=\"err-q\" data-testid=\"notes-q\" data-hx-get=\"/notes\" data-hx-trigger=\"input changed delay:400ms, search\" data-hx-include=\"closest form\" data-hx-target=\"#notes-results\" data-hx-swap=\"outerHTML\" data-hx-push-url=\"true\"></label> <label><span class=\"label\">Product</span> <select name=\"product\" data-hx-get=\"/notes\" data-hx-trigger=\"change\" data-hx-include=\"closest form\" data-hx-target=\"#notes-results\" data-hx-swap=\"outerHTML\" data-hx-push-url=\"true\"><option value=\"\">All products</option> ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -2258,7 +2258,7 @@ func NotesReleasePanel(p Page, v NotesPanel, oob bool) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if oob {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 192, " hx-swap-oob=\"true\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 192, " data-hx-swap-oob=\"true\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
