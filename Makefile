@@ -6,7 +6,15 @@ ADDR    ?= localhost:8080
 DB      ?= ./data/gonogo.db
 export CGO_ENABLED ?= 0
 
-.PHONY: run demo test bench generate build lint check-generated clean
+# The Nu HTML Checker (the W3C validator's engine) checks the rendered pages
+# in TestPagesPassNuChecker. npm ships it as vnu-jar; Java 17 or newer runs
+# it. `make vnu` fetches this pinned version and checks its digest.
+VNU_VERSION := 26.9.27
+VNU_SHA256  := 22f15dd39a33bed929d2a5c0cddf5946849a647eca9272bf4d5d00bc7e7a4d47
+VNU_JAR     := .cache/vnu-$(VNU_VERSION).jar
+export GONOGO_VNU_JAR ?= $(CURDIR)/$(VNU_JAR)
+
+.PHONY: run demo test bench generate build lint check-generated clean vnu
 
 ## run: build and serve the board on $(ADDR) with the database at $(DB)
 run:
@@ -19,6 +27,18 @@ demo:
 ## test: every test, with the race detector off so CGO is not needed
 test:
 	$(GO) test -count=1 ./...
+
+## vnu: fetch the Nu HTML checker into .cache/ so that make test validates
+## the pages with it (needs npm; the test needs java)
+vnu: $(VNU_JAR)
+
+$(VNU_JAR):
+	rm -rf .cache/vnu.tmp && mkdir -p .cache/vnu.tmp
+	cd .cache/vnu.tmp && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && \
+		tar -xzf vnu-jar-$(VNU_VERSION).tgz package/build/dist/vnu.jar
+	echo "$(VNU_SHA256)  .cache/vnu.tmp/package/build/dist/vnu.jar" | sha256sum -c --quiet
+	mv .cache/vnu.tmp/package/build/dist/vnu.jar $@
+	rm -rf .cache/vnu.tmp
 
 ## bench: load-test the real server binary on a generated year of data and
 ## print the figures as a Markdown table (a few minutes; not part of test)
