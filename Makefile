@@ -2,9 +2,16 @@
 # the SQLite driver is pure Go.
 
 GO      ?= go
-ADDR    ?= localhost:8080
-DB      ?= ./data/gonogo.db
 export CGO_ENABLED ?= 0
+
+# make run and make demo leave the configuration to the binary, which reads
+# GONOGO_ADDR, GONOGO_DB and every other GONOGO_* variable of the README's
+# table from the environment, with its own defaults. ADDR and DB given on
+# make's command line (make run ADDR=:9000 DB=/tmp/x.db) become -addr and
+# -db; the same names in the environment are not read, since ADDR and DB
+# there may mean anything.
+given    = $(filter command line override,$(origin $(1)))
+RUNFLAGS = $(if $(call given,ADDR),-addr '$(ADDR)') $(if $(call given,DB),-db '$(DB)')
 
 # The Nu HTML Checker (the W3C validator's engine) checks the rendered pages
 # in TestPagesPassNuChecker. npm ships it as vnu-jar; Java 17 or newer runs
@@ -16,13 +23,15 @@ export GONOGO_VNU_JAR ?= $(CURDIR)/$(VNU_JAR)
 
 .PHONY: run demo test bench generate build lint check-generated clean vnu
 
-## run: build and serve the board on $(ADDR) with the database at $(DB)
+## run: build and serve the board: on GONOGO_ADDR (default localhost:8080)
+## with the database at GONOGO_DB (default ./data/gonogo.db), or on ADDR
+## and DB given as make run ADDR=... DB=...
 run:
-	$(GO) run ./cmd/web -addr $(ADDR) -db $(DB)
+	$(GO) run ./cmd/web $(RUNFLAGS)
 
 ## demo: like run, but first fill an empty database with a demo board
 demo:
-	$(GO) run ./cmd/web -demo -addr $(ADDR) -db $(DB)
+	$(GO) run ./cmd/web -demo $(RUNFLAGS)
 
 ## test: every test, with the race detector off so CGO is not needed
 test:
