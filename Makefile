@@ -2,23 +2,52 @@
 # the SQLite driver is pure Go.
 
 GO      ?= go
-ADDR    ?= localhost:8080
-DB      ?= ./data/gonogo.db
 export CGO_ENABLED ?= 0
 
-.PHONY: run demo test bench generate build lint check-generated clean
+# make run and make demo leave the configuration to the binary, which reads
+# GONOGO_ADDR, GONOGO_DB and every other GONOGO_* variable of the README's
+# table from the environment, with its own defaults. ADDR and DB given on
+# make's command line (make run ADDR=:9000 DB=/tmp/x.db) become -addr and
+# -db; the same names in the environment are not read, since ADDR and DB
+# there may mean anything.
+given    = $(filter command line override,$(origin $(1)))
+RUNFLAGS = $(if $(call given,ADDR),-addr '$(ADDR)') $(if $(call given,DB),-db '$(DB)')
 
-## run: build and serve the board on $(ADDR) with the database at $(DB)
+# The Nu HTML Checker (the W3C validator's engine) checks the rendered pages
+# in TestPagesPassNuChecker. npm ships it as vnu-jar; Java 17 or newer runs
+# it. `make vnu` fetches this pinned version and checks its digest.
+VNU_VERSION := 26.9.27
+VNU_SHA256  := 22f15dd39a33bed929d2a5c0cddf5946849a647eca9272bf4d5d00bc7e7a4d47
+VNU_JAR     := .cache/vnu-$(VNU_VERSION).jar
+export GONOGO_VNU_JAR ?= $(CURDIR)/$(VNU_JAR)
+
+.PHONY: run demo test bench generate build lint check-generated clean vnu
+
+## run: build and serve the board: on GONOGO_ADDR (default localhost:8080)
+## with the database at GONOGO_DB (default ./data/gonogo.db), or on ADDR
+## and DB given as make run ADDR=... DB=...
 run:
-	$(GO) run ./cmd/web -addr $(ADDR) -db $(DB)
+	$(GO) run ./cmd/web $(RUNFLAGS)
 
 ## demo: like run, but first fill an empty database with a demo board
 demo:
-	$(GO) run ./cmd/web -demo -addr $(ADDR) -db $(DB)
+	$(GO) run ./cmd/web -demo $(RUNFLAGS)
 
 ## test: every test, with the race detector off so CGO is not needed
 test:
 	$(GO) test -count=1 ./...
+
+## vnu: fetch the Nu HTML checker into .cache/ so that make test validates
+## the pages with it (needs npm; the test needs java)
+vnu: $(VNU_JAR)
+
+$(VNU_JAR):
+	rm -rf .cache/vnu.tmp && mkdir -p .cache/vnu.tmp
+	cd .cache/vnu.tmp && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && \
+		tar -xzf vnu-jar-$(VNU_VERSION).tgz package/build/dist/vnu.jar
+	echo "$(VNU_SHA256)  .cache/vnu.tmp/package/build/dist/vnu.jar" | sha256sum -c --quiet
+	mv .cache/vnu.tmp/package/build/dist/vnu.jar $@
+	rm -rf .cache/vnu.tmp
 
 ## bench: load-test the real server binary on a generated year of data and
 ## print the figures as a Markdown table (a few minutes; not part of test)

@@ -39,7 +39,7 @@ func TestWorkItemWithHTMX(t *testing.T) {
 		t.Errorf("evidence link %q", href)
 	}
 	for _, id := range []string{"gate", "readiness", "count-technical"} {
-		if oob, _ := doc.Find("#" + id).Attr("hx-swap-oob"); oob != "true" {
+		if oob, _ := doc.Find("#" + id).Attr("data-hx-swap-oob"); oob != "true" {
 			t.Errorf("#%s is not swapped out of band", id)
 		}
 	}

@@ -32,7 +32,7 @@ import (
 
 const (
 	csrfField = "_csrf"
-	// csrfHeader is where htmx sends the token, from the body's hx-headers.
+	// csrfHeader is where htmx sends the token, from the body's data-hx-headers.
 	csrfHeader = "X-CSRF-Token"
 	// preSessionCookie holds a random value for a browser that is not
 	// signed in, so the sign-in and setup forms carry a token too.

@@ -110,7 +110,7 @@ func TestVerifyBlockerWithHTMX(t *testing.T) {
 	if st, _ := doc.Find("#defect-" + itoa(d.ID)).Attr("data-status"); st != "verified" {
 		t.Fatalf("row status %q", st)
 	}
-	if oob, _ := doc.Find("#defect-counts").Attr("hx-swap-oob"); oob != "true" {
+	if oob, _ := doc.Find("#defect-counts").Attr("data-hx-swap-oob"); oob != "true" {
 		t.Error("the counts are not swapped out of band")
 	}
 	if got := text(doc, "[data-testid=blocking-count]"); got != "0 blocking" {

@@ -64,7 +64,7 @@ func (sc scope) wants(e gonogo.Event) bool {
 }
 
 // triggers are the SSE event names a change fires on a page, which the
-// page's fragments listen for (hx-trigger="sse:vote") to fetch themselves.
+// page's fragments listen for (data-hx-trigger="sse:vote") to fetch themselves.
 func triggers(sc scope, e gonogo.Event) []string {
 	switch sc.kind {
 	case "board":

@@ -32,7 +32,7 @@ func TestMeetingMode(t *testing.T) {
 	if doc.Find("[data-testid=decide-no-go]").Length() != 1 {
 		t.Error("the release manager has no decide buttons in the meeting")
 	}
-	if live, _ := doc.Find("[data-testid=live-main]").Attr("sse-connect"); !strings.Contains(live, "scope=release") {
+	if live, _ := doc.Find("[data-testid=live-main]").Attr("data-sse-connect"); !strings.Contains(live, "scope=release") {
 		t.Errorf("meeting mode does not follow the release live: %q", live)
 	}
 	if doc.Find(".topbar").Length() != 0 {
@@ -49,7 +49,7 @@ func TestMeetingMode(t *testing.T) {
 	res, doc = po.getHX(page + "?part=live")
 	wantStatus(t, res, http.StatusOK)
 	for _, id := range []string{"m-head", "m-verdict", "m-votes", "m-pillar-bars", "m-defects", "m-conditions"} {
-		if oob, _ := doc.Find("#" + id).Attr("hx-swap-oob"); oob != "true" {
+		if oob, _ := doc.Find("#" + id).Attr("data-hx-swap-oob"); oob != "true" {
 			t.Errorf("#%s is not swapped out of band", id)
 		}
 	}

@@ -203,10 +203,10 @@ func TestReleasePageListsPageWithHTMX(t *testing.T) {
 	} {
 		link := doc.Find(tc.in + " [data-testid=older-link]").First()
 		href, _ := link.Attr("href")
-		get, _ := link.Attr("hx-get")
-		if href == "" || !strings.HasPrefix(href, get+"#") || link.AttrOr("hx-target", "") != "#"+tc.list ||
-			link.AttrOr("hx-push-url", "") != "true" {
-			t.Fatalf("%s: the older link is %q, hx-get %q, hx-target %q", tc.list, href, get, link.AttrOr("hx-target", ""))
+		get, _ := link.Attr("data-hx-get")
+		if href == "" || !strings.HasPrefix(href, get+"#") || link.AttrOr("data-hx-target", "") != "#"+tc.list ||
+			link.AttrOr("data-hx-push-url", "") != "true" {
+			t.Fatalf("%s: the older link is %q, data-hx-get %q, data-hx-target %q", tc.list, href, get, link.AttrOr("data-hx-target", ""))
 		}
 		// The plain page and the htmx fragment show the same older page.
 		_, full := rm.get(href)
@@ -229,7 +229,7 @@ func TestReleasePageListsPageWithHTMX(t *testing.T) {
 			t.Errorf("%s: the older page starts like the newest", tc.list)
 		}
 		// From the older page, htmx follows the link back to the newest.
-		back, _ := frag.Find(tc.in + " [data-testid=newest-link]").Attr("hx-get")
+		back, _ := frag.Find(tc.in + " [data-testid=newest-link]").Attr("data-hx-get")
 		req, _ = http.NewRequest(http.MethodGet, s.URL+back, nil)
 		req.Header.Set("HX-Request", "true")
 		req.Header.Set("HX-Target", tc.list)

@@ -80,7 +80,7 @@ func TestSignOff(t *testing.T) {
 	if v, _ := doc.Find("#role-qa-lead").Attr("data-vote"); v != "no-go" {
 		t.Fatalf("QA row shows vote %q", v)
 	}
-	if oob, _ := doc.Find("#gate").Attr("hx-swap-oob"); oob != "true" {
+	if oob, _ := doc.Find("#gate").Attr("data-hx-swap-oob"); oob != "true" {
 		t.Fatal("the gate is not swapped out of band")
 	}
 	if !strings.Contains(doc.Find("#gate").Text(), "voted No-Go: load test missing") {

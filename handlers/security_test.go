@@ -76,9 +76,9 @@ func TestHTMXSendsTokenInHeader(t *testing.T) {
 	item := s.mustItem(t, rel.ID, "Integration tests pass")
 	qa := s.signIn(t, "qa")
 	_, doc := qa.get("/releases/" + itoa(rel.ID))
-	hdr, _ := doc.Find("body").Attr("hx-headers")
+	hdr, _ := doc.Find("body").Attr("data-hx-headers")
 	if !strings.Contains(hdr, `"X-CSRF-Token":"`+qa.csrf+`"`) {
-		t.Fatalf("body hx-headers = %q, want the CSRF token", hdr)
+		t.Fatalf("body data-hx-headers = %q, want the CSRF token", hdr)
 	}
 	res := qa.postHX("/releases/"+itoa(rel.ID)+"/items/"+itoa(item.ID), url.Values{"status": {"done"}})
 	wantStatus(t, res, http.StatusOK)

@@ -59,11 +59,11 @@ func RenderMarkdown(src string) string {
 func SanitizeHTML(s string) string { return strings.TrimSpace(sanitizer.Sanitize(s)) }
 
 // Markdown shows src rendered inside a container that htmx ignores
-// (hx-disable), so that no attribute in it could ever make htmx act, and
+// (data-hx-disable, the spelling HTML validates), so that no attribute in it could ever make htmx act, and
 // that tests find by data-testid.
 func Markdown(testID, src string) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		_, err := io.WriteString(w, `<div class="markdown" hx-disable data-testid="`+templ.EscapeString(testID)+`">`+
+		_, err := io.WriteString(w, `<div class="markdown" data-hx-disable data-testid="`+templ.EscapeString(testID)+`">`+
 			RenderMarkdown(src)+`</div>`)
 		return err
 	})

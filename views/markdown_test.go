@@ -27,8 +27,8 @@ func rendered(t testing.TB, src string) *goquery.Selection {
 func TestRenderMarkdown(t *testing.T) {
 	md := rendered(t, "Pay with **Apple Pay**.\n\n- one\n- two\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n"+
 		"[help](https://help.example.com/a) and https://status.example.com and [home](/notes) ~~old~~")
-	if _, ok := md.Attr("hx-disable"); !ok || !md.HasClass("markdown") {
-		t.Fatal("the container does not carry hx-disable and its class")
+	if _, ok := md.Attr("data-hx-disable"); !ok || !md.HasClass("markdown") {
+		t.Fatal("the container does not carry data-hx-disable and its class")
 	}
 	for sel, want := range map[string]int{"strong": 1, "ul li": 2, "table td": 2, "del": 1, "a": 3} {
 		if n := md.Find(sel).Length(); n != want {

@@ -21,7 +21,7 @@ type Page struct {
 	Loc       *time.Location
 	RequestID string
 	Notice    string // a one-off message, e.g. after a plain form post
-	// Live is the page's stream of changes (its sse-connect URL), "" for a
+	// Live is the page's stream of changes (its data-sse-connect URL), "" for a
 	// page that does not update by itself.
 	Live string
 	// Sync marks a live update's fragments: what people are typing is kept.
@@ -93,7 +93,7 @@ func (p Page) InputTime(t time.Time) string {
 // ISO is t as RFC 3339 for <time datetime>.
 func ISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// Headers is the JSON for hx-headers on <body>: htmx sends the CSRF token
+// Headers is the JSON for data-hx-headers on <body>: htmx sends the CSRF token
 // with every request it makes.
 func (p Page) Headers() string {
 	b, _ := json.Marshal(map[string]string{"X-CSRF-Token": p.CSRF})

@@ -26,11 +26,11 @@
   // be opened anew asks for what it missed; keep only the newest notices.
   document.addEventListener("htmx:sseMessage", function (e) {
     var id = e.detail && e.detail.lastEventId;
-    var main = document.querySelector("[sse-connect]");
+    var main = document.querySelector("[data-sse-connect]");
     if (id && main) {
-      var url = new URL(main.getAttribute("sse-connect"), location.href);
+      var url = new URL(main.getAttribute("data-sse-connect"), location.href);
       url.searchParams.set("since", id);
-      main.setAttribute("sse-connect", url.pathname + url.search);
+      main.setAttribute("data-sse-connect", url.pathname + url.search);
     }
     var live = document.getElementById("live");
     if (live) {

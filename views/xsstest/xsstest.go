@@ -130,7 +130,7 @@ func Content(sel *goquery.Selection) []string {
 // Page lists what is wrong in a whole page that shows user text: scripts
 // other than our own files, event handlers and styles anywhere, unsafe links
 // anywhere, and whatever Content finds in each rendered Markdown container,
-// which must also carry hx-disable.
+// which must also carry data-hx-disable.
 func Page(doc *goquery.Document) []string {
 	var out []string
 	doc.Find("script").Each(func(_ int, s *goquery.Selection) {
@@ -145,9 +145,10 @@ func Page(doc *goquery.Document) []string {
 	doc.Find("*").Each(func(_ int, s *goquery.Selection) {
 		for _, a := range s.Nodes[0].Attr {
 			name := strings.ToLower(a.Key)
+			hx := strings.TrimPrefix(name, "data-") // htmx reads both spellings
 			switch {
-			case strings.HasPrefix(name, "on") || name == "style" || name == "hx-on" || strings.HasPrefix(name, "hx-on:") ||
-				strings.HasPrefix(name, "hx-on-"):
+			case strings.HasPrefix(name, "on") || name == "style" || hx == "hx-on" || strings.HasPrefix(hx, "hx-on:") ||
+				strings.HasPrefix(hx, "hx-on-"):
 				out = append(out, fmt.Sprintf("attribute %s=%q on <%s>", name, a.Val, goquery.NodeName(s)))
 			case isURLAttr(name) && !safeURL(a.Val):
 				out = append(out, fmt.Sprintf("link %s=%q on <%s>", name, a.Val, goquery.NodeName(s)))
@@ -155,8 +156,8 @@ func Page(doc *goquery.Document) []string {
 		}
 	})
 	doc.Find(".markdown").Each(func(_ int, s *goquery.Selection) {
-		if _, ok := s.Attr("hx-disable"); !ok {
-			out = append(out, "a Markdown container without hx-disable")
+		if _, ok := s.Attr("data-hx-disable"); !ok {
+			out = append(out, "a Markdown container without data-hx-disable")
 		}
 		out = append(out, Content(s)...)
 	})

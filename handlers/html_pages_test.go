@@ -1,0 +1,175 @@
+package handlers_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/gonogo/gonogo"
+)
+
+// htmlPage is one page as a browser receives it, for the validators.
+type htmlPage struct {
+	name, path string
+	body       []byte
+}
+
+// mainPages starts a server on the demo board, with a discussion, a token,
+// a webhook and a cancelled release added so that every part of every page
+// has something to show, and fetches the main pages as the people who see
+// the most of each: the release manager for releases, the QA lead for a
+// release's defects, the admin for administration, nobody for the sign-in
+// and setup pages.
+func mainPages(t *testing.T) []htmlPage {
+	t.Helper()
+	s := newEmptyServer(t)
+	if ok, err := s.store.SeedDemo(t.Context(), testPassword); !ok || err != nil {
+		t.Fatalf("seed demo: %t, %v", ok, err)
+	}
+	s.users = demoUsers(t, s)
+	review := s.demoRelease(t, "payments", "2.4.0")
+	s.discuss(t, review.ID)
+	s.mustToken(t, "deploy pipeline", "payments")
+	admin := s.signIn(t, "admin")
+	hook := s.registerWebhook(t, admin, "https://hooks.example.com/gonogo", gonogo.TopicDecision, gonogo.TopicState)
+	cancelled := s.mustCreateRelease(t, "mobile", "4.0.0")
+	s.move(t, cancelled.ID, gonogo.Cancel)
+
+	var pages []htmlPage
+	fetch := func(c *client, name, path string, status int) {
+		t.Helper()
+		res, body := c.getText(path)
+		if res.StatusCode != status {
+			t.Fatalf("GET %s: status %d, want %d", path, res.StatusCode, status)
+		}
+		pages = append(pages, htmlPage{name: name, path: path, body: []byte(body)})
+	}
+
+	rm := s.signIn(t, "rm")
+	fetch(rm, "board", "/", http.StatusOK)
+	releases, err := s.store.FindReleases(t.Context(), gonogo.ReleaseFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[gonogo.State]bool{}
+	for _, r := range releases {
+		seen[r.State] = true
+		fetch(rm, fmt.Sprintf("release %s %s (%s)", r.Product, r.Version, r.State), "/releases/"+itoa(r.ID), http.StatusOK)
+	}
+	for _, st := range gonogo.States {
+		if !seen[st] {
+			t.Fatalf("no release in state %s to check", st)
+		}
+	}
+	shipped := s.demoRelease(t, "storefront", "5.11.0")
+	noGo := s.demoRelease(t, "storefront", "5.9.0")
+	fetch(rm, "meeting mode", "/releases/"+itoa(review.ID)+"/meeting", http.StatusOK)
+	fetch(rm, "a Go decision", "/releases/"+itoa(shipped.ID)+"/decisions/1", http.StatusOK)
+	fetch(rm, "a No-Go decision", "/releases/"+itoa(noGo.ID)+"/decisions/1", http.StatusOK)
+	fetch(rm, "new release", "/releases/new", http.StatusOK)
+	fetch(rm, "edit release", "/releases/"+itoa(review.ID)+"/edit", http.StatusOK)
+	fetch(rm, "edit notes", "/releases/"+itoa(review.ID)+"/notes", http.StatusOK)
+	fetch(rm, "defects", "/defects", http.StatusOK)
+	fetch(rm, "calendar", "/calendar", http.StatusOK)
+	fetch(rm, "calendar list", "/calendar?view=list", http.StatusOK)
+	fetch(rm, "freezes", "/freezes", http.StatusOK)
+	fetch(rm, "notes list", "/notes", http.StatusOK)
+	fetch(rm, "notes search", "/notes?q=refund", http.StatusOK)
+	fetch(rm, "product notes", "/notes/payments", http.StatusOK)
+	fetch(rm, "version notes", "/notes/payments/2.3.1", http.StatusOK)
+	fetch(rm, "profile", "/profile", http.StatusOK)
+	fetch(rm, "not found", "/releases/999999", http.StatusNotFound)
+	// Forms answered with their messages, each field's beside it.
+	submit := func(c *client, name, form, path string, in url.Values, status int) {
+		t.Helper()
+		c.get(form) // for the form's CSRF token
+		res := c.post(path, in)
+		wantStatus(t, res, status)
+		body, _ := io.ReadAll(res.Body)
+		pages = append(pages, htmlPage{name: name, path: path + " (POST)", body: body})
+	}
+	submit(rm, "new release with errors", "/releases/new", "/releases",
+		url.Values{"product": {"payments"}, "version": {"2.4.0"}, "title": {""}, "window_start": {"2020-01-01T10:00"}}, http.StatusUnprocessableEntity)
+	submit(rm, "freeze with errors", "/freezes", "/freezes",
+		url.Values{"name": {""}, "kind": {"weekly"}, "start_day": {"5"}, "end_day": {"1"}}, http.StatusUnprocessableEntity)
+	submit(rm, "notes with errors", "/releases/"+itoa(review.ID)+"/notes", "/releases/"+itoa(review.ID)+"/notes/publish",
+		url.Values{"title": {""}, "links": {"Help | ftp://help.example.com"}}, http.StatusUnprocessableEntity)
+	submit(rm, "password with errors", "/profile", "/profile/password",
+		url.Values{"current": {testPassword}, "new": {"short"}}, http.StatusUnprocessableEntity)
+
+	qa := s.signIn(t, "qa")
+	fetch(qa, "release as QA", "/releases/"+itoa(review.ID), http.StatusOK)
+	submit(qa, "No-Go without a comment", "/releases/"+itoa(review.ID), "/releases/"+itoa(review.ID)+"/votes",
+		url.Values{"role": {string(gonogo.QALead)}, "value": {string(gonogo.VoteNoGo)}}, http.StatusUnprocessableEntity)
+
+	for _, p := range []string{"/admin/users", "/admin/users/" + itoa(s.users["rm"].ID), "/admin/template",
+		"/admin/audit", "/admin/tokens", "/admin/webhooks", "/admin/webhooks/" + itoa(hook.ID), "/admin/backup", "/admin/settings"} {
+		fetch(admin, "admin "+p, p, http.StatusOK)
+	}
+
+	submit(admin, "new user with errors", "/admin/users", "/admin/users",
+		url.Values{"name": {""}, "email": {"not-an-email"}, "password": {"short"}}, http.StatusUnprocessableEntity)
+	submit(admin, "webhook with errors", "/admin/webhooks", "/admin/webhooks",
+		url.Values{"url": {"ftp://hooks.example.com"}, "secret": {""}}, http.StatusUnprocessableEntity)
+
+	anon := s.client(t)
+	fetch(anon, "sign-in", "/login", http.StatusOK)
+	submit(anon, "sign-in refused", "/login", "/login",
+		url.Values{"email": {"rm@example.com"}, "password": {"not the password"}}, http.StatusUnauthorized)
+	fresh := newEmptyServer(t).client(t)
+	fetch(fresh, "setup", "/setup", http.StatusOK)
+	submit(fresh, "setup with errors", "/setup", "/setup",
+		url.Values{"name": {"Ada"}, "email": {"not-an-email"}, "password": {"short"}}, http.StatusUnprocessableEntity)
+	return pages
+}
+
+// demoUsers are the demo board's accounts, by the short names the test
+// client signs in with (the part of the address before the @).
+func demoUsers(t *testing.T, s *testServer) map[string]gonogo.User {
+	t.Helper()
+	users, err := s.store.FindUsers(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]gonogo.User{}
+	for _, u := range users {
+		name, _, _ := strings.Cut(u.Email, "@")
+		out[name] = u
+	}
+	return out
+}
+
+// demoRelease finds a release of the demo board.
+func (s *testServer) demoRelease(t *testing.T, product, version string) gonogo.Release {
+	t.Helper()
+	r, err := s.store.FindReleaseByName(t.Context(), product, version)
+	if err != nil {
+		t.Fatalf("demo release %s %s: %v", product, version, err)
+	}
+	return r
+}
+
+// discuss adds a comment and a reply to a release, so its discussion has
+// both to show.
+func (s *testServer) discuss(t *testing.T, id int64) {
+	t.Helper()
+	var parent *gonogo.Comment
+	for _, who := range []string{"qa", "eng"} {
+		a := s.actorOf(who)
+		in := gonogo.CommentInput{Body: "Is PAY-142 reproduced on **Safari 17.1** too? See [the ticket](https://acme.atlassian.net/browse/PAY-142)."}
+		var parentID int64
+		if parent != nil {
+			parentID = parent.ID
+		}
+		c, err := s.store.AddComment(t.Context(), a, id, parentID, func(r gonogo.Release, p *gonogo.Comment) (gonogo.Comment, error) {
+			return gonogo.NewComment(a, r, p, in, s.store.Now())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parent = &c
+	}
+}
