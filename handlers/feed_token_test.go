@@ -130,10 +130,14 @@ func TestFeedToken(t *testing.T) {
 	}
 
 	// The token opens no page and changes nothing.
-	for _, p := range []string{"/", "/notes", "/notes/payments", "/notes/payments/2.3.1", "/profile", "/calendar", "/defects"} {
-		res, _ := anon.get(p + "?token=" + token)
+	for _, p := range []string{"/", "/notes", "/notes/payments", "/notes/payments/2.3.1", "/profile", "/calendar", "/defects", "/calendar?view=list"} {
+		sep := "?"
+		if strings.Contains(p, "?") {
+			sep = "&"
+		}
+		res, _ := anon.get(p + sep + "token=" + token)
 		wantStatus(t, res, http.StatusSeeOther)
-		if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/login") {
+		if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/login") || strings.Contains(loc, token) {
 			t.Errorf("%s with a feed token: redirected to %q", p, loc)
 		}
 	}

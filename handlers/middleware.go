@@ -166,7 +166,7 @@ func (h *Handler) require(a access) echo.MiddlewareFunc {
 			u := currentUser(c)
 			if u == nil {
 				if c.Request().Method == http.MethodGet && !isPartial(c) {
-					return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+					return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(withoutToken(c.Request().URL)))
 				}
 				if isPartial(c) {
 					c.Response().Header().Set("HX-Redirect", "/login")
@@ -207,4 +207,18 @@ func redirect(c echo.Context, to string) error {
 func currentUser(c echo.Context) *gonogo.User {
 	u, _ := c.Get("user").(*gonogo.User)
 	return u
+}
+
+// withoutToken is the address to come back to after sign-in, less any feed
+// token a page was wrongly opened with: a secret has no place in the
+// sign-in page's address, where it would reach the history and the logs.
+func withoutToken(u *url.URL) string {
+	q := u.Query()
+	if !q.Has("token") {
+		return u.RequestURI()
+	}
+	q.Del("token")
+	v := *u
+	v.RawQuery = q.Encode()
+	return v.RequestURI()
 }
