@@ -146,9 +146,11 @@ func (h *Handler) echo() *echo.Echo {
 	} else {
 		e.IPExtractor = echo.ExtractIPDirect()
 	}
+	e.Pre(routeHeadAsGet)
+	e.Use(keepHead) // first after routing: see routing.go
 	h.middleware(e)
 	for _, rt := range h.routes() {
-		e.Add(rt.Method, rt.Path, rt.Handler, h.require(rt.Access), h.limitWrites)
+		e.Add(rt.Method, rt.Path, rt.Handler, decodePath, h.require(rt.Access), h.limitWrites)
 	}
 	return e
 }
