@@ -3,10 +3,13 @@ package handlers_test
 import (
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/gonogo/gonogo"
 )
 
 // pathEncoders are the ways clients write a value into a path. Every one of
@@ -152,4 +155,28 @@ func (s *testServer) head(t *testing.T, path, token string) int {
 		t.Fatalf("HEAD %s answered a body: %.200s", path, b)
 	}
 	return res.StatusCode
+}
+
+// TestMinutesFileNameOfAnyVersion: the minutes of a version in another
+// script download under its own name, written so that a browser reads it.
+func TestMinutesFileNameOfAnyVersion(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "mobile", "3.0-ünï%")
+	s.move(t, rel.ID, gonogo.OpenReview)
+	s.decide(t, rel.ID, gonogo.DecisionInput{Outcome: gonogo.OutcomeNoGo, Rationale: "not yet"})
+	res, _ := s.signIn(t, "rm").getText("/releases/" + itoa(rel.ID) + "/decisions/1.md")
+	wantStatus(t, res, http.StatusOK)
+	cd := res.Header.Get("Content-Disposition")
+	for _, r := range cd {
+		if r > 0x7e {
+			t.Fatalf("Content-Disposition %q is not ASCII: browsers read its bytes as Latin-1", cd)
+		}
+	}
+	_, params, err := mime.ParseMediaType(cd)
+	if err != nil {
+		t.Fatalf("Content-Disposition %q: %v", cd, err)
+	}
+	if got, want := params["filename"], "mobile-3.0-ünï%-decision-1.md"; got != want {
+		t.Fatalf("file name %q (from %q), want %q", got, cd, want)
+	}
 }
