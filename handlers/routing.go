@@ -3,6 +3,8 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -50,11 +52,17 @@ func routeHeadAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // keepHead puts back the HEAD that routeHeadAsGet routed as a GET. It runs
-// first after routing, whether or not a route matched.
+// first after routing, whether or not a route matched. The Allow header of
+// a 405, which the router lists, gains the HEAD that each GET answers.
 func keepHead(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if head, _ := c.Get(headKey).(bool); head {
 			c.Request().Method = http.MethodHead
+		}
+		if allow, ok := c.Get(echo.ContextKeyHeaderAllow).(string); ok {
+			if ms := strings.Split(allow, ", "); slices.Contains(ms, http.MethodGet) && !slices.Contains(ms, http.MethodHead) {
+				c.Set(echo.ContextKeyHeaderAllow, allow+", "+http.MethodHead)
+			}
 		}
 		return next(c)
 	}
