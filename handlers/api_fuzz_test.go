@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -153,6 +154,9 @@ type fuzzer struct {
 	keys   []string
 	n      int                    // a counter for new names
 	seen   map[string]map[int]int // statuses by operation
+	// verdicts counts the requests with a valid token and method that the
+	// document allows (true) and forbids (false).
+	verdicts map[bool]int
 }
 
 func newFuzzer(t *testing.T, s *testServer, seed uint64) *fuzzer {
@@ -162,7 +166,7 @@ func newFuzzer(t *testing.T, s *testServer, seed uint64) *fuzzer {
 		t.Fatalf("openapi.json: %v", err)
 	}
 	f := &fuzzer{t: t, s: s, doc: doc, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		tokens: map[string]string{}, ids: map[string]int64{}, seen: map[string]map[int]int{}}
+		tokens: map[string]string{}, ids: map[string]int64{}, seen: map[string]map[int]int{}, verdicts: map[bool]int{}}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
 		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost} {
@@ -182,7 +186,7 @@ func newFuzzer(t *testing.T, s *testServer, seed uint64) *fuzzer {
 		"2.2.0": gonogo.Verifying, "0.9.0": gonogo.Released, "0.8.0": gonogo.RolledBack, "0.7.0": gonogo.Cancelled,
 		"0.6.0": gonogo.NoGo, "3.0.0+build.1": gonogo.Draft, "3.0~rc.1": gonogo.Go, "3.0-ünï": gonogo.Review, "3.0%1": gonogo.Deploying,
 	}
-	for _, v := range slices.Sorted(mapKeys(f.states)) {
+	for _, v := range slices.Sorted(maps.Keys(f.states)) {
 		if f.states[v] == gonogo.Go {
 			f.ids[v] = s.mustGoRelease(t, "fuzz", v).ID // a Go recorded: the gate says yes
 		} else {
@@ -200,18 +204,8 @@ func newFuzzer(t *testing.T, s *testServer, seed uint64) *fuzzer {
 	return f
 }
 
-func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
-	return func(yield func(K) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
 func (f *fuzzer) resetStates() {
-	for _, v := range slices.Sorted(mapKeys(f.states)) {
+	for _, v := range slices.Sorted(maps.Keys(f.states)) {
 		f.s.setState(f.t, f.ids[v], f.states[v])
 	}
 }
@@ -265,7 +259,7 @@ func (f *fuzzer) positive(o fuzzOp) *fuzzCase {
 			}
 			c.setParam(f, "version", version)
 		case v.In == openapi3.ParameterInPath && v.Name == "key":
-			c.setParam(f, "key", pick(f, append(f.keys, "no-such-check")...))
+			c.setParam(f, "key", pick(f, slices.Concat(f.keys, []string{"no-such-check"})...))
 		case v.In == openapi3.ParameterInPath && v.Name == "id":
 			id, ok := f.ids[version]
 			if !ok || f.chance(0.1) {
@@ -303,7 +297,7 @@ func (f *fuzzer) fixture(o fuzzOp) string {
 		fit = []gonogo.State{gonogo.Go, gonogo.Deploying, gonogo.Verifying}
 	}
 	var versions []string
-	for _, v := range slices.Sorted(mapKeys(f.states)) {
+	for _, v := range slices.Sorted(maps.Keys(f.states)) {
 		if slices.Contains(fit, f.states[v]) || len(fit) == 0 || f.chance(0.1) {
 			versions = append(versions, v)
 		}
@@ -334,7 +328,7 @@ func (f *fuzzer) newVersion() string {
 // each other one half the time.
 func (f *fuzzer) object(s *openapi3.Schema, c *fuzzCase) map[string]any {
 	out := map[string]any{}
-	for _, name := range slices.Sorted(mapKeys(s.Properties)) {
+	for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
 		if slices.Contains(s.Required, name) || f.chance(0.5) {
 			out[name] = f.value(name, s.Properties[name], c)
 		}
@@ -352,7 +346,7 @@ func (f *fuzzer) value(name string, ref *openapi3.SchemaRef, c *fuzzCase) any {
 		return pick(f, "fuzz", "fuzz", "other", "new-"+strconv.Itoa(f.rng.IntN(5)))
 	case strings.HasSuffix(ref.Ref, "/Version"):
 		if f.chance(0.2) {
-			return pick(f, slices.Sorted(mapKeys(f.states))...)
+			return pick(f, slices.Sorted(maps.Keys(f.states))...)
 		}
 		return f.newVersion()
 	case strings.HasSuffix(ref.Ref, "/Link"):
@@ -428,7 +422,7 @@ func (f *fuzzer) mutate(c *fuzzCase) {
 		c.method = pick(f, wrong...)
 		c.what = append(c.what, "method "+c.method)
 	}}
-	for _, name := range slices.Sorted(mapKeys(c.params)) {
+	for _, name := range slices.Sorted(maps.Keys(c.params)) {
 		params.ways = append(params.ways, func() { f.badParam(c, name) })
 	}
 	if c.op.op.OperationID == "listReleases" || c.op.op.OperationID == "listReleasesHead" {
@@ -490,7 +484,7 @@ func (f *fuzzer) bodyWays(c *fuzzCase, way func(func())) {
 		c.body, _ = json.Marshal(o)
 		c.what = append(c.what, what)
 	}
-	field := pick(f, slices.Sorted(mapKeys(schema.Properties))...)
+	field := pick(f, slices.Sorted(maps.Keys(schema.Properties))...)
 	prop := schema.Properties[field].Value
 	with := func(v any) map[string]any {
 		o := map[string]any{}
@@ -524,7 +518,7 @@ func (f *fuzzer) bodyWays(c *fuzzCase, way func(func())) {
 	way(func() { raw("invalid UTF-8 in "+field, "ab\xffcd"); c.beyond = true })
 	way(func() { raw("half a UTF-16 pair in "+field, `ab\ud800cd`); c.beyond = true })
 	way(func() {
-		for _, k := range slices.Sorted(mapKeys(obj)) {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
 			dup, _ := json.Marshal(map[string]any{k: obj[k]})
 			c.body = append(bytes.TrimSuffix(c.body, []byte("}")), append([]byte(","), dup[1:]...)...)
 			c.what = append(c.what, "the key "+k+" twice")
@@ -675,6 +669,7 @@ func (f *fuzzer) run(c *fuzzCase) string {
 	default:
 		in.Request = newReq()
 		verr := openapi3filter.ValidateRequest(f.t.Context(), in)
+		f.verdicts[verr == nil]++
 		switch {
 		case verr != nil && !refused:
 			return "the server took a request the document forbids: " + verr.Error()
@@ -688,6 +683,7 @@ func (f *fuzzer) run(c *fuzzCase) string {
 // report logs what each operation answered, and fails if the fuzzer never
 // reached an operation's success or its refusals.
 func (f *fuzzer) report(t *testing.T) {
+	t.Logf("with a valid token and method: %d requests the document allows, %d it forbids", f.verdicts[true], f.verdicts[false])
 	for _, o := range f.ops {
 		seen := f.seen[o.op.OperationID]
 		t.Logf("%-18s %v", o.op.OperationID, seen)
