@@ -274,6 +274,9 @@ func (f *fuzzer) positive(o fuzzOp) *fuzzCase {
 				states = append(states, string(pick(f, gonogo.States...)))
 			}
 			c.addQuery("state", strings.Join(states, ","))
+		case v.In == openapi3.ParameterInPath && c.params[v.Name] == "":
+			// A parameter this fuzzer does not know yet: a value of its schema.
+			c.setParam(f, v.Name, fmt.Sprint(f.value(v.Name, v.Schema, c)))
 		}
 	}
 	if rb := o.op.RequestBody; rb != nil {
@@ -349,6 +352,10 @@ func (f *fuzzer) value(name string, ref *openapi3.SchemaRef, c *fuzzCase) any {
 			return pick(f, slices.Sorted(maps.Keys(f.states))...)
 		}
 		return f.newVersion()
+	case s.Type.Is(openapi3.TypeInteger):
+		return f.ids[pick(f, slices.Sorted(maps.Keys(f.ids))...)]
+	case s.Type.Is(openapi3.TypeBoolean):
+		return f.chance(0.5)
 	case strings.HasSuffix(ref.Ref, "/Link"):
 		return pick(f, "", "https://ci.example.com/runs/"+strconv.Itoa(f.rng.IntN(1000)), "http://ci.example.com/a?b=c&d=é#e")
 	}
