@@ -2,6 +2,7 @@ package gonogo
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -309,8 +310,11 @@ func notesItem(actor Actor, s Snapshot, now time.Time) *Item {
 	return nil
 }
 
-// NotesPath is the address of a release's notes page.
-func NotesPath(rel Release) string { return "/notes/" + rel.Product + "/" + rel.Version }
+// NotesPath is the address of a release's notes page, its version escaped
+// for a path: "1.0%" is /notes/web/1.0%25.
+func NotesPath(rel Release) string {
+	return "/notes/" + url.PathEscape(rel.Product) + "/" + url.PathEscape(rel.Version)
+}
 
 // Standing is whether what the notes describe is in production.
 type Standing string

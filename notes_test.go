@@ -209,3 +209,19 @@ func TestStanding(t *testing.T) {
 		}
 	}
 }
+
+func TestNotesPathEscapesTheVersion(t *testing.T) {
+	tests := map[string]string{
+		"2.4.0":         "/notes/web/2.4.0",
+		"4.0.0+build.5": "/notes/web/4.0.0+build.5",
+		"1.0~rc.1":      "/notes/web/1.0~rc.1",
+		"7.0%":          "/notes/web/7.0%25",
+		"6.0%2B1":       "/notes/web/6.0%252B1",
+		"3.0-ü":         "/notes/web/3.0-%C3%BC",
+	}
+	for version, want := range tests {
+		if got := gonogo.NotesPath(gonogo.Release{Product: "web", Version: version}); got != want {
+			t.Errorf("NotesPath(%q) = %q, want %q", version, got, want)
+		}
+	}
+}

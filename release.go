@@ -53,11 +53,16 @@ func (in *ReleaseInput) Normalize() {
 	in.Summary = strings.TrimSpace(in.Summary)
 }
 
-// Products and versions appear in URLs (/notes/{product}/{version}), so they
-// are kept to characters that need no escaping.
+// Products and versions appear in URLs (/notes/{product}/{version}).
+// Products are kept to characters that need no escaping. Versions are what
+// projects call them: SemVer's "+build", Debian's "~rc", letters of any
+// script; whoever writes one into a path escapes it (NotesPath does), and
+// the server decodes it. Marks are left out, so that "é" is one letter and
+// not also "e" and a combining accent that look the same; so are spaces,
+// '/', '?' and '#', which no escaping gets through every proxy and tool.
 var (
 	productPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
-	versionPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`)
+	versionPattern = regexp.MustCompile(`^[\p{L}\p{Nd}][\p{L}\p{Nd}._+~%-]*$`)
 )
 
 // ValidateProduct checks a product name given to look releases up by, such
@@ -79,7 +84,7 @@ func (in ReleaseInput) Validate() error {
 	}
 	validateLine(p, "version", "Version", in.Version, MaxVersionLen, true)
 	if _, bad := p["version"]; !bad && !versionPattern.MatchString(in.Version) {
-		p.Add("version", "version may use letters, digits, '.', '-', '+' and '_', starting with a letter or digit")
+		p.Add("version", "version may use letters, digits, '.', '-', '+', '_', '~' and '%%', starting with a letter or digit")
 	}
 	validateLine(p, "title", "Title", in.Title, MaxTitleLen, true)
 	validateText(p, "summary", "Summary", in.Summary, MaxSummaryLen, false)

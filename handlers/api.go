@@ -90,20 +90,15 @@ func apiToken(c echo.Context) gonogo.Token {
 // tokenActor is who the request's token acts as, for the audit trail.
 func tokenActor(c echo.Context) gonogo.Actor { return apiToken(c).Actor(c.RealIP()) }
 
-// decodeJSON reads the request body, one JSON object, into v. Unknown
-// fields are refused, so a typo ("stauts") is an error rather than a
-// silently missing value; so is a field given twice, in any case, of which
-// encoding/json would quietly keep the last, and text that is not UTF-8 or
-// escapes half a UTF-16 pair, which it would quietly mend.
+// decodeJSON reads the request body, one JSON object, into v, a struct
+// whose fields are strings. The API takes values exactly as its OpenAPI
+// document describes them, and refuses the rest rather than guess: a body
+// not sent as JSON, a field it does not know (a typo such as "stauts", or
+// "Status", which encoding/json would match to "status"), a field given
+// twice, of which encoding/json would keep the last, a null, which it would
+// read as nothing, and text that is not UTF-8 or escapes half a UTF-16
+// pair, which it would mend.
 func decodeJSON(c echo.Context, v any) error {
-	// The API speaks only JSON, so a body without a type is taken as JSON;
-	// one that says it is something else (curl --data without a header says
-	// it is a form) is refused rather than read as what it is not.
-	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
-		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != echo.MIMEApplicationJSON {
-			return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send the request body as JSON, with the header Content-Type: application/json")
-		}
-	}
 	raw, err := io.ReadAll(c.Request().Body)
 	var he *echo.HTTPError
 	switch {
@@ -111,13 +106,32 @@ func decodeJSON(c echo.Context, v any) error {
 		return he // the body limit
 	case err != nil:
 		return echo.NewHTTPError(http.StatusBadRequest, "the request body could not be read")
-	case !utf8.Valid(raw):
+	}
+	if err := jsonContentType(c.Request().Header.Get(echo.HeaderContentType), len(raw)); err != nil {
+		return err
+	}
+	if !utf8.Valid(raw) {
 		return echo.NewHTTPError(http.StatusBadRequest, "the request body is not valid UTF-8")
 	}
 	if err := decodeObject(raw, v); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
 	stringsToLF(reflect.ValueOf(v))
+	return nil
+}
+
+// jsonContentType refuses a body that does not say it is JSON. curl
+// --data without a header says it is a form; a client that sends no type
+// at all has not said what it sends either. A request without any body is
+// told to send one. A charset is ignored, as RFC 8259 has it: JSON is
+// UTF-8, and a body that is not is refused as such.
+func jsonContentType(ct string, size int) error {
+	if ct == "" && size == 0 {
+		return echo.NewHTTPError(http.StatusBadRequest, "send a JSON object in the request body")
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != echo.MIMEApplicationJSON {
+		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send the request body as JSON, with the header Content-Type: application/json")
+	}
 	return nil
 }
 
@@ -146,43 +160,126 @@ func stringsToLF(v reflect.Value) {
 	}
 }
 
-// decodeObject decodes one JSON object with distinct, known fields.
+// decodeObject decodes one JSON object with distinct, known, non-null
+// fields into v. Its messages speak of the body, never of Go's types.
 func decodeObject(raw []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	switch {
-	case errors.Is(err, io.EOF):
+	if len(bytes.TrimSpace(raw)) == 0 {
 		return errors.New("send a JSON object in the request body")
+	}
+	if err := checkKeys(raw, jsonFields(v)); err != nil {
+		return err
+	}
+	var te *json.UnmarshalTypeError
+	switch err := json.Unmarshal(raw, v); {
+	case errors.As(err, &te):
+		return fmt.Errorf("%s must be %s, not %s", te.Field, jsonKind(te.Type.Kind()), withArticle(te.Value))
 	case err != nil:
 		return errors.New("the request body is not valid JSON: " + strings.TrimPrefix(err.Error(), "json: "))
-	case dec.More():
-		return errors.New("the request body must hold a single JSON object")
 	case loneSurrogate(raw):
 		return errors.New(`the request body escapes half of a UTF-16 surrogate pair (\ud800 to \udfff) without its other half`)
 	}
-	// The object decoded, so it is well formed: walk its keys for repeats.
-	// encoding/json matches a key to a field whatever its case (Unicode
-	// simple folding, as strings.EqualFold), so "Product" repeats "product".
-	// Every key matched a field, so there are few to compare.
-	keys := json.NewDecoder(bytes.NewReader(raw))
-	keys.Token() // {
+	return nil
+}
+
+// checkKeys reads the body's outline: one object, whose keys are among
+// fields, exactly, each once, none of them null.
+func checkKeys(raw []byte, fields []string) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	tok, err := dec.Token()
+	if err != nil {
+		return notJSON(err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return errors.New("the body must be a JSON object")
+	}
 	var seen []string
-	for keys.More() {
-		tok, _ := keys.Token()
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return notJSON(err)
+		}
 		name, _ := tok.(string)
-		for _, s := range seen {
-			if strings.EqualFold(s, name) {
-				return fmt.Errorf("the request body gives %q more than once", strings.ToLower(name))
-			}
+		if !slices.Contains(fields, name) {
+			return unknownField(name, fields)
+		}
+		if slices.Contains(seen, name) {
+			return fmt.Errorf("the request body gives %q more than once", name)
 		}
 		seen = append(seen, name)
-		var skip json.RawMessage
-		if err := keys.Decode(&skip); err != nil {
-			return errors.New("the request body is not valid JSON")
+		var val json.RawMessage
+		if err := dec.Decode(&val); err != nil {
+			return notJSON(err)
+		}
+		if string(val) == "null" {
+			return fmt.Errorf("%s must not be null: leave it out to send none", name)
 		}
 	}
+	if _, err := dec.Token(); err != nil { // }
+		return notJSON(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("the request body must hold a single JSON object")
+	}
 	return nil
+}
+
+func notJSON(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("the request body is not valid JSON: it ends too soon")
+	}
+	return errors.New("the request body is not valid JSON: " + strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// unknownField names the field the body should not have, and the one it
+// may have meant: encoding/json would have taken "Status" for "status".
+func unknownField(name string, fields []string) error {
+	for _, f := range fields {
+		if strings.EqualFold(f, name) {
+			return fmt.Errorf("the request body has a field %q, which is not one of its fields: names are exact, so send %q", name, f)
+		}
+	}
+	return fmt.Errorf("the request body has a field %q, which is not one of its fields: %s", name, strings.Join(fields, ", "))
+}
+
+// jsonFields lists the JSON names of the fields of the struct v points to.
+func jsonFields(v any) []string {
+	t := reflect.TypeOf(v).Elem()
+	var out []string
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// jsonKind names a Go kind as JSON does.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	default:
+		return "a number"
+	}
+}
+
+// withArticle names a JSON value as encoding/json describes it ("array",
+// "number 5", "bool") for people: "an array", "a number", "true or false".
+func withArticle(value string) string {
+	switch kind, _, _ := strings.Cut(value, " "); kind {
+	case "array", "object":
+		return "an " + kind
+	case "bool":
+		return "true or false"
+	default:
+		return "a " + kind
+	}
 }
 
 // loneSurrogate reports whether raw, well-formed UTF-8 JSON, escapes a
@@ -223,6 +320,28 @@ func escapedRune(raw []byte, i int) (rune, bool) {
 	return rune(n), err == nil
 }
 
+// sent is a value as the client sent it, and as the domain would take it.
+type sent struct{ field, got, taken string }
+
+// asSent refuses the values the domain would have to mend to take: white
+// space around them, or upper case in what is lower case. Pages forgive
+// these, since people type them; the API takes values exactly as its
+// document describes them, so a client learns of its mistake at once
+// instead of finding a value it did not send.
+func asSent(values ...sent) error {
+	p := gonogo.Problems{}
+	for _, v := range values {
+		switch {
+		case v.got == v.taken:
+		case strings.TrimSpace(v.got) != v.got:
+			p.Add(v.field, "%s must not start or end with white space", v.field)
+		default:
+			p.Add(v.field, "%s must be %q", v.field, v.taken)
+		}
+	}
+	return p.Err()
+}
+
 // releaseURL is the release's page on the board, for people reading a CI log.
 func (h *Handler) releaseURL(id int64) string {
 	return strings.TrimSuffix(h.cfg.BaseURL, "/") + "/releases/" + strconv.FormatInt(id, 10)
@@ -249,7 +368,7 @@ func (h *Handler) apiReleaseOf(r gonogo.Release, d gonogo.DecisionState) apiRele
 // version, if the token may see it. The product is checked first, so a
 // limited token learns nothing of another product's releases.
 func (h *Handler) findAPIRelease(c echo.Context) (gonogo.Release, error) {
-	product := strings.ToLower(c.Param("product"))
+	product := c.Param("product")
 	if err := apiToken(c).Permits(product); err != nil {
 		return gonogo.Release{}, err
 	}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -36,6 +37,12 @@ func (h *Handler) reportCheck(c echo.Context) error {
 		return err
 	}
 	r := gonogo.CheckReport{Key: c.Param("key"), Status: req.Status, URL: req.URL, Summary: req.Summary}
+	n := r
+	n.Normalize()
+	if err := asSent(sent{"key", r.Key, n.Key}, sent{"status", string(r.Status), string(n.Status)},
+		sent{"url", r.URL, n.URL}, sent{"summary", r.Summary, n.Summary}); err != nil {
+		return err
+	}
 	a := tokenActor(c)
 	it, err := h.store.ReportCheck(c.Request().Context(), a, rel.ID, r, func(rel gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
 		return gonogo.ReportCheck(rel, it, r, a.Name, h.store.Now())
@@ -69,6 +76,9 @@ func (h *Handler) reportEvent(c echo.Context) error {
 	}
 	var req eventRequest
 	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := asSent(sent{"url", req.URL, strings.TrimSpace(req.URL)}, sent{"summary", req.Summary, strings.TrimSpace(req.Summary)}); err != nil {
 		return err
 	}
 	a := tokenActor(c)

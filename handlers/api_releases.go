@@ -15,20 +15,24 @@ import (
 // limited to one product lists only that product's.
 func (h *Handler) listAPIReleases(c echo.Context) error {
 	tok := apiToken(c)
-	f := gonogo.ReleaseFilter{Product: strings.ToLower(strings.TrimSpace(c.QueryParam("product")))}
-	if f.Product == "" {
-		f.Product = tok.Product
-	} else if err := gonogo.ValidateProduct(f.Product); err != nil {
-		return err
+	q := c.QueryParams()
+	f := gonogo.ReleaseFilter{Product: tok.Product}
+	if ps, ok := q["product"]; ok {
+		// Given, even empty, it is checked: ?product=$PRODUCT with the
+		// variable unset is a mistake, not a request for every product.
+		f.Product = ps[0]
+		if err := gonogo.ValidateProduct(f.Product); err != nil {
+			return err
+		}
 	}
 	if err := tok.Permits(f.Product); err != nil {
 		return err
 	}
-	for _, param := range c.QueryParams()["state"] {
+	for _, param := range q["state"] {
 		for _, s := range strings.Split(param, ",") {
-			st, err := gonogo.ParseState(strings.TrimSpace(s))
+			st, err := gonogo.ParseState(s)
 			if err != nil {
-				return err
+				return gonogo.FieldErrorf("state", "state must be one of %s, not %q", stateNames(), s)
 			}
 			f.States = append(f.States, st)
 		}
@@ -53,6 +57,15 @@ func (h *Handler) listAPIReleases(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"releases": out})
 }
 
+// stateNames lists the states a filter may name.
+func stateNames() string {
+	var names []string
+	for _, st := range gonogo.States {
+		names = append(names, string(st))
+	}
+	return strings.Join(names, ", ")
+}
+
 // releaseRequest is the body that creates a release.
 type releaseRequest struct {
 	Product string `json:"product"`
@@ -71,6 +84,10 @@ func (h *Handler) createAPIRelease(c echo.Context) error {
 	}
 	in := gonogo.ReleaseInput{Product: req.Product, Version: req.Version, Title: req.Title, Summary: req.Summary}
 	in.Normalize()
+	if err := asSent(sent{"product", req.Product, in.Product}, sent{"version", req.Version, in.Version},
+		sent{"title", req.Title, in.Title}, sent{"summary", req.Summary, in.Summary}); err != nil {
+		return err
+	}
 	if err := in.Validate(); err != nil {
 		return err
 	}

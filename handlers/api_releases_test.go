@@ -137,7 +137,7 @@ func TestGateRule(t *testing.T) {
 func TestListAndCreateReleases(t *testing.T) {
 	s := newServer(t)
 	token := s.mustToken(t, "ci", "")
-	body := `{"product":"Payments","version":"2.4.0","title":"Apple Pay","summary":"Adds Apple Pay to checkout."}`
+	body := `{"product":"payments","version":"2.4.0","title":"Apple Pay","summary":"Adds Apple Pay to checkout."}`
 	res := s.call(t, http.MethodPost, "/api/v1/releases", token, body).want(t, http.StatusCreated)
 	id := res.str("id")
 	if res.str("product") != "payments" || res.str("state") != "draft" || res.str("decision") != "pending" ||

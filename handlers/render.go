@@ -90,10 +90,8 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	} else {
 		h.log.Warn("request refused", "id", id, "path", c.Request().URL.Path, "status", status, "msg", msg)
 	}
-	if c.Request().Method == http.MethodHead {
-		c.NoContent(status)
-		return
-	}
+	// A HEAD is answered as its GET, headers and all: net/http leaves the
+	// body out.
 	if isAPI(c) {
 		// Pipelines read JSON, whatever went wrong: a missing route, a
 		// wrong method, a body too large or a panic included.

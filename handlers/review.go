@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -277,8 +278,10 @@ func (h *Handler) showDecision(c echo.Context) error {
 	}
 	p := h.page(c, fmt.Sprintf("%s %s: decision %d", d.Record.Release.Product, d.Record.Release.Version, d.Number), "board")
 	if markdown {
-		c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s-%s-decision-%d.md"`,
-			d.Record.Release.Product, d.Record.Release.Version, d.Number))
+		// A version may hold letters of any script: FormatMediaType writes
+		// them as RFC 2231's filename*, which browsers read as UTF-8.
+		c.Response().Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{
+			"filename": fmt.Sprintf("%s-%s-decision-%d.md", d.Record.Release.Product, d.Record.Release.Version, d.Number)}))
 		return c.Blob(http.StatusOK, "text/markdown; charset=utf-8", []byte(views.Minutes(p, d, after)))
 	}
 	return render(c, http.StatusOK, views.DecisionPage(p, d, after))

@@ -77,6 +77,7 @@ type Handler struct {
 	boards    db.Cache[boardEntry] // rendered boards, until the next commit
 	// tokenTouches lets one request a minute record a token's use.
 	tokenTouches touchGuard
+	openAPI      []byte // the API's description, naming this board (openapi.go)
 }
 
 // New builds the server around store.
@@ -105,6 +106,7 @@ func New(store *db.Store, cfg Config) *Handler {
 		hashes:   newHashGate(hashSlots),
 		writes:   newWriteLimiter(cfg.WriteRate, cfg.WriteBurst),
 		streams:  newBroker(cfg.StreamLimits),
+		openAPI:  openAPIFor(cfg.BaseURL),
 	}
 	h.boards.Max = 64 // a board per filter and time zone in use
 	store.Listen(h.streams.publish)
@@ -146,9 +148,11 @@ func (h *Handler) echo() *echo.Echo {
 	} else {
 		e.IPExtractor = echo.ExtractIPDirect()
 	}
+	e.Pre(routeHeadAsGet)
+	e.Use(keepHead) // first after routing: see routing.go
 	h.middleware(e)
 	for _, rt := range h.routes() {
-		e.Add(rt.Method, rt.Path, rt.Handler, h.require(rt.Access), h.limitWrites)
+		e.Add(rt.Method, rt.Path, rt.Handler, decodePath, h.require(rt.Access), h.limitWrites)
 	}
 	return e
 }

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -21,29 +22,34 @@ func (s *testServer) releaseCount(t *testing.T) int {
 
 // TestAPIRefusesKeysThatDifferOnlyInCase: encoding/json matches a key to a
 // field whatever its case, and keeps the last of two that match, so
-// {"product":"a","Product":"b"} made a release of product b. Such a body is
-// as ambiguous as one that names a key twice.
+// {"product":"a","Product":"b"} made a release of product b. The API takes
+// field names exactly as its document writes them, so such a key is one it
+// does not know, and the error says which it may have meant.
 func TestAPIRefusesKeysThatDifferOnlyInCase(t *testing.T) {
 	s := newServer(t)
 	token := s.mustToken(t, "ci", "")
-	for name, body := range map[string]string{
-		"case":            `{"product":"alpha","Product":"beta","version":"1.0.0","title":"Twice"}`,
-		"all capitals":    `{"product":"alpha","version":"1.0.0","VERSION":"2.0.0","title":"Twice"}`,
-		"Unicode folding": `{"product":"alpha","version":"1.0.0","title":"Twice","\u017fummary":"long s folds to s","summary":"x"}`,
+	for name, tc := range map[string]struct{ body, key, meant string }{
+		"case":                  {`{"product":"alpha","Product":"beta","version":"1.0.0","title":"Twice"}`, "Product", "product"},
+		"all capitals":          {`{"product":"alpha","version":"1.0.0","VERSION":"2.0.0","title":"Twice"}`, "VERSION", "version"},
+		"Unicode folding":       {`{"product":"alpha","version":"1.0.0","title":"Twice","\u017fummary":"long s folds to s","summary":"x"}`, "ſummary", "summary"},
+		"once, in another case": {`{"Product":"alpha","Version":"1.0.0","Title":"Once"}`, "Product", "product"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			before := s.releaseCount(t)
-			r := s.call(t, http.MethodPost, "/api/v1/releases", token, body).want(t, http.StatusBadRequest)
-			if msg := r.str("error"); !strings.Contains(msg, "more than once") {
-				t.Errorf("error %q does not say a key was given twice", msg)
+			r := s.call(t, http.MethodPost, "/api/v1/releases", token, tc.body).want(t, http.StatusBadRequest)
+			if msg, want := r.str("error"), fmt.Sprintf("has a field %q, which is not one of its fields: names are exact, so send %q", tc.key, tc.meant); !strings.Contains(msg, want) {
+				t.Errorf("error %q, want it to say %q", msg, want)
 			}
 			if after := s.releaseCount(t); after != before {
 				t.Fatalf("%d releases stored from an ambiguous body", after-before)
 			}
 		})
 	}
-	// Distinct keys in any case still work, as encoding/json reads them.
-	s.call(t, http.MethodPost, "/api/v1/releases", token, `{"Product":"alpha","Version":"1.0.0","Title":"Once"}`).want(t, http.StatusCreated)
+	// A key given twice in the same case is refused as such.
+	r := s.call(t, http.MethodPost, "/api/v1/releases", token, `{"product":"alpha","product":"beta","version":"1.0.0","title":"Twice"}`).want(t, http.StatusBadRequest)
+	if msg := r.str("error"); !strings.Contains(msg, `gives "product" more than once`) {
+		t.Errorf("error %q does not say a key was given twice", msg)
+	}
 }
 
 // TestAPIRefusesLoneSurrogates: a JSON escape of half a UTF-16 pair names no
