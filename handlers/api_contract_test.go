@@ -39,7 +39,7 @@ func TestAPIBodiesMustSayTheyAreJSON(t *testing.T) {
 			}
 			res := s.send(t, req).want(t, tc.status)
 			if tc.status != http.StatusOK {
-				if it := s.mustItem(t, rel.ID, "Smoke test passes"); it.Status != gonogo.ItemOpen {
+				if it := s.mustItem(t, rel.ID, "Smoke test passes in staging"); it.Status != gonogo.ItemOpen {
 					t.Fatalf("a refused report changed the item: %+v", it)
 				}
 				if !strings.Contains(res.str("error"), "Content-Type: application/json") {
@@ -91,7 +91,7 @@ func TestAPITakesValuesExactlyAsSent(t *testing.T) {
 			}
 		})
 	}
-	if it := s.mustItem(t, rel.ID, "Smoke test passes"); it.Status != gonogo.ItemOpen {
+	if it := s.mustItem(t, rel.ID, "Smoke test passes in staging"); it.Status != gonogo.ItemOpen {
 		t.Fatalf("a refused report changed the item: %+v", it)
 	}
 	if n := s.releaseCount(t); n != before {
@@ -99,7 +99,7 @@ func TestAPITakesValuesExactlyAsSent(t *testing.T) {
 	}
 	// An empty link is no link: the document allows it, the server takes it.
 	s.call(t, http.MethodPost, check+"smoke-test", token, `{"status":"pass","url":""}`).want(t, http.StatusOK)
-	if it := s.mustItem(t, rel.ID, "Smoke test passes"); it.Status != gonogo.ItemDone {
+	if it := s.mustItem(t, rel.ID, "Smoke test passes in staging"); it.Status != gonogo.ItemDone {
 		t.Fatalf("item %+v", it)
 	}
 	// The document says so too.

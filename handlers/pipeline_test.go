@@ -147,7 +147,7 @@ func TestREADMEPipelineSendsTextAsIs(t *testing.T) {
 	if err := json.Unmarshal([]byte(bodies[0]), &got); err != nil {
 		t.Fatalf("the pipeline sent no JSON: %v\n%q", err, bodies[0])
 	}
-	if got["title"] != text || got["summary"] != "\t"+text+"\n" || got["product"] != "payments" || got["version"] != "2.4.0" {
+	if got["title"] != text || got["summary"] != strings.TrimSpace(text) || got["product"] != "payments" || got["version"] != "2.4.0" {
 		t.Fatalf("sent %q", got)
 	}
 	if !strings.Contains(p.output(), "stopped by the test") {
