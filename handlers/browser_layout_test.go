@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -26,6 +29,14 @@ const (
 // viewport sizes the page as a screen of w×h CSS pixels would.
 func viewport(w, h int64) chromedp.Action[chromedp.Void] {
 	return chromedp.EmulateViewport(w, h)
+}
+
+// noScript turns the page's JavaScript off, as some people browse.
+func noScript() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	})
 }
 
 // eval evaluates a script in the page and fails the test on error.
@@ -223,5 +234,208 @@ func TestBrowserMeetingFitsTheRoom(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// boardOfEveryKind fills the board as a team's would be: a release in
+// review, one with a Go, one released and one cancelled, and a person who
+// manages releases and administers the board, so every link is in the menu.
+func boardOfEveryKind(t *testing.T, s *testServer) (review, shipped gonogo.Release) {
+	t.Helper()
+	s.mustCreateUser(t, "boss", gonogo.RoleSet{gonogo.ReleaseManager}, true)
+	review = reviewWithTwelveReasons(t, s)
+	shipped = goWithConditions(t, s)
+	released := s.mustGoRelease(t, "payments", "2.3.0")
+	s.setState(t, released.ID, gonogo.Released)
+	s.publishNotes(t, released.ID)
+	cancelled := s.mustCreateRelease(t, "storefront", "5.11.0")
+	s.setState(t, cancelled.ID, gonogo.Cancelled)
+	s.mustCreateRelease(t, "mobile-app", "7.0.0-rc.1")
+	return review, shipped
+}
+
+// mainLinks are the addresses of the menu, for a person who holds every link.
+var mainLinks = []string{"/", "/defects", "/calendar", "/notes", "/releases/new", "/admin/users", "/profile"}
+
+// visibleLinks lists the addresses of the top bar's links and buttons a
+// person can see and reach without scrolling sideways.
+func visibleLinks(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	return eval[[]string](t, ctx, `Array.from(document.querySelectorAll(".topbar a, .topbar button"))
+		.filter(e => { const r = e.getBoundingClientRect(); return e.checkVisibility() && r.width > 0 && r.left >= 0 && r.right <= innerWidth; })
+		.map(e => e.getAttribute("href") || e.textContent.trim())`)
+}
+
+func wantLinks(t *testing.T, got []string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("the top bar does not show %s; it shows %v", w, got)
+		}
+	}
+}
+
+// TestBrowserPhoneMenu: on a phone the navigation folds behind a menu
+// button that a finger, a keyboard and a browser without JavaScript open
+// alike; on a laptop it is all on the top bar.
+func TestBrowserPhoneMenu(t *testing.T) {
+	s := newServer(t)
+	boardOfEveryKind(t, s)
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, s, "boss")
+
+	t.Run("laptop", func(t *testing.T) {
+		must(t, ctx, viewport(laptopW, laptopH), chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=board]`)))
+		look(t, ctx, "menu-laptop")
+		wantLinks(t, visibleLinks(t, ctx), append(mainLinks, "Sign out")...)
+		if eval[bool](t, ctx, `document.querySelector("[data-testid=menu-button]")?.checkVisibility() === true`) {
+			t.Error("a laptop shows the menu button")
+		}
+	})
+
+	t.Run("phone by keyboard", func(t *testing.T) {
+		must(t, ctx, viewport(phoneW, phoneH), chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=board]`)))
+		if _, across := pageScroll(t, ctx); across > 0 {
+			t.Errorf("the board scrolls %.0fpx sideways on a phone", across)
+		}
+		if got := visibleLinks(t, ctx); slices.Contains(got, "/defects") {
+			t.Errorf("the navigation is spread on the phone's top bar before the menu opens: %v", got)
+		}
+		wantInView(t, ctx, `[data-testid=menu-button]`)
+		look(t, ctx, "menu-phone-closed")
+		// Tab from the top of the page to the menu button.
+		for i := 0; i < 6 && !eval[bool](t, ctx, `document.activeElement.matches("[data-testid=menu-button]")`); i++ {
+			must(t, ctx, chromedp.KeyEvent(kb.Tab))
+		}
+		if !eval[bool](t, ctx, `document.activeElement.matches("[data-testid=menu-button]")`) {
+			t.Fatalf("Tab does not reach the menu button; focus is on %s", eval[string](t, ctx, `document.activeElement.outerHTML.slice(0, 80)`))
+		}
+		if !eval[bool](t, ctx, `(e => e.matches(":focus-visible") && getComputedStyle(e).outlineStyle !== "none" && parseFloat(getComputedStyle(e).outlineWidth) >= 2)(document.activeElement)`) {
+			t.Error("the focused menu button shows no focus ring")
+		}
+		must(t, ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`.topbar nav a[href="/defects"]`)))
+		look(t, ctx, "menu-phone-open")
+		wantLinks(t, visibleLinks(t, ctx), append(mainLinks, "Sign out")...)
+		must(t, ctx, chromedp.KeyEvent(kb.Tab))
+		if got := eval[string](t, ctx, `document.activeElement.getAttribute("href")`); got != "/" {
+			t.Errorf("after the menu button, Tab goes to %q, not to the menu's first link", got)
+		}
+		must(t, ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`[data-testid=board]`)))
+	})
+
+	t.Run("phone without JavaScript", func(t *testing.T) {
+		must(t, ctx, viewport(phoneW, phoneH), noScript(), chromedp.Navigate(s.URL+"/defects"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+		if eval[bool](t, ctx, `typeof htmx !== "undefined"`) {
+			t.Fatal("the page ran its scripts")
+		}
+		if eval[int](t, ctx, `document.querySelectorAll("[data-testid=menu-button]").length`) != 1 {
+			t.Fatal("the page has no menu button")
+		}
+		must(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid=menu-button]`)), chromedp.WaitVisible(chromedp.CSS(`.topbar nav a[href="/calendar"]`)))
+		wantLinks(t, visibleLinks(t, ctx), append(mainLinks, "Sign out")...)
+		must(t, ctx, chromedp.Click(chromedp.CSS(`.topbar nav a[href="/calendar"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid=month]`)))
+	})
+}
+
+// wrappedBadges lists the state and gate badges on the page that take more
+// than one line: a badge that wraps reads as two.
+func wrappedBadges(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	return eval[[]string](t, ctx, `Array.from(document.querySelectorAll(".state-pill, .badge"))
+		.filter(e => e.checkVisibility())
+		.filter(e => { const cs = getComputedStyle(e), r = e.getBoundingClientRect();
+			const line = parseFloat(cs.lineHeight) || 1.5 * parseFloat(cs.fontSize);
+			const frame = parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom) + parseFloat(cs.borderTopWidth) + parseFloat(cs.borderBottomWidth);
+			return e.getClientRects().length > 1 || r.height > line + frame + 1; })
+		.map(e => e.textContent.trim() + " (" + Math.round(e.getBoundingClientRect().height) + "px tall)")`)
+}
+
+// TestBrowserPagesFitAPhone: the pages people open on a phone fit its
+// width, so nothing hides off to the side, and no badge breaks in two.
+func TestBrowserPagesFitAPhone(t *testing.T) {
+	s := newServer(t)
+	review, shipped := boardOfEveryKind(t, s)
+	pages := []struct{ name, path, ready string }{
+		{"board", "/", `[data-testid=board]`},
+		{"release", fmt.Sprintf("/releases/%d", review.ID), `[data-testid=release-head]`},
+		{"release-go", fmt.Sprintf("/releases/%d", shipped.ID), `[data-testid=release-head]`},
+		{"meeting", fmt.Sprintf("/releases/%d/meeting", review.ID), `[data-testid=meeting]`},
+		{"defects", "/defects", `main`},
+		{"calendar", "/calendar?month=" + review.Window.Start.Format("2006-01"), `[data-testid=month]`},
+		{"notes", "/notes", `main`},
+		{"profile", "/profile", `main`},
+		{"admin", "/admin/users", `main`},
+		{"edit", fmt.Sprintf("/releases/%d/edit", review.ID), `[data-testid=release-form]`},
+	}
+	for _, screen := range []struct {
+		name string
+		w, h int64
+	}{{"phone", phoneW, phoneH}, {"laptop", laptopW, laptopH}} {
+		t.Run(screen.name, func(t *testing.T) {
+			ctx := newBrowser(t)
+			browserSignIn(t, ctx, s, "boss")
+			must(t, ctx, viewport(screen.w, screen.h))
+			for _, p := range pages {
+				must(t, ctx, chromedp.Navigate(s.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
+				settled(t, ctx)
+				look(t, ctx, screen.name+"-"+p.name)
+				if _, across := pageScroll(t, ctx); across > 0 {
+					t.Errorf("%s scrolls %.0fpx sideways at %d×%d", p.path, across, screen.w, screen.h)
+				}
+				if wrapped := wrappedBadges(t, ctx); len(wrapped) > 0 {
+					t.Errorf("%s has badges broken over lines: %v", p.path, wrapped)
+				}
+			}
+		})
+	}
+}
+
+// TestBrowserReleaseFactsStayPaired: the release manager, the window and
+// the cycle each keep their label beside them; on a phone they stack, one
+// pair a row, with the labels in a column.
+func TestBrowserReleaseFactsStayPaired(t *testing.T) {
+	s := newServer(t)
+	rel := reviewWithTwelveReasons(t, s)
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, s, "rm")
+	type pair struct {
+		Label             string
+		DtTop, DtLeft     float64
+		DtRight, DdTop    float64
+		DdLeft, DdBottom  float64
+		SameRow, Adjacent bool
+	}
+	pairs := func() []pair {
+		return eval[[]pair](t, ctx, `Array.from(document.querySelectorAll("[data-testid=release-head] dl dt")).map(dt => {
+			const dd = dt.nextElementSibling, a = dt.getBoundingClientRect(), b = dd.getBoundingClientRect();
+			return {label: dt.textContent.trim(), dtTop: a.top, dtLeft: a.left, dtRight: a.right, ddTop: b.top, ddLeft: b.left, ddBottom: b.bottom,
+				sameRow: Math.abs(a.top - b.top) < 2, adjacent: b.left >= a.right && b.left - a.right < 160};
+		})`)
+	}
+	for _, screen := range []struct {
+		name string
+		w, h int64
+	}{{"laptop", laptopW, laptopH}, {"phone", phoneW, phoneH}} {
+		t.Run(screen.name, func(t *testing.T) {
+			must(t, ctx, viewport(screen.w, screen.h), chromedp.Navigate(fmt.Sprintf("%s/releases/%d", s.URL, rel.ID)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid=release-head] dl`)))
+			look(t, ctx, "facts-"+screen.name)
+			ps := pairs()
+			if len(ps) != 3 {
+				t.Fatalf("%d facts in the head, want the release manager, the window and the cycle", len(ps))
+			}
+			for _, p := range ps {
+				if !p.SameRow || !p.Adjacent {
+					t.Errorf("%q and its value are apart: label at (%.0f, %.0f)–%.0f, value at (%.0f, %.0f)", p.Label, p.DtLeft, p.DtTop, p.DtRight, p.DdLeft, p.DdTop)
+				}
+			}
+			if screen.name == "phone" {
+				for i, p := range ps[1:] {
+					if p.DtLeft != ps[0].DtLeft || p.DdLeft != ps[0].DdLeft || p.DtTop < ps[i].DdBottom-1 {
+						t.Errorf("%q is not stacked under %q in the same columns", p.Label, ps[i].Label)
+					}
+				}
+			}
+		})
 	}
 }
