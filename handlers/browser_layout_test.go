@@ -439,3 +439,89 @@ func TestBrowserReleaseFactsStayPaired(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserGateReasonsLookLikeLinks: each reason the gate gives links to
+// where it is fixed, and looks it: link colour, underline, a focus ring.
+func TestBrowserGateReasonsLookLikeLinks(t *testing.T) {
+	s := newServer(t)
+	rel := reviewWithTwelveReasons(t, s)
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, s, "qa")
+	must(t, ctx, viewport(laptopW, laptopH), chromedp.Navigate(fmt.Sprintf("%s/releases/%d", s.URL, rel.ID)),
+		chromedp.WaitVisible(chromedp.CSS(`#gate [data-testid=gate-reasons]`)))
+	type style struct{ Color, Decoration, Link, Text string }
+	got := eval[style](t, ctx, `(() => {
+		const a = document.querySelector("#gate [data-testid=gate-reasons] a"), crumb = document.querySelector(".crumbs a");
+		return {color: getComputedStyle(a).color, decoration: getComputedStyle(a).textDecorationLine,
+			link: getComputedStyle(crumb).color, text: getComputedStyle(document.body).color}; })()`)
+	if got.Color != got.Link || got.Color == got.Text {
+		t.Errorf("a gate reason is coloured %s; links are %s and text %s", got.Color, got.Link, got.Text)
+	}
+	if !strings.Contains(got.Decoration, "underline") {
+		t.Errorf("a gate reason is not underlined (text-decoration-line %q)", got.Decoration)
+	}
+	// From the gate's heading, Tab goes to the first reason: it shows a focus ring.
+	must(t, ctx, chromedp.Evaluate[chromedp.Void](`(h => { h.tabIndex = -1; h.focus(); })(document.querySelector("#gate-title"))`),
+		chromedp.KeyEvent(kb.Tab))
+	ring := eval[bool](t, ctx, `(e => e.matches("#gate [data-testid=gate-reasons] a:focus-visible") && getComputedStyle(e).outlineStyle !== "none" && parseFloat(getComputedStyle(e).outlineWidth) >= 2)(document.activeElement)`)
+	if !ring {
+		t.Error("a gate reason reached by Tab shows no focus ring")
+	}
+}
+
+// TestBrowserClosedCardsShowStateOnce: a card in the lane of recently
+// closed releases names its state once.
+func TestBrowserClosedCardsShowStateOnce(t *testing.T) {
+	s := newServer(t)
+	boardOfEveryKind(t, s)
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, s, "po")
+	must(t, ctx, viewport(laptopW, laptopH), chromedp.Navigate(s.URL+"/"),
+		chromedp.Click(chromedp.CSS(`[data-testid=closed-lane] summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=closed-lane] [data-testid=release-card]`)))
+	look(t, ctx, "closed-lane")
+	counts := eval[map[string]int](t, ctx, `Object.fromEntries(Array.from(document.querySelectorAll("[data-testid=closed-lane] [data-testid=release-card]")).map(c => {
+		const states = ["Released", "Cancelled", "Rolled back"];
+		return [c.dataset.release, Array.from(c.querySelectorAll(".state-pill, .badge")).filter(b => states.includes(b.textContent.trim())).length];
+	}))`)
+	if len(counts) != 2 {
+		t.Fatalf("the closed lane holds %v, want the released and the cancelled release", counts)
+	}
+	for card, n := range counts {
+		if n != 1 {
+			t.Errorf("the card of %s shows its state %d times", card, n)
+		}
+	}
+}
+
+// TestBrowserEditShowsIdentityAsText: product and version cannot change
+// once a release exists, so the edit form shows them as text, saying why,
+// rather than as fields that look editable.
+func TestBrowserEditShowsIdentityAsText(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "payments", "2.4.0")
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, s, "rm")
+	must(t, ctx, viewport(laptopW, laptopH), chromedp.Navigate(fmt.Sprintf("%s/releases/%d/edit", s.URL, rel.ID)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=release-form]`)))
+	look(t, ctx, "edit-laptop")
+	if n := eval[int](t, ctx, `document.querySelectorAll("[data-testid=release-form] :is(input, select, textarea):is([name=product], [name=version])").length`); n != 0 {
+		t.Errorf("the edit form has %d fields for the product and the version", n)
+	}
+	if eval[int](t, ctx, `document.querySelectorAll("[data-testid=release-identity]").length`) != 1 {
+		t.Fatal("the edit form does not show the product and the version as text")
+	}
+	if got := textOf(t, ctx, `[data-testid=release-identity]`); !strings.Contains(got, "payments") || !strings.Contains(got, "2.4.0") ||
+		!strings.Contains(got, "can't be changed once a release exists") {
+		t.Errorf("the edit form says %q of the product and the version", got)
+	}
+	must(t, ctx,
+		chromedp.SetValue(chromedp.CSS(`input[name=title]`), "Apple Pay, everywhere"),
+		chromedp.Click(chromedp.CSS(`[data-testid=save-release]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=release-head]`)),
+	)
+	got, err := s.store.FindRelease(t.Context(), rel.ID)
+	if err != nil || got.Title != "Apple Pay, everywhere" || got.Product != "payments" || got.Version != "2.4.0" {
+		t.Fatalf("after saving: %+v, %v", got, err)
+	}
+}
