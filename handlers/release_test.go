@@ -109,8 +109,8 @@ func TestEditRelease(t *testing.T) {
 	rel := s.mustCreateRelease(t, "web", "1.0.0")
 	rm := s.signIn(t, "rm")
 	_, doc := rm.get("/releases/" + itoa(rel.ID) + "/edit")
-	if _, disabled := doc.Find(`input[name=product]`).Attr("disabled"); !disabled {
-		t.Error("product should show but not be editable")
+	if doc.Find(`input[name=product], input[name=version]`).Length() != 0 || !strings.Contains(text(doc, "[data-testid=release-identity]"), "web") {
+		t.Error("product and version should show as text, not as fields")
 	}
 	res := rm.post("/releases/"+itoa(rel.ID), url.Values{"product": {"other"}, "version": {"9"}, "title": {"Better title"}, "summary": {"Now with words."}})
 	wantStatus(t, res, http.StatusSeeOther)
