@@ -443,7 +443,7 @@ func TestBrowserLiveVoteReachesOtherReader(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 
 	must(t, qaCtx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`[data-testid=sign-qa-lead]`)),
-		chromedp.SendKeys(chromedp.CSS(`#comment-qa-lead`), "regression suite green"),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid=sign-qa-lead] input[name=comment]`), "regression suite green"),
 		chromedp.Click(chromedp.CSS(`[data-testid=sign-qa-lead] [data-testid=sign-go]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#role-qa-lead[data-vote=go]`)),
 	)
