@@ -188,7 +188,7 @@ func TestBrowserQAVerifiesBlocker(t *testing.T) {
 	row := fmt.Sprintf(`#defect-%d`, d.ID)
 	must(t, ctx,
 		chromedp.SetValue(chromedp.CSS(row+` select[name=status]`), "verified"),
-		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).dispatchEvent(new Event("change", {bubbles: true}))`, row+` select[name=status]`)),
+		chromedp.Click(chromedp.CSS(row+` [data-testid=set-status]`)),
 		chromedp.WaitVisible(chromedp.CSS(row+`[data-status=verified]`)),
 	)
 	if got := textOf(t, ctx, `[data-testid=blocking-count]`); got != "0 blocking" {
