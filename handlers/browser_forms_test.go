@@ -7,6 +7,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/gonogo/gonogo"
 )
@@ -65,6 +66,50 @@ func TestBrowserRefusedFormScrollsToTheError(t *testing.T) {
 				t.Errorf("the notes typed came back as %q", notes)
 			}
 			screenshot(t, ctx, "refused-defect-"+tc.name)
+		})
+	}
+}
+
+// TestBrowserItemNotApplicableByEnter marks a checklist item n/a without a
+// reason, as a person would first try, with JavaScript and without: the
+// refusal puts the focus in the item's text field, and typing the reason
+// and pressing Enter marks it n/a, not open.
+func TestBrowserItemNotApplicableByEnter(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "payments", "2.4.0")
+	items, err := s.store.FindItems(t.Context(), rel.ID)
+	if err != nil || len(items) < 2 {
+		t.Fatalf("items: %v", err)
+	}
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, s, "rm")
+	for i, script := range []bool{true, false} {
+		t.Run(fmt.Sprintf("script %t", script), func(t *testing.T) {
+			it := items[i]
+			if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !script}); err != nil {
+				t.Fatal(err)
+			}
+			row := fmt.Sprintf(`#item-%d`, it.ID)
+			must(t, ctx,
+				chromedp.Navigate(fmt.Sprintf("%s/releases/%d", s.URL, rel.ID)),
+				chromedp.Click(chromedp.CSS(row+` [data-testid=set-na]`)),
+				chromedp.WaitVisible(chromedp.CSS(row+` [data-testid=error-evidence]`)),
+			)
+			if script {
+				settled(t, ctx)
+			}
+			if !activeIs(t, ctx, row+` input[name=evidence]`) {
+				t.Fatal("after the refusal the focus is not in the item's text field")
+			}
+			must(t, ctx, chromedp.KeyEvent("No personal data is touched"), chromedp.KeyEvent(kb.Enter),
+				chromedp.WaitNotPresent(chromedp.CSS(row+` [data-testid=error-evidence]`)))
+			if script {
+				settled(t, ctx)
+			}
+			got := s.mustItem(t, rel.ID, it.Title)
+			if got.Status != gonogo.ItemNA || got.Reason != "No personal data is touched" {
+				t.Fatalf("stored %q with reason %q", got.Status, got.Reason)
+			}
 		})
 	}
 }

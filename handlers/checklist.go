@@ -59,6 +59,9 @@ func (h *Handler) rejectItem(c echo.Context, rid, iid int64, change gonogo.ItemC
 	fix := func(iv *views.ItemView) {
 		iv.Errors = errs
 		iv.Evidence, iv.Reason = change.Evidence, change.Reason
+		if change.Status.Valid() {
+			iv.Status = change.Status
+		}
 	}
 	if isPartial(c) {
 		return h.renderChecklistUpdate(c, http.StatusUnprocessableEntity, rid, iid, fix)
