@@ -29,8 +29,7 @@ func (h *Handler) setup(c echo.Context) error {
 		f.Errors = map[string]string{"password": r.msg}
 		return render(c, r.status, views.SetupPage(h.page(c, "Set up gonogo", ""), f))
 	}
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
-		f.Errors = gonogo.ErrorFields(err)
+	if f.Errors = formErrors(err); f.Errors != nil {
 		return render(c, http.StatusUnprocessableEntity, views.SetupPage(h.page(c, "Set up gonogo", ""), f))
 	} else if err != nil {
 		return err
@@ -172,8 +171,8 @@ func (h *Handler) changePassword(c echo.Context) error {
 		h.log.Warn("password change refused", "user", currentUser(c).ID, "ip", c.RealIP(), "status", r.status)
 		return h.renderProfile(c, r.status, views.PasswordForm{Errors: map[string]string{"current": r.msg}})
 	}
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
-		return h.renderProfile(c, http.StatusUnprocessableEntity, views.PasswordForm{Errors: gonogo.ErrorFields(err)})
+	if errs := formErrors(err); errs != nil {
+		return h.renderProfile(c, http.StatusUnprocessableEntity, views.PasswordForm{Errors: errs})
 	} else if err != nil {
 		return err
 	}

@@ -76,7 +76,7 @@ func TestSignInAndOut(t *testing.T) {
 
 	res = c.post("/login", url.Values{"email": {"rm@example.com"}, "password": {"wrong password"}})
 	wantStatus(t, res, http.StatusUnauthorized)
-	if msg := text(parse(t, res), "[data-testid=login-error]"); !strings.Contains(msg, "Wrong email or password") {
+	if msg := text(parse(t, res), "[data-testid=error-password]"); !strings.Contains(msg, "Wrong email or password") {
 		t.Fatalf("error message %q", msg)
 	}
 

@@ -58,8 +58,7 @@ func (h *Handler) createUser(c echo.Context) error {
 		f.Errors = map[string]string{"password": r.msg}
 		return h.renderUsers(c, r.status, f)
 	}
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
-		f.Errors = gonogo.ErrorFields(err)
+	if f.Errors = formErrors(err); f.Errors != nil {
 		return h.renderUsers(c, http.StatusUnprocessableEntity, f)
 	} else if err != nil {
 		return err
@@ -91,7 +90,7 @@ func (h *Handler) updateUser(c echo.Context) error {
 	}
 	name := c.FormValue("name")
 	adm := c.FormValue("admin") == "1"
-	return h.saveUser(c, id, db.UserUpdate{Name: &name, Roles: &roles, Admin: &adm})
+	return h.saveUser(c, id, "", db.UserUpdate{Name: &name, Roles: &roles, Admin: &adm})
 }
 
 func (h *Handler) setUserStatus(c echo.Context) error {
@@ -103,7 +102,7 @@ func (h *Handler) setUserStatus(c echo.Context) error {
 	if err != nil {
 		return gonogo.Errorf(gonogo.EINVALID, "say whether to disable or enable the account")
 	}
-	return h.saveUser(c, id, db.UserUpdate{Disabled: &v})
+	return h.saveUser(c, id, "status", db.UserUpdate{Disabled: &v})
 }
 
 func (h *Handler) resetPassword(c echo.Context) error {
@@ -115,20 +114,22 @@ func (h *Handler) resetPassword(c echo.Context) error {
 	// The slot is held while the page renders too: a few milliseconds,
 	// against a hash's sixty, for one path through saveUser.
 	var saved error
-	if r := h.hashPassword(c, func() { saved = h.saveUser(c, id, db.UserUpdate{Password: &pw}) }); r != nil {
+	if r := h.hashPassword(c, func() { saved = h.saveUser(c, id, "password", db.UserUpdate{Password: &pw}) }); r != nil {
 		u, err := h.store.FindUser(c.Request().Context(), id)
 		if err != nil {
 			return err
 		}
-		f := views.UserForm{User: u, Errors: map[string]string{"password": r.msg}}
+		f := views.UserForm{User: u, Errors: map[string]string{"password": r.msg}, Form: "password"}
 		return render(c, r.status, views.UserPage(h.page(c, u.DisplayName(), "admin"), f))
 	}
 	return saved
 }
 
-// saveUser applies an admin's change and shows the user again, with the
-// problems beside their fields if it was refused.
-func (h *Handler) saveUser(c echo.Context, id int64, up db.UserUpdate) error {
+// saveUser applies an admin's change from one of the user page's forms
+// (views.UserForm.Form) and shows the user again, with the problems in
+// that form if it was refused. A conflict, such as disabling the last
+// admin, is the whole form's.
+func (h *Handler) saveUser(c echo.Context, id int64, form string, up db.UserUpdate) error {
 	ctx := c.Request().Context()
 	_, err := h.store.UpdateUser(ctx, h.actor(c), id, up)
 	code := gonogo.ErrorCode(err)
@@ -137,11 +138,17 @@ func (h *Handler) saveUser(c echo.Context, id int64, up db.UserUpdate) error {
 		if ferr != nil {
 			return ferr
 		}
-		errs := gonogo.ErrorFields(err)
-		if errs == nil {
+		errs := formErrors(err)
+		if code == gonogo.ECONFLICT {
 			errs = map[string]string{"": gonogo.ErrorMessage(err)}
 		}
-		return render(c, statusOf[code], views.UserPage(h.page(c, u.DisplayName(), "admin"), views.UserForm{User: u, Errors: errs}))
+		if up.Name != nil {
+			u.Name = *up.Name // as typed
+		}
+		if up.Roles != nil && up.Admin != nil {
+			u.Roles, u.Admin = *up.Roles, *up.Admin
+		}
+		return render(c, statusOf[code], views.UserPage(h.page(c, u.DisplayName(), "admin"), views.UserForm{User: u, Errors: errs, Form: form}))
 	} else if err != nil {
 		return err
 	}
@@ -176,9 +183,9 @@ func (h *Handler) addTemplateItem(c echo.Context) error {
 		return err
 	}
 	err = h.store.AddTemplateItem(c.Request().Context(), h.actor(c), in)
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+	if errs := formErrors(err); errs != nil {
 		return h.renderTemplate(c, http.StatusUnprocessableEntity, 0, views.ItemForm{},
-			views.ItemForm{Input: in, Errors: gonogo.ErrorFields(err), Open: true})
+			views.ItemForm{Input: in, Errors: errs, Open: true})
 	} else if err != nil {
 		return err
 	}
@@ -195,10 +202,10 @@ func (h *Handler) updateTemplateItem(c echo.Context) error {
 		return err
 	}
 	err = h.store.UpdateTemplateItem(c.Request().Context(), h.actor(c), id, in)
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+	if errs := formErrors(err); errs != nil {
 		add := views.ItemForm{Input: gonogo.ItemInput{Phase: gonogo.Readiness, Pillar: gonogo.Technical, Required: true}}
 		return h.renderTemplate(c, http.StatusUnprocessableEntity, id,
-			views.ItemForm{Input: in, Errors: gonogo.ErrorFields(err), Open: true}, add)
+			views.ItemForm{Input: in, Errors: errs, Open: true}, add)
 	} else if err != nil {
 		return err
 	}

@@ -97,8 +97,7 @@ func (h *Handler) verifyCheckpoint(c echo.Context) error {
 	if len(text) > gonogo.MaxCheckpointLen {
 		panel.Text = "" // not worth showing again
 	}
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
-		panel.Errors = gonogo.ErrorFields(err)
+	if panel.Errors = formErrors(err); panel.Errors != nil {
 		return h.renderAudit(c, http.StatusUnprocessableEntity, panel, nil)
 	} else if err != nil {
 		return err

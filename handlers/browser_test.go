@@ -190,7 +190,7 @@ func TestBrowserQAVerifiesBlocker(t *testing.T) {
 	row := fmt.Sprintf(`#defect-%d`, d.ID)
 	must(t, ctx,
 		chromedp.SetValue(chromedp.CSS(row+` select[name=status]`), "verified"),
-		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).dispatchEvent(new Event("change", {bubbles: true}))`, row+` select[name=status]`)),
+		chromedp.Click(chromedp.CSS(row+` [data-testid=set-status]`)),
 		chromedp.WaitVisible(chromedp.CSS(row+`[data-status=verified]`)),
 	)
 	if got := textOf(t, ctx, `[data-testid=blocking-count]`); got != "0 blocking" {
@@ -445,7 +445,7 @@ func TestBrowserLiveVoteReachesOtherReader(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 
 	must(t, qaCtx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`[data-testid=sign-qa-lead]`)),
-		chromedp.SendKeys(chromedp.CSS(`#comment-qa-lead`), "regression suite green"),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid=sign-qa-lead] input[name=comment]`), "regression suite green"),
 		chromedp.Click(chromedp.CSS(`[data-testid=sign-qa-lead] [data-testid=sign-go]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#role-qa-lead[data-vote=go]`)),
 	)

@@ -34,8 +34,8 @@ func (h *Handler) updateItem(c echo.Context) error {
 	_, err = h.store.UpdateItem(c.Request().Context(), a, rid, iid, func(rel gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
 		return gonogo.WorkItem(a, rel, it, change, h.store.Now())
 	})
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
-		return h.rejectItem(c, rid, iid, change, err)
+	if errs := formErrors(err); errs != nil {
+		return h.rejectItem(c, rid, iid, change, errs)
 	} else if err != nil {
 		return err
 	}
@@ -46,10 +46,22 @@ func (h *Handler) updateItem(c echo.Context) error {
 }
 
 // rejectItem shows the item again with what was typed and what is wrong.
-func (h *Handler) rejectItem(c echo.Context, rid, iid int64, change gonogo.ItemChange, err error) error {
+// The row has one text field for the evidence and the reason it does not
+// apply, so a message about either stands beside it.
+func (h *Handler) rejectItem(c echo.Context, rid, iid int64, change gonogo.ItemChange, errs map[string]string) error {
+	if msg, ok := errs["reason"]; ok {
+		delete(errs, "reason")
+		if errs["evidence"] != "" {
+			msg = errs["evidence"] + "; " + msg
+		}
+		errs["evidence"] = msg
+	}
 	fix := func(iv *views.ItemView) {
-		iv.Errors = gonogo.ErrorFields(err)
+		iv.Errors = errs
 		iv.Evidence, iv.Reason = change.Evidence, change.Reason
+		if change.Status.Valid() {
+			iv.Status = change.Status
+		}
 	}
 	if isPartial(c) {
 		return h.renderChecklistUpdate(c, http.StatusUnprocessableEntity, rid, iid, fix)
@@ -117,12 +129,12 @@ func (h *Handler) addItem(c echo.Context) error {
 		return err
 	}
 	it, err := h.store.AddItem(c.Request().Context(), h.actor(c), rid, in)
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+	if errs := formErrors(err); errs != nil {
 		v, verr := h.releaseView(c, rid)
 		if verr != nil {
 			return verr
 		}
-		v.AddItem = views.ItemForm{Input: in, Errors: gonogo.ErrorFields(err), Open: true}
+		v.AddItem = views.ItemForm{Input: in, Errors: errs, Open: true}
 		return render(c, http.StatusUnprocessableEntity, views.ReleasePage(h.page(c, v.Release.Name(), "board"), v))
 	} else if err != nil {
 		return err

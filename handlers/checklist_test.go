@@ -97,14 +97,14 @@ func TestNotApplicableNeedsReason(t *testing.T) {
 	res := po.postHX(page+"/items/"+itoa(item.ID), url.Values{"status": {"n/a"}, "evidence": {""}})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
 	doc := parse(t, res)
-	if msg := text(doc, "[data-testid=error-reason]"); !strings.Contains(msg, "needs a reason") {
+	if msg := text(doc, "[data-testid=error-evidence]"); !strings.Contains(msg, "needs a reason") {
 		t.Fatalf("message %q", msg)
 	}
 	// Without: the whole page, the message beside the item.
 	res = po.post(page+"/items/"+itoa(item.ID), url.Values{"status": {"n/a"}})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
 	doc = parse(t, res)
-	if text(doc, "#item-"+itoa(item.ID)+" [data-testid=error-reason]") == "" {
+	if text(doc, "#item-"+itoa(item.ID)+" [data-testid=error-evidence]") == "" {
 		t.Fatal("no message beside the item")
 	}
 	if got := s.mustItem(t, rel.ID, "Privacy review done").Status; got != gonogo.ItemOpen {

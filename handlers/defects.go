@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -69,9 +70,9 @@ func (h *Handler) addDefect(c echo.Context) error {
 	}
 	in := defectInput(c)
 	ids, err := h.store.CreateDefects(c.Request().Context(), h.actor(c), rid, []gonogo.DefectInput{in})
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+	if errs := formErrors(err); errs != nil {
 		return h.renderReleaseWith(c, http.StatusUnprocessableEntity, rid, func(v *views.ReleaseView) {
-			v.Defects.Add = views.DefectForm{Input: in, Errors: gonogo.ErrorFields(err), Open: true}
+			v.Defects.Add = views.DefectForm{Input: in, Errors: errs, Open: true}
 		})
 	} else if err != nil {
 		return err
@@ -90,11 +91,11 @@ func (h *Handler) updateDefect(c echo.Context) error {
 	_, err = h.store.UpdateDefect(c.Request().Context(), a, rid, did, func(rel gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
 		return gonogo.EditDefect(a, rel, d, in, h.store.Now())
 	})
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+	if errs := formErrors(err); errs != nil {
 		return h.renderReleaseWith(c, http.StatusUnprocessableEntity, rid, func(v *views.ReleaseView) {
 			for i := range v.Defects.Defects {
 				if v.Defects.Defects[i].Defect.ID == did {
-					v.Defects.Defects[i].Edit = views.DefectForm{Input: in, Errors: gonogo.ErrorFields(err), Open: true}
+					v.Defects.Defects[i].Edit = views.DefectForm{Input: in, Errors: errs, Open: true}
 				}
 			}
 		})
@@ -105,7 +106,9 @@ func (h *Handler) updateDefect(c echo.Context) error {
 }
 
 // setDefectStatus moves a defect to another status. htmx gets the row back,
-// with the counts and the gate out of band on the release page.
+// with the counts and the gate out of band on the release page. A refusal
+// shows the row again with the status chosen and the reason typed, on the
+// page the form was on.
 func (h *Handler) setDefectStatus(c echo.Context) error {
 	rid, did, err := defectIDs(c)
 	if err != nil {
@@ -117,25 +120,35 @@ func (h *Handler) setDefectStatus(c echo.Context) error {
 	_, err = h.store.UpdateDefect(ctx, a, rid, did, func(rel gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
 		return gonogo.ChangeDefectStatus(a, rel, d, change, h.store.Now())
 	})
-	inList := c.FormValue("view") == "list"
-	status := http.StatusOK
-	var fieldErrs map[string]string
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
-		status, fieldErrs = http.StatusUnprocessableEntity, gonogo.ErrorFields(err)
-	} else if err != nil {
+	errs := formErrors(err)
+	if errs == nil && err != nil {
 		return err
 	}
+	status := http.StatusOK
+	refused := func(row *views.DefectView) {}
+	if errs != nil {
+		status = http.StatusUnprocessableEntity
+		refused = func(row *views.DefectView) {
+			row.Errors, row.Reason = errs, change.Reason
+			if change.Status.Valid() {
+				row.Status = change.Status
+			}
+		}
+	}
+	inList := c.FormValue("view") == "list"
 	if !isPartial(c) {
-		if fieldErrs != nil {
+		switch {
+		case errs != nil && inList:
+			return h.renderDefectsWith(c, status, rid, did, refused)
+		case errs != nil:
 			return h.renderReleaseWith(c, status, rid, func(v *views.ReleaseView) {
 				for i := range v.Defects.Defects {
 					if v.Defects.Defects[i].Defect.ID == did {
-						v.Defects.Defects[i].Errors, v.Defects.Defects[i].Reason = fieldErrs, change.Reason
+						refused(&v.Defects.Defects[i])
 					}
 				}
 			})
-		}
-		if inList {
+		case inList:
 			return c.Redirect(http.StatusSeeOther, "/defects#defect-"+fmt.Sprint(did))
 		}
 		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d#defect-%d", rid, did))
@@ -150,9 +163,7 @@ func (h *Handler) setDefectStatus(c echo.Context) error {
 			row = defectView(currentUser(c).Roles, snap.Release, d, inList)
 		}
 	}
-	if fieldErrs != nil {
-		row.Errors, row.Reason = fieldErrs, change.Reason
-	}
+	refused(&row)
 	p := h.page(c, "", "")
 	if inList {
 		return render(c, status, views.DefectRow(p, row))
@@ -207,7 +218,6 @@ func (h *Handler) importPaste(c echo.Context) error {
 }
 
 func (h *Handler) showDefects(c echo.Context) error {
-	ctx := c.Request().Context()
 	f := gonogo.DefectFilter{Product: c.QueryParam("product")}
 	if s := c.QueryParam("severity"); s != "" {
 		if f.Severity = gonogo.Severity(s); !f.Severity.Valid() {
@@ -219,18 +229,9 @@ func (h *Handler) showDefects(c echo.Context) error {
 			return gonogo.Errorf(gonogo.EINVALID, "unknown status %q", s)
 		}
 	}
-	found, err := h.store.FindOpenDefects(ctx, f)
+	v, err := h.defectListView(c, f)
 	if err != nil {
 		return err
-	}
-	products, err := h.store.FindProducts(ctx)
-	if err != nil {
-		return err
-	}
-	v := views.DefectListView{Products: products, Filter: f}
-	roles := currentUser(c).Roles
-	for _, rd := range found {
-		v.Defects = append(v.Defects, defectView(roles, rd.Release, rd.Defect, true))
 	}
 	p := h.page(c, "Open defects", "defects")
 	h.live(c, &p, "defects", 0)
@@ -238,6 +239,52 @@ func (h *Handler) showDefects(c echo.Context) error {
 		return render(c, http.StatusOK, views.DefectList(p, v))
 	}
 	return render(c, http.StatusOK, views.DefectListPage(p, v))
+}
+
+// defectListView builds the QA view of the defects f selects.
+func (h *Handler) defectListView(c echo.Context, f gonogo.DefectFilter) (views.DefectListView, error) {
+	ctx := c.Request().Context()
+	found, err := h.store.FindOpenDefects(ctx, f)
+	if err != nil {
+		return views.DefectListView{}, err
+	}
+	products, err := h.store.FindProducts(ctx)
+	if err != nil {
+		return views.DefectListView{}, err
+	}
+	v := views.DefectListView{Products: products, Filter: f}
+	roles := currentUser(c).Roles
+	for _, rd := range found {
+		v.Defects = append(v.Defects, defectView(roles, rd.Release, rd.Defect, true))
+	}
+	return v, nil
+}
+
+// renderDefectsWith shows the QA view after adjusting the row of defect
+// did, e.g. to show its refused change. The row is put first when the view
+// does not list it (a defect no longer unresolved), so the refusal is seen.
+func (h *Handler) renderDefectsWith(c echo.Context, status int, rid, did int64, adjust func(*views.DefectView)) error {
+	v, err := h.defectListView(c, gonogo.DefectFilter{})
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(v.Defects, func(d views.DefectView) bool { return d.Defect.ID == did })
+	if i < 0 {
+		snap, err := h.store.FindSnapshot(c.Request().Context(), rid)
+		if err != nil {
+			return err
+		}
+		for _, d := range snap.Defects {
+			if d.ID == did {
+				v.Defects = slices.Insert(v.Defects, 0, defectView(currentUser(c).Roles, snap.Release, d, true))
+				i = 0
+			}
+		}
+	}
+	if i >= 0 {
+		adjust(&v.Defects[i])
+	}
+	return render(c, status, views.DefectListPage(h.page(c, "Open defects", "defects"), v))
 }
 
 func defectIDs(c echo.Context) (int64, int64, error) {

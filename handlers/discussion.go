@@ -78,9 +78,12 @@ func (h *Handler) addComment(c echo.Context) error {
 	cm, err := h.store.AddComment(c.Request().Context(), a, rid, in.ParentID, func(rel gonogo.Release, parent *gonogo.Comment) (gonogo.Comment, error) {
 		return gonogo.NewComment(a, rel, parent, in, h.store.Now())
 	})
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+	if errs := formErrors(err); errs != nil {
+		form := views.CommentForm{Body: in.Body, Errors: errs}
 		return h.renderReleaseWith(c, http.StatusUnprocessableEntity, rid, func(v *views.ReleaseView) {
-			v.Discussion.Form = views.CommentForm{Body: in.Body, Errors: gonogo.ErrorFields(err)}
+			if in.ParentID == 0 || !v.Discussion.Adjust(in.ParentID, func(cv *views.CommentView) { cv.Reply = form }) {
+				v.Discussion.Form = form // the comment replied to is on another page
+			}
 		})
 	} else if err != nil {
 		return err
@@ -104,7 +107,9 @@ func (h *Handler) editComment(c echo.Context) error {
 	cm, err := h.store.EditComment(ctx, a, rid, cid, func(cm gonogo.Comment) (gonogo.Comment, error) {
 		return gonogo.EditComment(a, cm, body, h.store.Now())
 	})
-	if err != nil {
+	if errs := formErrors(err); errs != nil {
+		return h.rejectEdit(c, rid, cid, views.CommentForm{Body: body, Errors: errs})
+	} else if err != nil {
 		return err
 	}
 	// Back to the comment: on the discussion's newest page, or on the
@@ -118,4 +123,23 @@ func (h *Handler) editComment(c echo.Context) error {
 		at.Comments = cid + 1
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s#comment-%d", at.url(rid), cid))
+}
+
+// rejectEdit shows a refused edit of comment cid in its form, on the page
+// of the discussion that holds the comment.
+func (h *Handler) rejectEdit(c echo.Context, rid, cid int64, form views.CommentForm) error {
+	v, err := h.releaseView(c, rid)
+	if err != nil {
+		return err
+	}
+	if !v.Discussion.Adjust(cid, func(cv *views.CommentView) { cv.Edit = form }) {
+		// An older page: show the one that ends with the comment.
+		d, err := h.discussionView(c.Request().Context(), currentUser(c), v.Release, listPages{Comments: cid + 1})
+		if err != nil {
+			return err
+		}
+		d.Adjust(cid, func(cv *views.CommentView) { cv.Edit = form })
+		v.Discussion = d
+	}
+	return render(c, http.StatusUnprocessableEntity, views.ReleasePage(h.page(c, v.Release.Name(), "board"), v))
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"mime"
 	"net/http"
 	"strings"
@@ -87,4 +88,29 @@ func formFlag(c echo.Context, name string) (bool, error) {
 		return false, nil
 	}
 	return false, gonogo.Errorf(gonogo.EINVALID, "%s must be 1 or 0", name)
+}
+
+// formErrors is what a refused form shows, the one way every form handler
+// reads it: for an EINVALID error, the message for each field it names, or
+// its message for the whole form under "" when it names none; the problems
+// the handler found while parsing the form (parsed) join them. It is nil
+// when there is nothing to show, and for any other error, which is not the
+// form's to show. The handler renders the page or fragment of the form
+// again with it, with 422; views.Form does the rest: the summary, the
+// messages beside their fields, the focus on the first.
+func formErrors(err error, parsed ...gonogo.Problems) map[string]string {
+	out := map[string]string{}
+	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+		maps.Copy(out, gonogo.ErrorFields(err))
+		if len(out) == 0 {
+			out[""] = gonogo.ErrorMessage(err)
+		}
+	}
+	for _, p := range parsed {
+		maps.Copy(out, p)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }

@@ -82,12 +82,11 @@ func (h *Handler) createFreeze(c echo.Context) error {
 		if err == nil {
 			return c.Redirect(http.StatusSeeOther, "/freezes?notice=saved")
 		}
-		if gonogo.ErrorCode(err) != gonogo.EINVALID {
+		if f.Errors = formErrors(err); f.Errors == nil {
 			return err
 		}
-		f.Errors = formErrors(p, err)
 	} else {
-		f.Errors = formErrors(p, in.Validate())
+		f.Errors = formErrors(in.Validate(), p)
 	}
 	return h.renderFreezes(c, http.StatusUnprocessableEntity, f)
 }

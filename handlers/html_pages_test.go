@@ -100,10 +100,26 @@ func mainPages(t *testing.T) []htmlPage {
 	submit(rm, "password with errors", "/profile", "/profile/password",
 		url.Values{"current": {testPassword}, "new": {"short"}}, http.StatusUnprocessableEntity)
 
+	rp := "/releases/" + itoa(review.ID)
+	item := s.mustItem(t, review.ID, s.firstItemTitle(t, review.ID))
+	submit(rm, "n/a without a reason", rp, rp+"/items/"+itoa(item.ID),
+		url.Values{"status": {"n/a"}, "evidence": {""}}, http.StatusUnprocessableEntity)
+	submit(rm, "No-Go decision without a rationale", rp, rp+"/decisions",
+		url.Values{"outcome": {"no-go"}, "rationale": {""}}, http.StatusUnprocessableEntity)
+
 	qa := s.signIn(t, "qa")
-	fetch(qa, "release as QA", "/releases/"+itoa(review.ID), http.StatusOK)
-	submit(qa, "No-Go without a comment", "/releases/"+itoa(review.ID), "/releases/"+itoa(review.ID)+"/votes",
+	fetch(qa, "release as QA", rp, http.StatusOK)
+	submit(qa, "No-Go without a comment", rp, rp+"/votes",
 		url.Values{"role": {string(gonogo.QALead)}, "value": {string(gonogo.VoteNoGo)}}, http.StatusUnprocessableEntity)
+	submit(qa, "defect with errors", rp, rp+"/defects",
+		url.Values{"title": {" "}, "severity": {"major"}, "tracker_url": {"ftp://tracker.example.com/1"}}, http.StatusUnprocessableEntity)
+	blocker := s.mustDefect(t, review.ID, gonogo.DefectInput{Title: "Refunds round down", Severity: gonogo.Blocker})
+	status := rp + "/defects/" + itoa(blocker.ID) + "/status"
+	submit(qa, "blocker deferred without a reason", rp, status, url.Values{"status": {"deferred"}}, http.StatusUnprocessableEntity)
+	submit(qa, "blocker deferred without a reason, on the defects page", "/defects", status,
+		url.Values{"status": {"wont-fix"}, "view": {"list"}}, http.StatusUnprocessableEntity)
+	submit(qa, "empty reply", rp, rp+"/comments", url.Values{"body": {""}, "parent_id": {itoa(s.firstComment(t, review.ID))}},
+		http.StatusUnprocessableEntity)
 
 	for _, p := range []string{"/admin/users", "/admin/users/" + itoa(s.users["rm"].ID), "/admin/template",
 		"/admin/audit", "/admin/tokens", "/admin/webhooks", "/admin/webhooks/" + itoa(hook.ID), "/admin/backup", "/admin/settings"} {
@@ -114,6 +130,12 @@ func mainPages(t *testing.T) []htmlPage {
 		url.Values{"name": {""}, "email": {"not-an-email"}, "password": {"short"}}, http.StatusUnprocessableEntity)
 	submit(admin, "webhook with errors", "/admin/webhooks", "/admin/webhooks",
 		url.Values{"url": {"ftp://hooks.example.com"}, "secret": {""}}, http.StatusUnprocessableEntity)
+	submit(admin, "person with errors", "/admin/users/"+itoa(s.users["rm"].ID), "/admin/users/"+itoa(s.users["rm"].ID),
+		url.Values{"name": {""}, "roles": {string(gonogo.ReleaseManager)}}, http.StatusUnprocessableEntity)
+	submit(admin, "settings with errors", "/admin/settings", "/admin/settings",
+		url.Values{"zone": {"Mars/Olympus"}, "start_2": {"22:00"}}, http.StatusUnprocessableEntity)
+	submit(admin, "template item with errors", "/admin/template", "/admin/template",
+		url.Values{"phase": {"readiness"}, "pillar": {"technical"}, "title": {""}, "owner_role": {"ops"}}, http.StatusUnprocessableEntity)
 
 	anon := s.client(t)
 	fetch(anon, "sign-in", "/login", http.StatusOK)
@@ -172,4 +194,25 @@ func (s *testServer) discuss(t *testing.T, id int64) {
 		}
 		parent = &c
 	}
+}
+
+// firstComment is the id of the first comment that starts a thread in a
+// release's current discussion.
+func (s *testServer) firstComment(t *testing.T, releaseID int64) int64 {
+	t.Helper()
+	rel, err := s.store.FindRelease(t.Context(), releaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	comments, err := s.store.FindCommentPage(t.Context(), releaseID, rel.Cycle, 0, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range comments {
+		if c.ParentID == 0 {
+			return c.ID
+		}
+	}
+	t.Fatal("no comment starts a thread")
+	return 0
 }

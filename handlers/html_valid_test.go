@@ -40,8 +40,8 @@ func TestFieldMessagesAreDescribed(t *testing.T) {
 	wantStatus(t, res, http.StatusUnprocessableEntity)
 	doc = parse(t, res)
 	ref, _ := doc.Find("input[name=version]").Attr("aria-describedby")
-	if ref != "err-version" || doc.Find("#err-version").Length() != 1 {
-		t.Errorf("the version field is described by %q; the page has %d #err-version", ref, doc.Find("#err-version").Length())
+	if msg := doc.Find("#" + ref); ref == "" || msg.Length() != 1 || msg.AttrOr("data-testid", "") != "error-version" {
+		t.Errorf("the version field is described by %q, which is %d element(s) (%q)", ref, msg.Length(), msg.Text())
 	}
 	if ref, ok := doc.Find("input[name=title]").Attr("aria-describedby"); ok {
 		t.Errorf("the title, which has no message, is described by %q", ref)

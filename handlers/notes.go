@@ -99,13 +99,13 @@ func (h *Handler) writeNotes(c echo.Context, publish bool) error {
 	ch, err := h.store.SaveNotes(c.Request().Context(), a, rid, func(s gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
 		return gonogo.EditNotes(a, s, cur, in, publish, h.store.Now())
 	})
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+	if errs := formErrors(err); errs != nil {
 		f, ferr := h.notesForm(c, rid)
 		if ferr != nil {
 			return ferr
 		}
 		f, _ = withInput(f, in)
-		f.Errors = gonogo.ErrorFields(err)
+		f.Errors = errs
 		return h.renderNotesEditor(c, http.StatusUnprocessableEntity, f)
 	} else if err != nil {
 		return err
@@ -147,7 +147,7 @@ func (h *Handler) previewNotes(c echo.Context) error {
 	if isPartial(c) {
 		return render(c, status, views.NotesPreview(f.Release, f.Preview))
 	}
-	f.Errors = gonogo.ErrorFields(verr)
+	f.Errors = formErrors(verr)
 	return h.renderNotesEditor(c, status, f)
 }
 
@@ -193,8 +193,8 @@ func (h *Handler) showNotesList(c echo.Context) error {
 	} else {
 		v.Entries, err = h.store.FindPublishedNotes(ctx, f)
 	}
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
-		status, v.Errors = http.StatusUnprocessableEntity, gonogo.ErrorFields(err)
+	if v.Errors = formErrors(err); v.Errors != nil {
+		status = http.StatusUnprocessableEntity
 	} else if err != nil {
 		return err
 	}
@@ -231,8 +231,8 @@ func (h *Handler) showProductNotes(c echo.Context) error {
 	status := http.StatusOK
 	if v.Since != "" {
 		v.Entries, err = h.store.FindPublishedNotes(ctx, gonogo.NotesFilter{Product: product, ShippedOnly: true, Since: v.Since})
-		if gonogo.ErrorCode(err) == gonogo.EINVALID {
-			status, v.Errors, v.Entries = http.StatusUnprocessableEntity, gonogo.ErrorFields(err), nil
+		if v.Errors = formErrors(err); v.Errors != nil {
+			status, v.Entries = http.StatusUnprocessableEntity, nil
 		} else if err != nil {
 			return err
 		}

@@ -252,24 +252,12 @@ func parseLocalTime(s string, loc *time.Location) (time.Time, error) {
 	return time.Time{}, gonogo.Errorf(gonogo.EINVALID, "%q is not a date and time", s)
 }
 
-// formErrors merges the handler's parse problems with the domain's.
-func formErrors(p gonogo.Problems, err error) map[string]string {
-	out := map[string]string{}
-	for k, v := range gonogo.ErrorFields(err) {
-		out[k] = v
-	}
-	for k, v := range p {
-		out[k] = v
-	}
-	return out
-}
-
 func (h *Handler) createRelease(c echo.Context) error {
 	f, p := h.releaseForm(c)
 	if len(p) > 0 {
 		in := f.Input
 		in.Normalize()
-		f.Errors = formErrors(p, in.Validate())
+		f.Errors = formErrors(in.Validate(), p)
 		return h.renderReleaseForm(c, http.StatusUnprocessableEntity, f)
 	}
 	var err error
@@ -281,8 +269,7 @@ func (h *Handler) createRelease(c echo.Context) error {
 	if err == nil {
 		rel, err = h.store.CreateRelease(c.Request().Context(), h.actor(c), f.Input)
 	}
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
-		f.Errors = formErrors(p, err)
+	if f.Errors = formErrors(err); f.Errors != nil {
 		return h.renderReleaseForm(c, http.StatusUnprocessableEntity, f)
 	} else if err != nil {
 		return err
@@ -325,12 +312,11 @@ func (h *Handler) updateRelease(c echo.Context) error {
 	if len(p) > 0 {
 		in := f.Input
 		in.Normalize()
-		f.Errors = formErrors(p, in.Validate())
+		f.Errors = formErrors(in.Validate(), p)
 		return h.renderReleaseForm(c, http.StatusUnprocessableEntity, f)
 	}
 	_, err = h.store.UpdateRelease(c.Request().Context(), h.actor(c), id, f.Input)
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
-		f.Errors = formErrors(p, err)
+	if f.Errors = formErrors(err); f.Errors != nil {
 		return h.renderReleaseForm(c, http.StatusUnprocessableEntity, f)
 	} else if err != nil {
 		return err

@@ -139,9 +139,9 @@ func (h *Handler) castVote(c echo.Context) error {
 	})
 	status := http.StatusOK
 	fix := func(*views.ReleaseView) {}
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+	if errs := formErrors(err); errs != nil {
 		status = http.StatusUnprocessableEntity
-		form := views.VoteForm{Comment: in.Comment, Conditions: in.Conditions, Errors: gonogo.ErrorFields(err)}
+		form := views.VoteForm{Comment: in.Comment, Conditions: in.Conditions, Errors: errs}
 		fix = func(v *views.ReleaseView) {
 			for i := range v.Signoffs.Rows {
 				if v.Signoffs.Rows[i].Role == in.Role {
@@ -194,11 +194,11 @@ func (h *Handler) setWaiver(c echo.Context) error {
 	err = h.store.SetWaiver(c.Request().Context(), a, rid, func(s gonogo.Snapshot) (gonogo.WaiverChange, error) {
 		return gonogo.ChangeWaiver(a, s, change)
 	})
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+	if errs := formErrors(err); errs != nil {
 		return h.renderReleaseWith(c, http.StatusUnprocessableEntity, rid, func(v *views.ReleaseView) {
 			for i := range v.Signoffs.Rows {
 				if v.Signoffs.Rows[i].Role == role {
-					v.Signoffs.Rows[i].Waive = views.WaiveForm{Reason: change.Reason, Errors: gonogo.ErrorFields(err)}
+					v.Signoffs.Rows[i].Waive = views.WaiveForm{Reason: change.Reason, Errors: errs}
 				}
 			}
 		})
@@ -229,11 +229,15 @@ func (h *Handler) decide(c echo.Context) error {
 	case err == nil:
 		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d/decisions/%d", rid, d.Number))
 	case code == gonogo.EINVALID || (code == gonogo.ECONFLICT && gonogo.ErrorDetails(err) != nil):
+		// A Go the gate does not allow is refused as a whole, with its
+		// reasons, in the form's summary like any other refusal.
+		errs := formErrors(err)
+		if code == gonogo.ECONFLICT {
+			errs = map[string]string{"": gonogo.ErrorMessage(err)}
+		}
 		return h.renderReleaseWith(c, statusOf[code], rid, func(v *views.ReleaseView) {
-			v.Gate.Decide = views.DecideForm{Rationale: in.Rationale, Conditions: in.Conditions, Errors: gonogo.ErrorFields(err)}
-			if code == gonogo.ECONFLICT {
-				v.Gate.Decide.Refusal, v.Gate.Decide.Details = gonogo.ErrorMessage(err), gonogo.ErrorDetails(err)
-			}
+			v.Gate.Decide = views.DecideForm{Rationale: in.Rationale, Conditions: in.Conditions, Errors: errs,
+				Details: gonogo.ErrorDetails(err)}
 		})
 	}
 	return err

@@ -153,8 +153,8 @@ func TestMultiRolePersonSignsEachRoleAndCannotApproveAlone(t *testing.T) {
 	res := boss.post(page+"/decisions", url.Values{"outcome": {"go"}})
 	wantStatus(t, res, http.StatusConflict)
 	doc = parse(t, res)
-	if !strings.Contains(text(doc, "[data-testid=decide-refused]"), "at least two people") {
-		t.Fatalf("refusal %q", text(doc, "[data-testid=decide-refused]"))
+	if !strings.Contains(text(doc, "[data-testid=decide] [data-testid=error-summary]"), "at least two people") {
+		t.Fatalf("refusal %q", text(doc, "[data-testid=decide] [data-testid=error-summary]"))
 	}
 	if r, _ := s.store.FindRelease(t.Context(), rel.ID); r.State != gonogo.Review {
 		t.Fatalf("state %s after a refused Go", r.State)

@@ -53,8 +53,7 @@ func (h *Handler) saveSettings(c echo.Context) error {
 	if err == nil {
 		err = h.store.SaveTeamSettings(c.Request().Context(), h.actor(c), t)
 	}
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
-		f.Errors = gonogo.ErrorFields(err)
+	if f.Errors = formErrors(err); f.Errors != nil {
 		return render(c, http.StatusUnprocessableEntity, views.SettingsPage(h.page(c, "Settings", "admin"), f))
 	} else if err != nil {
 		return err

@@ -310,7 +310,7 @@ func TestBusyPasswordChecksAreTurnedAway(t *testing.T) {
 
 	release := s.h.OccupyPasswordSlots()
 	res := anon.post("/login", url.Values{"email": {"qa@example.com"}, "password": {testPassword}})
-	wantBusy(t, res, "[data-testid=login-error]")
+	wantBusy(t, res, "[data-testid=error-password]")
 	if v, _ := parse(t, res).Find(`input[name=email]`).Attr("value"); v != "qa@example.com" {
 		t.Errorf("the sign-in form lost the email: %q", v)
 	}

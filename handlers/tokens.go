@@ -27,8 +27,8 @@ func (h *Handler) renderTokens(c echo.Context, status int, f views.TokenForm, cr
 func (h *Handler) createToken(c echo.Context) error {
 	in := gonogo.TokenInput{Name: c.FormValue("name"), Product: c.FormValue("product")}
 	tok, secret, err := h.store.CreateToken(c.Request().Context(), h.actor(c), in)
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
-		return h.renderTokens(c, http.StatusUnprocessableEntity, views.TokenForm{Input: in, Errors: gonogo.ErrorFields(err)}, nil)
+	if errs := formErrors(err); errs != nil {
+		return h.renderTokens(c, http.StatusUnprocessableEntity, views.TokenForm{Input: in, Errors: errs}, nil)
 	} else if err != nil {
 		return err
 	}

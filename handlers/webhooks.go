@@ -55,8 +55,8 @@ func (h *Handler) createWebhook(c echo.Context) error {
 	if err == nil {
 		_, err = h.store.CreateWebhook(c.Request().Context(), h.actor(c), in)
 	}
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
-		return h.renderWebhooks(c, http.StatusUnprocessableEntity, views.WebhookForm{Input: in, Errors: gonogo.ErrorFields(err)})
+	if errs := formErrors(err); errs != nil {
+		return h.renderWebhooks(c, http.StatusUnprocessableEntity, views.WebhookForm{Input: in, Errors: errs})
 	} else if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ func (h *Handler) setWindow(c echo.Context) error {
 	err = h.store.SetWindow(c.Request().Context(), a, rid, w, func(rel gonogo.Release) error {
 		return gonogo.ScheduleWindow(a, rel, w, h.store.Now())
 	})
-	if gonogo.ErrorCode(err) == gonogo.EINVALID {
+	if formErrors(err) != nil {
 		return h.rejectWindow(c, rid, startText, endText, err)
 	} else if err != nil {
 		return err
@@ -57,6 +57,6 @@ func (h *Handler) setWindow(c echo.Context) error {
 
 func (h *Handler) rejectWindow(c echo.Context, rid int64, start, end string, err error) error {
 	return h.renderReleaseWith(c, http.StatusUnprocessableEntity, rid, func(v *views.ReleaseView) {
-		v.Window.Start, v.Window.End, v.Window.Errors, v.Window.Open = start, end, gonogo.ErrorFields(err), true
+		v.Window.Start, v.Window.End, v.Window.Errors, v.Window.Open = start, end, formErrors(err), true
 	})
 }
