@@ -226,3 +226,18 @@ func lowerFirst(s string) string {
 	}
 	return string(b)
 }
+
+// Lineage finds, among the releases of rel's product and version, the
+// cancelled release that rel replaces and the release that replaced rel
+// after it was cancelled; either is the zero Release when there is none.
+func Lineage(rel Release, same []Release) (replaces, replacedBy Release) {
+	for _, r := range same {
+		switch {
+		case r.ID < rel.ID && r.State == Cancelled && r.ID > replaces.ID:
+			replaces = r
+		case r.ID > rel.ID && rel.State == Cancelled && (replacedBy.ID == 0 || r.ID < replacedBy.ID):
+			replacedBy = r
+		}
+	}
+	return replaces, replacedBy
+}

@@ -176,3 +176,26 @@ func TestNewVersionAfterCancel(t *testing.T) {
 		t.Fatalf("a live one: %v %v", err, gonogo.ErrorFields(err))
 	}
 }
+
+func TestLineage(t *testing.T) {
+	first := gonogo.Release{ID: 3, State: gonogo.Cancelled}
+	second := gonogo.Release{ID: 9, State: gonogo.Cancelled}
+	third := gonogo.Release{ID: 12, State: gonogo.Review}
+	all := []gonogo.Release{first, second, third}
+	for _, tc := range []struct {
+		name             string
+		rel              gonogo.Release
+		replaces, nextID int64
+	}{
+		{"the first", first, 0, 9},
+		{"the middle", second, 3, 12},
+		{"the live one", third, 9, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, n := gonogo.Lineage(tc.rel, all)
+			if r.ID != tc.replaces || n.ID != tc.nextID {
+				t.Fatalf("replaces %d, replaced by %d; want %d, %d", r.ID, n.ID, tc.replaces, tc.nextID)
+			}
+		})
+	}
+}

@@ -22,7 +22,10 @@ func (s *Store) EnsureRelease(ctx context.Context, a gonogo.Actor, in gonogo.Rel
 	var id int64
 	created := false
 	err := s.inTx(ctx, func(tx *Tx) error {
-		err := tx.QueryRow(`SELECT id FROM releases WHERE product = ? AND version = ?`, in.Product, in.Version).Scan(&id)
+		// The live release of the version; when every one was cancelled,
+		// the pipeline builds anew, as a person may (CheckNewVersion).
+		err := tx.QueryRow(`SELECT id FROM releases WHERE product = ? AND version = ? AND state <> ?`,
+			in.Product, in.Version, string(gonogo.Cancelled)).Scan(&id)
 		if err == nil {
 			return nil
 		} else if !errors.Is(err, sql.ErrNoRows) {
