@@ -283,6 +283,9 @@ func TestBrowserFullReview(t *testing.T) {
 	must(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`[data-testid=decide] textarea[name=conditions]`), "ops: deploy only off-peak"),
 		chromedp.Click(chromedp.CSS(`[data-testid=decide-go]`)),
+		// A decision is never edited: the page asks first.
+		chromedp.WaitVisible(chromedp.CSS(`#confirm-decide-go`)),
+		chromedp.Click(chromedp.CSS(`#confirm-decide-go [data-testid=confirm-ok]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=decision-record]`)),
 	)
 	if got := textOf(t, ctx, `[data-testid=decision-outcome]`); got != "Go" {
