@@ -28,9 +28,10 @@ func chromiumPath() string {
 	return ""
 }
 
-// newBrowser starts headless Chromium for one test. Without Chromium the
-// test is skipped, unless GONOGO_REQUIRE_BROWSER is set, as CI sets it.
-func newBrowser(t *testing.T) context.Context {
+// newBrowser starts headless Chromium for one test, with extra flags if
+// any. Without Chromium the test is skipped, unless GONOGO_REQUIRE_BROWSER
+// is set, as CI sets it.
+func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -54,6 +55,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("no-first-run", true),
 	)
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
