@@ -401,3 +401,27 @@ func TestNudgeSaysWhoWasTold(t *testing.T) {
 		t.Fatalf("a made-up nudge was announced: %q", text(doc, "[data-testid=notice]"))
 	}
 }
+
+// TestFinalStepAsksHTMXToo: an htmx request without confirm=1 (a page
+// whose dialog went missing) is asked too, with the whole confirmation page
+// in place of the page, never acted on.
+func TestFinalStepAsksHTMXToo(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "billing", "1.0.0")
+	rm := s.signIn(t, "rm")
+	page := "/releases/" + itoa(rel.ID)
+	rm.get(page)
+	res := rm.postHX(page+"/transitions", url.Values{"transition": {"cancel"}})
+	wantStatus(t, res, http.StatusOK)
+	if res.Header.Get("HX-Retarget") != "body" || parse(t, res).Find("[data-testid=confirm-page]").Length() != 1 {
+		t.Fatalf("htmx was not asked: retarget %q", res.Header.Get("HX-Retarget"))
+	}
+	if st := s.mustState(t, rel.ID); st != gonogo.Draft {
+		t.Fatalf("the release is %s", st)
+	}
+	res = rm.postHX(page+"/transitions", url.Values{"transition": {"cancel"}, "confirm": {"1"}})
+	wantStatus(t, res, http.StatusNoContent)
+	if res.Header.Get("HX-Redirect") != page+"?notice=moved" || s.mustState(t, rel.ID) != gonogo.Cancelled {
+		t.Fatalf("confirmed through htmx: redirect %q, state %s", res.Header.Get("HX-Redirect"), s.mustState(t, rel.ID))
+	}
+}
