@@ -425,3 +425,17 @@ func TestFinalStepAsksHTMXToo(t *testing.T) {
 		t.Fatalf("confirmed through htmx: redirect %q, state %s", res.Header.Get("HX-Redirect"), s.mustState(t, rel.ID))
 	}
 }
+
+// TestMeetingAsksBeforeDeciding: meeting mode's decide buttons name the
+// dialogs its page holds, as the release page's do.
+func TestMeetingAsksBeforeDeciding(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "payments", "2.4.0")
+	s.move(t, rel.ID, gonogo.OpenReview)
+	rm := s.signIn(t, "rm")
+	_, doc := rm.get("/releases/" + itoa(rel.ID) + "/meeting")
+	id, _ := doc.Find("[data-testid=decide-no-go]").Attr("data-confirm")
+	if id == "" || !strings.Contains(doc.Find("dialog#"+id).Text(), "This cannot be undone:") {
+		t.Fatalf("Record No-Go in meeting mode names dialog %q: %q", id, doc.Find("dialog#"+id).Text())
+	}
+}
