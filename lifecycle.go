@@ -111,36 +111,109 @@ func Move(actor Actor, s Snapshot, t Transition) (TransitionResult, error) {
 }
 
 // readyToRelease refuses while a required verification item, which includes
-// every condition of the Go, is not settled.
+// every condition of the Go, is not settled. The refusal names every one.
 func readyToRelease(items []Item) error {
-	var open []string
+	reasons := verificationReasons(items)
+	if len(reasons) == 0 {
+		return nil
+	}
+	e := Errorf(ECONFLICT, "a release is marked released only when every required verification item and condition is done; %s still open", countOf(len(reasons), "is", "are"))
+	for _, r := range reasons {
+		e.Details = append(e.Details, r.Text)
+	}
+	return e
+}
+
+// verificationReasons are the required verification items not yet settled,
+// each linking to its row.
+func verificationReasons(items []Item) []Reason {
+	var out []Reason
 	for _, it := range items {
-		if it.Phase == Verification && it.Required && it.Status != ItemDone && it.Status != ItemNA {
-			open = append(open, "“"+it.Title+"”")
+		if it.Phase != Verification || !it.Required || it.Status == ItemDone || it.Status == ItemNA {
+			continue
 		}
-	}
-	if len(open) > 0 {
-		return Errorf(ECONFLICT, "a release is marked released only when every required verification item and condition is done; still open: %s", joinMax(open, 5))
-	}
-	return nil
-}
-
-func joinMax(parts []string, n int) string {
-	if len(parts) <= n {
-		return join(parts)
-	}
-	return join(parts[:n]) + fmt.Sprintf(" and %d more", len(parts)-n)
-}
-
-func join(parts []string) string {
-	out := ""
-	for i, p := range parts {
-		if i > 0 {
-			out += ", "
+		state := "is still open"
+		if it.Status == ItemFailed {
+			state = "failed"
 		}
-		out += p
+		out = append(out, Reason{ReasonItem, fmt.Sprintf("“%s” %s (%s)", it.Title, state, it.OwnerRole.Label()), fmt.Sprintf("item-%d", it.ID)})
 	}
 	return out
+}
+
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// TransitionCheck says whether a transition can be taken now and, when it
+// cannot, every reason why, each naming what to fix.
+type TransitionCheck struct {
+	Transition Transition
+	Allowed    bool
+	Reasons    []Reason
+}
+
+// TransitionChecks answers, for every transition the state machine offers
+// from the snapshot's state, whether the release is ready for it, with
+// every reason it is not. Move refuses for the same reasons; who may take
+// a transition is CanTransition's question.
+func TransitionChecks(s Snapshot) []TransitionCheck {
+	var out []TransitionCheck
+	for _, t := range s.Release.State.Allowed() {
+		var reasons []Reason
+		if t == MarkReleased {
+			reasons = verificationReasons(s.Items)
+		}
+		out = append(out, TransitionCheck{Transition: t, Allowed: len(reasons) == 0, Reasons: reasons})
+	}
+	return out
+}
+
+// consequences say what the transitions that cannot be taken back do, for
+// the question a person answers before taking one.
+var consequences = map[Transition]string{
+	Cancel: "the release ends here and nothing on it can change again. Its checklist, sign-offs and history are kept; " +
+		"the version is free for a new release, which links back to this one.",
+	RollBack: "the release is recorded as rolled back. To ship it again, the release manager reopens it in a new cycle " +
+		"and every role signs off again.",
+	MarkReleased: "the release is recorded as shipped to everyone and leaves the board; " +
+		"it can no longer be rolled back here.",
+}
+
+// Final reports whether t cannot be taken back, so a person confirms it first.
+func (t Transition) Final() bool { _, ok := consequences[t]; return ok }
+
+// Consequence says what taking t does for good; "" when t can be undone.
+func (t Transition) Consequence() string { return consequences[t] }
+
+// Consequence says what recording the outcome does for good. A decision is
+// never edited: only a new cycle makes a new one.
+func (o Outcome) Consequence() string {
+	if o == OutcomeNoGo {
+		return "the No-Go is recorded for good with a frozen copy of the gate, votes, checklist and defects, " +
+			"and the release stops. Going on takes a new review cycle in which every role signs off again."
+	}
+	return "the Go is recorded for good with a frozen copy of the gate, votes, checklist and defects, " +
+		"and the release may be deployed. A decision is never edited."
+}
+
+// CheckNewVersion decides whether a new release of in's product and
+// version may be made, given the releases that already carry them. A
+// version is taken while any of its releases lives; a cancelled release
+// frees it. The answer is the id of the cancelled release the new one
+// replaces (the latest), or 0.
+func CheckNewVersion(in ReleaseInput, same []Release) (int64, error) {
+	var replaces int64
+	for _, r := range same {
+		if r.State != Cancelled {
+			return 0, FieldErrorf("version", "%s %s already exists", in.Product, in.Version)
+		}
+		replaces = max(replaces, r.ID)
+	}
+	return replaces, nil
 }
 
 func lowerFirst(s string) string {
@@ -152,4 +225,19 @@ func lowerFirst(s string) string {
 		b[0] += 'a' - 'A'
 	}
 	return string(b)
+}
+
+// Lineage finds, among the releases of rel's product and version, the
+// cancelled release that rel replaces and the release that replaced rel
+// after it was cancelled; either is the zero Release when there is none.
+func Lineage(rel Release, same []Release) (replaces, replacedBy Release) {
+	for _, r := range same {
+		switch {
+		case r.ID < rel.ID && r.State == Cancelled && r.ID > replaces.ID:
+			replaces = r
+		case r.ID > rel.ID && rel.State == Cancelled && (replacedBy.ID == 0 || r.ID < replacedBy.ID):
+			replacedBy = r
+		}
+	}
+	return replaces, replacedBy
 }

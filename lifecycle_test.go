@@ -64,7 +64,7 @@ func TestMoveToReleasedNeedsVerification(t *testing.T) {
 		{Phase: gonogo.Verification, Title: "Advisory", Required: false, Status: gonogo.ItemOpen},
 	}
 	_, err := gonogo.Move(rm, gonogo.Snapshot{Release: verifying, Items: items}, gonogo.MarkReleased)
-	if gonogo.ErrorCode(err) != gonogo.ECONFLICT || !contains(gonogo.ErrorMessage(err), "Condition: deploy off-peak") {
+	if gonogo.ErrorCode(err) != gonogo.ECONFLICT || len(gonogo.ErrorDetails(err)) != 1 || !contains(gonogo.ErrorDetails(err)[0], "Condition: deploy off-peak") {
 		t.Fatalf("released with an open condition: %v", err)
 	}
 	items[1].Status = gonogo.ItemNA
@@ -86,3 +86,116 @@ func TestMoveToReleasedNeedsVerification(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestTransitionChecksListEveryReason: each way out of a release's state is
+// answered with whether it can be taken now and every reason it cannot,
+// each naming the item to close and where it is.
+func TestTransitionChecksListEveryReason(t *testing.T) {
+	var items []gonogo.Item
+	for i := 1; i <= 6; i++ {
+		items = append(items, gonogo.Item{ID: int64(i), Phase: gonogo.Verification, Title: "Check " + string(rune('A'-1+i)),
+			Required: true, Status: gonogo.ItemOpen, OwnerRole: gonogo.Ops})
+	}
+	items[5].Status = gonogo.ItemFailed
+	items = append(items, gonogo.Item{ID: 7, Phase: gonogo.Verification, Title: "Advisory", Status: gonogo.ItemOpen})
+	snap := gonogo.Snapshot{Release: gonogo.Release{State: gonogo.Verifying}, Items: items}
+
+	checks := gonogo.TransitionChecks(snap)
+	if len(checks) != 2 || checks[0].Transition != gonogo.MarkReleased || checks[1].Transition != gonogo.RollBack {
+		t.Fatalf("checks %+v", checks)
+	}
+	release := checks[0]
+	if release.Allowed || len(release.Reasons) != 6 {
+		t.Fatalf("mark released: allowed %v with %d reasons, want refused with 6", release.Allowed, len(release.Reasons))
+	}
+	for i, r := range release.Reasons {
+		if !contains(r.Text, "Check "+string(rune('A'+i))) || r.Anchor != "item-"+string(rune('1'+i)) {
+			t.Errorf("reason %d: %+v", i, r)
+		}
+	}
+	if !contains(release.Reasons[5].Text, "failed") {
+		t.Errorf("a failed item should say so: %q", release.Reasons[5].Text)
+	}
+	if !checks[1].Allowed || len(checks[1].Reasons) != 0 {
+		t.Fatalf("roll back: %+v", checks[1])
+	}
+
+	// Move refuses with the same reasons, every one of them: none is
+	// folded into "and 1 more".
+	_, err := gonogo.Move(gonogo.Actor{Roles: gonogo.RoleSet{gonogo.ReleaseManager}}, snap, gonogo.MarkReleased)
+	if gonogo.ErrorCode(err) != gonogo.ECONFLICT || contains(gonogo.ErrorMessage(err), "more") {
+		t.Fatalf("refusal %v", err)
+	}
+	if d := gonogo.ErrorDetails(err); len(d) != 6 || d[5] != release.Reasons[5].Text {
+		t.Fatalf("refusal details %q", d)
+	}
+
+	draft := gonogo.TransitionChecks(gonogo.Snapshot{Release: gonogo.Release{State: gonogo.Draft}})
+	if len(draft) != 2 || !draft[0].Allowed || !draft[1].Allowed {
+		t.Fatalf("draft: %+v", draft)
+	}
+	if got := gonogo.TransitionChecks(gonogo.Snapshot{Release: gonogo.Release{State: gonogo.Cancelled}}); len(got) != 0 {
+		t.Fatalf("a cancelled release goes nowhere: %+v", got)
+	}
+}
+
+// TestFinalSteps: what cannot be taken back says so, in words a person
+// reads before confirming.
+func TestFinalSteps(t *testing.T) {
+	for _, tr := range gonogo.Transitions {
+		want := tr == gonogo.Cancel || tr == gonogo.RollBack || tr == gonogo.MarkReleased
+		if got := tr.Final(); got != want {
+			t.Errorf("%s final: %v, want %v", tr, got, want)
+		}
+		if want && tr.Consequence() == "" {
+			t.Errorf("%s has no consequence to show", tr)
+		}
+	}
+	for _, o := range []gonogo.Outcome{gonogo.OutcomeGo, gonogo.OutcomeNoGo} {
+		if o.Consequence() == "" {
+			t.Errorf("recording %s says nothing of what follows", o)
+		}
+	}
+}
+
+// TestNewVersionAfterCancel: a version is taken while a release of it is
+// live; a cancelled one frees it, and the new release replaces the latest
+// cancelled one.
+func TestNewVersionAfterCancel(t *testing.T) {
+	in := gonogo.ReleaseInput{Product: "payments", Version: "2.4.0"}
+	if id, err := gonogo.CheckNewVersion(in, nil); err != nil || id != 0 {
+		t.Fatalf("a new version: %d, %v", id, err)
+	}
+	cancelled := []gonogo.Release{{ID: 3, State: gonogo.Cancelled}, {ID: 9, State: gonogo.Cancelled}}
+	if id, err := gonogo.CheckNewVersion(in, cancelled); err != nil || id != 9 {
+		t.Fatalf("after two cancelled: replaces %d, %v", id, err)
+	}
+	live := append(cancelled, gonogo.Release{ID: 12, State: gonogo.Released})
+	_, err := gonogo.CheckNewVersion(in, live)
+	if gonogo.ErrorCode(err) != gonogo.EINVALID || gonogo.ErrorFields(err)["version"] != "payments 2.4.0 already exists" {
+		t.Fatalf("a live one: %v %v", err, gonogo.ErrorFields(err))
+	}
+}
+
+func TestLineage(t *testing.T) {
+	first := gonogo.Release{ID: 3, State: gonogo.Cancelled}
+	second := gonogo.Release{ID: 9, State: gonogo.Cancelled}
+	third := gonogo.Release{ID: 12, State: gonogo.Review}
+	all := []gonogo.Release{first, second, third}
+	for _, tc := range []struct {
+		name             string
+		rel              gonogo.Release
+		replaces, nextID int64
+	}{
+		{"the first", first, 0, 9},
+		{"the middle", second, 3, 12},
+		{"the live one", third, 9, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, n := gonogo.Lineage(tc.rel, all)
+			if r.ID != tc.replaces || n.ID != tc.nextID {
+				t.Fatalf("replaces %d, replaced by %d; want %d, %d", r.ID, n.ID, tc.replaces, tc.nextID)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package gonogo
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -250,4 +251,38 @@ func Nudge(actor Actor, s Snapshot, role Role) error {
 		}
 	}
 	return Errorf(ECONFLICT, "the %s is not awaited: it has signed or need not sign", role.Label())
+}
+
+// NudgeReach is who carries a nudge: the webhooks that take nudges, each
+// named by the host it posts to (the rest of a chat webhook's address is
+// its credential).
+type NudgeReach struct {
+	Hooks []string
+}
+
+// String says where the nudge went, for the person who sent it and the
+// audit trail.
+func (r NudgeReach) String() string {
+	return fmt.Sprintf("sent to %s (%s)", countOf(len(r.Hooks), "webhook", "webhooks"), strings.Join(r.Hooks, ", "))
+}
+
+// ReachOfNudge says who would hear of a nudge now: the webhooks that take
+// nudges. With none, nobody would, so the nudge is refused, saying so and
+// what would help, rather than claiming to have told anyone.
+func ReachOfNudge(hooks []Webhook) (NudgeReach, error) {
+	var r NudgeReach
+	for _, w := range hooks {
+		if len(w.Wants([]Topic{TopicNudge})) == 0 {
+			continue
+		}
+		name := "an unreadable address"
+		if u, err := url.Parse(w.URL); err == nil && u.Host != "" {
+			name = u.Host
+		}
+		r.Hooks = append(r.Hooks, name)
+	}
+	if len(r.Hooks) == 0 {
+		return r, Errorf(ECONFLICT, "Nobody could be told: no webhook takes nudges. An admin can add one under Admin → Webhooks, choosing “%s”.", TopicNudge.Label())
+	}
+	return r, nil
 }

@@ -275,10 +275,12 @@ func (s *Store) FindNotesRevisions(ctx context.Context, notesID int64) ([]gonogo
 
 const entryFrom = ` FROM notes n JOIN releases r ON r.id = n.release_id LEFT JOIN users m ON m.id = r.manager_id `
 
-// FindNotesEntry returns the published notes of product's version.
+// FindNotesEntry returns the published notes of product's version: of its
+// live release, when a cancelled one of the same version is beside it.
 func (s *Store) FindNotesEntry(ctx context.Context, product, version string) (gonogo.NotesEntry, error) {
 	e, err := scanEntry(false)(s.read.QueryRowContext(ctx, `SELECT `+releaseColumns+`, `+notesColumns+`, r.released_at`+entryFrom+`
-		WHERE r.product = ? AND r.version = ? AND n.status = 'published'`, product, version))
+		WHERE r.id = (SELECT r.id FROM releases r WHERE r.product = ? AND r.version = ? ORDER BY `+liveFirst+` LIMIT 1)
+		AND n.status = 'published'`, product, version))
 	return e, notFound(err, "%s %s has no published release notes", product, version)
 }
 
@@ -347,7 +349,8 @@ func (s *Store) readPublishedNotes(ctx context.Context, f gonogo.NotesFilter) ([
 // shippedAt returns when product's version shipped, for "since" filters.
 func (s *Store) shippedAt(ctx context.Context, product, version string) (string, error) {
 	var at sql.NullString
-	err := s.read.QueryRowContext(ctx, `SELECT released_at FROM releases WHERE product = ? AND version = ?`, product, version).Scan(&at)
+	err := s.read.QueryRowContext(ctx, `SELECT released_at FROM releases WHERE product = ? AND version = ?
+		ORDER BY released_at IS NULL, id DESC LIMIT 1`, product, version).Scan(&at)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !at.Valid) {
 		return "", gonogo.FieldErrorf("since", "%s %s has not shipped; choose a version that did", product, version)
 	}

@@ -10,7 +10,8 @@ import (
 )
 
 // EnsureRelease creates the release of in.Product and in.Version with the
-// template's checklist, or returns the one that exists, unchanged. Pipelines
+// template's checklist, or returns the one that exists, unchanged (the live
+// one, or the newest cancelled one: see FindReleaseByName). Pipelines
 // call it on every run, so running a job twice must not fail or duplicate.
 // Looking and creating share one immediate transaction, so two runs at once
 // cannot both create.
@@ -22,7 +23,12 @@ func (s *Store) EnsureRelease(ctx context.Context, a gonogo.Actor, in gonogo.Rel
 	var id int64
 	created := false
 	err := s.inTx(ctx, func(tx *Tx) error {
-		err := tx.QueryRow(`SELECT id FROM releases WHERE product = ? AND version = ?`, in.Product, in.Version).Scan(&id)
+		// The live release of the version or, when every one was cancelled,
+		// the newest: a pipeline that runs again after a cancel learns of
+		// it and stops. Making the version anew is a person's decision,
+		// taken on the board.
+		err := tx.QueryRow(`SELECT r.id FROM releases r WHERE r.product = ? AND r.version = ? ORDER BY `+liveFirst+` LIMIT 1`,
+			in.Product, in.Version).Scan(&id)
 		if err == nil {
 			return nil
 		} else if !errors.Is(err, sql.ErrNoRows) {

@@ -14,7 +14,7 @@ const releaseColumns = `r.id, r.product, r.version, r.title, r.summary, r.state,
 
 const releaseFrom = ` FROM releases r LEFT JOIN users m ON m.id = r.manager_id `
 
-func scanRelease(sc interface{ Scan(...any) error }) (gonogo.Release, error) {
+func scanRelease(sc scanner) (gonogo.Release, error) {
 	var r gonogo.Release
 	var ws, we, review sql.NullString
 	var created, updated string
@@ -48,11 +48,24 @@ func (tx *Tx) createRelease(a gonogo.Actor, in gonogo.ReleaseInput, state gonogo
 	if err := tx.checkManager(in.ManagerID); err != nil {
 		return 0, err
 	}
+	rows, err := tx.Query(`SELECT `+releaseColumns+releaseFrom+`WHERE r.product = ? AND r.version = ? ORDER BY r.id`, in.Product, in.Version)
+	if err != nil {
+		return 0, err
+	}
+	same, err := collect(rows, scanRelease)
+	if err != nil {
+		return 0, err
+	}
+	replaces, err := gonogo.CheckNewVersion(in, same)
+	if err != nil {
+		return 0, err
+	}
 	res, err := tx.Exec(`INSERT INTO releases (product, version, title, summary, state, manager_id, window_start, window_end, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		in.Product, in.Version, in.Title, in.Summary, string(state), sql.NullInt64{Int64: in.ManagerID, Valid: in.ManagerID != 0},
 		nullTime(in.Window.Start), nullTime(in.Window.End), fmtTime(tx.now), fmtTime(tx.now))
 	if isUnique(err) {
+		// The domain's rule, held by the index when two requests race.
 		return 0, gonogo.FieldErrorf("version", "%s %s already exists", in.Product, in.Version)
 	} else if err != nil {
 		return 0, err
@@ -62,7 +75,11 @@ func (tx *Tx) createRelease(a gonogo.Actor, in gonogo.ReleaseInput, state gonogo
 	if err != nil {
 		return 0, err
 	}
-	return id, tx.audit(a, "release.create", id, "created %s %s %q with %d checklist items", in.Product, in.Version, in.Title, n)
+	detail := fmt.Sprintf("created %s %s %q with %d checklist items", in.Product, in.Version, in.Title, n)
+	if replaces != 0 {
+		detail += fmt.Sprintf(", replacing cancelled release #%d", replaces)
+	}
+	return id, tx.audit(a, "release.create", id, "%s", detail)
 }
 
 // checkManager makes sure the chosen release manager exists, is enabled and
@@ -157,15 +174,31 @@ func (s *Store) readRelease(ctx context.Context, id int64) (gonogo.Release, erro
 	return r, notFound(err, "no release with id %d", id)
 }
 
-// FindReleaseByName returns the release of product with version.
+// FindReleaseByName returns the release of product with version: the live
+// one, or, when every release of the version was cancelled, the newest.
 // It is remembered until the next commit (memo): read it, never change it.
 func (s *Store) FindReleaseByName(ctx context.Context, product, version string) (gonogo.Release, error) {
 	return remember(ctx, s, fmt.Sprintf("release %q %q", product, version), func(ctx context.Context) (gonogo.Release, error) { return s.readReleaseByName(ctx, product, version) })
 }
 
 func (s *Store) readReleaseByName(ctx context.Context, product, version string) (gonogo.Release, error) {
-	r, err := scanRelease(s.read.QueryRowContext(ctx, `SELECT `+releaseColumns+releaseFrom+`WHERE r.product = ? AND r.version = ?`, product, version))
+	r, err := scanRelease(s.read.QueryRowContext(ctx, `SELECT `+releaseColumns+releaseFrom+`WHERE r.product = ? AND r.version = ?
+		ORDER BY `+liveFirst+` LIMIT 1`, product, version))
 	return r, notFound(err, "no release %s %s", product, version)
+}
+
+// liveFirst orders the releases of one version so that the one that is not
+// cancelled comes first (there is at most one), then the newest.
+const liveFirst = `r.state = 'cancelled', r.id DESC`
+
+// FindNamesakes returns every release of product with version, oldest
+// first: the cancelled ones and the one that replaced them.
+func (s *Store) FindNamesakes(ctx context.Context, product, version string) ([]gonogo.Release, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+releaseColumns+releaseFrom+`WHERE r.product = ? AND r.version = ? ORDER BY r.id`, product, version)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanRelease)
 }
 
 // FindReleases returns the releases matching f, the most recently changed first.

@@ -471,30 +471,44 @@ func (tx *Tx) goVoters(releaseID int64, cycle int) ([]string, error) {
 	})
 }
 
-// NudgeFunc decides, from the release as it is inside the transaction,
-// whether the role may be nudged.
-type NudgeFunc func(s gonogo.Snapshot) error
+// NudgeFunc decides, from the release and the webhooks as they are inside
+// the transaction, whether the role may be nudged and who would hear of it.
+type NudgeFunc func(s gonogo.Snapshot, hooks []gonogo.Webhook) (gonogo.NudgeReach, error)
 
-// Nudge records that the release manager reminded a role to sign off. The
-// notice carries gonogo.TopicNudge, so webhooks tell the team's channel.
-func (s *Store) Nudge(ctx context.Context, a gonogo.Actor, releaseID int64, role gonogo.Role, fn NudgeFunc) error {
-	return s.inTx(ctx, func(tx *Tx) error {
+// Nudge records that the release manager reminded a role to sign off, and
+// through which webhooks: the notice carries gonogo.TopicNudge, so they
+// tell the team's channel. It returns the audit event, whose detail says
+// who was told and how.
+func (s *Store) Nudge(ctx context.Context, a gonogo.Actor, releaseID int64, role gonogo.Role, fn NudgeFunc) (gonogo.Event, error) {
+	var e gonogo.Event
+	err := s.inTx(ctx, func(tx *Tx) error {
 		snap, err := tx.snapshot(ctx, releaseID)
 		if err != nil {
 			return err
 		}
-		if err := fn(snap); err != nil {
+		rows, err := tx.Query(`SELECT ` + webhookColumns + ` FROM webhooks ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		hooks, err := collect(rows, scanWebhook)
+		if err != nil {
+			return err
+		}
+		reach, err := fn(snap, hooks)
+		if err != nil {
 			return err
 		}
 		waited := ""
 		if !snap.Release.ReviewAt.IsZero() {
 			waited = fmt.Sprintf(" (awaited for %s)", tx.now.Sub(snap.Release.ReviewAt).Round(time.Minute))
 		}
-		if err := tx.audit(a, "role.nudge", releaseID, "is waiting on the %s to sign off %s%s",
-			role.Label(), snap.Release.Name(), waited); err != nil {
+		if err := tx.audit(a, "role.nudge", releaseID, "nudged the %s to sign off %s%s: %s",
+			role.Label(), snap.Release.Name(), waited, reach); err != nil {
 			return err
 		}
 		tx.tag(gonogo.TopicNudge)
+		e = tx.notices[len(tx.notices)-1].Event
 		return nil
 	})
+	return e, err
 }

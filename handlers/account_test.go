@@ -159,7 +159,7 @@ func TestDisablingUserEndsSessionsAtOnce(t *testing.T) {
 	qa := s.signIn(t, "qa")
 	admin := s.signIn(t, "admin")
 
-	res := admin.post("/admin/users/"+itoa(s.users["qa"].ID)+"/status", url.Values{"disabled": {"1"}})
+	res := admin.post("/admin/users/"+itoa(s.users["qa"].ID)+"/status", url.Values{"disabled": {"1"}, "confirm": {"1"}})
 	wantStatus(t, res, http.StatusSeeOther)
 
 	res, _ = qa.get("/")
@@ -198,7 +198,7 @@ func TestRoleChangeTakesEffectAtOnce(t *testing.T) {
 func TestLastAdminCannotBeDisabled(t *testing.T) {
 	s := newServer(t)
 	admin := s.signIn(t, "admin")
-	res := admin.post("/admin/users/"+itoa(s.users["admin"].ID)+"/status", url.Values{"disabled": {"1"}})
+	res := admin.post("/admin/users/"+itoa(s.users["admin"].ID)+"/status", url.Values{"disabled": {"1"}, "confirm": {"1"}})
 	wantStatus(t, res, http.StatusConflict)
 	if msg := text(parse(t, res), "[data-testid=form-error]"); !strings.Contains(msg, "last enabled admin") {
 		t.Fatalf("message %q", msg)

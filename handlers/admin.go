@@ -102,6 +102,19 @@ func (h *Handler) setUserStatus(c echo.Context) error {
 	if err != nil {
 		return gonogo.Errorf(gonogo.EINVALID, "say whether to disable or enable the account")
 	}
+	// Disabling ends the person's sessions, which no one can give back:
+	// it is asked first. Enabling again is not.
+	ok, err := confirmed(c)
+	if err != nil {
+		return err
+	}
+	if v && !ok {
+		u, err := h.store.FindUser(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
+		return h.askToConfirm(c, views.DisableUserConfirm(u))
+	}
 	return h.saveUser(c, id, "status", db.UserUpdate{Disabled: &v})
 }
 

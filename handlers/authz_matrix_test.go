@@ -159,7 +159,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	defer sink.Close()
 	m := &matrix{s: s, sink: sink.URL + "/hook", clients: map[string]*client{}}
 	hook, err := s.store.CreateWebhook(t.Context(), s.actorOf("admin"), gonogo.WebhookInput{URL: m.sink,
-		Secret: "a long enough secret", Topics: []gonogo.Topic{gonogo.TopicWindow}})
+		Secret: "a long enough secret", Topics: []gonogo.Topic{gonogo.TopicWindow, gonogo.TopicNudge}})
 	if err != nil {
 		t.Fatal(err)
 	}

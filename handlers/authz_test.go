@@ -88,11 +88,11 @@ var authTable = map[string]authCase{
 		http.StatusSeeOther, []string{"qa"}},
 	"POST /releases/:id/roles/:role": {"/releases/{release}/roles/support-lead", url.Values{"required": {"0"}, "reason": {"internal change"}},
 		http.StatusSeeOther, []string{"rm"}},
-	"POST /releases/:id/decisions": {"/releases/{release}/decisions", url.Values{"outcome": {"no-go"}, "rationale": {"not ready"}},
+	"POST /releases/:id/decisions": {"/releases/{release}/decisions", url.Values{"outcome": {"no-go"}, "rationale": {"not ready"}, "confirm": {"1"}},
 		http.StatusSeeOther, []string{"rm"}},
 	"GET /releases/:id/decisions/:n": {"/releases/{decided}/decisions/1", nil, http.StatusOK, everyone},
 	// Cancelling is the release manager's; ops may only move a deploy along.
-	"POST /releases/:id/transitions": {"/releases/{release}/transitions", url.Values{"transition": {"cancel"}},
+	"POST /releases/:id/transitions": {"/releases/{release}/transitions", url.Values{"transition": {"cancel"}, "confirm": {"1"}},
 		http.StatusSeeOther, []string{"rm"}},
 	"POST /releases/:id/window": {"/releases/{release}/window", url.Values{"window_start": {"2099-03-01T20:00"}, "window_end": {"2099-03-01T22:00"}},
 		http.StatusSeeOther, []string{"rm"}},
@@ -107,7 +107,7 @@ var authTable = map[string]authCase{
 	// token (the matrix's token:feed column; see feedRoutes).
 	"GET /calendar.ics":               {"/calendar.ics", nil, http.StatusOK, everyone},
 	"POST /profile/feed-token":        {"/profile/feed-token", nil, http.StatusOK, everyone},
-	"POST /profile/feed-token/delete": {"/profile/feed-token/delete", url.Values{"confirm": {"yes"}}, http.StatusSeeOther, everyone},
+	"POST /profile/feed-token/delete": {"/profile/feed-token/delete", url.Values{"confirm": {"1"}}, http.StatusSeeOther, everyone},
 
 	// Release notes: everyone signed in reads them (anyone, with public notes
 	// on: TestPublicNotes); product owners and release managers write them.
@@ -132,7 +132,7 @@ var authTable = map[string]authCase{
 		"password": {"a long enough password"}, "roles": {"ops"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/users/:id":           {"/admin/users/{user}", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/users/:id":          {"/admin/users/{user}", url.Values{"name": {"Renamed"}, "roles": {"qa-lead"}}, http.StatusSeeOther, []string{"admin"}},
-	"POST /admin/users/:id/status":   {"/admin/users/{user}/status", url.Values{"disabled": {"1"}}, http.StatusSeeOther, []string{"admin"}},
+	"POST /admin/users/:id/status":   {"/admin/users/{user}/status", url.Values{"disabled": {"1"}, "confirm": {"1"}}, http.StatusSeeOther, []string{"admin"}},
 	"POST /admin/users/:id/password": {"/admin/users/{user}/password", url.Values{"password": {"another long password"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/template":            {"/admin/template", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/template": {"/admin/template", url.Values{"phase": {"rollback"}, "title": {"Feature flag off switch {release}"},
@@ -146,14 +146,14 @@ var authTable = map[string]authCase{
 	"POST /admin/audit/verify":        {"/admin/audit/verify", url.Values{"checkpoint": {"{checkpoint}"}}, http.StatusOK, []string{"admin"}},
 	"GET /admin/tokens":               {"/admin/tokens", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/tokens":              {"/admin/tokens", url.Values{"name": {"ci-{release}"}}, http.StatusCreated, []string{"admin"}},
-	"POST /admin/tokens/:id/revoke":   {"/admin/tokens/{token}/revoke", nil, http.StatusSeeOther, []string{"admin"}},
+	"POST /admin/tokens/:id/revoke":   {"/admin/tokens/{token}/revoke", url.Values{"confirm": {"1"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/webhooks":             {"/admin/webhooks", nil, http.StatusOK, []string{"admin"}},
 	// Webhooks point at a receiver that answers at once, so deliveries
 	// neither pile up nor retry while the matrix runs.
 	"POST /admin/webhooks": {"/admin/webhooks", url.Values{"url": {"{sink}"}, "secret": {"a long enough secret"},
 		"topics": {"window.changed"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/webhooks/:id":         {"/admin/webhooks/{webhook}", nil, http.StatusOK, []string{"admin"}},
-	"POST /admin/webhooks/:id/delete": {"/admin/webhooks/{webhook}/delete", nil, http.StatusSeeOther, []string{"admin"}},
+	"POST /admin/webhooks/:id/delete": {"/admin/webhooks/{webhook}/delete", url.Values{"confirm": {"1"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/backup":               {"/admin/backup", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/backup":              {"/admin/backup", nil, http.StatusOK, []string{"admin"}},
 	// Streams never end: the matrix reads only their status (see streamRoutes).

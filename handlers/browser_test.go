@@ -28,9 +28,10 @@ func chromiumPath() string {
 	return ""
 }
 
-// newBrowser starts headless Chromium for one test. Without Chromium the
-// test is skipped, unless GONOGO_REQUIRE_BROWSER is set, as CI sets it.
-func newBrowser(t *testing.T) context.Context {
+// newBrowser starts headless Chromium for one test, with extra flags if
+// any. Without Chromium the test is skipped, unless GONOGO_REQUIRE_BROWSER
+// is set, as CI sets it.
+func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -54,6 +55,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("no-first-run", true),
 	)
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	// A bound on a stuck browser, not a measure of speed: a test that walks
@@ -285,6 +287,9 @@ func TestBrowserFullReview(t *testing.T) {
 	must(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`[data-testid=decide] textarea[name=conditions]`), "ops: deploy only off-peak"),
 		chromedp.Click(chromedp.CSS(`[data-testid=decide-go]`)),
+		// A decision is never edited: the page asks first.
+		chromedp.WaitVisible(chromedp.CSS(`#confirm-decide-go`)),
+		chromedp.Click(chromedp.CSS(`#confirm-decide-go [data-testid=confirm-ok]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=decision-record]`)),
 	)
 	if got := textOf(t, ctx, `[data-testid=decision-outcome]`); got != "Go" {

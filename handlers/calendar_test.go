@@ -359,7 +359,7 @@ func TestCalendarFeed(t *testing.T) {
 		}
 	}
 	// Revoking the address ends it.
-	res = rm.post("/profile/feed-token/delete", url.Values{"confirm": {"yes"}})
+	res = rm.post("/profile/feed-token/delete", url.Values{"confirm": {"1"}})
 	wantStatus(t, res, http.StatusSeeOther)
 	res, _ = anon.get("/calendar.ics?token=" + u.Query().Get("token"))
 	wantStatus(t, res, http.StatusUnauthorized)

@@ -166,12 +166,12 @@ func TestFeedToken(t *testing.T) {
 		t.Errorf("the revoke form does not say it cannot be undone: %q", doc.Find("[data-testid=revoke-feed-token]").Text())
 	}
 	res = support.post("/profile/feed-token/delete", nil)
-	wantStatus(t, res, http.StatusUnprocessableEntity)
-	if parse(t, res).Find("[data-testid=error-confirm]").Length() != 1 {
-		t.Error("an unconfirmed revoke does not say what is missing")
+	wantStatus(t, res, http.StatusOK)
+	if !strings.Contains(text(parse(t, res), "[data-testid=confirm-page]"), "cannot be undone") {
+		t.Error("an unconfirmed revoke does not ask first")
 	}
 	getFeed(t, anon, "/notes.atom?token="+renewed)
-	res = support.post("/profile/feed-token/delete", url.Values{"confirm": {"yes"}})
+	res = support.post("/profile/feed-token/delete", url.Values{"confirm": {"1"}})
 	wantStatus(t, res, http.StatusSeeOther)
 	wantFeedRefused(t, s, anon, "/notes.atom?token="+renewed)
 	wantFeedRefused(t, s, anon, "/calendar.ics?token="+renewed)
@@ -198,7 +198,7 @@ func TestFeedToken(t *testing.T) {
 	qaToken := feedToken(t, feedAddresses(t, parse(t, res))["notes"])
 	getFeed(t, anon, "/notes.atom?token="+qaToken)
 	admin := s.signIn(t, "admin")
-	res = admin.post("/admin/users/"+itoa(s.users["qa"].ID)+"/status", url.Values{"disabled": {"1"}})
+	res = admin.post("/admin/users/"+itoa(s.users["qa"].ID)+"/status", url.Values{"disabled": {"1"}, "confirm": {"1"}})
 	wantStatus(t, res, http.StatusSeeOther)
 	wantFeedRefused(t, s, anon, "/notes.atom?token="+qaToken)
 	wantFeedRefused(t, s, anon, "/calendar.ics?token="+qaToken)

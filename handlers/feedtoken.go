@@ -51,9 +51,10 @@ func feedAddresses(base, tok string, products []string) []views.FeedAddress {
 // revokeFeedToken ends the person's feed token, once they confirm it:
 // every feed reader and calendar using it is refused from then on.
 func (h *Handler) revokeFeedToken(c echo.Context) error {
-	if c.FormValue("confirm") != "yes" {
-		f := views.FeedView{Errors: map[string]string{"confirm": "Tick the box to confirm: your feed addresses stop working at once, and this cannot be undone."}}
-		return h.renderProfile(c, http.StatusUnprocessableEntity, views.PasswordForm{Feed: f})
+	if ok, err := confirmed(c); err != nil {
+		return err
+	} else if !ok {
+		return h.askToConfirm(c, views.RevokeFeedConfirm())
 	}
 	if err := h.store.DeleteFeedToken(c.Request().Context(), h.actor(c)); err != nil {
 		return err

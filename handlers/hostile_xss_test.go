@@ -72,7 +72,7 @@ func TestHostileXSSNeverRenders(t *testing.T) {
 			fx := s.newFixture(t, n)
 			fx.sink = sink.URL + "/hook"
 			hook, err := s.store.CreateWebhook(t.Context(), s.actorOf("admin"), gonogo.WebhookInput{URL: fx.sink,
-				Secret: "a long enough secret", Topics: []gonogo.Topic{gonogo.TopicWindow}})
+				Secret: "a long enough secret", Topics: []gonogo.Topic{gonogo.TopicWindow, gonogo.TopicNudge}})
 			if err != nil {
 				t.Fatal(err)
 			}

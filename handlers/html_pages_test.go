@@ -99,6 +99,11 @@ func mainPages(t *testing.T) []htmlPage {
 		url.Values{"title": {""}, "links": {"Help | ftp://help.example.com"}}, http.StatusUnprocessableEntity)
 	submit(rm, "password with errors", "/profile", "/profile/password",
 		url.Values{"current": {testPassword}, "new": {"short"}}, http.StatusUnprocessableEntity)
+	// A final step asks first; a refused one is answered at the buttons.
+	submit(rm, "cancel, asked first", "/releases/"+itoa(review.ID), "/releases/"+itoa(review.ID)+"/transitions",
+		url.Values{"transition": {string(gonogo.Cancel)}}, http.StatusOK)
+	submit(rm, "transition refused", "/releases/"+itoa(review.ID), "/releases/"+itoa(review.ID)+"/transitions",
+		url.Values{"transition": {string(gonogo.MarkReleased)}}, http.StatusConflict)
 
 	rp := "/releases/" + itoa(review.ID)
 	item := s.mustItem(t, review.ID, s.firstItemTitle(t, review.ID))

@@ -47,6 +47,7 @@ func TestLiveStreamEndsWhenAdminDisablesUser(t *testing.T) {
 		value, _ := in.Attr("value")
 		values.Set(name, value)
 	})
+	values.Set("confirm", "1") // as the dialog or the confirmation page sends it
 	wantStatus(t, admin.post(action, values), http.StatusSeeOther)
 
 	// What happens after the disable must not reach the disabled person.

@@ -28,6 +28,11 @@ func (h *Handler) showRelease(c echo.Context) error {
 		return err
 	}
 	p := h.page(c, v.Release.Name(), "board")
+	if c.QueryParam("nudged") != "" {
+		if p.Notice, err = h.nudgeNotice(c, id); err != nil {
+			return err
+		}
+	}
 	if isPartial(c) {
 		// Another page of one list, asked for by htmx, swaps that list,
 		// keeping what the reader is typing in it.
@@ -93,6 +98,11 @@ func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (view
 	if v.Discussion, err = h.discussionView(ctx, u, snap.Release, pages); err != nil {
 		return views.ReleaseView{}, err
 	}
+	same, err := h.store.FindNamesakes(ctx, snap.Release.Product, snap.Release.Version)
+	if err != nil {
+		return views.ReleaseView{}, err
+	}
+	v.Replaces, v.ReplacedBy = gonogo.Lineage(snap.Release, same)
 	return v, nil
 }
 
@@ -129,7 +139,8 @@ func buildReleaseView(u *gonogo.User, snap gonogo.Snapshot, earlier earlierVotes
 		Release:          rel,
 		Gate:             gateView(roles, snap),
 		Signoffs:         signoffView(roles, snap, earlier, now),
-		Transitions:      transitionsFor(roles, rel),
+		Lifecycle:        lifecycleView(roles, snap),
+		Confirms:         releaseConfirms(roles, rel),
 		Summary:          pillarStats(snap.Items),
 		CanEdit:          roles.Any(gonogo.ProductOwner, gonogo.ReleaseManager),
 		CanEditChecklist: gonogo.CanEditChecklist(roles),

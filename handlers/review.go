@@ -109,15 +109,56 @@ func signoffView(roles gonogo.RoleSet, snap gonogo.Snapshot, earlier earlierVote
 	return v
 }
 
-// transitionsFor lists the transitions the viewer may take on rel now.
-func transitionsFor(roles gonogo.RoleSet, rel gonogo.Release) []gonogo.Transition {
-	var out []gonogo.Transition
-	for _, t := range rel.State.Allowed() {
-		if gonogo.CanTransition(roles, t) {
-			out = append(out, t)
+// lifecycleView is the state buttons the viewer may press on the
+// snapshot's release: each with whether the release is ready for it and,
+// if not, every reason.
+func lifecycleView(roles gonogo.RoleSet, snap gonogo.Snapshot) views.LifecycleView {
+	v := views.LifecycleView{Release: snap.Release}
+	for _, tc := range gonogo.TransitionChecks(snap) {
+		if gonogo.CanTransition(roles, tc.Transition) {
+			v.Checks = append(v.Checks, tc)
+		}
+	}
+	return v
+}
+
+// releaseConfirms are the questions the release page may ask the viewer:
+// before each final transition they may take and, for the release manager,
+// before recording a decision. They stay in the page while live updates
+// change its state, so they cover every step still ahead of the release.
+func releaseConfirms(roles gonogo.RoleSet, rel gonogo.Release) []views.Confirmation {
+	if rel.State == gonogo.Released || rel.State == gonogo.Cancelled {
+		return nil
+	}
+	var out []views.Confirmation
+	if roles.Has(gonogo.ReleaseManager) {
+		for _, o := range []gonogo.Outcome{gonogo.OutcomeGo, gonogo.OutcomeNoGo} {
+			out = append(out, views.DecideConfirm(rel, gonogo.DecisionInput{Outcome: o}))
+		}
+	}
+	for _, t := range gonogo.Transitions {
+		if t.Final() && gonogo.CanTransition(roles, t) {
+			out = append(out, views.TransitionConfirm(rel, t))
 		}
 	}
 	return out
+}
+
+// confirmed reports whether the person confirmed a step that cannot be
+// undone: the dialog or the confirmation page sends confirm=1. Any other
+// value but none is bad input, refused as such.
+func confirmed(c echo.Context) (bool, error) { return formFlag(c, "confirm") }
+
+// askToConfirm answers a final step sent without confirm=1 with the
+// question, never with the step. A plain form gets the confirmation page;
+// htmx, whose script asks in a dialog and found none, gets it in place of
+// the whole page.
+func (h *Handler) askToConfirm(c echo.Context, conf views.Confirmation) error {
+	if isPartial(c) {
+		c.Response().Header().Set("HX-Retarget", "body")
+		c.Response().Header().Set("HX-Reswap", "innerHTML")
+	}
+	return render(c, http.StatusOK, views.ConfirmPage(h.page(c, conf.Title, ""), conf))
 }
 
 // castVote signs off for one role. htmx gets the panel back with the gate
@@ -208,8 +249,9 @@ func (h *Handler) setWaiver(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?notice=saved#role-%s", rid, role))
 }
 
-// decide records Go or No-Go. A Go the gate does not allow is refused with
-// every reason, on the release page, with 409.
+// decide records Go or No-Go, once the release manager confirms it: a
+// decision is never edited. A Go the gate does not allow is refused with
+// every reason, on the release page, with 409, before anyone is asked.
 func (h *Handler) decide(c echo.Context) error {
 	rid, err := idParam(c, "id")
 	if err != nil {
@@ -221,29 +263,49 @@ func (h *Handler) decide(c echo.Context) error {
 		Conditions: c.FormValue("conditions"),
 	}
 	a := h.actor(c)
-	d, err := h.store.Decide(c.Request().Context(), a, rid, func(s gonogo.Snapshot) (gonogo.Decision, error) {
-		return gonogo.Decide(a, s, in, h.store.Now())
-	})
-	code := gonogo.ErrorCode(err)
-	switch {
-	case err == nil:
-		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d/decisions/%d", rid, d.Number))
-	case code == gonogo.EINVALID || (code == gonogo.ECONFLICT && gonogo.ErrorDetails(err) != nil):
-		// A Go the gate does not allow is refused as a whole, with its
-		// reasons, in the form's summary like any other refusal.
-		errs := formErrors(err)
-		if code == gonogo.ECONFLICT {
-			errs = map[string]string{"": gonogo.ErrorMessage(err)}
+	ctx := c.Request().Context()
+	decide := func(s gonogo.Snapshot) (gonogo.Decision, error) { return gonogo.Decide(a, s, in, h.store.Now()) }
+	if ok, err := confirmed(c); err != nil {
+		return err
+	} else if !ok {
+		snap, err := h.store.FindSnapshot(ctx, rid)
+		if err != nil {
+			return err
 		}
-		return h.renderReleaseWith(c, statusOf[code], rid, func(v *views.ReleaseView) {
-			v.Gate.Decide = views.DecideForm{Rationale: in.Rationale, Conditions: in.Conditions, Errors: errs,
-				Details: gonogo.ErrorDetails(err)}
-		})
+		if _, err := decide(snap); err != nil {
+			return h.refuseDecision(c, rid, in, err)
+		}
+		return h.askToConfirm(c, views.DecideConfirm(snap.Release, in))
 	}
-	return err
+	d, err := h.store.Decide(ctx, a, rid, decide)
+	if err != nil {
+		return h.refuseDecision(c, rid, in, err)
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d/decisions/%d", rid, d.Number))
 }
 
-// transition moves a release along its life.
+// refuseDecision shows the decision form again with what is wrong with it,
+// or why the gate refuses a Go; other errors go to the error page.
+func (h *Handler) refuseDecision(c echo.Context, rid int64, in gonogo.DecisionInput, err error) error {
+	code := gonogo.ErrorCode(err)
+	if code != gonogo.EINVALID && (code != gonogo.ECONFLICT || gonogo.ErrorDetails(err) == nil) {
+		return err
+	}
+	// A Go the gate does not allow is refused as a whole, with its
+	// reasons, in the form's summary like any other refusal.
+	errs := formErrors(err)
+	if code == gonogo.ECONFLICT {
+		errs = map[string]string{"": gonogo.ErrorMessage(err)}
+	}
+	return h.renderReleaseWith(c, statusOf[code], rid, func(v *views.ReleaseView) {
+		v.Gate.Decide = views.DecideForm{Rationale: in.Rationale, Conditions: in.Conditions, Errors: errs,
+			Details: gonogo.ErrorDetails(err)}
+	})
+}
+
+// transition moves a release along its life. A step that cannot be undone
+// is taken only once confirmed; one the release is not ready for is
+// refused at the state buttons, with every reason, before anyone is asked.
 func (h *Handler) transition(c echo.Context) error {
 	rid, err := idParam(c, "id")
 	if err != nil {
@@ -251,13 +313,50 @@ func (h *Handler) transition(c echo.Context) error {
 	}
 	t := gonogo.Transition(c.FormValue("transition"))
 	a := h.actor(c)
-	_, err = h.store.Transition(c.Request().Context(), a, rid, "", func(s gonogo.Snapshot) (gonogo.TransitionResult, error) {
-		return gonogo.Move(a, s, t)
-	})
-	if err != nil {
+	ctx := c.Request().Context()
+	move := func(s gonogo.Snapshot) (gonogo.TransitionResult, error) { return gonogo.Move(a, s, t) }
+	if ok, err := confirmed(c); err != nil {
+		return err
+	} else if !ok {
+		snap, err := h.store.FindSnapshot(ctx, rid)
+		if err != nil {
+			return err
+		}
+		if _, err := move(snap); err != nil {
+			return h.refuseTransition(c, rid, err)
+		}
+		if t.Final() {
+			return h.askToConfirm(c, views.TransitionConfirm(snap.Release, t))
+		}
+	}
+	if _, err := h.store.Transition(ctx, a, rid, "", move); err != nil {
+		return h.refuseTransition(c, rid, err)
+	}
+	return redirect(c, fmt.Sprintf("/releases/%d?notice=moved", rid))
+}
+
+// refuseTransition answers a transition the domain refused where it was
+// asked for: at the state buttons, with the message and every reason. htmx
+// swaps in the buttons alone; a plain form gets the release page, which its
+// address's #lifecycle scrolls to. Other errors go to the error page.
+func (h *Handler) refuseTransition(c echo.Context, rid int64, err error) error {
+	code := gonogo.ErrorCode(err)
+	if code != gonogo.ECONFLICT && code != gonogo.EINVALID {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?notice=moved", rid))
+	refuse := func(v *views.LifecycleView) {
+		v.Refusal, v.Details = gonogo.ErrorMessage(err), gonogo.ErrorDetails(err)
+	}
+	if isPartial(c) {
+		snap, ferr := h.store.FindSnapshot(c.Request().Context(), rid)
+		if ferr != nil {
+			return ferr
+		}
+		v := lifecycleView(currentUser(c).Roles, snap)
+		refuse(&v)
+		return render(c, statusOf[code], views.LifecycleActions(h.page(c, "", ""), v, false))
+	}
+	return h.renderReleaseWith(c, statusOf[code], rid, func(v *views.ReleaseView) { refuse(&v.Lifecycle) })
 }
 
 // showDecision shows a recorded decision; with ".md" it answers its minutes
@@ -291,7 +390,10 @@ func (h *Handler) showDecision(c echo.Context) error {
 	return render(c, http.StatusOK, views.DecisionPage(p, d, after))
 }
 
-// nudge reminds a role that has not signed, through the webhooks.
+// nudge reminds a role that has not signed, through the webhooks that take
+// nudges, and says which: the release page shows the audit event's words
+// (nudgeNotice). When none takes them, nobody could be told, and the page
+// says so beside the nudge buttons instead.
 func (h *Handler) nudge(c echo.Context) error {
 	rid, err := idParam(c, "id")
 	if err != nil {
@@ -299,12 +401,36 @@ func (h *Handler) nudge(c echo.Context) error {
 	}
 	role := gonogo.Role(c.FormValue("role"))
 	a := h.actor(c)
-	if err := h.store.Nudge(c.Request().Context(), a, rid, role, func(s gonogo.Snapshot) error {
-		return gonogo.Nudge(a, s, role)
-	}); err != nil {
+	e, err := h.store.Nudge(c.Request().Context(), a, rid, role, func(s gonogo.Snapshot, hooks []gonogo.Webhook) (gonogo.NudgeReach, error) {
+		if err := gonogo.Nudge(a, s, role); err != nil {
+			return gonogo.NudgeReach{}, err
+		}
+		return gonogo.ReachOfNudge(hooks)
+	})
+	if gonogo.ErrorCode(err) == gonogo.ECONFLICT {
+		return h.renderReleaseWith(c, http.StatusConflict, rid, func(v *views.ReleaseView) {
+			v.Signoffs.NudgeRefusal = gonogo.ErrorMessage(err)
+		})
+	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?notice=nudged#signoffs", rid))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?nudged=%d#signoffs", rid, e.ID))
+}
+
+// nudgeNotice is what the release page says after a nudge: the words of
+// its audit event, who was told and through which webhooks. Only a nudge
+// of this release is read, so a link cannot make the page say anything
+// that was not recorded.
+func (h *Handler) nudgeNotice(c echo.Context, rid int64) (string, error) {
+	id, err := strconv.ParseInt(c.QueryParam("nudged"), 10, 64)
+	if err != nil || id <= 0 {
+		return "", nil
+	}
+	events, err := h.store.FindEventPage(c.Request().Context(), rid, id+1, 1)
+	if err != nil || len(events) == 0 || events[0].ID != id || events[0].Action != "role.nudge" {
+		return "", err
+	}
+	return "Nudged " + strings.TrimPrefix(events[0].Detail, "nudged ") + ".", nil
 }
 
 // showMeeting is meeting mode: the gate, the pillars, the blocking defects,
@@ -320,6 +446,7 @@ func (h *Handler) showMeeting(c echo.Context) error {
 		return err
 	}
 	mv := views.MeetingView{
+		Confirms:   v.Confirms,
 		Release:    v.Release,
 		Gate:       v.Gate,
 		Pillars:    v.Summary,

@@ -30,7 +30,7 @@ func TestOpenReviewAndTransitionsOutOfOrder(t *testing.T) {
 	} {
 		res := rm.post(page+"/transitions", url.Values{"transition": {tc.transition}})
 		wantStatus(t, res, tc.status)
-		if msg := text(parse(t, res), "[data-testid=error-message]"); !strings.Contains(msg, tc.msg) {
+		if msg := text(parse(t, res), "#lifecycle [data-testid=transition-refused]"); !strings.Contains(msg, tc.msg) {
 			t.Errorf("%s: message %q", tc.transition, msg)
 		}
 	}
@@ -206,7 +206,7 @@ func TestRecordGoAndFollowTheRelease(t *testing.T) {
 	if _, disabled := doc.Find(`[data-testid=decide-go]`).Attr("disabled"); disabled {
 		t.Fatal("Record Go is disabled on a ready gate")
 	}
-	res := rm.post(page+"/decisions", url.Values{"outcome": {"go"}, "rationale": {"All green."}, "conditions": {"ops: deploy only off-peak"}})
+	res := rm.post(page+"/decisions", url.Values{"outcome": {"go"}, "rationale": {"All green."}, "conditions": {"ops: deploy only off-peak"}, "confirm": {"1"}})
 	wantStatus(t, res, http.StatusSeeOther)
 	if loc := res.Header.Get("Location"); loc != page+"/decisions/1" {
 		t.Fatalf("redirected to %q", loc)
@@ -245,7 +245,7 @@ func TestRecordGoAndFollowTheRelease(t *testing.T) {
 	wantStatus(t, res, http.StatusForbidden)
 	res = rm.post(page+"/transitions", url.Values{"transition": {"mark-released"}})
 	wantStatus(t, res, http.StatusConflict)
-	if msg := text(parse(t, res), "[data-testid=error-message]"); !strings.Contains(msg, "deploy only off-peak") {
+	if msg := text(parse(t, res), "#lifecycle [data-testid=transition-refused]"); !strings.Contains(msg, "deploy only off-peak") {
 		t.Fatalf("refusal does not name the open condition: %q", msg)
 	}
 	items, _ := s.store.FindItems(t.Context(), rel.ID)
@@ -255,7 +255,7 @@ func TestRecordGoAndFollowTheRelease(t *testing.T) {
 			wantStatus(t, res, http.StatusSeeOther)
 		}
 	}
-	res = rm.post(page+"/transitions", url.Values{"transition": {"mark-released"}})
+	res = rm.post(page+"/transitions", url.Values{"transition": {"mark-released"}, "confirm": {"1"}})
 	wantStatus(t, res, http.StatusSeeOther)
 	if r, _ := s.store.FindRelease(t.Context(), rel.ID); r.State != gonogo.Released {
 		t.Fatalf("state %s", r.State)
@@ -275,7 +275,7 @@ func TestNoGoThenNewCycle(t *testing.T) {
 	if text(parse(t, res), "[data-testid=error-rationale]") == "" {
 		t.Fatal("no message beside the rationale")
 	}
-	res = rm.post(page+"/decisions", url.Values{"outcome": {"no-go"}, "rationale": {"fix the checkout first"}})
+	res = rm.post(page+"/decisions", url.Values{"outcome": {"no-go"}, "rationale": {"fix the checkout first"}, "confirm": {"1"}})
 	wantStatus(t, res, http.StatusSeeOther)
 	if r, _ := s.store.FindRelease(t.Context(), rel.ID); r.State != gonogo.NoGo {
 		t.Fatalf("state %s", r.State)

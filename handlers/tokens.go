@@ -35,10 +35,20 @@ func (h *Handler) createToken(c echo.Context) error {
 	return h.renderTokens(c, http.StatusCreated, views.TokenForm{}, &views.NewToken{Token: tok, Secret: secret})
 }
 
+// revokeToken revokes a token for good, once the admin confirms it.
 func (h *Handler) revokeToken(c echo.Context) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
+	}
+	if ok, err := confirmed(c); err != nil {
+		return err
+	} else if !ok {
+		t, err := h.store.FindToken(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
+		return h.askToConfirm(c, views.RevokeTokenConfirm(t))
 	}
 	if err := h.store.RevokeToken(c.Request().Context(), h.actor(c), id); err != nil {
 		return err

@@ -81,10 +81,21 @@ func (h *Handler) showWebhook(c echo.Context) error {
 	return render(c, http.StatusOK, views.WebhookPage(h.page(c, "Webhook deliveries", "admin"), w, ds))
 }
 
+// deleteWebhook removes a webhook with its queue and log, once the admin
+// confirms it.
 func (h *Handler) deleteWebhook(c echo.Context) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
+	}
+	if ok, err := confirmed(c); err != nil {
+		return err
+	} else if !ok {
+		w, err := h.store.FindWebhook(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
+		return h.askToConfirm(c, views.RemoveWebhookConfirm(w))
 	}
 	if err := h.store.DeleteWebhook(c.Request().Context(), h.actor(c), id); err != nil {
 		return err

@@ -116,7 +116,7 @@ func deliveryRows(t *testing.T, admin *client, id int64) *goquery.Selection {
 func (s *testServer) decideNoGo(t *testing.T, rm *client, id int64) *http.Response {
 	t.Helper()
 	rm.get("/releases/" + itoa(id))
-	return rm.post("/releases/"+itoa(id)+"/decisions", url.Values{"outcome": {"no-go"}, "rationale": {"refund flow untested"}})
+	return rm.post("/releases/"+itoa(id)+"/decisions", url.Values{"outcome": {"no-go"}, "rationale": {"refund flow untested"}, "confirm": {"1"}})
 }
 
 func TestWebhookDeliveryIsSigned(t *testing.T) {
@@ -213,7 +213,7 @@ func TestSlowWebhookDoesNotDelayTheRequest(t *testing.T) {
 	t.Cleanup(release)
 	answered := make(chan *http.Response, 1)
 	go func() {
-		answered <- rm.post("/releases/"+itoa(rel.ID)+"/decisions", url.Values{"outcome": {"no-go"}, "rationale": {"not yet"}})
+		answered <- rm.post("/releases/"+itoa(rel.ID)+"/decisions", url.Values{"outcome": {"no-go"}, "rationale": {"not yet"}, "confirm": {"1"}})
 	}()
 	var res *http.Response
 	select {
@@ -306,7 +306,7 @@ func TestWebhookAdmin(t *testing.T) {
 	if e, _ := s.store.FindEvents(t.Context(), 1); e[0].Action != "webhook.create" || e[0].Actor != "Admin Tester" {
 		t.Fatalf("audit %+v", e[0])
 	}
-	wantStatus(t, admin.post("/admin/webhooks/"+itoa(hook.ID)+"/delete", nil), http.StatusSeeOther)
+	wantStatus(t, admin.post("/admin/webhooks/"+itoa(hook.ID)+"/delete", url.Values{"confirm": {"1"}}), http.StatusSeeOther)
 	if hooks, _ := s.store.FindWebhooks(t.Context()); len(hooks) != 0 {
 		t.Fatal("the webhook was not removed")
 	}
@@ -345,7 +345,7 @@ func TestTokenAdmin(t *testing.T) {
 		t.Fatalf("token row %q", row.Text())
 	}
 	action, _ := row.Find(`form`).Attr("action")
-	wantStatus(t, admin.post(action, nil), http.StatusSeeOther)
+	wantStatus(t, admin.post(action, url.Values{"confirm": {"1"}}), http.StatusSeeOther)
 	s.call(t, http.MethodGet, "/api/v1/releases", secret, "").want(t, http.StatusUnauthorized)
 	_, doc = admin.get("/admin/tokens")
 	if got := strings.TrimSpace(doc.Find(`[data-testid=token-row][data-name=payments-deploy] [data-testid=token-status]`).Text()); got != "Revoked" {

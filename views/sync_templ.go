@@ -106,6 +106,10 @@ func ReleaseSync(p Page, v ReleaseView, kind string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		case "item":
+			templ_7745c5c3_Err = LifecycleActions(p, v.Lifecycle, true).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 			templ_7745c5c3_Err = ChecklistSection(p, v, true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
