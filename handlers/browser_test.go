@@ -30,6 +30,8 @@ func chromiumPath() string {
 
 // newBrowser starts headless Chromium for one test. Without Chromium the
 // test is skipped, unless GONOGO_REQUIRE_BROWSER is set, as CI sets it.
+// The test fails if the tab's console is not clean at its end (see
+// watchConsole).
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	if testing.Short() {
@@ -58,7 +60,7 @@ func newBrowser(t *testing.T) context.Context {
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	return ctx
+	return watchConsole(t, ctx)
 }
 
 // must runs browser steps and fails the test on the first error.
@@ -417,7 +419,7 @@ func otherBrowser(t *testing.T, ctx context.Context) context.Context {
 	t.Helper()
 	other, cancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	return other
+	return watchConsole(t, other)
 }
 
 func TestBrowserLiveVoteReachesOtherReader(t *testing.T) {

@@ -246,11 +246,15 @@ func (h *Handler) transition(c echo.Context) error {
 	}
 	t := gonogo.Transition(c.FormValue("transition"))
 	a := h.actor(c)
-	_, err = h.store.Transition(c.Request().Context(), a, rid, "", func(s gonogo.Snapshot) (gonogo.TransitionResult, error) {
+	res, err := h.store.Transition(c.Request().Context(), a, rid, "", func(s gonogo.Snapshot) (gonogo.TransitionResult, error) {
 		return gonogo.Move(a, s, t)
 	})
 	if err != nil {
 		return err
+	}
+	if res.To == gonogo.Released {
+		// The one who shipped it is greeted as everyone else is (see live).
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?notice=released", rid))
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?notice=moved", rid))
 }
