@@ -176,18 +176,19 @@
     if (!focus || (e.type !== "htmx:afterSettle" && e.detail.target !== focus.target)) return;
     var f = focus;
     focus = null;
-    var active = document.activeElement;
-    if (active && active !== document.body) return; // the reader has moved on
     var next = document.querySelector(f.key);
-    if (!next) return;
-    next.focus({ preventScroll: true });
+    var active = document.activeElement;
+    if (!next || (active && active !== document.body && active !== next)) return; // the reader has moved on
+    if (active !== next) {
+      next.focus({ preventScroll: true });
+      if (typeof f.start === "number" && typeof next.setSelectionRange === "function") {
+        try { next.setSelectionRange(f.start, f.end); } catch (err) { /* not a text field */ }
+      }
+    }
     // What changed above it (a line more on an item) would push it down
     // the screen: the page follows, so it stays where the reader saw it.
     var moved = next.getBoundingClientRect().top - f.top;
     if (Math.abs(moved) >= 1) window.scrollBy(0, moved);
-    if (typeof f.start === "number" && typeof next.setSelectionRange === "function") {
-      try { next.setSelectionRange(f.start, f.end); } catch (err) { /* not a text field */ }
-    }
   }
   document.addEventListener("htmx:beforeSwap", letGoOfFocus);
   document.addEventListener("htmx:oobBeforeSwap", letGoOfFocus);
