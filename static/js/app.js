@@ -76,7 +76,7 @@
   // it missed; until then the page may be behind. That is no error for
   // htmx to log. A stream the server refused is closed, and htmx's SSE
   // extension tries again later, and reports it.
-  htmx.createEventSource = function (url) {
+  if (window.htmx) htmx.createEventSource = function (url) {
     var source = new EventSource(url, { withCredentials: true });
     source.addEventListener("open", function () {
       stale.stream = false;
@@ -140,8 +140,8 @@
   // A swap replaces the element that has the focus (the checklist button
   // just pressed, or any part a live change redraws): the focus stays on
   // its successor, the same button of the same item, the caret where it
-  // was, at the same place on the screen. The element is let go of before the
-  // swap: removed while focused, Chromium lays the page out with the old
+  // was, at the same place on the screen. The element is let go of before
+  // the swap: removed while focused, Chromium lays the page out with the old
   // part and the new one both in it, and its scroll anchoring jumps by the
   // height of the part (the whole checklist: thousands of pixels). What
   // htmx preserves (data-hx-preserve) it moves over, focus and all.
@@ -166,14 +166,15 @@
   function letGoOfFocus(e) {
     var target = e.detail && e.detail.target;
     var el = document.activeElement;
-    if (!target || !el || el === document.body || !target.contains(el) || preserved(el, e.detail)) return;
+    if (e.detail.shouldSwap === false || !target || !el || el === document.body || !target.contains(el) || preserved(el, e.detail)) return;
     var key = focusKey(el);
     if (!key) return;
     focus = { key: key, target: target, top: el.getBoundingClientRect().top, start: el.selectionStart, end: el.selectionEnd };
     el.blur();
   }
   function restoreFocus(e) {
-    if (!focus || (e.type !== "htmx:afterSettle" && e.detail.target !== focus.target)) return;
+    var last = e.type === "htmx:afterRequest" || e.type === "htmx:afterSettle"; // swapped, or not at all
+    if (!focus || (!last && e.detail.target !== focus.target)) return;
     var f = focus;
     focus = null;
     var next = document.querySelector(f.key);
@@ -194,6 +195,7 @@
   document.addEventListener("htmx:oobBeforeSwap", letGoOfFocus);
   document.addEventListener("htmx:afterSwap", restoreFocus);
   document.addEventListener("htmx:oobAfterSwap", restoreFocus);
+  document.addEventListener("htmx:afterRequest", restoreFocus);
   document.addEventListener("htmx:afterSettle", restoreFocus);
 
   // When the network or server fails outright, say so instead of doing
