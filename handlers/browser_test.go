@@ -30,7 +30,8 @@ func chromiumPath() string {
 
 // newBrowser starts headless Chromium for one test, with extra flags if
 // any. Without Chromium the test is skipped, unless GONOGO_REQUIRE_BROWSER
-// is set, as CI sets it.
+// is set, as CI sets it. The test fails if the tab's console is not clean
+// at its end (see watchConsole).
 func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	if testing.Short() {
@@ -62,7 +63,7 @@ func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Con
 	// many pages (the accessibility walk) needs minutes on a loaded machine.
 	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	return ctx
+	return watchConsole(t, ctx)
 }
 
 // must runs browser steps and fails the test on the first error.
@@ -424,7 +425,7 @@ func otherBrowser(t *testing.T, ctx context.Context) context.Context {
 	t.Helper()
 	other, cancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	return other
+	return watchConsole(t, other)
 }
 
 func TestBrowserLiveVoteReachesOtherReader(t *testing.T) {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -99,7 +100,8 @@ func (h *Handler) streamEvents(c echo.Context) error {
 	ctx := c.Request().Context()
 	sessionID, _ := c.Get("session").(string)
 	t := &tether{store: h.store, idHash: hashID(sessionID)}
-	sub, refused := h.streams.subscribe(owner{t.idHash, currentUser(c).ID}, func(n gonogo.Notice) bool { return sc.wants(n.Event) })
+	viewer := currentUser(c).ID
+	sub, refused := h.streams.subscribe(owner{t.idHash, viewer}, func(n gonogo.Notice) bool { return sc.wants(n.Event) })
 	if refused != "" {
 		return h.refuseStream(refused)
 	}
@@ -131,7 +133,7 @@ func (h *Handler) streamEvents(c echo.Context) error {
 				if !t.holds(ctx, sub) {
 					return nil
 				}
-				h.writeEvent(c, sc, e)
+				h.writeEvent(c, sc, viewer, e)
 				since = e.ID
 			}
 		}
@@ -163,20 +165,27 @@ func (h *Handler) streamEvents(c echo.Context) error {
 			if !t.holds(ctx, sub) {
 				return nil
 			}
-			h.writeEvent(c, sc, n.Event)
+			h.writeEvent(c, sc, viewer, n.Event)
 			since = n.Event.ID
 			w.Flush()
 		}
 	}
 }
 
-// writeEvent sends a change: a notice of who changed what, then the
-// triggers of the fragments it touches, all under the event's id.
-func (h *Handler) writeEvent(c echo.Context, sc scope, e gonogo.Event) {
+// writeEvent sends a change to viewer's page: a notice of who changed
+// what, then the triggers of the fragments it touches, all under the
+// event's id. Notices are for changes by others: the viewer's own change
+// brings none (their page, or the answer to their form, already shows
+// it), but its triggers still go out, so the viewer's other tabs update.
+// A release reaching released is celebrated with everyone, its shipper
+// included.
+func (h *Handler) writeEvent(c echo.Context, sc scope, viewer int64, e gonogo.Event) {
 	w := c.Response()
-	var buf bytes.Buffer
-	if err := views.LiveNotice(h.page(c, "", ""), e).Render(c.Request().Context(), &buf); err == nil {
-		writeSSE(w, e.ID, "notice", buf.String())
+	if e.ActorID == 0 || e.ActorID != viewer {
+		var buf bytes.Buffer
+		if err := views.LiveNotice(h.page(c, "", ""), e).Render(c.Request().Context(), &buf); err == nil {
+			writeSSE(w, e.ID, "notice", buf.String())
+		}
 	}
 	for _, t := range triggers(sc, e) {
 		writeSSE(w, e.ID, t, strconv.FormatInt(e.ID, 10))
@@ -213,30 +222,49 @@ func lastEventID(c echo.Context) int64 {
 // people who signed off its Go.
 func (h *Handler) writeCelebration(c echo.Context, e gonogo.Event) {
 	ctx := c.Request().Context()
-	rel, err := h.store.FindRelease(ctx, e.ReleaseID)
-	if err != nil {
+	shipped := h.shipped(ctx, e.ReleaseID)
+	if shipped == nil {
 		return
 	}
-	var signers []string
-	if d, ok, err := h.store.FindCycleDecision(ctx, rel.ID, rel.Cycle); err == nil && ok {
-		signers = d.Record.Attendees()
-	}
 	var buf bytes.Buffer
-	if err := views.Celebration(rel, signers).Render(ctx, &buf); err == nil {
+	if err := views.Celebration(*shipped).Render(ctx, &buf); err == nil {
 		writeSSE(c.Response(), e.ID, "celebrate", buf.String())
 	}
 }
 
+// shipped is the release with id and who signed off its Go, if it is
+// released; nil otherwise.
+func (h *Handler) shipped(ctx context.Context, id int64) *views.Shipped {
+	rel, err := h.store.FindRelease(ctx, id)
+	if err != nil || rel.State != gonogo.Released {
+		return nil
+	}
+	s := &views.Shipped{Release: rel}
+	if d, ok, err := h.store.FindCycleDecision(ctx, rel.ID, rel.Cycle); err == nil && ok {
+		s.Signers = d.Record.Attendees()
+	}
+	return s
+}
+
 // live makes p follow its stream of changes: the page subscribes from the
 // newest event it was rendered with.
+//
+// The person who marks a release released submits a form, and their page
+// is on its way to the next one while the stream celebrates: the page the
+// transition sends them to (notice=released) celebrates in its place, if
+// the release is indeed released.
 func (h *Handler) live(c echo.Context, p *views.Page, scope string, release int64) {
-	since, err := h.store.LastEventID(c.Request().Context())
+	ctx := c.Request().Context()
+	since, err := h.store.LastEventID(ctx)
 	if err != nil {
 		return // the page still works; it just does not update by itself
 	}
 	p.Live = fmt.Sprintf("/events?scope=%s&since=%d", scope, since)
 	if release != 0 {
 		p.Live += fmt.Sprintf("&release=%d", release)
+		if c.QueryParam("notice") == "released" {
+			p.Shipped = h.shipped(ctx, release)
+		}
 	}
 }
 

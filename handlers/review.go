@@ -329,8 +329,13 @@ func (h *Handler) transition(c echo.Context) error {
 			return h.askToConfirm(c, views.TransitionConfirm(snap.Release, t))
 		}
 	}
-	if _, err := h.store.Transition(ctx, a, rid, "", move); err != nil {
+	res, err := h.store.Transition(ctx, a, rid, "", move)
+	if err != nil {
 		return h.refuseTransition(c, rid, err)
+	}
+	if res.To == gonogo.Released {
+		// The one who shipped it is greeted as everyone else is (see live).
+		return redirect(c, fmt.Sprintf("/releases/%d?notice=released", rid))
 	}
 	return redirect(c, fmt.Sprintf("/releases/%d?notice=moved", rid))
 }

@@ -27,6 +27,18 @@ type Page struct {
 	// Sync marks a live update's fragments: what people are typing is kept.
 	Sync bool
 	Feed string // an Atom feed of the page, announced in its <head>
+	// SkipTo is the id of the part of the page most people come for, which
+	// the first link skips to (SkipLabel says where), before "Skip to content".
+	SkipTo, SkipLabel string
+	// Shipped is a release the reader just marked released, celebrated on
+	// the page their form led to (the stream celebrates it to the others).
+	Shipped *Shipped
+}
+
+// Skipping is p with its first link skipping to the element with id.
+func (p Page) Skipping(id, label string) Page {
+	p.SkipTo, p.SkipLabel = id, label
+	return p
 }
 
 // SignedIn reports whether someone is signed in.
