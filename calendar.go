@@ -308,7 +308,7 @@ func ScheduleWindow(actor Actor, rel Release, w Window, now time.Time) error {
 	}
 	switch rel.State {
 	case Released, Cancelled:
-		return Errorf(ECONFLICT, "a release that is %s has no window to schedule", rel.State.Label())
+		return Errorf(ECONFLICT, "a release that is %s has no window to schedule", rel.State.InText())
 	}
 	if err := w.Validate(); err != nil {
 		return FieldErrorf("window", "%s", ErrorMessage(err))

@@ -2,7 +2,6 @@ package gonogo
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -70,7 +69,7 @@ func Evaluate(s Snapshot) Gate {
 	for _, d := range s.Defects {
 		if Blocking(d) {
 			reasons = append(reasons, Reason{ReasonDefect,
-				fmt.Sprintf("%s defect %s“%s” is %s", d.Severity.Label(), keyPrefix(d), d.Title, strings.ToLower(d.Status.Label())),
+				fmt.Sprintf("%s defect %s“%s” is %s", d.Severity.Label(), keyPrefix(d), d.Title, d.Status.InText()),
 				fmt.Sprintf("defect-%d", d.ID)})
 		}
 	}

@@ -1,7 +1,5 @@
 package gonogo
 
-import "fmt"
-
 // Transition is a step in a release's life that a person (or a pipeline)
 // takes. Recording a Go or a No-Go is a decision, not a transition: it has
 // its own rules (see Decide).
@@ -24,6 +22,21 @@ var transitionLabels = map[Transition]string{
 	OpenReview: "Open the review", StartDeploy: "Start deploying", FinishDeploy: "Deployed: start verifying",
 	MarkReleased: "Mark released", RollBack: "Roll back", Reopen: "Reopen in a new cycle", Cancel: "Cancel release",
 }
+
+// transitionOutcomes say what taking a transition did, for the notice the
+// person who took it reads next.
+var transitionOutcomes = map[Transition]string{
+	OpenReview:   "Review opened: every role is asked to sign off.",
+	StartDeploy:  "Deploying: the release is on its way to production.",
+	FinishDeploy: "Deployed: work through the post-deploy verification, then mark the release released.",
+	MarkReleased: "Released: the release is in production and its notes are among the shipped.",
+	RollBack:     "Rolled back: reopen the release in a new cycle once it is fixed.",
+	Reopen:       "Reopened in a new cycle: every role signs off again.",
+	Cancel:       "Release cancelled: it leaves the board for the closed lane.",
+}
+
+// Outcome is what taking t did, said to the person who took it.
+func (t Transition) Outcome() string { return transitionOutcomes[t] }
 
 // Valid reports whether t is a known transition.
 func (t Transition) Valid() bool { _, ok := transitionLabels[t]; return ok }
@@ -50,7 +63,7 @@ func (s State) Next(t Transition) (State, error) {
 	}
 	next, ok := transitions[s][t]
 	if !ok {
-		return s, Errorf(ECONFLICT, "a release that is %s cannot %s", s.Label(), lowerFirst(t.Label()))
+		return s, Errorf(ECONFLICT, "a release that is %s cannot %s", s.InText(), lowerFirst(t.Label()))
 	}
 	return next, nil
 }
@@ -120,27 +133,9 @@ func readyToRelease(items []Item) error {
 		}
 	}
 	if len(open) > 0 {
-		return Errorf(ECONFLICT, "a release is marked released only when every required verification item and condition is done; still open: %s", joinMax(open, 5))
+		return Errorf(ECONFLICT, "a release is marked released only when every required verification item and condition is done; still open: %s", ListMax(open, 5))
 	}
 	return nil
-}
-
-func joinMax(parts []string, n int) string {
-	if len(parts) <= n {
-		return join(parts)
-	}
-	return join(parts[:n]) + fmt.Sprintf(" and %d more", len(parts)-n)
-}
-
-func join(parts []string) string {
-	out := ""
-	for i, p := range parts {
-		if i > 0 {
-			out += ", "
-		}
-		out += p
-	}
-	return out
 }
 
 func lowerFirst(s string) string {

@@ -103,7 +103,7 @@ func checkTaken(rel Release, phase Phase) error {
 		return nil
 	}
 	if rel.State != Draft && rel.State != Review {
-		return Errorf(ECONFLICT, "checks are reported while the release is in draft or review; %s is %s", rel.Name(), rel.State.Label())
+		return Errorf(ECONFLICT, "checks are reported while the release is in draft or review; %s is %s", rel.Name(), rel.State.InText())
 	}
 	return nil
 }

@@ -20,7 +20,7 @@ func (h *Handler) page(c echo.Context, title, nav string) views.Page {
 		CSRF:      token,
 		Loc:       h.zone(c.Request().Context()),
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
-		Notice:    notices[c.QueryParam("notice")],
+		Notice:    noticeText(c.QueryParam("notice")),
 	}
 }
 
@@ -42,6 +42,15 @@ func idParam(c echo.Context, name string) (int64, error) {
 	return id, nil
 }
 
+// noticeText is the message a redirect asks the page to show with code: one of
+// notices, or what a transition did, named by the transition.
+func noticeText(code string) string {
+	if msg, ok := notices[code]; ok {
+		return msg
+	}
+	return gonogo.Transition(code).Outcome()
+}
+
 // notices are the messages a redirect may ask a page to show. Only these
 // codes are accepted, so a link cannot put words in gonogo's mouth.
 var notices = map[string]string{
@@ -53,7 +62,6 @@ var notices = map[string]string{
 	"password": "Password changed.",
 	"defect":   "Defect added.",
 	"pasted":   "Defects added.",
-	"moved":    "The release moved on.",
 	"nudged":   "Nudged: the webhooks carry the reminder to the team.",
 	"revoked":  "Token revoked. Pipelines using it are refused from now on.",
 	"webhook":  "Webhook registered. Changes of the chosen kinds are sent to it from now on.",

@@ -252,7 +252,8 @@ func (h *Handler) transition(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?notice=moved", rid))
+	// The notice says what the transition did ("Review opened: ...").
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?notice=%s", rid, t))
 }
 
 // showDecision shows a recorded decision; with ".md" it answers its minutes
