@@ -33,11 +33,15 @@ func (h *Handler) actor(c echo.Context) gonogo.Actor {
 	return a
 }
 
+// noSuchPage is what an address that leads nowhere answers: one that no
+// route serves and one whose id is not an id alike.
+const noSuchPage = "There is no page at this address."
+
 // idParam parses a numeric id from the path; anything else is not found.
 func idParam(c echo.Context, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, gonogo.Errorf(gonogo.ENOTFOUND, "no such page")
+		return 0, gonogo.Errorf(gonogo.ENOTFOUND, noSuchPage)
 	}
 	return id, nil
 }

@@ -150,3 +150,21 @@ func TestBrowserMessagesKeepValuesAsTyped(t *testing.T) {
 		t.Errorf("the duplicate's message reads %q", got)
 	}
 }
+
+// Every address that leads nowhere says so in the same words, whether no
+// route matches it or its id is not a number.
+func TestOnePageNotFoundText(t *testing.T) {
+	s := newServer(t)
+	c := s.signIn(t, "support")
+	var texts []string
+	for _, path := range []string{"/no-such-thing", "/releases/abc", "/releases/0", "/releases/1/nothing-here"} {
+		res, doc := c.get(path)
+		wantStatus(t, res, http.StatusNotFound)
+		texts = append(texts, text(doc, "[data-testid=error-message]"))
+	}
+	for _, got := range texts {
+		if got != "There is no page at this address." {
+			t.Fatalf("404 pages say %q", texts)
+		}
+	}
+}
