@@ -168,3 +168,40 @@ func TestOnePageNotFoundText(t *testing.T) {
 		}
 	}
 }
+
+// The empty board tells each reader what to do next: an admin adds the
+// team and may try the demo, a planner creates the first release, anyone
+// else learns who will.
+func TestEmptyBoardSaysWhatToDoNext(t *testing.T) {
+	s := newServer(t)
+	tests := []struct {
+		who                           string
+		addPeople, create, demo, who2 bool
+	}{
+		{who: "admin", addPeople: true, demo: true, who2: true},
+		{who: "rm", create: true},
+		{who: "po", create: true},
+		{who: "qa", who2: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.who, func(t *testing.T) {
+			_, doc := s.signIn(t, tc.who).get("/")
+			empty := doc.Find("[data-testid=board-empty]")
+			if empty.Length() != 1 {
+				t.Fatal("no empty board")
+			}
+			if got := empty.Find(`a[href="/admin/users"][data-testid=empty-add-people]`).Length() == 1; got != tc.addPeople {
+				t.Errorf("a link to add people: %t, want %t", got, tc.addPeople)
+			}
+			if got := empty.Find(`a[href="/releases/new"][data-testid=empty-create]`).Length() == 1; got != tc.create {
+				t.Errorf("a link to create the first release: %t, want %t", got, tc.create)
+			}
+			if got := strings.Contains(text(doc, "[data-testid=empty-demo]"), "make demo"); got != tc.demo {
+				t.Errorf("the demo's guide: %t, want %t", got, tc.demo)
+			}
+			if got := strings.Contains(text(doc, "[data-testid=empty-who-creates]"), "product owner or the release manager creates"); got != tc.who2 {
+				t.Errorf("who creates the first release: %t, want %t", got, tc.who2)
+			}
+		})
+	}
+}
