@@ -42,10 +42,12 @@ type Reason struct {
 	Anchor string
 }
 
-// Gate is the verdict on a snapshot.
+// Gate is the verdict on a snapshot. Warnings are worth knowing before
+// the decision and never block it.
 type Gate struct {
-	Ready   bool
-	Reasons []Reason
+	Ready    bool
+	Reasons  []Reason
+	Warnings []Warning
 }
 
 // MinGoVoters is how many distinct people must vote Go: nobody approves a
@@ -94,7 +96,16 @@ func Evaluate(s Snapshot) Gate {
 	if len(goVoters) < MinGoVoters {
 		reasons = append(reasons, Reason{ReasonQuorum, quorumText(goVoters), "signoffs"})
 	}
-	return Gate{Ready: len(reasons) == 0, Reasons: reasons}
+	return Gate{Ready: len(reasons) == 0, Reasons: reasons, Warnings: gateWarnings(s.Release)}
+}
+
+// gateWarnings are what the gate warns of: a release in review with no
+// window, since a Go recorded then says nothing of when it goes out.
+func gateWarnings(rel Release) []Warning {
+	if rel.State == Review && rel.Window.IsZero() {
+		return []Warning{{"no-window", "No release window is set: a Go now says nothing of when the release goes out"}}
+	}
+	return nil
 }
 
 func itemReasons(items []Item) []Reason {
