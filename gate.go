@@ -133,10 +133,10 @@ func itemReasons(items []Item) []Reason {
 func quorumText(goVoters map[int64]string) string {
 	switch len(goVoters) {
 	case 0:
-		return "a Go needs Go votes from at least two people; nobody has voted Go yet"
+		return "A Go needs Go votes from at least two people; nobody has voted Go yet"
 	case 1:
 		for _, name := range goVoters {
-			return fmt.Sprintf("a Go needs Go votes from at least two people; only %s has voted Go", name)
+			return fmt.Sprintf("A Go needs Go votes from at least two people; only %s has voted Go", name)
 		}
 	}
 	return ""
