@@ -277,9 +277,10 @@ func Conflicts(self Scheduled, others []Scheduled) []Scheduled {
 	return out
 }
 
-// Warning is something worth knowing about a window that does not block a Go.
+// Warning is something worth knowing that does not block a Go: about a
+// window, or, on the gate, the lack of one.
 type Warning struct {
-	Kind string // "low-traffic" or "conflict"
+	Kind string // "low-traffic", "conflict" or "no-window"
 	Text string
 }
 
@@ -308,12 +309,27 @@ func ScheduleWindow(actor Actor, rel Release, w Window, now time.Time) error {
 	}
 	switch rel.State {
 	case Released, Cancelled:
-		return Errorf(ECONFLICT, "a release that is %s has no window to schedule", rel.State.Label())
+		return Errorf(ECONFLICT, "a release that is %s has no window to schedule", rel.State.InText())
 	}
+	return checkWindow(w, rel.State == Deploying || rel.State == Verifying, now)
+}
+
+// PlanWindow checks the window a release is created with: whoever plans
+// releases may give a new one its window, by the rules of any window; from
+// then on the release manager moves it (ScheduleWindow).
+func PlanWindow(actor Actor, w Window, now time.Time) error {
+	if !CanCreateRelease(actor.Roles) {
+		return Errorf(EFORBIDDEN, "only a product owner or the release manager plans a new release's window")
+	}
+	return checkWindow(w, false, now)
+}
+
+// checkWindow checks a window set or cleared: both ends in order, and not
+// starting in the past unless the release is underway in it.
+func checkWindow(w Window, underway bool, now time.Time) error {
 	if err := w.Validate(); err != nil {
 		return FieldErrorf("window", "%s", ErrorMessage(err))
 	}
-	underway := rel.State == Deploying || rel.State == Verifying
 	if !w.IsZero() && !underway && w.Start.Before(now.Add(-time.Minute)) {
 		return FieldErrorf("window", "the window starts in the past; pick a time from now on")
 	}

@@ -209,3 +209,34 @@ func TestFreezeInputAndSchedule(t *testing.T) {
 		t.Errorf("stretching the window of a deploy under way: %v", err)
 	}
 }
+
+// Whoever plans releases may give a new one its window, by the rules of
+// any window.
+func TestPlanWindow(t *testing.T) {
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	later := gonogo.Window{Start: now.Add(24 * time.Hour), End: now.Add(26 * time.Hour)}
+	tests := []struct {
+		name  string
+		roles gonogo.RoleSet
+		w     gonogo.Window
+		code  string
+	}{
+		{"a product owner", gonogo.RoleSet{gonogo.ProductOwner}, later, ""},
+		{"the release manager", gonogo.RoleSet{gonogo.ReleaseManager}, later, ""},
+		{"no window", gonogo.RoleSet{gonogo.ProductOwner}, gonogo.Window{}, ""},
+		{"QA does not plan", gonogo.RoleSet{gonogo.QALead}, later, gonogo.EFORBIDDEN},
+		{"in the past", gonogo.RoleSet{gonogo.ProductOwner}, gonogo.Window{Start: now.Add(-3 * time.Hour), End: now.Add(-time.Hour)}, gonogo.EINVALID},
+		{"backwards", gonogo.RoleSet{gonogo.ProductOwner}, gonogo.Window{Start: later.End, End: later.Start}, gonogo.EINVALID},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := gonogo.PlanWindow(gonogo.Actor{Roles: tc.roles}, tc.w, now)
+			if got := gonogo.ErrorCode(err); got != tc.code {
+				t.Fatalf("PlanWindow = %v, want code %q", err, tc.code)
+			}
+			if tc.code == gonogo.EINVALID && gonogo.ErrorFields(err)["window"] == "" {
+				t.Fatalf("no message beside the window: %v", err)
+			}
+		})
+	}
+}

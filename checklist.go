@@ -320,7 +320,7 @@ func ItemEditable(state State, phase Phase) error {
 		ok = state != Released && state != Cancelled
 	}
 	if !ok {
-		return Errorf(ECONFLICT, "%s items cannot change while the release is %s", phase.Label(), state.Label())
+		return Errorf(ECONFLICT, "%s items cannot change while the release is %s", phase.Label(), state.InText())
 	}
 	return nil
 }
@@ -329,7 +329,7 @@ func ItemEditable(state State, phase Phase) error {
 // says why it may not.
 func WorkItem(actor Actor, rel Release, it Item, c ItemChange, now time.Time) (Item, error) {
 	if !CanWorkItem(actor.Roles, it) {
-		return it, Errorf(EFORBIDDEN, "only the %s or the release manager may change %q", it.OwnerRole.Label(), it.Title)
+		return it, Errorf(EFORBIDDEN, "only %s or the release manager may change %q", it.OwnerRole.InText(), it.Title)
 	}
 	if err := ItemEditable(rel.State, it.Phase); err != nil {
 		return it, err

@@ -55,7 +55,7 @@ func TestParseCheckpointRefuses(t *testing.T) {
 		return strings.Join(ls, "\n")
 	}
 	for name, tc := range map[string]struct{ in, msg string }{
-		"nothing":          {"  \n", "give a checkpoint to verify"},
+		"nothing":          {"  \n", "Give a checkpoint to verify"},
 		"too long":         {text + strings.Repeat("x", gonogo.MaxCheckpointLen), "at most 1000 characters"},
 		"not UTF-8":        {text + "\xff", "not text"},
 		"another header":   {line(0, "gonogo audit checkpoint v2"), "first line"},
@@ -105,17 +105,17 @@ func TestCheckpointVerify(t *testing.T) {
 		"intact, nothing since":      {c, pub, gonogo.Trail{Checked: 10, Last: 10, SeqHash: headHash}, ""},
 		"empty trail at genesis": {gonogo.NewCheckpoint(0, gonogo.GenesisHash, time.Now(), key), pub,
 			gonogo.Trail{SeqHash: gonogo.GenesisHash}, ""},
-		"newest events deleted": {c, pub, gonogo.Trail{Checked: 7, Last: 7}, "events after 7 were deleted: the checkpoint of 2025-03-04T10:00:00Z saw the trail up to event 10, and it now ends at event 7"},
-		"everything deleted":    {c, pub, gonogo.Trail{}, "events after 0 were deleted"},
+		"newest events deleted": {c, pub, gonogo.Trail{Checked: 7, Last: 7}, "Events after 7 were deleted: the checkpoint of 2025-03-04T10:00:00Z saw the trail up to event 10, and it now ends at event 7"},
+		"everything deleted":    {c, pub, gonogo.Trail{}, "Events after 0 were deleted"},
 		"rewritten and rehashed": {c, pub, gonogo.Trail{Checked: 14, Last: 14, SeqHash: strings.Repeat("0", 64)},
-			"the trail was rewritten: event 10's hash differs from the checkpoint's"},
+			"The trail was rewritten: event 10's hash differs from the checkpoint's"},
 		"edited, not rehashed": {c, pub, gonogo.Trail{Checked: 4, Last: 14, SeqHash: headHash,
 			Break: &gonogo.ChainBreak{EventID: 5, Reason: "its content does not match its hash: the event was edited"}},
-			"the trail breaks at event 5: its content does not match its hash"},
+			"The trail breaks at event 5: its content does not match its hash"},
 		"seq changed in the file": {reread(func(s string) string { return strings.Replace(s, "seq: 10", "seq: 9", 1) }), pub, intact,
-			"signature invalid"},
+			"Signature invalid"},
 		"hash changed in the file": {reread(func(s string) string { return strings.Replace(s, headHash, strings.Repeat("1", 64), 1) }), pub, intact,
-			"signature invalid"},
+			"Signature invalid"},
 		"another board's key": {gonogo.NewCheckpoint(10, headHash, time.Now(), newKey(t)), pub, intact, "signed with another key"},
 	} {
 		t.Run(name, func(t *testing.T) {

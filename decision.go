@@ -92,7 +92,7 @@ func Decide(actor Actor, s Snapshot, in DecisionInput, now time.Time) (Decision,
 		return Decision{}, Errorf(EFORBIDDEN, "only the release manager records the decision")
 	}
 	if s.Release.State != Review {
-		return Decision{}, Errorf(ECONFLICT, "a decision is recorded while the release is in review; it is %s", s.Release.State.Label())
+		return Decision{}, Errorf(ECONFLICT, "a decision is recorded while the release is in review; it is %s", s.Release.State.InText())
 	}
 	p := Problems{}
 	if !in.Outcome.Valid() {

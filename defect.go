@@ -68,6 +68,22 @@ func (s DefectStatus) Valid() bool { _, ok := defectStatusLabels[s]; return ok }
 // Label is the status's name for people.
 func (s DefectStatus) Label() string { return defectStatusLabels[s] }
 
+// defectStatusWords say where a defect stands after "is". A fixed defect
+// is not done with until QA verifies the fix, and the words say so.
+var defectStatusWords = map[DefectStatus]string{
+	DefectOpen: "open", DefectInProgress: "in progress", DefectFixed: "fixed, not yet verified",
+	DefectVerified: "verified", DefectDeferred: "deferred", DefectWontFix: "set aside as won't fix",
+}
+
+// InText is the status in a sentence, after "is": "the blocker is fixed,
+// not yet verified".
+func (s DefectStatus) InText() string {
+	if w, ok := defectStatusWords[s]; ok {
+		return w
+	}
+	return string(s)
+}
+
 // Rank orders statuses along a defect's life: 0 for open.
 func (s DefectStatus) Rank() int { return rank(DefectStatuses, s) }
 
@@ -194,7 +210,7 @@ func (in DefectInput) Validate() error {
 	}
 	validateText(p, "notes", "Notes", in.Notes, MaxNotesLen, false)
 	if in.Status.SetsAside() && in.Severity.Grave() {
-		p.Add("status", "a new %s defect cannot start %s; add it, then set it aside with a reason", in.Severity, in.Status.Label())
+		p.Add("status", "a new %s defect cannot start out %s; add it, then set it aside with a reason", in.Severity, in.Status.InText())
 	}
 	return p.Err()
 }
@@ -230,7 +246,7 @@ func CanEditDefects(roles RoleSet) bool { return roles.Any(QALead, ReleaseManage
 // until the release is closed for good.
 func DefectsEditable(st State) error {
 	if st == Released || st == Cancelled {
-		return Errorf(ECONFLICT, "defects cannot change once the release is %s", st.Label())
+		return Errorf(ECONFLICT, "defects cannot change once the release is %s", st.InText())
 	}
 	return nil
 }
@@ -336,7 +352,7 @@ func EditDefect(actor Actor, rel Release, d Defect, in DefectInput, now time.Tim
 		}
 	}
 	if in.Severity.Grave() && d.Status.SetsAside() && d.Reason == "" {
-		p.Add("severity", "a %s defect that is %s needs a reason: change its status first", in.Severity, strings.ToLower(d.Status.Label()))
+		p.Add("severity", "a %s defect that is %s needs a reason: change its status first", in.Severity, d.Status.InText())
 	}
 	if err := p.Err(); err != nil {
 		return d, err

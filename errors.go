@@ -33,13 +33,15 @@ type Error struct {
 func (e *Error) Error() string { return e.Message }
 
 // Errorf returns an *Error with the given code and a formatted message.
+// The message is a sentence: its first letter is a capital when the format
+// starts with our own words, and left as typed when it starts with a value.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(sentence(format), args...)}
 }
 
 // FieldErrorf returns an EINVALID error that belongs to one form field.
 func FieldErrorf(field, format string, args ...any) *Error {
-	msg := fmt.Sprintf(format, args...)
+	msg := fmt.Sprintf(sentence(format), args...)
 	return &Error{Code: EINVALID, Message: msg, Fields: map[string]string{field: msg}}
 }
 
@@ -80,10 +82,11 @@ func ErrorFields(err error) map[string]string {
 // sees every mistake at once rather than one per submit.
 type Problems map[string]string
 
-// Add records msg for field unless the field already has a message.
+// Add records msg for field unless the field already has a message. As
+// with Errorf, the format's own first word gets a capital.
 func (p Problems) Add(field, format string, args ...any) {
 	if _, ok := p[field]; !ok {
-		p[field] = fmt.Sprintf(format, args...)
+		p[field] = fmt.Sprintf(sentence(format), args...)
 	}
 }
 
@@ -92,7 +95,7 @@ func (p Problems) Err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	msg := "please correct the highlighted fields"
+	msg := "Please correct the highlighted fields"
 	if len(p) == 1 {
 		for _, m := range p {
 			msg = m

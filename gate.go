@@ -2,7 +2,6 @@ package gonogo
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -43,10 +42,12 @@ type Reason struct {
 	Anchor string
 }
 
-// Gate is the verdict on a snapshot.
+// Gate is the verdict on a snapshot. Warnings are worth knowing before
+// the decision and never block it.
 type Gate struct {
-	Ready   bool
-	Reasons []Reason
+	Ready    bool
+	Reasons  []Reason
+	Warnings []Warning
 }
 
 // MinGoVoters is how many distinct people must vote Go: nobody approves a
@@ -70,7 +71,7 @@ func Evaluate(s Snapshot) Gate {
 	for _, d := range s.Defects {
 		if Blocking(d) {
 			reasons = append(reasons, Reason{ReasonDefect,
-				fmt.Sprintf("%s defect %s“%s” is %s", d.Severity.Label(), keyPrefix(d), d.Title, strings.ToLower(d.Status.Label())),
+				fmt.Sprintf("%s defect %s“%s” is %s", d.Severity.Label(), keyPrefix(d), d.Title, d.Status.InText()),
 				fmt.Sprintf("defect-%d", d.ID)})
 		}
 	}
@@ -95,7 +96,16 @@ func Evaluate(s Snapshot) Gate {
 	if len(goVoters) < MinGoVoters {
 		reasons = append(reasons, Reason{ReasonQuorum, quorumText(goVoters), "signoffs"})
 	}
-	return Gate{Ready: len(reasons) == 0, Reasons: reasons}
+	return Gate{Ready: len(reasons) == 0, Reasons: reasons, Warnings: gateWarnings(s.Release)}
+}
+
+// gateWarnings are what the gate warns of: a release in review with no
+// window, since a Go recorded then says nothing of when it goes out.
+func gateWarnings(rel Release) []Warning {
+	if rel.State == Review && rel.Window.IsZero() {
+		return []Warning{{"no-window", "No release window is set: a Go now says nothing of when the release goes out"}}
+	}
+	return nil
 }
 
 func itemReasons(items []Item) []Reason {
@@ -123,10 +133,10 @@ func itemReasons(items []Item) []Reason {
 func quorumText(goVoters map[int64]string) string {
 	switch len(goVoters) {
 	case 0:
-		return "a Go needs Go votes from at least two people; nobody has voted Go yet"
+		return "A Go needs Go votes from at least two people; nobody has voted Go yet"
 	case 1:
 		for _, name := range goVoters {
-			return fmt.Sprintf("a Go needs Go votes from at least two people; only %s has voted Go", name)
+			return fmt.Sprintf("A Go needs Go votes from at least two people; only %s has voted Go", name)
 		}
 	}
 	return ""

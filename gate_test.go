@@ -146,3 +146,34 @@ func allSigned() []gonogo.Vote {
 }
 
 func at(minute int) time.Time { return time.Date(2026, 11, 25, 9, minute, 0, 0, time.UTC) }
+
+// A release in review with no window can get a Go, but the gate warns: a Go
+// says nothing of when the release goes out.
+func TestGateWarnsOfAReviewWithoutAWindow(t *testing.T) {
+	window := gonogo.Window{Start: at(0).Add(48 * time.Hour), End: at(0).Add(50 * time.Hour)}
+	tests := []struct {
+		name   string
+		state  gonogo.State
+		window gonogo.Window
+		warn   bool
+	}{
+		{"in review without a window", gonogo.Review, gonogo.Window{}, true},
+		{"in review with a window", gonogo.Review, window, false},
+		{"a draft without a window", gonogo.Draft, gonogo.Window{}, false},
+		{"deploying without a window", gonogo.Deploying, gonogo.Window{}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rel := reviewRelease
+			rel.State, rel.Window = tc.state, tc.window
+			g := gonogo.Evaluate(gonogo.Snapshot{Release: rel, Votes: allSigned(), Notes: gonogo.NotesPublished})
+			if !g.Ready {
+				t.Fatalf("a warning blocks: %v", g.Reasons)
+			}
+			got := len(g.Warnings) == 1 && g.Warnings[0].Kind == "no-window" && strings.Contains(g.Warnings[0].Text, "No release window")
+			if got != tc.warn || (!tc.warn && len(g.Warnings) != 0) {
+				t.Fatalf("warnings %+v, want a no-window warning: %t", g.Warnings, tc.warn)
+			}
+		})
+	}
+}

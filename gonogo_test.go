@@ -40,8 +40,8 @@ func TestErrorCodeAndMessage(t *testing.T) {
 	}{
 		{"nil", nil, "", "internal error", nil},
 		{"plain error is internal", errors.New("disk on fire at /var/lib/x"), gonogo.EINTERNAL, "internal error", nil},
-		{"domain error", domain, gonogo.ECONFLICT, "release payments 2.4.0 is closed", nil},
-		{"wrapped domain error", fmt.Errorf("create: %w", domain), gonogo.ECONFLICT, "release payments 2.4.0 is closed", nil},
+		{"domain error", domain, gonogo.ECONFLICT, "Release payments 2.4.0 is closed", nil},
+		{"wrapped domain error", fmt.Errorf("create: %w", domain), gonogo.ECONFLICT, "Release payments 2.4.0 is closed", nil},
 		{"field error", gonogo.FieldErrorf("email", "%s is taken", "a@b.c"), gonogo.EINVALID, "a@b.c is taken",
 			map[string]string{"email": "a@b.c is taken"}},
 	}
@@ -85,7 +85,7 @@ func TestProblemsErr(t *testing.T) {
 		err := p.Err()
 		wantCode(t, err, gonogo.EINVALID)
 		wantFields(t, err, "title", "version")
-		if got := gonogo.ErrorMessage(err); got != "please correct the highlighted fields" {
+		if got := gonogo.ErrorMessage(err); got != "Please correct the highlighted fields" {
 			t.Errorf("message = %q", got)
 		}
 	})
@@ -93,8 +93,8 @@ func TestProblemsErr(t *testing.T) {
 		p := gonogo.Problems{}
 		p.Add("title", "first")
 		p.Add("title", "second")
-		if p["title"] != "first" {
-			t.Errorf("title = %q, want %q", p["title"], "first")
+		if p["title"] != "First" {
+			t.Errorf("title = %q, want %q", p["title"], "First")
 		}
 	})
 }

@@ -25,6 +25,21 @@ var transitionLabels = map[Transition]string{
 	MarkReleased: "Mark released", RollBack: "Roll back", Reopen: "Reopen in a new cycle", Cancel: "Cancel release",
 }
 
+// transitionOutcomes say what taking a transition did, for the notice the
+// person who took it reads next.
+var transitionOutcomes = map[Transition]string{
+	OpenReview:   "Review opened: every role is asked to sign off.",
+	StartDeploy:  "Deploying: the release is on its way to production.",
+	FinishDeploy: "Deployed: work through the post-deploy verification, then mark the release released.",
+	MarkReleased: "Released: the release is in production and its notes are among the shipped.",
+	RollBack:     "Rolled back: reopen the release in a new cycle once it is fixed.",
+	Reopen:       "Reopened in a new cycle: every role signs off again.",
+	Cancel:       "Release cancelled: it leaves the board for the closed lane.",
+}
+
+// Outcome is what taking t did, said to the person who took it.
+func (t Transition) Outcome() string { return transitionOutcomes[t] }
+
 // Valid reports whether t is a known transition.
 func (t Transition) Valid() bool { _, ok := transitionLabels[t]; return ok }
 
@@ -50,7 +65,7 @@ func (s State) Next(t Transition) (State, error) {
 	}
 	next, ok := transitions[s][t]
 	if !ok {
-		return s, Errorf(ECONFLICT, "a release that is %s cannot %s", s.Label(), lowerFirst(t.Label()))
+		return s, Errorf(ECONFLICT, "a release that is %s cannot %s", s.InText(), lowerFirst(t.Label()))
 	}
 	return next, nil
 }
@@ -117,7 +132,7 @@ func readyToRelease(items []Item) error {
 	if len(reasons) == 0 {
 		return nil
 	}
-	e := Errorf(ECONFLICT, "a release is marked released only when every required verification item and condition is done; %s still open", countOf(len(reasons), "is", "are"))
+	e := Errorf(ECONFLICT, "a release is marked released only when every required verification item and condition is done; %s still open", Plural(len(reasons), "is", "are"))
 	for _, r := range reasons {
 		e.Details = append(e.Details, r.Text)
 	}
@@ -139,13 +154,6 @@ func verificationReasons(items []Item) []Reason {
 		out = append(out, Reason{ReasonItem, fmt.Sprintf("“%s” %s (%s)", it.Title, state, it.OwnerRole.Label()), fmt.Sprintf("item-%d", it.ID)})
 	}
 	return out
-}
-
-func countOf(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // TransitionCheck says whether a transition can be taken now and, when it

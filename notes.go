@@ -395,6 +395,6 @@ func notesReason(st NotesStatus) string {
 	case NotesDraft:
 		return "Release notes are still a draft: publish them (product owner or release manager)"
 	}
-	return fmt.Sprintf("Release notes are not written yet: a %s or the %s writes and publishes them",
-		strings.ToLower(ProductOwner.Label()), strings.ToLower(ReleaseManager.Label()))
+	return fmt.Sprintf("Release notes are not written yet: %s or %s writes and publishes them",
+		ProductOwner.InText(), ReleaseManager.InText())
 }

@@ -77,7 +77,7 @@ func TestParseLinks(t *testing.T) {
 			t.Errorf("ParseLinks(%.40q) = %v, want invalid", bad, err)
 		}
 	}
-	if _, err := gonogo.ParseLinks("ok | https://example.com\nBad | javascript:alert(1)"); err == nil || !strings.Contains(err.Error(), "line 2") {
+	if _, err := gonogo.ParseLinks("ok | https://example.com\nBad | javascript:alert(1)"); err == nil || !strings.Contains(err.Error(), "Line 2") {
 		t.Errorf("the error should name the line: %v", err)
 	}
 }

@@ -98,12 +98,12 @@ func checkTaken(rel Release, phase Phase) error {
 	if phase == Verification {
 		if rel.State != Deploying && rel.State != Verifying {
 			return Errorf(ECONFLICT, "checks of verification items are reported while the release is deploying or verifying; %s is %s",
-				rel.Name(), rel.State.Label())
+				rel.Name(), rel.State.InText())
 		}
 		return nil
 	}
 	if rel.State != Draft && rel.State != Review {
-		return Errorf(ECONFLICT, "checks are reported while the release is in draft or review; %s is %s", rel.Name(), rel.State.Label())
+		return Errorf(ECONFLICT, "checks are reported while the release is in draft or review; %s is %s", rel.Name(), rel.State.InText())
 	}
 	return nil
 }
@@ -183,7 +183,7 @@ func ReportEvent(actor Actor, s Snapshot, r EventReport, now time.Time) (Pipelin
 	}
 	if st := s.Release.State; st != Deploying && st != Verifying {
 		return PipelineStep{}, Errorf(ECONFLICT, "smoke test results are taken while a release is deploying or verifying; %s is %s",
-			s.Release.Name(), st.Label())
+			s.Release.Name(), st.InText())
 	}
 	check := CheckReport{Key: ProductionSmokeCheckKey, Status: CheckPass, URL: r.URL, Summary: r.Summary}
 	step.Detail = "smoke test passed" + evidenceText(r.Summary, r.URL)
@@ -279,8 +279,8 @@ func Clear(s Snapshot, d *Decision, now time.Time) Clearance {
 		c.Conditions = d.Conditions
 	}
 	if rel.State != Go && rel.State != Deploying {
-		c.Reasons = append(c.Reasons, fmt.Sprintf("%s is %s; deploying is authorized only while a release is Go or Deploying",
-			rel.Name(), rel.State.Label()))
+		c.Reasons = append(c.Reasons, fmt.Sprintf("%s is %s; deploying is authorized only while a release is cleared to Go or deploying",
+			rel.Name(), rel.State.InText()))
 	}
 	switch c.Decision {
 	case DecisionPending:

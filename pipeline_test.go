@@ -203,12 +203,12 @@ func TestClear(t *testing.T) {
 		{"go, window later", gonogo.Go, goDecision, later, false, gonogo.DecisionGo, "window opens at 2025-03-04 11:00 UTC"},
 		{"go, window past", gonogo.Go, goDecision, past, false, gonogo.DecisionGo, "window closed at 2025-03-04 09:00 UTC"},
 		{"review, pending", gonogo.Review, nil, gonogo.Window{}, false, gonogo.DecisionPending, "no decision has been recorded in review cycle 2"},
-		{"draft, pending", gonogo.Draft, nil, open, false, gonogo.DecisionPending, "is Draft"},
+		{"draft, pending", gonogo.Draft, nil, open, false, gonogo.DecisionPending, "is a draft"},
 		{"no-go", gonogo.NoGo, noGo, open, false, gonogo.DecisionNoGo, "decided No-Go: blocker open"},
-		{"verifying after a go", gonogo.Verifying, goDecision, open, false, gonogo.DecisionGo, "is Verifying"},
-		{"released", gonogo.Released, goDecision, gonogo.Window{}, false, gonogo.DecisionGo, "is Released"},
-		{"rolled back", gonogo.RolledBack, goDecision, gonogo.Window{}, false, gonogo.DecisionGo, "is Rolled back"},
-		{"cancelled after a go", gonogo.Cancelled, goDecision, gonogo.Window{}, false, gonogo.DecisionGo, "is Cancelled"},
+		{"verifying after a go", gonogo.Verifying, goDecision, open, false, gonogo.DecisionGo, "is verifying"},
+		{"released", gonogo.Released, goDecision, gonogo.Window{}, false, gonogo.DecisionGo, "is released"},
+		{"rolled back", gonogo.RolledBack, goDecision, gonogo.Window{}, false, gonogo.DecisionGo, "is rolled back"},
+		{"cancelled after a go", gonogo.Cancelled, goDecision, gonogo.Window{}, false, gonogo.DecisionGo, "is cancelled"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

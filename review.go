@@ -80,10 +80,10 @@ func CastVote(actor Actor, rel Release, in VoteInput, now time.Time) (Vote, erro
 		return Vote{}, FieldErrorf("role", "choose the role you sign for")
 	}
 	if !actor.Roles.Has(in.Role) {
-		return Vote{}, Errorf(EFORBIDDEN, "you do not hold the %s role, so you cannot sign for it", in.Role.Label())
+		return Vote{}, Errorf(EFORBIDDEN, "you cannot sign for %s: you do not hold that role", in.Role.InText())
 	}
 	if rel.State != Review {
-		return Vote{}, Errorf(ECONFLICT, "sign-offs are taken while the release is in review; it is %s", rel.State.Label())
+		return Vote{}, Errorf(ECONFLICT, "sign-offs are taken while the release is in review; it is %s", rel.State.InText())
 	}
 	p := Problems{}
 	if !in.Value.Valid() {
@@ -92,7 +92,7 @@ func CastVote(actor Actor, rel Release, in VoteInput, now time.Time) (Vote, erro
 	comment := strings.TrimSpace(in.Comment)
 	validateText(p, "comment", "Comment", comment, MaxCommentLen, in.Value == VoteNoGo)
 	if in.Value == VoteNoGo && comment == "" {
-		p["comment"] = "a No-Go needs a comment: say what must change"
+		p["comment"] = "A No-Go needs a comment: say what must change"
 	}
 	conds, err := ParseConditions(in.Conditions, in.Role)
 	if err != nil {
@@ -204,7 +204,7 @@ func ChangeWaiver(actor Actor, s Snapshot, c WaiverChange) (WaiverChange, error)
 		return c, Errorf(ENOTFOUND, "no role %q", c.Role)
 	}
 	if s.Release.State != Draft && s.Release.State != Review {
-		return c, Errorf(ECONFLICT, "which roles sign off is settled before the decision; the release is %s", s.Release.State.Label())
+		return c, Errorf(ECONFLICT, "which roles sign off is settled before the decision; the release is %s", s.Release.State.InText())
 	}
 	c.Reason = strings.TrimSpace(c.Reason)
 	if c.Required {
@@ -214,7 +214,7 @@ func ChangeWaiver(actor Actor, s Snapshot, c WaiverChange) (WaiverChange, error)
 	p := Problems{}
 	validateText(p, "reason", "Reason", c.Reason, MaxReasonLen, true)
 	if c.Reason == "" {
-		p["reason"] = fmt.Sprintf("say why the %s need not sign off", c.Role.Label())
+		p["reason"] = fmt.Sprintf("Say why %s need not sign off", c.Role.InText())
 	}
 	return c, p.Err()
 }
@@ -243,14 +243,14 @@ func Nudge(actor Actor, s Snapshot, role Role) error {
 		return Errorf(ENOTFOUND, "no role %q", role)
 	}
 	if s.Release.State != Review {
-		return Errorf(ECONFLICT, "nudges are for a release in review; it is %s", s.Release.State.Label())
+		return Errorf(ECONFLICT, "nudges are for a release in review; it is %s", s.Release.State.InText())
 	}
 	for _, r := range Waiting(s) {
 		if r == role {
 			return nil
 		}
 	}
-	return Errorf(ECONFLICT, "the %s is not awaited: it has signed or need not sign", role.Label())
+	return Errorf(ECONFLICT, "no sign-off is awaited from %s: it has signed or need not sign", role.InText())
 }
 
 // NudgeReach is who carries a nudge: the webhooks that take nudges, each
@@ -263,7 +263,7 @@ type NudgeReach struct {
 // String says where the nudge went, for the person who sent it and the
 // audit trail.
 func (r NudgeReach) String() string {
-	return fmt.Sprintf("sent to %s (%s)", countOf(len(r.Hooks), "webhook", "webhooks"), strings.Join(r.Hooks, ", "))
+	return fmt.Sprintf("sent to %s (%s)", Plural(len(r.Hooks), "webhook", "webhooks"), strings.Join(r.Hooks, ", "))
 }
 
 // ReachOfNudge says who would hear of a nudge now: the webhooks that take

@@ -30,6 +30,18 @@ var roleLabels = map[Role]string{
 	ReleaseManager:  "Release manager",
 }
 
+// roleWords are the roles as running text names them: lower case, as any
+// common noun mid-sentence (but for the QA of "QA lead"), with "the" where
+// English wants it. Ops is a team, and takes none.
+var roleWords = map[Role]string{
+	ProductOwner:    "the product owner",
+	EngineeringLead: "the engineering lead",
+	QALead:          "the QA lead",
+	Ops:             "ops",
+	SupportLead:     "the support lead",
+	ReleaseManager:  "the release manager",
+}
+
 // roleHandles are the short names used in mentions (@qa) and on small screens.
 var roleHandles = map[Role]string{
 	ProductOwner:    "po",
@@ -47,6 +59,16 @@ func (r Role) Valid() bool { _, ok := roleLabels[r]; return ok }
 func (r Role) Label() string {
 	if l, ok := roleLabels[r]; ok {
 		return l
+	}
+	return string(r)
+}
+
+// InText is the role in the middle of a sentence: "say why ops need not
+// sign off", "waiting on the product owner and the QA lead". Label is
+// for headings, badges and the start of a sentence.
+func (r Role) InText() string {
+	if w, ok := roleWords[r]; ok {
+		return w
 	}
 	return string(r)
 }

@@ -35,6 +35,14 @@ var stateLabels = map[State]string{
 	RolledBack: "Rolled back", Cancelled: "Cancelled",
 }
 
+// stateWords say where a release stands after "the release is": "the
+// release is in review", "it is a draft".
+var stateWords = map[State]string{
+	Draft: "a draft", Review: "in review", Go: "cleared to Go", NoGo: "stopped at No-Go",
+	Deploying: "deploying", Verifying: "verifying", Released: "released",
+	RolledBack: "rolled back", Cancelled: "cancelled",
+}
+
 // Valid reports whether s is a known state.
 func (s State) Valid() bool { _, ok := stateLabels[s]; return ok }
 
@@ -42,6 +50,15 @@ func (s State) Valid() bool { _, ok := stateLabels[s]; return ok }
 func (s State) Label() string {
 	if l, ok := stateLabels[s]; ok {
 		return l
+	}
+	return string(s)
+}
+
+// InText is the state in a sentence, after "is": "the release is in
+// review". Labels are for badges and columns; they start with a capital.
+func (s State) InText() string {
+	if w, ok := stateWords[s]; ok {
+		return w
 	}
 	return string(s)
 }

@@ -39,8 +39,12 @@ type NewUser struct {
 	Email    string
 	Name     string
 	Password string
-	Roles    RoleSet
-	Admin    bool
+	// Repeat is the password typed a second time, by a person choosing
+	// it on a form, where the field hides what is typed; nil when nobody
+	// typed it twice (the demo accounts, a script).
+	Repeat *string
+	Roles  RoleSet
+	Admin  bool
 }
 
 // Normalize trims the fields, lower-cases the email, which is the sign-in
@@ -59,7 +63,20 @@ func (u NewUser) Validate() error {
 	if msg := NewPasswordProblem(u.Password, u.Email, ""); msg != "" {
 		p.Add("password", "%s", msg)
 	}
+	if err := CheckRepeat(u.Password, u.Repeat); err != nil {
+		p.Add("repeat", "%s", ErrorMessage(err))
+	}
 	return p.Err()
+}
+
+// CheckRepeat checks that a password typed twice was typed alike: a typo
+// in a hidden field would lock its owner out. repeat is nil when nobody
+// typed the password twice, and then there is nothing to check.
+func CheckRepeat(pw string, repeat *string) error {
+	if repeat != nil && *repeat != pw {
+		return FieldErrorf("repeat", "the two passwords differ: type the same password in both fields")
+	}
+	return nil
 }
 
 // NormalizeEmail trims and lower-cases an address. An address that is not

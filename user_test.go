@@ -57,3 +57,41 @@ func TestNewUserPasswordPolicy(t *testing.T) {
 		wantFields(t, err, "password")
 	}
 }
+
+// A password a person chooses on a form is typed twice, and the two must
+// agree; one nobody typed (the demo's, a test's) has no repeat to check.
+func TestNewUserPasswordTypedTwice(t *testing.T) {
+	same, other, empty := "correct horse battery", "correct horse batery", ""
+	tests := []struct {
+		name   string
+		repeat *string
+		want   []string // fields at fault
+	}{
+		{"typed twice alike", &same, nil},
+		{"a typo the second time", &other, []string{"repeat"}},
+		{"the repeat left empty", &empty, []string{"repeat"}},
+		{"not typed by a person", nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			u := gonogo.NewUser{Email: "quinn@example.com", Name: "Quinn Tester", Password: same, Repeat: tc.repeat}
+			err := u.Validate()
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("Validate = %v", err)
+				}
+				return
+			}
+			wantFields(t, err, tc.want...)
+			if msg := gonogo.ErrorFields(err)["repeat"]; msg != "The two passwords differ: type the same password in both fields" {
+				t.Fatalf("message %q", msg)
+			}
+		})
+	}
+	if err := gonogo.CheckRepeat(same, &other); gonogo.ErrorFields(err)["repeat"] == "" {
+		t.Fatalf("CheckRepeat = %v, want a message beside the repeat", err)
+	}
+	if err := gonogo.CheckRepeat(same, &same); err != nil {
+		t.Fatalf("CheckRepeat of the same = %v", err)
+	}
+}

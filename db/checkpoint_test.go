@@ -33,22 +33,22 @@ func TestCheckpointCatchesWhatTheChainCannot(t *testing.T) {
 	}{
 		{"untouched", func(*testing.T, *db.Store) {}, ""},
 		{"newest events deleted", func(t *testing.T, s *db.Store) { db.DeleteEventsAfterForTest(t, s.Path(), 5) },
-			"events after 5 were deleted: the checkpoint of "},
+			"Events after 5 were deleted: the checkpoint of "},
 		{"every event deleted", func(t *testing.T, s *db.Store) { db.DeleteEventsAfterForTest(t, s.Path(), 0) },
-			"events after 0 were deleted"},
+			"Events after 0 were deleted"},
 		{"rewritten and hashed again", func(t *testing.T, s *db.Store) {
 			db.RewriteEventForTest(t, s.Path(), 3, "nothing to see")
-		}, "the trail was rewritten: event 7's hash differs from the checkpoint's"},
+		}, "The trail was rewritten: event 7's hash differs from the checkpoint's"},
 		{"deleted, then written again", func(t *testing.T, s *db.Store) {
 			db.DeleteEventsAfterForTest(t, s.Path(), 5)
 			mustCreateRelease(t, s, "cover", "1.0.0")
 			mustCreateRelease(t, s, "cover", "1.0.1")
-		}, "the trail was rewritten: event 7's hash differs"},
+		}, "The trail was rewritten: event 7's hash differs"},
 		{"edited, not hashed again", func(t *testing.T, s *db.Store) {
 			raw := rawDB(t, s)
 			mustExec(t, raw, `DROP TRIGGER audit_never_edited`)
 			mustExec(t, raw, `UPDATE audit_events SET detail = 'nothing to see' WHERE id = 3`)
-		}, "the trail breaks at event 3: its content does not match its hash"},
+		}, "The trail breaks at event 3: its content does not match its hash"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

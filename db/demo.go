@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -35,8 +36,8 @@ type demoRelease struct {
 	verificationDone                 int
 	votes                            []demoVote    // for a release in review; past it, every role votes Go
 	rationale, conditions            string        // of the decision
-	windowIn                         time.Duration // from now to the window's start; 0 for none
-	age                              time.Duration // how long ago it was last changed
+	windowIn                         time.Duration // from now to the window's start, for one yet to deploy; 0 for none
+	age                              time.Duration // how long ago it was last changed: the last step of its story
 }
 
 type demoVote struct {
@@ -88,9 +89,9 @@ var demoReleases = []demoRelease{
 			{gonogo.EngineeringLead, gonogo.VoteGo, "", "eng: sync conflict fix (#318) merged before the store release"},
 		}},
 	{product: "mobile", version: "3.7.2", title: "Crash fix on Android 15", state: gonogo.Deploying,
-		summary: "Fixes a crash at start-up on some Android 15 devices.", windowIn: -30 * time.Minute, age: 20 * time.Minute},
+		summary: "Fixes a crash at start-up on some Android 15 devices.", age: 20 * time.Minute},
 	{product: "mobile", version: "3.7.1", title: "Faster cold start", state: gonogo.Verifying,
-		summary: "Cuts cold-start time by deferring analytics set-up.", verificationDone: 2, windowIn: -26 * time.Hour, age: 25 * time.Hour},
+		summary: "Cuts cold-start time by deferring analytics set-up.", verificationDone: 2, age: 25 * time.Hour},
 }
 
 // demoDefects are the demo board's known problems: every severity and
@@ -147,7 +148,17 @@ func (s *Store) SeedDemo(ctx context.Context, password string) (bool, error) {
 		if n > 0 {
 			return nil
 		}
-		users := map[gonogo.Role]gonogo.Actor{}
+		// Every step of every release is planned first, each at the moment
+		// it describes, then taken in time order: the trail reads as the
+		// board's history, and the people exist before any of it.
+		now := tx.now
+		users := map[gonogo.Role]gonogo.Actor{} // filled before any step is taken
+		var steps []demoStep
+		for _, d := range demoReleases {
+			steps = append(steps, tx.planRelease(d, users, now)...)
+		}
+		sort.SliceStable(steps, func(i, j int) bool { return steps[i].at.Before(steps[j].at) })
+		tx.now = steps[0].at.Add(-time.Hour)
 		for _, acc := range DemoAccounts {
 			in := gonogo.NewUser{Email: acc.Email, Name: acc.Name}
 			if acc.Role == "" {
@@ -166,11 +177,13 @@ func (s *Store) SeedDemo(ctx context.Context, password string) (bool, error) {
 				return err
 			}
 		}
-		for _, d := range demoReleases {
-			if err := tx.seedRelease(d, users); err != nil {
-				return fmt.Errorf("demo release %s %s: %w", d.product, d.version, err)
+		for _, st := range steps {
+			tx.now = st.at
+			if err := st.do(); err != nil {
+				return fmt.Errorf("demo release %s: %w", st.release, err)
 			}
 		}
+		tx.now = now
 		if err := tx.seedFreezes(users[gonogo.ReleaseManager]); err != nil {
 			return fmt.Errorf("demo freezes: %w", err)
 		}
@@ -180,96 +193,120 @@ func (s *Store) SeedDemo(ctx context.Context, password string) (bool, error) {
 	return seeded, err
 }
 
-// seedRelease walks one demo release through its life with the same rules
-// as the board: items settled by their owners, the review opened, votes
-// cast, the decision recorded and the transitions taken.
-func (tx *Tx) seedRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor) error {
+// planRelease plans one demo release's life, step by step, with the same
+// rules as the board: items settled by their owners, the review opened,
+// votes cast, notes written, the decision recorded and the transitions
+// taken. Its last step falls at its last change, d.age before now, and
+// each earlier one as long before the next as that step takes; a deploy
+// falls in the release's window. The steps look their people up in users
+// when they are taken, so users may be filled after planning.
+func (tx *Tx) planRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor, now time.Time) []demoStep {
 	ctx := context.Background()
-	rm := users[gonogo.ReleaseManager]
-	in := gonogo.ReleaseInput{Product: d.product, Version: d.version, Title: d.title, Summary: d.summary, ManagerID: rm.UserID}
-	if d.windowIn != 0 {
-		start := tx.now.Add(d.windowIn).Truncate(time.Hour)
-		in.Window = gonogo.Window{Start: start, End: start.Add(2 * time.Hour)}
+	name := d.product + " " + d.version
+	in := gonogo.ReleaseInput{Product: d.product, Version: d.version, Title: d.title, Summary: d.summary}
+	var id int64
+	var story []storyStep
+	add := func(gap time.Duration, do func() error) { story = append(story, storyStep{gap, do}) }
+	move := func(by gonogo.Role, t gonogo.Transition) func() error {
+		return func() error {
+			a := users[by]
+			_, err := tx.transition(ctx, a, id, "", func(s gonogo.Snapshot) (gonogo.TransitionResult, error) { return gonogo.Move(a, s, t) })
+			return err
+		}
 	}
-	id, err := tx.createRelease(rm, in, gonogo.Draft)
-	if err != nil {
+
+	add(0, func() (err error) {
+		in.ManagerID = users[gonogo.ReleaseManager].UserID
+		id, err = tx.createRelease(users[gonogo.ReleaseManager], in, gonogo.Draft)
 		return err
-	}
+	})
 	past := d.state != gonogo.Draft && d.state != gonogo.Review && d.state != gonogo.NoGo
 	done, failed := d.readinessDone, d.failed
 	if past {
 		done, failed = 1000, 0
 	}
-	if err := tx.seedItems(id, gonogo.Readiness, done, failed, d, users); err != nil {
-		return err
+	if done+failed > 0 {
+		add(gapSettle, func() error { return tx.seedItems(id, gonogo.Readiness, done, failed, d, users) })
 	}
-	if err := tx.seedDefects(id, d, users); err != nil {
-		return err
+	if len(demoDefects[name]) > 0 {
+		add(gapDefects, func() error { return tx.seedDefects(id, d, users) })
 	}
-	move := func(a gonogo.Actor, t gonogo.Transition) error {
-		_, err := tx.transition(ctx, a, id, "", func(s gonogo.Snapshot) (gonogo.TransitionResult, error) { return gonogo.Move(a, s, t) })
-		return err
-	}
-	if d.state == gonogo.Draft {
-		return tx.age(id, d.age)
-	}
-	if err := move(rm, gonogo.OpenReview); err != nil {
-		return err
-	}
-	votes := d.votes
-	if past {
-		for _, r := range gonogo.Roles {
-			votes = append(votes, demoVote{role: r, value: gonogo.VoteGo})
+	deploy := -1 // the step that starts deploying, if the release gets that far
+	if d.state != gonogo.Draft {
+		add(gapReview, move(gonogo.ReleaseManager, gonogo.OpenReview))
+		votes := d.votes
+		if past {
+			for _, r := range gonogo.Roles {
+				votes = append(votes, demoVote{role: r, value: gonogo.VoteGo})
+			}
+		}
+		for i, v := range votes {
+			gap := gapVote
+			if i == 0 {
+				gap = gapFirstVote
+			}
+			add(gap, func() error {
+				a := users[v.role]
+				in := gonogo.VoteInput{Role: v.role, Value: v.value, Comment: v.comment, Conditions: v.conditions}
+				_, err := tx.castVote(ctx, a, id, func(rel gonogo.Release) (gonogo.Vote, error) { return gonogo.CastVote(a, rel, in, tx.now) })
+				return err
+			})
+		}
+		if _, ok := demoNotes[name]; ok {
+			add(gapNotes, func() error { return tx.seedNotes(ctx, id, d, users, past) })
+		}
+		var last *gonogo.Comment
+		for _, c := range demoComments[name] {
+			add(gapComment, func() error { return tx.seedComment(id, c, users, &last) })
 		}
 	}
-	for _, v := range votes {
-		a := users[v.role]
-		in := gonogo.VoteInput{Role: v.role, Value: v.value, Comment: v.comment, Conditions: v.conditions}
-		if _, err := tx.castVote(ctx, a, id, func(rel gonogo.Release) (gonogo.Vote, error) { return gonogo.CastVote(a, rel, in, tx.now) }); err != nil {
+	if d.state != gonogo.Draft && d.state != gonogo.Review {
+		outcome := gonogo.OutcomeGo
+		if d.state == gonogo.NoGo {
+			outcome = gonogo.OutcomeNoGo
+		}
+		din := gonogo.DecisionInput{Outcome: outcome, Rationale: d.rationale, Conditions: d.conditions}
+		add(gapDecision, func() error {
+			rm := users[gonogo.ReleaseManager]
+			_, err := tx.decide(ctx, rm, id, func(s gonogo.Snapshot) (gonogo.Decision, error) { return gonogo.Decide(rm, s, din, tx.now) })
 			return err
+		})
+		switch d.state {
+		case gonogo.Deploying, gonogo.Verifying, gonogo.Released, gonogo.RolledBack:
+			deploy = len(story)
+			add(gapDeploy, move(gonogo.Ops, gonogo.StartDeploy))
+		}
+		switch d.state {
+		case gonogo.Verifying, gonogo.Released:
+			add(gapDeployed, move(gonogo.Ops, gonogo.FinishDeploy))
+		case gonogo.RolledBack:
+			add(gapRollBack, move(gonogo.Ops, gonogo.RollBack))
+		}
+		if d.verificationDone > 0 {
+			add(gapVerified, func() error { return tx.seedItems(id, gonogo.Verification, d.verificationDone, 0, d, users) })
+		}
+		if d.state == gonogo.Released {
+			add(gapReleased, move(gonogo.ReleaseManager, gonogo.MarkReleased))
 		}
 	}
-	if err := tx.seedNotes(ctx, id, d, users, past); err != nil {
-		return err
+
+	last := now.Add(-d.age)
+	steps := schedule(name, story, last)
+	// The window is known once the story is: a release that deployed did
+	// so in its window; one yet to deploy has its window ahead.
+	switch {
+	case deploy >= 0:
+		start := steps[deploy].at.Truncate(time.Hour)
+		in.Window = gonogo.Window{Start: start, End: start.Add(2 * time.Hour)}
+	case d.windowIn != 0:
+		start := now.Add(d.windowIn).Truncate(time.Hour)
+		in.Window = gonogo.Window{Start: start, End: start.Add(2 * time.Hour)}
 	}
-	if err := tx.seedDiscussion(id, d, users); err != nil {
-		return err
+	if n, ok := demoNotes[name]; ok && n.amend != nil {
+		steps = append(steps, demoStep{release: name, at: last.Add(n.amendAfter),
+			do: func() error { return tx.amendNotes(ctx, id, d, users) }})
 	}
-	if d.state == gonogo.Review {
-		return tx.age(id, d.age)
-	}
-	outcome := gonogo.OutcomeGo
-	if d.state == gonogo.NoGo {
-		outcome = gonogo.OutcomeNoGo
-	}
-	din := gonogo.DecisionInput{Outcome: outcome, Rationale: d.rationale, Conditions: d.conditions}
-	if _, err := tx.decide(ctx, rm, id, func(s gonogo.Snapshot) (gonogo.Decision, error) { return gonogo.Decide(rm, s, din, tx.now) }); err != nil {
-		return err
-	}
-	ops := users[gonogo.Ops]
-	steps := map[gonogo.State][]gonogo.Transition{
-		gonogo.Deploying:  {gonogo.StartDeploy},
-		gonogo.Verifying:  {gonogo.StartDeploy, gonogo.FinishDeploy},
-		gonogo.Released:   {gonogo.StartDeploy, gonogo.FinishDeploy},
-		gonogo.RolledBack: {gonogo.StartDeploy, gonogo.RollBack},
-	}
-	for _, t := range steps[d.state] {
-		if err := move(ops, t); err != nil {
-			return err
-		}
-	}
-	if err := tx.seedItems(id, gonogo.Verification, d.verificationDone, 0, d, users); err != nil {
-		return err
-	}
-	if d.state == gonogo.Released {
-		if err := move(rm, gonogo.MarkReleased); err != nil {
-			return err
-		}
-	}
-	if err := tx.age(id, d.age); err != nil {
-		return err
-	}
-	return tx.amendNotes(ctx, id, d, users)
+	return steps
 }
 
 // seedItems settles the first done items of phase (then failed more as
@@ -316,19 +353,6 @@ func (tx *Tx) seedDefects(id int64, d demoRelease, users map[gonogo.Role]gonogo.
 		}
 	}
 	return nil
-}
-
-// age makes a demo release look last changed some time ago.
-func (tx *Tx) age(id int64, ago time.Duration) error {
-	at := fmtTime(tx.now.Add(-ago))
-	if _, err := tx.Exec(`UPDATE items SET updated_at = ? WHERE release_id = ? AND updated_at IS NOT NULL`, at, id); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(`UPDATE defects SET updated_at = ?, created_at = ? WHERE release_id = ?`, at, at, id); err != nil {
-		return err
-	}
-	_, err := tx.Exec(`UPDATE releases SET updated_at = ?, released_at = CASE WHEN released_at IS NULL THEN NULL ELSE ? END WHERE id = ?`, at, at, id)
-	return err
 }
 
 func (tx *Tx) releaseItems(releaseID int64) ([]gonogo.Item, error) {
@@ -389,12 +413,15 @@ func (tx *Tx) seedFreezes(rm gonogo.Actor) error {
 	return nil
 }
 
-// demoComments are the discussions of the demo releases in review.
-var demoComments = map[string][]struct {
+// demoComment is one comment of a demo discussion.
+type demoComment struct {
 	role  gonogo.Role
 	reply bool // a reply to the comment before it
 	body  string
-}{
+}
+
+// demoComments are the discussions of the demo releases in review.
+var demoComments = map[string][]demoComment{
 	"payments 2.4.0": {
 		{gonogo.QALead, false, "PAY-142 reproduces on Safari 17.1 with a fresh profile: the Apple Pay sheet never opens. Recording: [run 4412](https://ci.example.com/payments/2.4.0/runs/4412). @eng can you take a look before the window?"},
 		{gonogo.EngineeringLead, true, "On it. It is the merchant-validation call timing out behind the new CSP; fix is in review."},
@@ -405,33 +432,29 @@ var demoComments = map[string][]struct {
 	},
 }
 
-func (tx *Tx) seedDiscussion(id int64, d demoRelease, users map[gonogo.Role]gonogo.Actor) error {
+// seedComment writes one comment of a demo discussion, a reply to *last
+// when c is one, and makes it *last.
+func (tx *Tx) seedComment(id int64, c demoComment, users map[gonogo.Role]gonogo.Actor, last **gonogo.Comment) error {
 	rel, err := tx.release(id)
 	if err != nil {
 		return err
 	}
-	var last *gonogo.Comment
-	for _, c := range demoComments[d.product+" "+d.version] {
-		a := users[c.role]
-		var parent *gonogo.Comment
-		if c.reply {
-			parent = last
-		}
-		cm, err := gonogo.NewComment(a, rel, parent, gonogo.CommentInput{Body: c.body}, tx.now)
-		if err != nil {
-			return err
-		}
-		res, err := tx.Exec(`INSERT INTO comments (release_id, cycle, parent_id, author_id, author, body, mentions, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, cm.Cycle, sql.NullInt64{Int64: cm.ParentID, Valid: cm.ParentID != 0},
-			cm.AuthorID, cm.Author, cm.Body, rolesCSV(cm.Mentions), fmtTime(tx.now), fmtTime(tx.now))
-		if err != nil {
-			return err
-		}
-		cm.ID, _ = res.LastInsertId()
-		last = &cm
-		if err := tx.audit(a, "comment.add", id, "commented: %s", excerpt(cm.Body)); err != nil {
-			return err
-		}
+	a := users[c.role]
+	var parent *gonogo.Comment
+	if c.reply {
+		parent = *last
 	}
-	return nil
+	cm, err := gonogo.NewComment(a, rel, parent, gonogo.CommentInput{Body: c.body}, tx.now)
+	if err != nil {
+		return err
+	}
+	res, err := tx.Exec(`INSERT INTO comments (release_id, cycle, parent_id, author_id, author, body, mentions, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, cm.Cycle, sql.NullInt64{Int64: cm.ParentID, Valid: cm.ParentID != 0},
+		cm.AuthorID, cm.Author, cm.Body, rolesCSV(cm.Mentions), fmtTime(tx.now), fmtTime(tx.now))
+	if err != nil {
+		return err
+	}
+	cm.ID, _ = res.LastInsertId()
+	*last = &cm
+	return tx.audit(a, "comment.add", id, "commented: %s", excerpt(cm.Body))
 }

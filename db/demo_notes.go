@@ -13,7 +13,7 @@ import (
 type demoNote struct {
 	in         gonogo.NotesInput
 	amend      *gonogo.NotesInput
-	amendAfter time.Duration // after the release's last change
+	amendAfter time.Duration // after the release shipped
 }
 
 var demoNotes = map[string]demoNote{
@@ -92,31 +92,27 @@ var demoNotes = map[string]demoNote{
 	}},
 }
 
-// seedNotes writes a demo release's notes as the product owner, published
-// when the release is past its review, a little before its last change.
+// seedNotes writes a demo release's notes as the product owner: published
+// when the release is past its review, a draft otherwise.
 func (tx *Tx) seedNotes(ctx context.Context, id int64, d demoRelease, users map[gonogo.Role]gonogo.Actor, publish bool) error {
 	n, ok := demoNotes[d.product+" "+d.version]
 	if !ok {
 		return nil
 	}
-	return tx.writeDemoNotes(ctx, id, users[gonogo.ProductOwner], n.in, publish, tx.now.Add(-d.age-2*time.Hour))
+	return tx.writeDemoNotes(ctx, id, users[gonogo.ProductOwner], n.in, publish)
 }
 
-// amendNotes amends a shipped demo release's notes, some time after it shipped.
+// amendNotes amends a shipped demo release's notes.
 func (tx *Tx) amendNotes(ctx context.Context, id int64, d demoRelease, users map[gonogo.Role]gonogo.Actor) error {
 	n, ok := demoNotes[d.product+" "+d.version]
 	if !ok || n.amend == nil {
 		return nil
 	}
-	return tx.writeDemoNotes(ctx, id, users[gonogo.ProductOwner], *n.amend, false, tx.now.Add(-d.age+n.amendAfter))
+	return tx.writeDemoNotes(ctx, id, users[gonogo.ProductOwner], *n.amend, false)
 }
 
-// writeDemoNotes saves notes as if at the moment at, so the notes and their
-// revisions carry a date that fits the story of the release.
-func (tx *Tx) writeDemoNotes(ctx context.Context, id int64, po gonogo.Actor, in gonogo.NotesInput, publish bool, at time.Time) error {
-	now := tx.now
-	tx.now = at
-	defer func() { tx.now = now }()
+// writeDemoNotes saves notes at the moment of the step that writes them.
+func (tx *Tx) writeDemoNotes(ctx context.Context, id int64, po gonogo.Actor, in gonogo.NotesInput, publish bool) error {
 	_, err := tx.saveNotes(ctx, po, id, func(s gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
 		return gonogo.EditNotes(po, s, cur, in, publish, tx.now)
 	})

@@ -1,9 +1,12 @@
 package db_test
 
 import (
+	"database/sql"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/db"
@@ -219,5 +222,94 @@ func TestDemoShowsEveryPartOfTheReview(t *testing.T) {
 	}
 	if !reviewWithVotes || !noGoVote || !goDecision || !noGoDecision {
 		t.Fatalf("review with votes %v, a No-Go vote %v, a recorded Go %v, a recorded No-Go %v", reviewWithVotes, noGoVote, goDecision, noGoDecision)
+	}
+}
+
+// The demo's story holds together: every event is written at the moment it
+// describes, so the trail reads in time order, nothing lies in the future,
+// a release ships when its history says it did, and it deploys inside its
+// window after its Go.
+func TestDemoEventsHappenWhenTheyDescribe(t *testing.T) {
+	s := db.OpenTest(t)
+	now := time.Date(2026, 11, 30, 9, 17, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	if ok, err := s.SeedDemo(t.Context(), demoPassword); !ok || err != nil {
+		t.Fatalf("seed: %v %v", ok, err)
+	}
+
+	es := mustEvents(t, s) // newest first
+	if es[0].At.After(now) {
+		t.Errorf("event %d (%s) is in the future: %v", es[0].ID, es[0].Detail, es[0].At)
+	}
+	for i := 1; i < len(es); i++ {
+		if es[i].At.After(es[i-1].At) {
+			t.Errorf("event %d (%s, %v) was written after event %d (%s, %v), which came before it",
+				es[i].ID, es[i].Detail, es[i].At, es[i-1].ID, es[i-1].Detail, es[i-1].At)
+		}
+	}
+
+	raw := rawDB(t, s)
+	rels, err := s.FindReleases(t.Context(), gonogo.ReleaseFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rels {
+		t.Run(r.Name(), func(t *testing.T) {
+			moved := map[gonogo.State]time.Time{} // when the release moved to each state
+			evs, err := s.FindReleaseEvents(t.Context(), r.ID, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			first := evs[len(evs)-1]
+			if first.Action != "release.create" || !first.At.Equal(r.CreatedAt) {
+				t.Errorf("created %v, but its history starts with %s at %v", r.CreatedAt, first.Action, first.At)
+			}
+			for _, e := range evs {
+				if e.Action != "release.state" {
+					continue
+				}
+				for _, st := range gonogo.States {
+					if strings.HasSuffix(e.Detail, " to "+st.Label()) || strings.Contains(e.Detail, " to "+st.Label()+",") {
+						moved[st] = e.At
+					}
+				}
+			}
+			if r.UpdatedAt.After(evs[0].At) || r.UpdatedAt.Before(first.At) {
+				t.Errorf("last changed %v, outside its history, %v to %v", r.UpdatedAt, first.At, evs[0].At)
+			}
+			var released sql.NullString
+			if err := raw.QueryRowContext(t.Context(), `SELECT released_at FROM releases WHERE id = ?`, r.ID).Scan(&released); err != nil {
+				t.Fatal(err)
+			}
+			if r.State == gonogo.Released {
+				if at, ok := moved[gonogo.Released]; !ok || !released.Valid || at.UTC().Format("2006-01-02T15:04:05.000Z") != released.String {
+					t.Errorf("shipped %q, but moved to Released at %v", released.String, at)
+				}
+			}
+			if at, ok := moved[gonogo.Review]; ok && !at.Equal(r.ReviewAt) {
+				t.Errorf("review opened %v by its history, %v by the release", at, r.ReviewAt)
+			}
+			snap, err := s.FindSnapshot(t.Context(), r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, decided, err := s.FindCycleDecision(t.Context(), r.ID, r.Cycle)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range snap.Votes {
+				if v.At.Before(r.ReviewAt) || decided && v.At.After(d.At) {
+					t.Errorf("%s voted at %v: review opened %v, decided %v", v.Role, v.At, r.ReviewAt, d.At)
+				}
+			}
+			if deployed, ok := moved[gonogo.Deploying]; ok {
+				if !decided || !d.At.Before(deployed) {
+					t.Errorf("deployed at %v, decided %v", deployed, d.At)
+				}
+				if !r.Window.Contains(deployed) {
+					t.Errorf("deployed at %v, outside its window %v–%v", deployed, r.Window.Start, r.Window.End)
+				}
+			}
+		})
 	}
 }

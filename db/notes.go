@@ -327,23 +327,36 @@ func (s *Store) readPublishedNotes(ctx context.Context, f gonogo.NotesFilter) ([
 		}
 		return collect(rows, scanEntry(false))
 	}
+	out, err := s.searchNotes(ctx, ftsQuery(query), conds, args, limit)
+	if isQueryError(err) {
+		// Syntax the reader did not mean, a stray quote or parenthesis:
+		// search the words they typed, as words.
+		words := wordsQuery(query)
+		if words == "" {
+			return nil, nil
+		}
+		out, err = s.searchNotes(ctx, words, conds, args, limit)
+	}
+	if isQueryError(err) {
+		return nil, searchError(query)
+	}
+	return out, err
+}
+
+// searchNotes runs a full-text search for match, an FTS5 query, among the
+// notes that meet conds.
+func (s *Store) searchNotes(ctx context.Context, match string, conds []string, args []any, limit int) ([]gonogo.NotesEntry, error) {
 	// Title matches weigh most, then product and version, then the text.
 	rows, err := s.read.QueryContext(ctx, `SELECT `+releaseColumns+`, `+notesColumns+`, r.released_at,
 		highlight(notes_fts, 0, ?, ?), snippet(notes_fts, 1, ?, ?, '…', 24)
 		FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid JOIN releases r ON r.id = n.release_id LEFT JOIN users m ON m.id = r.manager_id
 		WHERE notes_fts MATCH ? AND `+strings.Join(conds, " AND ")+`
 		ORDER BY bm25(notes_fts, 10.0, 1.0, 5.0), n.published_at DESC LIMIT ?`,
-		append(append([]any{gonogo.MarkStart, gonogo.MarkEnd, gonogo.MarkStart, gonogo.MarkEnd, ftsQuery(query)}, args...), limit)...)
-	if isQueryError(err) {
-		return nil, searchError(query)
-	} else if err != nil {
+		append(append([]any{gonogo.MarkStart, gonogo.MarkEnd, gonogo.MarkStart, gonogo.MarkEnd, match}, args...), limit)...)
+	if err != nil {
 		return nil, err
 	}
-	out, err := collect(rows, scanEntry(true))
-	if isQueryError(err) {
-		return nil, searchError(query)
-	}
-	return out, err
+	return collect(rows, scanEntry(true))
 }
 
 // shippedAt returns when product's version shipped, for "since" filters.
@@ -426,6 +439,27 @@ func ftsQuery(q string) string {
 	}
 	return strings.Join(fields, " ")
 }
+
+// wordsQuery reads q as words alone, for a search whose syntax FTS5
+// refused: FTS5's own characters part words, each word becomes a quoted
+// string (so nothing in it is syntax) that also matches the words it
+// begins, and the operators, with nothing left to join, are dropped. It is
+// "" when q holds no word at all.
+func wordsQuery(q string) string {
+	var out []string
+	for _, f := range strings.Fields(ftsSyntax.Replace(q)) {
+		switch {
+		case f == "AND" || f == "OR" || f == "NOT" || f == "NEAR":
+		case strings.IndexFunc(f, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0:
+		default:
+			out = append(out, `"`+f+`"*`)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// ftsSyntax turns FTS5's syntax characters into spaces.
+var ftsSyntax = strings.NewReplacer(`"`, " ", "(", " ", ")", " ", "*", " ", ":", " ", "^", " ", "{", " ", "}", " ")
 
 // isBareword reports whether FTS5 reads s as a plain word: letters, digits,
 // underscores and anything beyond ASCII.

@@ -20,8 +20,19 @@ func (h *Handler) showSetup(c echo.Context) error {
 	return render(c, http.StatusOK, views.SetupPage(h.page(c, "Set up gonogo", ""), views.SetupForm{}))
 }
 
+// repeated is the password typed again in the form's repeat field, or nil
+// when the form has no such field: a script that posts a password once
+// has not typed it into a hidden field, and has no typo to catch.
+func repeated(c echo.Context) *string {
+	v := c.FormValue("repeat")
+	if _, sent := c.Request().Form["repeat"]; !sent {
+		return nil
+	}
+	return &v
+}
+
 func (h *Handler) setup(c echo.Context) error {
-	in := gonogo.NewUser{Name: c.FormValue("name"), Email: c.FormValue("email"), Password: c.FormValue("password")}
+	in := gonogo.NewUser{Name: c.FormValue("name"), Email: c.FormValue("email"), Password: c.FormValue("password"), Repeat: repeated(c)}
 	f := views.SetupForm{Name: in.Name, Email: in.Email}
 	var u gonogo.User
 	var err error
@@ -153,6 +164,11 @@ func (h *Handler) renderProfile(c echo.Context, status int, f views.PasswordForm
 // a signed-in browser left open must not let anyone find it at speed.
 func (h *Handler) changePassword(c echo.Context) error {
 	keep, _ := c.Get("session").(string)
+	// Two different new passwords are refused before the current one is
+	// checked: that is no guess at it.
+	if err := gonogo.CheckRepeat(c.FormValue("new"), repeated(c)); err != nil {
+		return h.renderProfile(c, http.StatusUnprocessableEntity, views.PasswordForm{Errors: gonogo.ErrorFields(err)})
+	}
 	var err error
 	r, cerr := h.checkPassword(c, currentUser(c).Email, func() guess {
 		err = h.store.ChangePassword(c.Request().Context(), h.actor(c), c.FormValue("current"), c.FormValue("new"), hashID(keep))

@@ -50,7 +50,7 @@ func (h *Handler) createUser(c echo.Context) error {
 		return err
 	}
 	in := gonogo.NewUser{
-		Name: c.FormValue("name"), Email: c.FormValue("email"), Password: c.FormValue("password"),
+		Name: c.FormValue("name"), Email: c.FormValue("email"), Password: c.FormValue("password"), Repeat: repeated(c),
 		Roles: roles, Admin: c.FormValue("admin") == "1",
 	}
 	f := views.UserForm{User: gonogo.User{Name: in.Name, Email: in.Email, Roles: roles, Admin: in.Admin}}
@@ -124,6 +124,14 @@ func (h *Handler) resetPassword(c echo.Context) error {
 		return err
 	}
 	pw := c.FormValue("password")
+	if err := gonogo.CheckRepeat(pw, repeated(c)); err != nil {
+		u, ferr := h.store.FindUser(c.Request().Context(), id)
+		if ferr != nil {
+			return ferr
+		}
+		f := views.UserForm{User: u, Errors: gonogo.ErrorFields(err)}
+		return render(c, http.StatusUnprocessableEntity, views.UserPage(h.page(c, u.DisplayName(), "admin"), f))
+	}
 	// The slot is held while the page renders too: a few milliseconds,
 	// against a hash's sixty, for one path through saveUser.
 	var saved error

@@ -119,6 +119,7 @@ type gateAnswer struct {
 	Decision   gonogo.DecisionState `json:"decision"`
 	Authorized bool                 `json:"authorized"`
 	Blocking   []string             `json:"blocking"`   // what the gate says still stands in the way
+	Warnings   []string             `json:"warnings"`   // what the gate warns of; never blocks
 	Conditions []apiCondition       `json:"conditions"` // of the cycle's decision
 	Window     *apiWindow           `json:"window"`     // null when none is set
 	WindowOpen bool                 `json:"window_open"`
@@ -175,10 +176,13 @@ func (h *Handler) answerGate(c echo.Context, id int64) error {
 	cl := gonogo.Clear(snap, d, h.store.Now())
 	a := gateAnswer{
 		Release: h.apiReleaseOf(rel, cl.Decision), State: rel.State, Cycle: rel.Cycle, Decision: cl.Decision,
-		Authorized: cl.Authorized, Blocking: []string{}, Conditions: []apiCondition{}, WindowOpen: cl.WindowOpen, Reasons: []string{},
+		Authorized: cl.Authorized, Blocking: []string{}, Warnings: []string{}, Conditions: []apiCondition{}, WindowOpen: cl.WindowOpen, Reasons: []string{},
 	}
 	for _, r := range cl.Gate.Reasons {
 		a.Blocking = append(a.Blocking, r.Text)
+	}
+	for _, w := range cl.Gate.Warnings {
+		a.Warnings = append(a.Warnings, w.Text)
 	}
 	for _, cond := range cl.Conditions {
 		a.Conditions = append(a.Conditions, apiCondition{cond.Text, cond.Owner})

@@ -72,7 +72,7 @@ func TestGateRule(t *testing.T) {
 			s.move(t, rel.ID, gonogo.StartDeploy)
 			s.move(t, rel.ID, gonogo.FinishDeploy)
 			return rel
-		}, http.StatusConflict, "go", "is Verifying"},
+		}, http.StatusConflict, "go", "is verifying"},
 		{"rolled back and reopened: the old Go is not this cycle's", func(v string) gonogo.Release {
 			rel := s.mustGoRelease(t, "gate", v)
 			s.move(t, rel.ID, gonogo.StartDeploy)
@@ -84,7 +84,7 @@ func TestGateRule(t *testing.T) {
 			rel := s.mustGoRelease(t, "gate", v)
 			s.move(t, rel.ID, gonogo.Cancel)
 			return rel
-		}, http.StatusConflict, "go", "is Cancelled"},
+		}, http.StatusConflict, "go", "is cancelled"},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

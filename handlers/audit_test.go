@@ -108,7 +108,7 @@ func TestAdminChecksTheTrailAgainstACheckpoint(t *testing.T) {
 
 	// A checkpoint changed after signing is caught by its signature.
 	forged := strings.Replace(string(file), "seq: ", "seq: 1", 1)
-	if got, _ := verifyOutcome(t, admin.post("/admin/audit/verify", url.Values{"checkpoint": {forged}})); !strings.HasPrefix(got, "signature invalid") {
+	if got, _ := verifyOutcome(t, admin.post("/admin/audit/verify", url.Values{"checkpoint": {forged}})); !strings.HasPrefix(got, "Signature invalid") {
 		t.Errorf("a forged checkpoint: %s", got)
 	}
 
@@ -119,7 +119,7 @@ func TestAdminChecksTheTrailAgainstACheckpoint(t *testing.T) {
 	if doc.Find(`[data-testid=chain-ok]`).Length() != 1 {
 		t.Fatal("the rewritten chain does not verify: the test shows nothing")
 	}
-	if want := "the trail was rewritten: event " + itoa(cp.Seq) + "'s hash differs from the checkpoint's"; got != want {
+	if want := "The trail was rewritten: event " + itoa(cp.Seq) + "'s hash differs from the checkpoint's"; got != want {
 		t.Errorf("rewritten: %q, want %q", got, want)
 	}
 
@@ -129,7 +129,7 @@ func TestAdminChecksTheTrailAgainstACheckpoint(t *testing.T) {
 	if doc.Find(`[data-testid=chain-ok]`).Length() != 1 {
 		t.Fatal("the shortened chain does not verify: the test shows nothing")
 	}
-	if want := "events after " + itoa(cp.Seq-2) + " were deleted"; !strings.HasPrefix(got, want) {
+	if want := "Events after " + itoa(cp.Seq-2) + " were deleted"; !strings.HasPrefix(got, want) {
 		t.Errorf("deleted: %q, want it to start %q", got, want)
 	}
 }
@@ -141,7 +141,7 @@ func TestVerifyRefusesWhatIsNotACheckpoint(t *testing.T) {
 	admin := s.signIn(t, "admin")
 	admin.get("/admin/audit")
 	for name, tc := range map[string]struct{ text, want string }{
-		"nothing":    {"", "give a checkpoint to verify"},
+		"nothing":    {"", "Give a checkpoint to verify"},
 		"a hash":     {"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "its first line must be"},
 		"a big file": {strings.Repeat("x", 5000), "at most 1000 characters"},
 	} {

@@ -41,7 +41,7 @@ func (h *Handler) showBoard(c echo.Context) error {
 // board builds and renders the board's columns for f, or finds them in the
 // cache: they depend only on the data, the filter, the team's zone and the
 // minute (the closed lane is judged to the minute), never on the reader,
-// except for the empty board's button to create a release.
+// except for the empty board's next steps.
 func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool) (boardEntry, error) {
 	ctx := c.Request().Context()
 	now := h.store.Now().Truncate(time.Minute)
@@ -49,16 +49,24 @@ func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, bl
 	if err != nil {
 		return boardEntry{}, err
 	}
-	key := fmt.Sprintf("%q %q %t %s %t %t %d", f.Product, f.States, blocking, p.Loc, p.Live != "",
-		p.Has(gonogo.ReleaseManager) || p.Has(gonogo.ProductOwner), now.Unix())
+	start := boardStart(p.User)
+	key := fmt.Sprintf("%q %q %t %s %t %+v %d", f.Product, f.States, blocking, p.Loc, p.Live != "", start, now.Unix())
 	return h.boards.Get(ctx, v, key, func(ctx context.Context) (boardEntry, error) {
-		return h.buildBoardEntry(ctx, p, f, blocking, now)
+		return h.buildBoardEntry(ctx, p, f, blocking, start, now)
 	})
+}
+
+// boardStart is what the empty board offers u as next steps.
+func boardStart(u *gonogo.User) views.BoardStart {
+	if u == nil {
+		return views.BoardStart{}
+	}
+	return views.BoardStart{CreateRelease: gonogo.CanCreateRelease(u.Roles), AddPeople: u.Admin}
 }
 
 // buildBoardEntry reads, judges and renders the board, with what its page
 // head needs: the products to filter by, the windows and freezes to come.
-func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool, now time.Time) (boardEntry, error) {
+func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool, start views.BoardStart, now time.Time) (boardEntry, error) {
 	var e boardEntry
 	if len(f.States) == 0 {
 		// Only the recently closed are shown (buildBoard judges exactly
@@ -77,6 +85,7 @@ func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.Re
 	}
 	team := h.team(ctx)
 	b := buildBoard(snaps, f, blocking, now)
+	b.Start = start
 	for _, col := range b.Columns {
 		for i := range col.Cards {
 			r := col.Cards[i].Release

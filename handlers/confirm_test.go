@@ -421,7 +421,7 @@ func TestFinalStepAsksHTMXToo(t *testing.T) {
 	}
 	res = rm.postHX(page+"/transitions", url.Values{"transition": {"cancel"}, "confirm": {"1"}})
 	wantStatus(t, res, http.StatusNoContent)
-	if res.Header.Get("HX-Redirect") != page+"?notice=moved" || s.mustState(t, rel.ID) != gonogo.Cancelled {
+	if res.Header.Get("HX-Redirect") != page+"?notice=cancel" || s.mustState(t, rel.ID) != gonogo.Cancelled {
 		t.Fatalf("confirmed through htmx: redirect %q, state %s", res.Header.Get("HX-Redirect"), s.mustState(t, rel.ID))
 	}
 }

@@ -20,7 +20,7 @@ func (h *Handler) page(c echo.Context, title, nav string) views.Page {
 		CSRF:      token,
 		Loc:       h.zone(c.Request().Context()),
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
-		Notice:    notices[c.QueryParam("notice")],
+		Notice:    noticeText(c.QueryParam("notice")),
 	}
 }
 
@@ -33,13 +33,26 @@ func (h *Handler) actor(c echo.Context) gonogo.Actor {
 	return a
 }
 
+// noSuchPage is what an address that leads nowhere answers: one that no
+// route serves and one whose id is not an id alike.
+const noSuchPage = "There is no page at this address."
+
 // idParam parses a numeric id from the path; anything else is not found.
 func idParam(c echo.Context, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, gonogo.Errorf(gonogo.ENOTFOUND, "no such page")
+		return 0, gonogo.Errorf(gonogo.ENOTFOUND, noSuchPage)
 	}
 	return id, nil
+}
+
+// noticeText is the message a redirect asks the page to show with code: one of
+// notices, or what a transition did, named by the transition.
+func noticeText(code string) string {
+	if msg, ok := notices[code]; ok {
+		return msg
+	}
+	return gonogo.Transition(code).Outcome()
 }
 
 // notices are the messages a redirect may ask a page to show. Only these
@@ -53,7 +66,6 @@ var notices = map[string]string{
 	"password": "Password changed.",
 	"defect":   "Defect added.",
 	"pasted":   "Defects added.",
-	"moved":    "The release moved on.",
 	"nudged":   "Nudged: the webhooks carry the reminder to the team.",
 	"revoked":  "Token revoked. Pipelines using it are refused from now on.",
 	"webhook":  "Webhook registered. Changes of the chosen kinds are sent to it from now on.",

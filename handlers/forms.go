@@ -31,18 +31,18 @@ func requireForm(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
 		if err != nil || (mt != echo.MIMEApplicationForm && mt != echo.MIMEMultipartForm) {
-			return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send the form as a web form (application/x-www-form-urlencoded or multipart/form-data)")
+			return echo.NewHTTPError(http.StatusUnsupportedMediaType, "Send the form as a web form (application/x-www-form-urlencoded or multipart/form-data)")
 		}
 		if _, err := c.FormParams(); err != nil {
 			var he *echo.HTTPError
 			if errors.As(err, &he) {
 				return he // the body limit
 			}
-			return echo.NewHTTPError(http.StatusBadRequest, "the form could not be read")
+			return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read")
 		}
 		for name, values := range r.PostForm {
 			if len(values) > 1 && !listFields[name] {
-				return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("the form sends %q more than once", name))
+				return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("The form sends %q more than once", name))
 			}
 		}
 		valuesToLF(r.Form)

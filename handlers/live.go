@@ -251,7 +251,7 @@ func (h *Handler) shipped(ctx context.Context, id int64) *views.Shipped {
 //
 // The person who marks a release released submits a form, and their page
 // is on its way to the next one while the stream celebrates: the page the
-// transition sends them to (notice=released) celebrates in its place, if
+// transition sends them to (notice=mark-released) celebrates in its place, if
 // the release is indeed released.
 func (h *Handler) live(c echo.Context, p *views.Page, scope string, release int64) {
 	ctx := c.Request().Context()
@@ -262,7 +262,7 @@ func (h *Handler) live(c echo.Context, p *views.Page, scope string, release int6
 	p.Live = fmt.Sprintf("/events?scope=%s&since=%d", scope, since)
 	if release != 0 {
 		p.Live += fmt.Sprintf("&release=%d", release)
-		if c.QueryParam("notice") == "released" {
+		if c.QueryParam("notice") == string(gonogo.MarkReleased) {
 			p.Shipped = h.shipped(ctx, release)
 		}
 	}

@@ -61,7 +61,7 @@ func TestMarkingReleasedCelebratesWithoutJavaScript(t *testing.T) {
 	if got := text(doc, `[data-testid=notice]`); got != "" {
 		t.Errorf("and also says %q", got)
 	}
-	_, doc = rm.get("/releases/" + itoa(other.ID) + "?notice=released")
+	_, doc = rm.get("/releases/" + itoa(other.ID) + "?notice=mark-released")
 	if n := doc.Find(`[data-testid=celebration]`).Length(); n != 0 {
 		t.Error("a release in draft is celebrated because the address says so")
 	}

@@ -118,6 +118,6 @@ func (h *Handler) limitWrites(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		secs := int(math.Ceil(retry.Seconds()))
 		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-		return gonogo.Errorf(gonogo.ETOOMANY, "too many changes in a short time: wait %d second(s), then try again", secs)
+		return gonogo.Errorf(gonogo.ETOOMANY, "too many changes in a short time: wait %s, then try again", gonogo.Plural(secs, "second", "seconds"))
 	}
 }

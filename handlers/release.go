@@ -274,7 +274,7 @@ func (h *Handler) createRelease(c echo.Context) error {
 	var err error
 	if !f.Input.Window.IsZero() {
 		// A window given at creation follows the same rules as any other.
-		err = gonogo.ScheduleWindow(h.actor(c), gonogo.Release{State: gonogo.Draft}, f.Input.Window, h.store.Now())
+		err = gonogo.PlanWindow(h.actor(c), f.Input.Window, h.store.Now())
 	}
 	var rel gonogo.Release
 	if err == nil {

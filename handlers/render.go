@@ -80,6 +80,9 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		if m, ok := he.Message.(string); ok && status < 500 {
 			msg = m
 		}
+		if status == http.StatusNotFound {
+			msg = noSuchPage // Echo's "Not Found": no route serves the address
+		}
 	case gonogo.ErrorCode(err) != gonogo.EINTERNAL:
 		status, msg = statusOf[gonogo.ErrorCode(err)], gonogo.ErrorMessage(err)
 	}

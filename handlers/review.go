@@ -329,15 +329,12 @@ func (h *Handler) transition(c echo.Context) error {
 			return h.askToConfirm(c, views.TransitionConfirm(snap.Release, t))
 		}
 	}
-	res, err := h.store.Transition(ctx, a, rid, "", move)
-	if err != nil {
+	if _, err := h.store.Transition(ctx, a, rid, "", move); err != nil {
 		return h.refuseTransition(c, rid, err)
 	}
-	if res.To == gonogo.Released {
-		// The one who shipped it is greeted as everyone else is (see live).
-		return redirect(c, fmt.Sprintf("/releases/%d?notice=released", rid))
-	}
-	return redirect(c, fmt.Sprintf("/releases/%d?notice=moved", rid))
+	// The notice says what the transition did ("Review opened: ..."); the
+	// one who shipped it is greeted as everyone else is (see live).
+	return redirect(c, fmt.Sprintf("/releases/%d?notice=%s", rid, t))
 }
 
 // refuseTransition answers a transition the domain refused where it was

@@ -26,7 +26,7 @@ func TestOpenReviewAndTransitionsOutOfOrder(t *testing.T) {
 	}{
 		{"mark-released", http.StatusConflict, "cannot mark released"},
 		{"start-deploy", http.StatusConflict, "cannot start deploying"},
-		{"teleport", http.StatusUnprocessableEntity, "unknown transition"},
+		{"teleport", http.StatusUnprocessableEntity, "Unknown transition"},
 	} {
 		res := rm.post(page+"/transitions", url.Values{"transition": {tc.transition}})
 		wantStatus(t, res, tc.status)

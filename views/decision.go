@@ -11,9 +11,9 @@ func risks(r gonogo.Record) []string {
 	var out []string
 	for _, d := range r.Defects {
 		if d.Severity.Grave() && d.Status.SetsAside() {
-			out = append(out, d.Severity.Label()+" defect “"+d.Title+"” "+lower(d.Status.Label())+": "+d.Reason)
+			out = append(out, d.Severity.Label()+" defect “"+d.Title+"” is "+d.Status.InText()+": "+d.Reason)
 		} else if !d.Status.Resolved() {
-			out = append(out, d.Severity.Label()+" defect “"+d.Title+"” still "+lower(d.Status.Label()))
+			out = append(out, d.Severity.Label()+" defect “"+d.Title+"” is "+d.Status.InText())
 		}
 	}
 	for _, it := range r.Items {
@@ -44,14 +44,4 @@ func evidence(r gonogo.Record) []gonogo.Item {
 		}
 	}
 	return out
-}
-
-func lower(s string) string {
-	b := []rune(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }

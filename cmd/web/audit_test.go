@@ -98,12 +98,12 @@ func TestAuditCheckpointAndVerify(t *testing.T) {
 
 	db.RewriteEventForTest(t, path, 3, "nothing to see")
 	_, err = audit("verify", "-checkpoint", early)
-	if err == nil || !strings.Contains(err.Error(), "the trail was rewritten: event "+itoa64(cp.Seq)+"'s hash differs from the checkpoint's") {
+	if err == nil || !strings.Contains(err.Error(), "The trail was rewritten: event "+itoa64(cp.Seq)+"'s hash differs from the checkpoint's") {
 		t.Fatalf("verify a rewritten trail: %v", err)
 	}
 	db.DeleteEventsAfterForTest(t, path, cp.Seq-1)
 	_, err = audit("verify", "-checkpoint", early)
-	if err == nil || !strings.Contains(err.Error(), "events after "+itoa64(cp.Seq-1)+" were deleted") {
+	if err == nil || !strings.Contains(err.Error(), "Events after "+itoa64(cp.Seq-1)+" were deleted") {
 		t.Fatalf("verify a trail whose newest events were deleted: %v", err)
 	}
 }
