@@ -129,7 +129,7 @@ func (h *Handler) resetPassword(c echo.Context) error {
 		if ferr != nil {
 			return ferr
 		}
-		f := views.UserForm{User: u, Errors: gonogo.ErrorFields(err)}
+		f := views.UserForm{User: u, Errors: formErrors(err), Form: "password"}
 		return render(c, http.StatusUnprocessableEntity, views.UserPage(h.page(c, u.DisplayName(), "admin"), f))
 	}
 	// The slot is held while the page renders too: a few milliseconds,

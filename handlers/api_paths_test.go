@@ -95,11 +95,11 @@ func TestAPIPathsAreDecodedOnce(t *testing.T) {
 	}
 	t.Run("unknown version", func(t *testing.T) {
 		res := s.call(t, http.MethodGet, "/api/v1/releases/mobile/"+url.PathEscape("9.9.9+x")+"/gate", token, "").want(t, http.StatusNotFound)
-		if got, want := res.str("error"), "no release mobile 9.9.9+x"; got != want {
+		if got, want := res.str("error"), "No release mobile 9.9.9+x"; got != want {
 			t.Fatalf("error %q, want %q", got, want)
 		}
 		res = s.call(t, http.MethodGet, "/api/v1/releases/mobile/9.9.9%252Bx/gate", token, "").want(t, http.StatusNotFound)
-		if got, want := res.str("error"), "no release mobile 9.9.9%2Bx"; got != want {
+		if got, want := res.str("error"), "No release mobile 9.9.9%2Bx"; got != want {
 			t.Fatalf("error %q, want %q", got, want)
 		}
 	})

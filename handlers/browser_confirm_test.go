@@ -134,6 +134,7 @@ func TestBrowserStateButtonsSayWhyNot(t *testing.T) {
 	s.move(t, rel.ID, gonogo.StartDeploy)
 	s.move(t, rel.ID, gonogo.FinishDeploy)
 	ctx := newBrowser(t)
+	expectConsole(t, ctx, "status of 409", "Mark released is refused while verification is open, as the test means it to be")
 	browserSignIn(t, ctx, s, "rm")
 	page := s.URL + "/releases/" + itoa(rel.ID)
 	must(t, ctx, laptop(), chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`[data-testid=why-mark-released]`)))

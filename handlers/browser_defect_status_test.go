@@ -80,6 +80,7 @@ func TestBrowserDeferNeedsReasonFirst(t *testing.T) {
 	s := newServer(t)
 	rel := s.mustCreateRelease(t, "payments", "2.4.0")
 	ctx := newBrowser(t)
+	expectConsole(t, ctx, "status of 422", "Deferred without a reason is refused, as the test means it to be")
 	browserSignIn(t, ctx, s, "qa")
 
 	for _, page := range []string{fmt.Sprintf("/releases/%d", rel.ID), "/defects"} {

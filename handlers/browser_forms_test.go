@@ -23,6 +23,7 @@ func TestBrowserRefusedFormScrollsToTheError(t *testing.T) {
 		s.mustDefect(t, rel.ID, gonogo.DefectInput{Title: fmt.Sprintf("Typo on screen %d", i+1), Severity: gonogo.Minor})
 	}
 	ctx := newBrowser(t)
+	expectConsole(t, ctx, "status of 422", "the test sends forms the server refuses, to see where the errors land")
 	browserSignIn(t, ctx, s, "qa")
 	for _, tc := range []struct {
 		name          string
@@ -82,6 +83,7 @@ func TestBrowserItemNotApplicableByEnter(t *testing.T) {
 		t.Fatalf("items: %v", err)
 	}
 	ctx := newBrowser(t)
+	expectConsole(t, ctx, "status of 422", "Not applicable without a reason is refused, as the test means it to be")
 	browserSignIn(t, ctx, s, "rm")
 	for i, script := range []bool{true, false} {
 		t.Run(fmt.Sprintf("script %t", script), func(t *testing.T) {

@@ -212,7 +212,7 @@ func TestBrowserLiveSwapKeepsYourPlace(t *testing.T) {
 			waitStreams(t, s, 1)
 
 			// Typing a comment, scrolled down the page.
-			field := `#comment-release-manager`
+			field := `#vote-release-manager-comment`
 			must(t, ctx,
 				chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 1200)`),
 				chromedp.Evaluate[chromedp.Void](`(() => { const f = document.querySelector("`+field+`");
@@ -220,7 +220,7 @@ func TestBrowserLiveSwapKeepsYourPlace(t *testing.T) {
 				chromedp.KeyEvent("Fine by me, once the"),
 			)
 			before := placeOf(t, ctx)
-			if before.ScrollY < 300 || before.Active != "comment-release-manager" {
+			if before.ScrollY < 300 || before.Active != "vote-release-manager-comment" {
 				t.Fatalf("the setup is not as meant: %+v", before)
 			}
 			s.vote(t, rel.ID, "qa", gonogo.QALead, gonogo.VoteGo, "")
@@ -312,7 +312,9 @@ func TestBrowserReleaseIsCelebratedWithItsShipper(t *testing.T) {
 	must(t, rmCtx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`[data-testid=transition-mark-released]`)))
 	waitStreams(t, s, 2)
 
-	must(t, rmCtx, chromedp.Click(chromedp.CSS(`[data-testid=transition-mark-released]`)))
+	must(t, rmCtx, chromedp.Click(chromedp.CSS(`[data-testid=transition-mark-released]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm-mark-released [data-testid=confirm-ok]`)),
+		chromedp.Click(chromedp.CSS(`#confirm-mark-released [data-testid=confirm-ok]`)))
 	for who, ctx := range map[string]context.Context{"the release manager": rmCtx, "the product owner": poCtx} {
 		if _, err := chromedp.Run(ctx, chromedp.WaitVisible(chromedp.CSS(`[data-testid=celebration]`))); err != nil {
 			notice, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#notice").textContent.trim()`))
@@ -420,7 +422,7 @@ func TestBrowserSwapsKeepTheConsoleClean(t *testing.T) {
 	browserSignIn(t, ctx, s, "rm")
 	must(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/releases/%d", s.URL, rel.ID)), chromedp.WaitVisible(chromedp.CSS(`[data-testid=checklist]`)))
 
-	box := `#conditions-release-manager`
+	box := `#vote-release-manager-conditions`
 	must(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("`+box+`").scrollIntoView({block: "center"})`))
 	r := rectOf(t, ctx, box)
 	x, y := r.X+r.Width-3, r.Y+r.Height-3 // the resize handle

@@ -263,7 +263,10 @@ func (h *Handler) live(c echo.Context, p *views.Page, scope string, release int6
 	if release != 0 {
 		p.Live += fmt.Sprintf("&release=%d", release)
 		if c.QueryParam("notice") == string(gonogo.MarkReleased) {
-			p.Shipped = h.shipped(ctx, release)
+			// The celebration says it; the notice would say it twice.
+			if p.Shipped = h.shipped(ctx, release); p.Shipped != nil {
+				p.Notice = ""
+			}
 		}
 	}
 }

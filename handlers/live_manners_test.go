@@ -52,7 +52,7 @@ func TestMarkingReleasedCelebratesWithoutJavaScript(t *testing.T) {
 	s.markReleasable(t, rel)
 	rm := s.signIn(t, "rm")
 	rm.get("/releases/" + itoa(rel.ID))
-	res := rm.post("/releases/"+itoa(rel.ID)+"/transitions", url.Values{"transition": {string(gonogo.MarkReleased)}})
+	res := rm.post("/releases/"+itoa(rel.ID)+"/transitions", url.Values{"transition": {string(gonogo.MarkReleased)}, "confirm": {"1"}})
 	wantStatus(t, res, http.StatusSeeOther)
 	_, doc := rm.get(res.Header.Get("Location"))
 	if got := text(doc, `[role=status] [data-testid=celebration]`); !strings.Contains(got, "payments 2.4.0 is released") {

@@ -79,7 +79,7 @@ func TestWaiverAsksWhyInRunningText(t *testing.T) {
 	if got := text(doc, "#role-ops [data-testid=error-reason]"); got != "Say why ops need not sign off" {
 		t.Fatalf("message beside the reason: %q", got)
 	}
-	if got := text(doc, `label[for=waive-product-owner]`); got != "Why the product owner need not sign off" {
+	if got := text(doc, `#role-product-owner label.sr-only`); got != "Why the product owner need not sign off" {
 		t.Fatalf("the reason's label: %q", got)
 	}
 }
@@ -136,6 +136,7 @@ func TestBrowserMessagesKeepValuesAsTyped(t *testing.T) {
 	s := newServer(t)
 	s.mustCreateRelease(t, "payments", "2.4.0")
 	ctx := newBrowser(t)
+	expectConsole(t, ctx, "status of 422", "the test sends a form the server refuses, to read its message")
 	browserSignIn(t, ctx, s, "rm")
 	must(t, ctx,
 		chromedp.Navigate(s.URL+"/releases/new"),
