@@ -14,7 +14,7 @@ import (
 	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/checkpoint"
 	"github.com/gonogo/gonogo/db"
-	"github.com/gonogo/gonogo/handlers"
+	"github.com/gonogo/gonogo/webhook"
 )
 
 // delivery is one webhook delivery the receiver got.
@@ -57,7 +57,7 @@ func TestDailyCheckpointReachesWebhooks(t *testing.T) {
 	set(time.Date(2025, 3, 4, 10, 0, 0, 0, time.UTC))
 	store.Now = func() time.Time { return *now.Load() }
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hooks := handlers.StartDispatcher(store, handlers.DispatchOptions{AllowPrivate: true, Logger: log,
+	hooks := webhook.Start(store, webhook.Options{AllowPrivate: true, Logger: log,
 		Backoff: []time.Duration{time.Millisecond}})
 	t.Cleanup(hooks.Close)
 	keeper, kept := receiver(t)

@@ -25,6 +25,7 @@ import (
 	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/handlers"
+	"github.com/gonogo/gonogo/webhook"
 
 	_ "modernc.org/sqlite"
 )
@@ -63,7 +64,7 @@ func newServer(t *testing.T, opts ...func(*handlers.Config)) *testServer {
 // newEmptyServer starts a server on a database without users.
 func newEmptyServer(t *testing.T, opts ...func(*handlers.Config)) *testServer {
 	t.Helper()
-	return newConfiguredServer(t, func(cfg *handlers.Config, _ *handlers.DispatchOptions) {
+	return newConfiguredServer(t, func(cfg *handlers.Config, _ *webhook.Options) {
 		for _, o := range opts {
 			o(cfg)
 		}
@@ -78,19 +79,19 @@ var testBackoff = []time.Duration{5 * time.Millisecond, 10 * time.Millisecond, 2
 // the handler and the webhook dispatcher on one store. Receivers in tests
 // listen on loopback, so private targets are allowed unless configure says
 // otherwise.
-func newConfiguredServer(t *testing.T, configure func(*handlers.Config, *handlers.DispatchOptions)) *testServer {
+func newConfiguredServer(t *testing.T, configure func(*handlers.Config, *webhook.Options)) *testServer {
 	t.Helper()
 	store := db.OpenTest(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	_, key, _ := ed25519.GenerateKey(rand.Reader)
 	cfg := handlers.Config{Logger: log, LoginDelay: time.Millisecond, WebhookAllowPrivate: true, CheckpointKey: key}
-	opt := handlers.DispatchOptions{AllowPrivate: true, Backoff: testBackoff, Logger: log}
+	opt := webhook.Options{AllowPrivate: true, Backoff: testBackoff, Logger: log}
 	if configure != nil {
 		configure(&cfg, &opt)
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.BaseURL, opt.BaseURL = "http://"+srv.Listener.Addr().String(), "http://"+srv.Listener.Addr().String()
-	hooks := handlers.StartDispatcher(store, opt)
+	hooks := webhook.Start(store, opt)
 	t.Cleanup(hooks.Close) // before the store closes: cleanups run last first
 	cfg.Webhooks = hooks
 	h := handlers.New(store, cfg)

@@ -41,8 +41,9 @@ type Config struct {
 	// MetricsToken, if set, lets a client anywhere read /metrics by sending
 	// it as a bearer token; without it only this machine may.
 	MetricsToken string
-	// Webhooks is the dispatcher whose delivery failures /metrics reports.
-	Webhooks *Dispatcher
+	// Webhooks is the dispatcher whose delivery failures /metrics reports
+	// (a webhook.Dispatcher, which cmd/web starts); nil reports none.
+	Webhooks DeliveryFailures
 	// Heartbeat is how often an idle live stream is pinged and its session
 	// looked at again (15 s unless set). Tests shorten it.
 	Heartbeat time.Duration
@@ -58,6 +59,12 @@ type Config struct {
 	// the limit off, for load tests. Tests make them small.
 	WriteRate  rate.Limit
 	WriteBurst int
+}
+
+// DeliveryFailures counts the webhook deliveries that failed: attempts,
+// and deliveries given up after the last retry.
+type DeliveryFailures interface {
+	Failures() (attempts, gaveUp uint64)
 }
 
 // Handler serves the board.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/views"
+	"github.com/gonogo/gonogo/webhook"
 )
 
 // deliveryLogLimit is how many deliveries a webhook's log shows.
@@ -50,7 +51,7 @@ func (h *Handler) createWebhook(c echo.Context) error {
 	in.Normalize()
 	err = in.Validate()
 	if err == nil {
-		err = CheckTarget(c.Request().Context(), in.URL, h.cfg.WebhookAllowPrivate)
+		err = webhook.CheckTarget(c.Request().Context(), in.URL, h.cfg.WebhookAllowPrivate)
 	}
 	if err == nil {
 		_, err = h.store.CreateWebhook(c.Request().Context(), h.actor(c), in)

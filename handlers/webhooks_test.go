@@ -19,6 +19,7 @@ import (
 
 	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/handlers"
+	"github.com/gonogo/gonogo/webhook"
 )
 
 const hookSecret = "a shared webhook secret"
@@ -240,7 +241,7 @@ func TestSlowWebhookDoesNotDelayTheRequest(t *testing.T) {
 // TestWebhookTargetsMustBePublic: without -webhook-allow-private, private
 // targets are refused when registered and again when dialed.
 func TestWebhookTargetsMustBePublic(t *testing.T) {
-	s := newConfiguredServer(t, func(cfg *handlers.Config, opt *handlers.DispatchOptions) {
+	s := newConfiguredServer(t, func(cfg *handlers.Config, opt *webhook.Options) {
 		cfg.WebhookAllowPrivate, opt.AllowPrivate = false, false
 	})
 	s.users = map[string]gonogo.User{"admin": s.mustCreateUser(t, "admin", nil, true), "rm": s.mustCreateUser(t, "rm", gonogo.RoleSet{gonogo.ReleaseManager}, false)}

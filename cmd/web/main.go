@@ -36,6 +36,7 @@ import (
 	"github.com/gonogo/gonogo/checkpoint"
 	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/handlers"
+	"github.com/gonogo/gonogo/webhook"
 )
 
 func main() {
@@ -170,7 +171,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	hooks := handlers.StartDispatcher(store, handlers.DispatchOptions{BaseURL: cfg.baseURL, AllowPrivate: cfg.webhookAllowPrivate, Logger: log})
+	hooks := webhook.Start(store, webhook.Options{BaseURL: cfg.baseURL, AllowPrivate: cfg.webhookAllowPrivate, Logger: log})
 	defer hooks.Close()
 	daily := checkpoint.StartDaily(store, key, checkpoint.Options{Logger: log})
 	defer daily.Close() // before the dispatcher: deferred calls run last first

@@ -1,12 +1,10 @@
-// The webhook dispatcher sends the board's notices to the webhooks admins
-// registered: in the background, signed, retried with backoff, and logged.
-//
+package webhook
+
 // The store calls the dispatcher right after each commit; the dispatcher
 // only queues the notices in memory and returns, so no request waits for a
 // webhook. Its own goroutine turns them into deliveries in the database,
 // which is the real queue: a delivery survives a restart and is retried
 // until it succeeds or its backoff runs out.
-package handlers
 
 import (
 	"bytes"
@@ -27,8 +25,8 @@ import (
 	"github.com/gonogo/gonogo/db"
 )
 
-// DispatchOptions configure a Dispatcher.
-type DispatchOptions struct {
+// Options configure a Dispatcher.
+type Options struct {
 	// BaseURL is the board's address, for the links in messages.
 	BaseURL string
 	// AllowPrivate lets deliveries reach loopback, link-local and private
@@ -47,7 +45,7 @@ const pendingBatch = 500
 // Dispatcher delivers notices to webhooks.
 type Dispatcher struct {
 	store  *db.Store
-	opt    DispatchOptions
+	opt    Options
 	client *http.Client
 	log    *slog.Logger
 	ctx    context.Context
@@ -79,7 +77,7 @@ func (d *Dispatcher) Failures() (attempts, gaveUp uint64) {
 
 // Start subscribes a dispatcher to store's notices and starts delivering,
 // including whatever an earlier run left pending.
-func StartDispatcher(store *db.Store, opt DispatchOptions) *Dispatcher {
+func Start(store *db.Store, opt Options) *Dispatcher {
 	if opt.Backoff == nil {
 		opt.Backoff = gonogo.DefaultBackoff
 	}
@@ -296,9 +294,9 @@ func (d *Dispatcher) send(w gonogo.Webhook, p gonogo.Delivery) (int, string) {
 	// over the time of this attempt and the body, for a receiver that
 	// refuses a delivery replayed later. Every attempt is signed anew.
 	now := d.store.Now()
-	h.Set("X-Gonogo-Signature", gonogo.Sign(w.Secret, p.Body))
+	h.Set("X-Gonogo-Signature", Sign(w.Secret, p.Body))
 	h.Set("X-Gonogo-Timestamp", strconv.FormatInt(now.Unix(), 10))
-	h.Set("X-Gonogo-Signature-256", gonogo.SignAt(w.Secret, p.Body, now))
+	h.Set("X-Gonogo-Signature-256", SignAt(w.Secret, p.Body, now))
 	h.Set("X-Gonogo-Delivery", strconv.FormatInt(p.ID, 10))
 	if len(p.Topics) > 0 {
 		h.Set("X-Gonogo-Topic", string(p.Topics[0]))
@@ -318,7 +316,7 @@ func (d *Dispatcher) send(w gonogo.Webhook, p gonogo.Delivery) (int, string) {
 	return res.StatusCode, ""
 }
 
-// describe says why a request failed without repeating its URL, whose path
+// describeSendError says why a request failed without repeating its URL, whose path
 // may hold the receiver's credentials.
 func describeSendError(err error) string {
 	var ue *url.Error
@@ -335,10 +333,10 @@ func describeSendError(err error) string {
 	return err.Error()
 }
 
-// newClient returns the HTTP client of deliveries. Unless private targets
+// newWebhookClient returns the HTTP client of deliveries. Unless private targets
 // are allowed, its dialer refuses them, and it ignores proxy settings: the
 // check must see the address it really connects to, not a proxy's.
-func newWebhookClient(opt DispatchOptions) *http.Client {
+func newWebhookClient(opt Options) *http.Client {
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	tr := &http.Transport{
 		DialContext:         dialer.DialContext,

@@ -1,4 +1,4 @@
-package handlers
+package webhook
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 )
 
 // CheckTarget refuses a webhook URL whose host is, or resolves to, an
-// address that webhooks may not reach (see gonogo.ForbiddenAddr), unless
+// address that webhooks may not reach (see ForbiddenAddr), unless
 // private targets are allowed. It runs when a webhook is registered, so the
 // admin hears at once; the dialer checks again at every delivery, because
 // what a name resolves to can change after it was registered.
@@ -69,7 +69,7 @@ func lookup(ctx context.Context, host, name string) ([]netip.Addr, error) {
 const allowHint = "start gonogo with -webhook-allow-private to allow private targets"
 
 func refuse(host string, ip netip.Addr) error {
-	if why := gonogo.ForbiddenAddr(ip); why != "" {
+	if why := ForbiddenAddr(ip); why != "" {
 		if host == ip.String() {
 			return gonogo.FieldErrorf("url", "webhooks may not be sent there: %s; %s", why, allowHint)
 		}
@@ -95,7 +95,7 @@ func guard(network, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return refusedError{host + " is not an IP address"}
 	}
-	if why := gonogo.ForbiddenAddr(ip); why != "" {
+	if why := ForbiddenAddr(ip); why != "" {
 		return refusedError{why}
 	}
 	return nil
