@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/live"
 	"github.com/gonogo/gonogo/views"
 )
 
@@ -101,17 +102,17 @@ func (h *Handler) streamEvents(c echo.Context) error {
 	sessionID, _ := c.Get("session").(string)
 	t := &tether{store: h.store, idHash: hashID(sessionID)}
 	viewer := currentUser(c).ID
-	sub, refused := h.streams.subscribe(owner{t.idHash, viewer}, func(n gonogo.Notice) bool { return sc.wants(n.Event) })
+	sub, refused := h.streams.Subscribe(live.Owner{Session: t.idHash, User: viewer}, func(n gonogo.Notice) bool { return sc.wants(n.Event) })
 	if refused != "" {
 		return h.refuseStream(refused)
 	}
-	defer h.streams.unsubscribe(sub)
+	defer h.streams.Unsubscribe(sub)
 	// Subscribed first, then looked: a session ended in between is seen
 	// here, or signalled to the subscriber.
 	if !t.look(ctx) {
 		return gonogo.Errorf(gonogo.EUNAUTHORIZED, "your session has ended; sign in again")
 	}
-	h.log.Info("live stream opened", "scope", sc.kind, "release", sc.release, "subscribers", h.streams.subscribers())
+	h.log.Info("live stream opened", "scope", sc.kind, "release", sc.release, "subscribers", h.streams.Subscribers())
 
 	w := c.Response()
 	// The server's write timeout guards ordinary pages; a stream lives on.
@@ -145,7 +146,7 @@ func (h *Handler) streamEvents(c echo.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-sub.recheck:
+		case <-sub.Recheck():
 			if !t.look(ctx) {
 				return nil // the browser reconnects, and is sent to sign in
 			}
@@ -155,7 +156,7 @@ func (h *Handler) streamEvents(c echo.Context) error {
 			}
 			fmt.Fprintf(w, ": ping\n\n")
 			w.Flush()
-		case n, open := <-sub.ch:
+		case n, open := <-sub.Notices():
 			if !open {
 				return nil // dropped, or shutting down: the browser reconnects
 			}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gonogo/gonogo/handlers"
+	"github.com/gonogo/gonogo/live"
 )
 
 // refused opens a stream that must be refused with 429, and returns what
@@ -39,7 +40,7 @@ func streamMetrics(t *testing.T, s *testServer) (open float64, refusals map[stri
 
 func TestLiveStreamsAreCapped(t *testing.T) {
 	s := newServer(t, func(cfg *handlers.Config) {
-		cfg.StreamLimits = handlers.StreamLimits{PerSession: 2, PerUser: 3, Total: 4}
+		cfg.StreamLimits = live.Limits{PerSession: 2, PerUser: 3, Total: 4}
 	})
 	laptop, phone := s.signIn(t, "po"), s.signIn(t, "po")
 	_, stop1 := openStream(t, laptop, "scope=board", "")

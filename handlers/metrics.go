@@ -58,11 +58,11 @@ func newMetrics(h *Handler) *metrics {
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "gonogo_sse_subscribers",
 			Help: "Live pages connected to the server-sent event stream.",
-		}, func() float64 { return float64(h.streams.subscribers()) }),
+		}, func() float64 { return float64(h.streams.Subscribers()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "gonogo_sse_subscribers_limit",
 			Help: "How many live pages the server follows at once; more are refused with 429.",
-		}, func() float64 { return float64(h.streams.limits.Total) }),
+		}, func() float64 { return float64(h.streams.Limits().Total) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "gonogo_password_hashes_total",
 			Help: "Passwords checked or hashed with bcrypt (sign-in, password changes, setup, new people, resets).",

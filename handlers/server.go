@@ -16,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/gonogo/gonogo/db"
+	"github.com/gonogo/gonogo/live"
 )
 
 // Config is what the server needs to know about where it runs.
@@ -48,8 +49,8 @@ type Config struct {
 	// looked at again (15 s unless set). Tests shorten it.
 	Heartbeat time.Duration
 	// StreamLimits caps the live streams; zero fields take the defaults
-	// (DefaultStreamLimits).
-	StreamLimits StreamLimits
+	// (live.DefaultLimits).
+	StreamLimits live.Limits
 	// CheckpointKey signs the audit trail's checkpoints; it is kept outside
 	// the database (see package checkpoint). Without it there are none.
 	CheckpointKey ed25519.PrivateKey
@@ -79,7 +80,7 @@ type Handler struct {
 	writes    *writeLimiter
 	hasUsers  atomic.Bool
 	teamCache atomic.Pointer[db.TeamSettings]
-	streams   *broker
+	streams   *live.Broker
 	metrics   *metrics
 	boards    db.Cache[boardEntry] // rendered boards, until the next commit
 	// tokenTouches lets one request a minute record a token's use.
@@ -112,11 +113,11 @@ func New(store *db.Store, cfg Config) *Handler {
 		throttle: newThrottle(cfg.LoginDelay),
 		hashes:   newHashGate(hashSlots),
 		writes:   newWriteLimiter(cfg.WriteRate, cfg.WriteBurst),
-		streams:  newBroker(cfg.StreamLimits),
+		streams:  live.NewBroker(cfg.StreamLimits),
 		openAPI:  openAPIFor(cfg.BaseURL),
 	}
 	h.boards.Max = 64 // a board per filter and time zone in use
-	store.Listen(h.streams.publish)
+	store.Listen(h.streams.Publish)
 	h.metrics = newMetrics(h)
 	h.e = h.echo()
 	return h
@@ -127,7 +128,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.e.ServeH
 
 // CloseStreams ends every live stream, so that a graceful shutdown need not
 // wait for browsers to hang up. Pages reconnect to the next server.
-func (h *Handler) CloseStreams() { h.streams.close() }
+func (h *Handler) CloseStreams() { h.streams.Close() }
 
 // Cleanup removes expired sessions; cmd/web runs it now and then.
 func (h *Handler) Cleanup(ctx context.Context) {

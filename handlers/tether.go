@@ -6,6 +6,7 @@ import (
 
 	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/db"
+	"github.com/gonogo/gonogo/live"
 )
 
 // tether ties a live stream to the session that opened it: the stream ends
@@ -51,9 +52,9 @@ func (t *tether) look(ctx context.Context) bool {
 
 // holds is the check before a change is sent: a look if the broker asked
 // for one or the session's time is up, nothing otherwise.
-func (t *tether) holds(ctx context.Context, sub *subscriber) bool {
+func (t *tether) holds(ctx context.Context, sub *live.Subscriber) bool {
 	select {
-	case <-sub.recheck:
+	case <-sub.Recheck():
 		return t.look(ctx)
 	default:
 	}
@@ -78,22 +79,23 @@ func (t *tether) beat(ctx context.Context) bool {
 
 // streamRefusals are what a page past a cap is told, with 429: the page
 // keeps working, it just does not update by itself.
-var streamRefusals = map[streamRefusal]string{
-	refusedSession: "You have %d live pages open in this browser, as many as may follow changes at once. " +
+var streamRefusals = map[live.Refusal]string{
+	live.RefusedSession: "You have %d live pages open in this browser, as many as may follow changes at once. " +
 		"Close one and reload this page to follow changes here; until then it does not update by itself.",
-	refusedUser: "You have %d live pages open across your browsers, as many as may follow changes at once. " +
+	live.RefusedUser: "You have %d live pages open across your browsers, as many as may follow changes at once. " +
 		"Close one and reload this page to follow changes here; until then it does not update by itself.",
-	refusedTotal: "The server is following as many live pages as it can (%d). " +
+	live.RefusedTotal: "The server is following as many live pages as it can (%d). " +
 		"This page still works but does not update by itself; reload it later.",
 }
 
 // refuseStream turns a stream away with a message saying which cap it hit.
-func (h *Handler) refuseStream(r streamRefusal) error {
-	if r == refusedClosed {
+func (h *Handler) refuseStream(r live.Refusal) error {
+	if r == live.RefusedClosed {
 		return gonogo.Errorf(gonogo.ECONFLICT, "the server is shutting down")
 	}
 	h.metrics.streamRefusals.WithLabelValues(string(r)).Inc()
-	limit := map[streamRefusal]int{refusedSession: h.streams.limits.PerSession, refusedUser: h.streams.limits.PerUser,
-		refusedTotal: h.streams.limits.Total}[r]
+	limits := h.streams.Limits()
+	limit := map[live.Refusal]int{live.RefusedSession: limits.PerSession, live.RefusedUser: limits.PerUser,
+		live.RefusedTotal: limits.Total}[r]
 	return gonogo.Errorf(gonogo.ETOOMANY, streamRefusals[r], limit)
 }
