@@ -177,8 +177,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	// Truncated to what the time format keeps, so hashes over it verify on reading.
-	tx := &Tx{Tx: sqlTx, now: s.Now().UTC().Truncate(time.Millisecond), zone: s.DefaultZone}
+	tx := &Tx{Tx: sqlTx, now: s.txTime(ctx), zone: s.DefaultZone}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err

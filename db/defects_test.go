@@ -73,27 +73,3 @@ func TestUpdateDefectRefusedLeavesNoTrace(t *testing.T) {
 		t.Fatalf("stored %+v, returned %+v", stored, d)
 	}
 }
-
-func TestDemoHasDefectsOfEverySeverityAndStatus(t *testing.T) {
-	s := db.OpenTest(t)
-	if ok, err := s.SeedDemo(t.Context(), "a demo password"); !ok || err != nil {
-		t.Fatalf("seed: %v %v", ok, err)
-	}
-	snaps, _ := s.FindSnapshots(t.Context(), gonogo.ReleaseFilter{})
-	severities, statuses := map[gonogo.Severity]bool{}, map[gonogo.DefectStatus]bool{}
-	heldBack := false
-	for _, sn := range snaps {
-		for _, d := range sn.Defects {
-			severities[d.Severity], statuses[d.Status] = true, true
-		}
-		if gonogo.CountDefects(sn.Defects).Blocking > 0 && sn.Release.State.Active() {
-			heldBack = true
-		}
-	}
-	if len(severities) != len(gonogo.Severities) || len(statuses) != len(gonogo.DefectStatuses) {
-		t.Fatalf("demo defects cover severities %v and statuses %v", severities, statuses)
-	}
-	if !heldBack {
-		t.Fatal("no demo release is held back by a blocking defect")
-	}
-}

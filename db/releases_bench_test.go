@@ -10,6 +10,7 @@ import (
 
 	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/db"
+	"github.com/gonogo/gonogo/seed"
 )
 
 // benchDir holds benchStore's file, removed by TestMain.
@@ -27,7 +28,7 @@ var benchStore = sync.OnceValues(func() (*db.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s, s.SeedBench(context.Background(), db.DefaultBenchSpec)
+	return s, seed.Bench(context.Background(), s, seed.DefaultBenchSpec)
 })
 
 func mustBenchStore(b *testing.B) *db.Store {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/seed"
 )
 
 // htmlPage is one page as a browser receives it, for the validators.
@@ -26,7 +27,7 @@ type htmlPage struct {
 func mainPages(t *testing.T) []htmlPage {
 	t.Helper()
 	s := newEmptyServer(t)
-	if ok, err := s.store.SeedDemo(t.Context(), testPassword); !ok || err != nil {
+	if ok, err := seed.Demo(t.Context(), s.store, testPassword); !ok || err != nil {
 		t.Fatalf("seed demo: %t, %v", ok, err)
 	}
 	s.users = demoUsers(t, s)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/db"
+	"github.com/gonogo/gonogo/seed"
 )
 
 // fixture is what the load needs to know of the generated board.
@@ -34,11 +35,11 @@ func seedBench(t *testing.T, path string) *fixture {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	spec := db.DefaultBenchSpec
-	if err := store.SeedBench(ctx, spec); err != nil {
+	spec := seed.DefaultBenchSpec
+	if err := seed.Bench(ctx, store, spec); err != nil {
 		t.Fatal(err)
 	}
-	lead := db.BenchAccounts[len(db.BenchAccounts)-1]
+	lead := seed.BenchAccounts[len(seed.BenchAccounts)-1]
 	fx := &fixture{email: lead.Email, password: spec.Password, releases: spec.Products * spec.ReleasesPer}
 	if fx.active, err = store.FindReleases(ctx, gonogo.ReleaseFilter{States: gonogo.ActiveStates}); err != nil {
 		t.Fatal(err)

@@ -36,6 +36,7 @@ import (
 	"github.com/gonogo/gonogo/checkpoint"
 	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/handlers"
+	"github.com/gonogo/gonogo/seed"
 	"github.com/gonogo/gonogo/webhook"
 )
 
@@ -212,7 +213,7 @@ func loadAuditKey(path string, log *slog.Logger) (ed25519.PrivateKey, error) {
 }
 
 func seedDemo(ctx context.Context, store *db.Store, password string, log *slog.Logger) error {
-	seeded, err := store.SeedDemo(ctx, password)
+	seeded, err := seed.Demo(ctx, store, password)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
@@ -221,7 +222,7 @@ func seedDemo(ctx context.Context, store *db.Store, password string, log *slog.L
 		return nil
 	}
 	var emails []string
-	for _, a := range db.DemoAccounts {
+	for _, a := range seed.DemoAccounts {
 		emails = append(emails, a.Email)
 	}
 	log.Warn("DEMO ACCOUNTS CREATED: these accounts share one known password; never use -demo for a real board",

@@ -1,7 +1,6 @@
-package db
+package seed
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -37,7 +36,7 @@ func (r *benchRelease) product() benchProduct { return benchProducts[r.p%len(ben
 
 // addItem adds one of the custom readiness items every release here has
 // beside the template's: a quarter of them advisory.
-func (r *benchRelease) addItem(tx *Tx, i int) error {
+func (r *benchRelease) addItem(w *writer, i int) error {
 	in := gonogo.ItemInput{
 		Phase: gonogo.Readiness, Pillar: gonogo.Pillars[i%len(gonogo.Pillars)], Required: i%4 != 0,
 		Title:     fmt.Sprintf("%s checked (%d)", r.product().features[i%len(r.product().features)], i+1),
@@ -48,13 +47,13 @@ func (r *benchRelease) addItem(tx *Tx, i int) error {
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	_, err := tx.addItem(r.people[gonogo.ReleaseManager], r.id, in)
+	_, err := w.store.AddItem(w.ctx, r.people[gonogo.ReleaseManager], r.id, in)
 	return err
 }
 
 // addDefect files defect i: one blocker, two critical, five major, the rest
 // minor, with tracker keys and links as teams paste them.
-func (r *benchRelease) addDefect(tx *Tx, i int) error {
+func (r *benchRelease) addDefect(w *writer, i int) error {
 	p := r.product()
 	in := gonogo.DefectInput{
 		Title:    fmt.Sprintf("%s: %s", p.features[(i+r.k)%len(p.features)], benchDefectTitles[i%len(benchDefectTitles)]),
@@ -76,7 +75,7 @@ func (r *benchRelease) addDefect(tx *Tx, i int) error {
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	ids, err := tx.createDefects(r.people[gonogo.QALead], r.id, []gonogo.DefectInput{in})
+	ids, err := w.store.CreateDefects(w.ctx, r.people[gonogo.QALead], r.id, []gonogo.DefectInput{in})
 	r.defects, r.ids = append(r.defects, in), append(r.ids, ids...)
 	return err
 }
@@ -88,7 +87,7 @@ var benchDefectTitles = []string{
 
 // resolveDefects has QA verify the fixes of every blocker and critical
 // defect, as a release on its way to a Go needs.
-func (r *benchRelease) resolveDefects(tx *Tx) error {
+func (r *benchRelease) resolveDefects(w *writer) error {
 	if r.fate == gonogo.Review || r.fate == gonogo.NoGo {
 		return nil // their blockers still stand
 	}
@@ -97,8 +96,8 @@ func (r *benchRelease) resolveDefects(tx *Tx) error {
 		if !in.Severity.Grave() {
 			continue
 		}
-		_, err := tx.updateDefect(qa, r.id, r.ids[i], func(rel gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
-			return gonogo.ChangeDefectStatus(qa, rel, d, gonogo.DefectChange{Status: gonogo.DefectVerified}, tx.now)
+		_, err := w.store.UpdateDefect(w.ctx, qa, r.id, r.ids[i], func(rel gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
+			return gonogo.ChangeDefectStatus(qa, rel, d, gonogo.DefectChange{Status: gonogo.DefectVerified}, w.now)
 		})
 		if err != nil {
 			return err
@@ -111,9 +110,9 @@ func (r *benchRelease) resolveDefects(tx *Tx) error {
 // or n/a for some advisory ones. A draft, or a release to be cancelled,
 // gets halfway, with one failure.
 // The release notes item is left to the publishing of the notes.
-func (r *benchRelease) settle(tx *Tx, phase gonogo.Phase, i int) error {
+func (r *benchRelease) settle(w *writer, phase gonogo.Phase, i int) error {
 	if i == 0 {
-		all, err := tx.releaseItems(r.id)
+		all, err := w.store.FindItems(w.ctx, r.id)
 		if err != nil {
 			return err
 		}
@@ -138,15 +137,15 @@ func (r *benchRelease) settle(tx *Tx, phase gonogo.Phase, i int) error {
 		change = gonogo.ItemChange{Status: gonogo.ItemNA, Reason: "Nothing in this release touches it."}
 	}
 	who := r.people[it.OwnerRole]
-	_, err := tx.updateItem(who, r.id, it.ID, func(rel gonogo.Release, cur gonogo.Item) (gonogo.Item, error) {
-		return gonogo.WorkItem(who, rel, cur, change, tx.now)
+	_, err := w.store.UpdateItem(w.ctx, who, r.id, it.ID, func(rel gonogo.Release, cur gonogo.Item) (gonogo.Item, error) {
+		return gonogo.WorkItem(who, rel, cur, change, w.now)
 	})
 	return err
 }
 
 // publishNotes has the product owner publish the release's notes: the
 // text support searches.
-func (r *benchRelease) publishNotes(tx *Tx) error {
+func (r *benchRelease) publishNotes(w *writer) error {
 	po := r.people[gonogo.ProductOwner]
 	p := r.product()
 	f1, f2 := p.features[r.k%len(p.features)], p.features[(r.k+2)%len(p.features)]
@@ -167,8 +166,8 @@ func (r *benchRelease) publishNotes(tx *Tx) error {
 	if r.k%4 == 0 {
 		in.KnownIssues = fmt.Sprintf("Some %s made before this release show the old layout. *Workaround:* open and save them again.", f2)
 	}
-	_, err := tx.saveNotes(context.Background(), po, r.id, func(s gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
-		return gonogo.EditNotes(po, s, cur, in, true, tx.now)
+	_, err := w.store.SaveNotes(w.ctx, po, r.id, func(s gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
+		return gonogo.EditNotes(po, s, cur, in, true, w.now)
 	})
 	return err
 }

@@ -1,7 +1,6 @@
-package db
+package seed
 
 import (
-	"context"
 	"time"
 
 	"github.com/gonogo/gonogo"
@@ -94,27 +93,27 @@ var demoNotes = map[string]demoNote{
 
 // seedNotes writes a demo release's notes as the product owner: published
 // when the release is past its review, a draft otherwise.
-func (tx *Tx) seedNotes(ctx context.Context, id int64, d demoRelease, users map[gonogo.Role]gonogo.Actor, publish bool) error {
+func (w *writer) seedNotes(id int64, d demoRelease, users map[gonogo.Role]gonogo.Actor, publish bool) error {
 	n, ok := demoNotes[d.product+" "+d.version]
 	if !ok {
 		return nil
 	}
-	return tx.writeDemoNotes(ctx, id, users[gonogo.ProductOwner], n.in, publish)
+	return w.writeDemoNotes(id, users[gonogo.ProductOwner], n.in, publish)
 }
 
 // amendNotes amends a shipped demo release's notes.
-func (tx *Tx) amendNotes(ctx context.Context, id int64, d demoRelease, users map[gonogo.Role]gonogo.Actor) error {
+func (w *writer) amendNotes(id int64, d demoRelease, users map[gonogo.Role]gonogo.Actor) error {
 	n, ok := demoNotes[d.product+" "+d.version]
 	if !ok || n.amend == nil {
 		return nil
 	}
-	return tx.writeDemoNotes(ctx, id, users[gonogo.ProductOwner], *n.amend, false)
+	return w.writeDemoNotes(id, users[gonogo.ProductOwner], *n.amend, false)
 }
 
 // writeDemoNotes saves notes at the moment of the step that writes them.
-func (tx *Tx) writeDemoNotes(ctx context.Context, id int64, po gonogo.Actor, in gonogo.NotesInput, publish bool) error {
-	_, err := tx.saveNotes(ctx, po, id, func(s gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
-		return gonogo.EditNotes(po, s, cur, in, publish, tx.now)
+func (w *writer) writeDemoNotes(id int64, po gonogo.Actor, in gonogo.NotesInput, publish bool) error {
+	_, err := w.store.SaveNotes(w.ctx, po, id, func(s gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
+		return gonogo.EditNotes(po, s, cur, in, publish, w.now)
 	})
 	return err
 }

@@ -1,7 +1,6 @@
-package db
+package seed
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -56,31 +55,31 @@ func benchLife(spec BenchSpec, p, k int, start time.Time, people map[gonogo.Role
 	end := start.Add(time.Duration(spec.Days) * 24 * time.Hour)
 	r.life = min(21*24*time.Hour, end.Sub(r.t0)-time.Hour)
 	var steps []benchStep
-	at := func(frac float64, do func(tx *Tx) error) {
+	at := func(frac float64, do func(w *writer) error) {
 		steps = append(steps, benchStep{r.t0.Add(time.Duration(frac * float64(r.life))), do})
 	}
 	at(0, r.create)
 	for i := range spec.ExtraItems {
-		at(0.001*float64(i+1), func(tx *Tx) error { return r.addItem(tx, i) })
+		at(0.001*float64(i+1), func(w *writer) error { return r.addItem(w, i) })
 	}
 	for i := range spec.Defects {
-		at(0.05+0.02*float64(i), func(tx *Tx) error { return r.addDefect(tx, i) })
+		at(0.05+0.02*float64(i), func(w *writer) error { return r.addDefect(w, i) })
 	}
 	for i := range spec.ExtraItems + len(gonogo.DefaultTemplate()) {
-		at(0.1+0.015*float64(i), func(tx *Tx) error { return r.settle(tx, gonogo.Readiness, i) })
+		at(0.1+0.015*float64(i), func(w *writer) error { return r.settle(w, gonogo.Readiness, i) })
 	}
 	if r.fate == gonogo.Draft {
 		return steps
 	}
 	if r.fate == gonogo.Cancelled {
-		at(0.75, func(tx *Tx) error { return r.move(tx, gonogo.ReleaseManager, gonogo.Cancel) })
+		at(0.75, func(w *writer) error { return r.move(w, gonogo.ReleaseManager, gonogo.Cancel) })
 		return steps
 	}
 	at(0.72, r.resolveDefects)
 	at(0.75, r.publishNotes)
-	at(0.78, func(tx *Tx) error { return r.move(tx, gonogo.ReleaseManager, gonogo.OpenReview) })
+	at(0.78, func(w *writer) error { return r.move(w, gonogo.ReleaseManager, gonogo.OpenReview) })
 	for i, role := range gonogo.Roles {
-		at(0.8+0.005*float64(i), func(tx *Tx) error { return r.vote(tx, i, role) })
+		at(0.8+0.005*float64(i), func(w *writer) error { return r.vote(w, i, role) })
 	}
 	if r.fate == gonogo.Review {
 		return steps
@@ -91,9 +90,9 @@ func benchLife(spec BenchSpec, p, k int, start time.Time, people map[gonogo.Role
 }
 
 // deploySteps plans a release's way from its Go to where it ends up.
-func (r *benchRelease) deploySteps(at func(float64, func(tx *Tx) error)) {
-	ops := func(t gonogo.Transition) func(tx *Tx) error {
-		return func(tx *Tx) error { return r.move(tx, gonogo.Ops, t) }
+func (r *benchRelease) deploySteps(at func(float64, func(w *writer) error)) {
+	ops := func(t gonogo.Transition) func(w *writer) error {
+		return func(w *writer) error { return r.move(w, gonogo.Ops, t) }
 	}
 	switch r.fate {
 	case gonogo.NoGo, gonogo.Go:
@@ -112,14 +111,14 @@ func (r *benchRelease) deploySteps(at func(float64, func(tx *Tx) error)) {
 		if r.fate == gonogo.Verifying && i > 0 {
 			break // one check made, the rest to go
 		}
-		at(0.92+0.01*float64(i), func(tx *Tx) error { return r.settle(tx, gonogo.Verification, i) })
+		at(0.92+0.01*float64(i), func(w *writer) error { return r.settle(w, gonogo.Verification, i) })
 	}
 	if r.fate == gonogo.Released {
-		at(0.96, func(tx *Tx) error { return r.move(tx, gonogo.ReleaseManager, gonogo.MarkReleased) })
+		at(0.96, func(w *writer) error { return r.move(w, gonogo.ReleaseManager, gonogo.MarkReleased) })
 	}
 }
 
-func (r *benchRelease) create(tx *Tx) error {
+func (r *benchRelease) create(w *writer) error {
 	rm := r.people[gonogo.ReleaseManager]
 	product := benchProducts[r.p%len(benchProducts)]
 	in := gonogo.ReleaseInput{
@@ -132,20 +131,20 @@ func (r *benchRelease) create(tx *Tx) error {
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	var err error
-	r.id, err = tx.createRelease(rm, in, gonogo.Draft)
+	rel, err := w.store.CreateRelease(w.ctx, rm, in)
+	r.id = rel.ID
 	return err
 }
 
-func (r *benchRelease) move(tx *Tx, who gonogo.Role, t gonogo.Transition) error {
+func (r *benchRelease) move(w *writer, who gonogo.Role, t gonogo.Transition) error {
 	a := r.people[who]
-	_, err := tx.transition(context.Background(), a, r.id, "", func(s gonogo.Snapshot) (gonogo.TransitionResult, error) {
+	_, err := w.store.Transition(w.ctx, a, r.id, "", func(s gonogo.Snapshot) (gonogo.TransitionResult, error) {
 		return gonogo.Move(a, s, t)
 	})
 	return err
 }
 
-func (r *benchRelease) vote(tx *Tx, i int, role gonogo.Role) error {
+func (r *benchRelease) vote(w *writer, i int, role gonogo.Role) error {
 	in := gonogo.VoteInput{Role: role, Value: gonogo.VoteGo}
 	switch {
 	case r.fate == gonogo.Review && r.spec.ReleasesPer-1-r.k == 1 && i >= 3:
@@ -156,20 +155,20 @@ func (r *benchRelease) vote(tx *Tx, i int, role gonogo.Role) error {
 		in.Comment = "Runbook reviewed."
 	}
 	a := r.people[role]
-	_, err := tx.castVote(context.Background(), a, r.id, func(rel gonogo.Release) (gonogo.Vote, error) {
-		return gonogo.CastVote(a, rel, in, tx.now)
+	_, err := w.store.CastVote(w.ctx, a, r.id, func(rel gonogo.Release) (gonogo.Vote, error) {
+		return gonogo.CastVote(a, rel, in, w.now)
 	})
 	return err
 }
 
-func (r *benchRelease) decide(tx *Tx) error {
+func (r *benchRelease) decide(w *writer) error {
 	rm := r.people[gonogo.ReleaseManager]
 	in := gonogo.DecisionInput{Outcome: gonogo.OutcomeGo, Rationale: "Every pillar is green and every role signed Go."}
 	if r.fate == gonogo.NoGo {
 		in = gonogo.DecisionInput{Outcome: gonogo.OutcomeNoGo, Rationale: "QA's No-Go stands: fix the latency and review again."}
 	}
-	_, err := tx.decide(context.Background(), rm, r.id, func(s gonogo.Snapshot) (gonogo.Decision, error) {
-		return gonogo.Decide(rm, s, in, tx.now)
+	_, err := w.store.Decide(w.ctx, rm, r.id, func(s gonogo.Snapshot) (gonogo.Decision, error) {
+		return gonogo.Decide(rm, s, in, w.now)
 	})
 	return err
 }

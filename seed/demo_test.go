@@ -1,4 +1,4 @@
-package db_test
+package seed_test
 
 import (
 	"database/sql"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/db"
+	"github.com/gonogo/gonogo/seed"
 )
 
 const demoPassword = "demo password 1"
@@ -26,9 +27,9 @@ func tableCounts(t *testing.T, s *db.Store) map[string]int {
 
 func TestSeedDemo(t *testing.T) {
 	s := db.OpenTest(t)
-	seeded, err := s.SeedDemo(t.Context(), demoPassword)
+	seeded, err := seed.Demo(t.Context(), s, demoPassword)
 	if err != nil || !seeded {
-		t.Fatalf("SeedDemo = %t, %v; want true", seeded, err)
+		t.Fatalf("Demo = %t, %v; want true", seeded, err)
 	}
 
 	users, err := s.FindUsers(t.Context())
@@ -158,9 +159,9 @@ func TestSeedDemo(t *testing.T) {
 
 	t.Run("again changes nothing", func(t *testing.T) {
 		before := tableCounts(t, s)
-		seeded, err := s.SeedDemo(t.Context(), demoPassword)
+		seeded, err := seed.Demo(t.Context(), s, demoPassword)
 		if err != nil || seeded {
-			t.Fatalf("SeedDemo again = %t, %v; want false", seeded, err)
+			t.Fatalf("Demo again = %t, %v; want false", seeded, err)
 		}
 		if after := tableCounts(t, s); !maps.Equal(after, before) {
 			t.Errorf("counts %v, were %v", after, before)
@@ -173,9 +174,9 @@ func TestSeedDemoRefused(t *testing.T) {
 		s := db.OpenTest(t)
 		mustCreateUser(t, s, "someone@example.com", true)
 		before := tableCounts(t, s)
-		seeded, err := s.SeedDemo(t.Context(), demoPassword)
+		seeded, err := seed.Demo(t.Context(), s, demoPassword)
 		if err != nil || seeded {
-			t.Fatalf("SeedDemo = %t, %v; want false", seeded, err)
+			t.Fatalf("Demo = %t, %v; want false", seeded, err)
 		}
 		if after := tableCounts(t, s); !maps.Equal(after, before) {
 			t.Errorf("counts %v, were %v", after, before)
@@ -184,14 +185,14 @@ func TestSeedDemoRefused(t *testing.T) {
 	t.Run("a board with a release", func(t *testing.T) {
 		s := db.OpenTest(t)
 		mustCreateRelease(t, s, "payments", "1.0.0")
-		seeded, err := s.SeedDemo(t.Context(), demoPassword)
+		seeded, err := seed.Demo(t.Context(), s, demoPassword)
 		if err != nil || seeded || count(t, s, "users") != 0 {
-			t.Fatalf("SeedDemo = %t, %v with %d users", seeded, err, count(t, s, "users"))
+			t.Fatalf("Demo = %t, %v with %d users", seeded, err, count(t, s, "users"))
 		}
 	})
 	t.Run("a weak password", func(t *testing.T) {
 		s := db.OpenTest(t)
-		seeded, err := s.SeedDemo(t.Context(), "demo")
+		seeded, err := seed.Demo(t.Context(), s, "demo")
 		wantCode(t, err, gonogo.EINVALID)
 		if seeded || count(t, s, "users") != 0 {
 			t.Fatal("seeded with a weak password")
@@ -201,7 +202,7 @@ func TestSeedDemoRefused(t *testing.T) {
 
 func TestDemoShowsEveryPartOfTheReview(t *testing.T) {
 	s := db.OpenTest(t)
-	if ok, err := s.SeedDemo(t.Context(), "a demo password"); !ok || err != nil {
+	if ok, err := seed.Demo(t.Context(), s, "a demo password"); !ok || err != nil {
 		t.Fatalf("seed: %v %v", ok, err)
 	}
 	rels, _ := s.FindReleases(t.Context(), gonogo.ReleaseFilter{})
@@ -225,6 +226,30 @@ func TestDemoShowsEveryPartOfTheReview(t *testing.T) {
 	}
 }
 
+func TestDemoHasDefectsOfEverySeverityAndStatus(t *testing.T) {
+	s := db.OpenTest(t)
+	if ok, err := seed.Demo(t.Context(), s, "a demo password"); !ok || err != nil {
+		t.Fatalf("seed: %v %v", ok, err)
+	}
+	snaps, _ := s.FindSnapshots(t.Context(), gonogo.ReleaseFilter{})
+	severities, statuses := map[gonogo.Severity]bool{}, map[gonogo.DefectStatus]bool{}
+	heldBack := false
+	for _, sn := range snaps {
+		for _, d := range sn.Defects {
+			severities[d.Severity], statuses[d.Status] = true, true
+		}
+		if gonogo.CountDefects(sn.Defects).Blocking > 0 && sn.Release.State.Active() {
+			heldBack = true
+		}
+	}
+	if len(severities) != len(gonogo.Severities) || len(statuses) != len(gonogo.DefectStatuses) {
+		t.Fatalf("demo defects cover severities %v and statuses %v", severities, statuses)
+	}
+	if !heldBack {
+		t.Fatal("no demo release is held back by a blocking defect")
+	}
+}
+
 // The demo's story holds together: every event is written at the moment it
 // describes, so the trail reads in time order, nothing lies in the future,
 // a release ships when its history says it did, and it deploys inside its
@@ -233,7 +258,7 @@ func TestDemoEventsHappenWhenTheyDescribe(t *testing.T) {
 	s := db.OpenTest(t)
 	now := time.Date(2026, 11, 30, 9, 17, 0, 0, time.UTC)
 	s.Now = func() time.Time { return now }
-	if ok, err := s.SeedDemo(t.Context(), demoPassword); !ok || err != nil {
+	if ok, err := seed.Demo(t.Context(), s, demoPassword); !ok || err != nil {
 		t.Fatalf("seed: %v %v", ok, err)
 	}
 

@@ -1,18 +1,19 @@
-package db_test
+package seed_test
 
 import (
 	"testing"
 
 	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/db"
+	"github.com/gonogo/gonogo/seed"
 )
 
 // TestSeedBench checks that a generated board is one the app could have
 // made: every fate reached, notes published, the audit chain whole.
 func TestSeedBench(t *testing.T) {
 	s := db.OpenTest(t)
-	spec := db.BenchSpec{Products: 3, ReleasesPer: 14, ExtraItems: 16, Defects: 15, Days: 120, Password: testPassword}
-	if err := s.SeedBench(t.Context(), spec); err != nil {
+	spec := seed.BenchSpec{Products: 3, ReleasesPer: 14, ExtraItems: 16, Defects: 15, Days: 120, Password: testPassword}
+	if err := seed.Bench(t.Context(), s, spec); err != nil {
 		t.Fatal(err)
 	}
 	rels, err := s.FindReleases(t.Context(), gonogo.ReleaseFilter{})

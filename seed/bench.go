@@ -1,4 +1,4 @@
-package db
+package seed
 
 import (
 	"context"
@@ -6,14 +6,13 @@ import (
 	"slices"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/db"
 )
 
 // BenchSpec sizes a generated board for load tests and benchmarks: a year
-// of a company's releases. Every row is written through the same
-// transaction helpers and domain rules as the app (items settled by their
+// of a company's releases. Every row is written through the store's methods
+// and the domain's rules, as the app writes them (items settled by their
 // owners, votes cast, decisions recorded, the audit chain extended), so the
 // board it makes is one the app could have made itself.
 type BenchSpec struct {
@@ -50,56 +49,48 @@ var BenchAccounts = []struct {
 // benchStep is one change of the generated history, at its moment.
 type benchStep struct {
 	at time.Time
-	do func(tx *Tx) error
+	do func(w *writer) error
 }
 
-// SeedBench fills an empty database with a generated board. It runs in one
-// transaction: the steps of every release, sorted by time, so the audit
-// trail reads as a year that happened in order.
-func (s *Store) SeedBench(ctx context.Context, spec BenchSpec) error {
-	hash, err := bcrypt.GenerateFromPassword([]byte(spec.Password), BcryptCost)
+// Bench fills an empty database with a generated board: the steps of
+// every release, sorted by time and each written at its moment, so the
+// audit trail reads as a year that happened in order.
+func Bench(ctx context.Context, store *db.Store, spec BenchSpec) error {
+	w := newWriter(ctx, store)
+	end := w.now
+	start := end.AddDate(0, 0, -spec.Days)
+	w.at(start)
+	people, err := w.benchPeople(spec.Password)
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *Tx) error {
-		end := tx.now
-		start := end.AddDate(0, 0, -spec.Days)
-		tx.now = start
-		people, err := tx.benchPeople(string(hash))
-		if err != nil {
-			return err
+	var steps []benchStep
+	for p := range spec.Products {
+		for k := range spec.ReleasesPer {
+			steps = append(steps, benchLife(spec, p, k, start, people)...)
 		}
-		var steps []benchStep
-		for p := range spec.Products {
-			for k := range spec.ReleasesPer {
-				steps = append(steps, benchLife(spec, p, k, start, people)...)
-			}
+	}
+	slices.SortStableFunc(steps, func(a, b benchStep) int { return a.at.Compare(b.at) })
+	for _, st := range steps {
+		w.at(st.at)
+		if err := st.do(w); err != nil {
+			return fmt.Errorf("bench data at %s: %w", w.now.Format(time.DateTime), err)
 		}
-		slices.SortStableFunc(steps, func(a, b benchStep) int { return a.at.Compare(b.at) })
-		for _, st := range steps {
-			tx.now = st.at.Truncate(time.Millisecond)
-			if err := st.do(tx); err != nil {
-				return fmt.Errorf("bench data at %s: %w", tx.now.Format(time.DateTime), err)
-			}
-		}
-		tx.now = end
-		return nil
-	})
+	}
+	return nil
 }
 
 // benchPeople creates BenchAccounts and returns, per role, who signs for it.
-func (tx *Tx) benchPeople(hash string) (map[gonogo.Role]gonogo.Actor, error) {
+func (w *writer) benchPeople(password string) (map[gonogo.Role]gonogo.Actor, error) {
 	people := map[gonogo.Role]gonogo.Actor{}
 	for _, acc := range BenchAccounts {
-		id, err := tx.createUser(gonogo.NewUser{Email: acc.Email, Name: acc.Name, Roles: acc.Roles, Admin: acc.Admin}, hash)
+		u, err := w.store.CreateUser(w.ctx, gonogo.SystemActor,
+			gonogo.NewUser{Email: acc.Email, Name: acc.Name, Password: password, Roles: acc.Roles, Admin: acc.Admin})
 		if err != nil {
 			return nil, err
 		}
-		if err := tx.audit(gonogo.SystemActor, "user.create", 0, "created user %s", acc.Email); err != nil {
-			return nil, err
-		}
 		if len(acc.Roles) == 1 {
-			people[acc.Roles[0]] = gonogo.Actor{UserID: id, Name: acc.Name, Roles: acc.Roles, RemoteAddr: "203.0.113.7"}
+			people[acc.Roles[0]] = gonogo.Actor{UserID: u.ID, Name: acc.Name, Roles: acc.Roles, RemoteAddr: "203.0.113.7"}
 		}
 	}
 	return people, nil
