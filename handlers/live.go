@@ -264,9 +264,9 @@ func (h *Handler) live(c echo.Context, p *views.Page, scope string, release int6
 	if release != 0 {
 		p.Live += fmt.Sprintf("&release=%d", release)
 		if c.QueryParam("notice") == string(gonogo.MarkReleased) {
-			// The celebration says it; the notice would say it twice.
+			// The celebration says it; the flash would say it twice.
 			if p.Shipped = h.shipped(ctx, release); p.Shipped != nil {
-				p.Notice = ""
+				p.Flash = ""
 			}
 		}
 	}

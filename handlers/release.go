@@ -29,7 +29,7 @@ func (h *Handler) showRelease(c echo.Context) error {
 	}
 	p := h.page(c, v.Release.Name(), "board")
 	if c.QueryParam("nudged") != "" {
-		if p.Notice, err = h.nudgeNotice(c, id); err != nil {
+		if p.Flash, err = h.nudgeFlash(c, id); err != nil {
 			return err
 		}
 	}

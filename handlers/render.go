@@ -109,11 +109,11 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		return
 	}
 	if isPartial(c) {
-		// Show the message in the notice area rather than where the
+		// Show the message in the flash area (#notice) rather than where the
 		// fragment would have gone.
 		c.Response().Header().Set("HX-Retarget", "#notice")
 		c.Response().Header().Set("HX-Reswap", "innerHTML")
-		if rerr := render(c, status, views.Notice("error", msg)); rerr != nil {
+		if rerr := render(c, status, views.Flash("error", msg)); rerr != nil {
 			c.String(status, msg)
 		}
 		return

@@ -394,7 +394,7 @@ func (h *Handler) showDecision(c echo.Context) error {
 
 // nudge reminds a role that has not signed, through the webhooks that take
 // nudges, and says which: the release page shows the audit event's words
-// (nudgeNotice). When none takes them, nobody could be told, and the page
+// (nudgeFlash). When none takes them, nobody could be told, and the page
 // says so beside the nudge buttons instead.
 func (h *Handler) nudge(c echo.Context) error {
 	rid, err := idParam(c, "id")
@@ -419,11 +419,11 @@ func (h *Handler) nudge(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?nudged=%d#signoffs", rid, e.ID))
 }
 
-// nudgeNotice is what the release page says after a nudge: the words of
+// nudgeFlash is what the release page says after a nudge: the words of
 // its audit event, who was told and through which webhooks. Only a nudge
 // of this release is read, so a link cannot make the page say anything
 // that was not recorded.
-func (h *Handler) nudgeNotice(c echo.Context, rid int64) (string, error) {
+func (h *Handler) nudgeFlash(c echo.Context, rid int64) (string, error) {
 	id, err := strconv.ParseInt(c.QueryParam("nudged"), 10, 64)
 	if err != nil || id <= 0 {
 		return "", nil

@@ -185,7 +185,7 @@ func TestBodyLimit(t *testing.T) {
 	}
 }
 
-func TestHTMXErrorsGoToTheNoticeArea(t *testing.T) {
+func TestHTMXErrorsGoToTheFlashArea(t *testing.T) {
 	s := newServer(t)
 	rel := s.mustCreateRelease(t, "web", "1.0.0")
 	item := s.mustItem(t, rel.ID, "Integration tests pass")

@@ -97,7 +97,7 @@ func TestStatesInSentencesAreLowerCase(t *testing.T) {
 	}
 }
 
-func TestTransitionNoticeSaysWhatHappened(t *testing.T) {
+func TestTransitionFlashSaysWhatHappened(t *testing.T) {
 	s := newServer(t)
 	rel := s.mustCreateRelease(t, "payments", "2.4.0")
 	rm := s.signIn(t, "rm")
@@ -107,7 +107,7 @@ func TestTransitionNoticeSaysWhatHappened(t *testing.T) {
 	wantStatus(t, res, http.StatusSeeOther)
 	_, doc := rm.get(res.Header.Get("Location"))
 	if got := text(doc, "[data-testid=notice] span"); got != "Review opened: every role is asked to sign off." {
-		t.Fatalf("after opening the review the notice says %q", got)
+		t.Fatalf("after opening the review the flash says %q", got)
 	}
 	// Only the notices gonogo knows are shown: a link cannot put words in its mouth.
 	if _, doc := rm.get(page + "?notice=" + url.QueryEscape("You are fired")); doc.Find("[data-testid=notice]").Length() != 0 {

@@ -20,7 +20,7 @@ type Page struct {
 	CSRF      string
 	Loc       *time.Location
 	RequestID string
-	Notice    string // a one-off message, e.g. after a plain form post
+	Flash     string // a one-off message, e.g. after a plain form post
 	// Live is the page's stream of changes (its data-sse-connect URL), "" for a
 	// page that does not update by itself.
 	Live string

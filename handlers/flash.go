@@ -1,0 +1,42 @@
+package handlers
+
+import "github.com/gonogo/gonogo"
+
+// A flash is a one-off message a page shows after a redirect, such as
+// "Changes saved." after a plain form post.
+
+// flashText is the message a redirect asks the page to show with code: one
+// of flashes, or what a transition did, named by the transition.
+func flashText(code string) string {
+	if msg, ok := flashes[code]; ok {
+		return msg
+	}
+	return gonogo.Transition(code).Outcome()
+}
+
+// flashes are the messages a redirect may ask a page to show once, by code
+// in the ?notice= query parameter (an address people may have kept, so its
+// name stays). Only these codes are accepted, so a link cannot put words in
+// gonogo's mouth. (A live notice, gonogo.Notice, is another thing: a change
+// someone else made, as it happens.)
+var flashes = map[string]string{
+	"created":  "Release created with the checklist template's items.",
+	"saved":    "Changes saved.",
+	"added":    "Item added.",
+	"removed":  "Item removed.",
+	"welcome":  "Welcome! Your admin account is ready. Add your team under Admin.",
+	"password": "Password changed.",
+	"defect":   "Defect added.",
+	"pasted":   "Defects added.",
+	"nudged":   "Nudged: the webhooks carry the reminder to the team.",
+	"revoked":  "Token revoked. Pipelines using it are refused from now on.",
+	"webhook":  "Webhook registered. Changes of the chosen kinds are sent to it from now on.",
+	"unhooked": "Webhook removed.",
+	// Feed addresses
+	"feed-revoked": "Your feed address was revoked: feed readers and calendars using it are refused from now on.",
+	// Release notes
+	"notes-saved": "Draft saved. Readers see nothing until it is published.",
+	"published":   "Release notes published.",
+	"amended":     "Amendment published: the page now shows it as updated.",
+	"unchanged":   "Nothing changed, so nothing was saved.",
+}
