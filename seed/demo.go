@@ -154,7 +154,7 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 		} else {
 			in.Roles = gonogo.RoleSet{acc.Role}
 		}
-		u, err := store.CreateUser(w.ctx, gonogo.SystemActor, in)
+		u, err := store.CreateUserWithOperatorPassword(w.ctx, gonogo.SystemActor, in)
 		if err != nil {
 			return false, fmt.Errorf("demo user %s: %w", acc.Email, err)
 		}
