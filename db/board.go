@@ -4,9 +4,8 @@ import "github.com/gonogo/gonogo"
 
 // The board reads of each card only what the gate and the card show. Items
 // without their guidance, evidence and history, defects without their notes,
-// votes without their conditions: the board's read of a year of releases
-// went from 12 to 8 ms (make bench), and it is what a release day waits for
-// after every change.
+// votes without their conditions: the board's read is what a release day
+// waits for after every change (docs/performance.md).
 const (
 	boardItemColumns   = `i.id, i.release_id, i.phase, i.pillar, i.title, i.owner_role, i.required, i.status`
 	boardDefectColumns = `d.id, d.release_id, d.title, d.severity, d.status, d.key, d.tracker_url`

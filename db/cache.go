@@ -9,8 +9,8 @@ import (
 // commit, so that what is read far more often than it changes is read once
 // per change. Requests that miss at the same time share one read: after a
 // commit, every page open at that moment misses at once, and each reading
-// for itself is what brought a board read 500 times a second down under a
-// vote every 50 ms (make bench, before this).
+// for itself brought a busy board down whenever votes were cast
+// (docs/performance.md).
 //
 // Values are shared between requests: read them, never change them.
 type Cache[T any] struct {

@@ -8,9 +8,9 @@ import (
 
 // remember answers key from the store's memo (a Cache of what it read), or
 // reads it with load and keeps it until the next commit. On a year of
-// releases the queries were most of a page's cost (make bench: the board's
-// snapshots alone took 12 ms). The version is taken before the read, so an
-// answer is never older than the version it is kept under. A commit by this
+// releases the queries were most of a page's cost (docs/performance.md).
+// The version is taken before the read, so an answer is never older than
+// the version it is kept under. A commit by this
 // process or any other (a token made on the command line, a fix in the
 // sqlite3 shell) moves the version: SQLite's data_version, read on a
 // connection of its own, says so.

@@ -154,8 +154,7 @@ func (s *Store) CastVote(ctx context.Context, a gonogo.Actor, releaseID int64, f
 func (tx *Tx) castVote(ctx context.Context, a gonogo.Actor, releaseID int64, fn VoteFunc) (out gonogo.Vote, err error) {
 	err = func() error {
 		// The release alone: a whole snapshot read here, inside the write
-		// transaction, held every other writer up (make bench: votes at
-		// 390/s with 32 writers, 2.4 ms of reading per vote).
+		// transaction, held every other writer up (docs/performance.md).
 		rel, err := tx.release(releaseID)
 		if err != nil {
 			return err

@@ -9,7 +9,7 @@ import (
 // the windows and freezes the page head picks the next ones from. The
 // handler keeps them in a db.Cache until the next commit: judging fifty
 // cards through the gate and rendering them was most of a board page's
-// cost (make bench: about 0.9 ms of 1.1 ms), everyone who opens the board
+// cost (docs/performance.md), everyone who opens the board
 // between two changes sees the same cards, and after a change one request
 // builds the board while the others wait for it.
 type boardEntry struct {
