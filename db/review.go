@@ -359,9 +359,9 @@ func (s *Store) FindCycleDecision(ctx context.Context, releaseID int64, cycle in
 }
 
 // FindDecisions returns a release's decisions, oldest first, without their records.
-// It is remembered until the next commit (memo): read it, never change it.
+// It is remembered until the next commit (memo).
 func (s *Store) FindDecisions(ctx context.Context, releaseID int64) ([]gonogo.Decision, error) {
-	return remember(ctx, s, fmt.Sprintf("decisions %d", releaseID), func(ctx context.Context) ([]gonogo.Decision, error) { return s.readDecisions(ctx, releaseID) })
+	return remember(ctx, s, fmt.Sprintf("decisions %d", releaseID), func(ctx context.Context) ([]gonogo.Decision, error) { return s.readDecisions(ctx, releaseID) }, gonogo.CloneAll[gonogo.Decision])
 }
 
 func (s *Store) readDecisions(ctx context.Context, releaseID int64) ([]gonogo.Decision, error) {
