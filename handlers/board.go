@@ -190,8 +190,14 @@ func upcoming(active []gonogo.Scheduled, freezes []gonogo.Freeze, now time.Time,
 		}
 	}
 	for _, f := range freezes {
+		// A freeze's occurrences come in order: the first that is not over
+		// is its next one (or the one in force), and no later one starts
+		// sooner. Those before it are passed over, not taken for the end.
 		for _, occ := range f.Occurrences(now, now.AddDate(1, 0, 0), loc) {
-			if occ.End.After(now) && (u.Freeze == "" || occ.Start.Before(u.FreezeWindow.Start)) {
+			if !occ.End.After(now) {
+				continue
+			}
+			if u.Freeze == "" || occ.Start.Before(u.FreezeWindow.Start) {
 				u.Freeze, u.FreezeWindow = f.Name, occ
 			}
 			break
