@@ -154,8 +154,7 @@ func (s *Store) CastVote(ctx context.Context, a gonogo.Actor, releaseID int64, f
 func (tx *Tx) castVote(ctx context.Context, a gonogo.Actor, releaseID int64, fn VoteFunc) (out gonogo.Vote, err error) {
 	err = func() error {
 		// The release alone: a whole snapshot read here, inside the write
-		// transaction, held every other writer up (make bench: votes at
-		// 390/s with 32 writers, 2.4 ms of reading per vote).
+		// transaction, held every other writer up (docs/performance.md).
 		rel, err := tx.release(releaseID)
 		if err != nil {
 			return err
@@ -360,9 +359,9 @@ func (s *Store) FindCycleDecision(ctx context.Context, releaseID int64, cycle in
 }
 
 // FindDecisions returns a release's decisions, oldest first, without their records.
-// It is remembered until the next commit (memo): read it, never change it.
+// It is remembered until the next commit (memo).
 func (s *Store) FindDecisions(ctx context.Context, releaseID int64) ([]gonogo.Decision, error) {
-	return remember(ctx, s, fmt.Sprintf("decisions %d", releaseID), func(ctx context.Context) ([]gonogo.Decision, error) { return s.readDecisions(ctx, releaseID) })
+	return remember(ctx, s, fmt.Sprintf("decisions %d", releaseID), func(ctx context.Context) ([]gonogo.Decision, error) { return s.readDecisions(ctx, releaseID) }, gonogo.CloneAll[gonogo.Decision])
 }
 
 func (s *Store) readDecisions(ctx context.Context, releaseID int64) ([]gonogo.Decision, error) {
