@@ -190,10 +190,6 @@ func (in FreezeInput) Validate() error {
 	return p.Err()
 }
 
-// CanManageFreezes reports whether a user may create and remove freezes:
-// admins and release managers.
-func CanManageFreezes(a Actor) bool { return a.Admin || a.Roles.Has(ReleaseManager) }
-
 // LowTraffic holds the team's preferred deployment hours for each weekday,
 // in the team's time zone. A day without a span has none.
 type LowTraffic [7]*DailySpan
@@ -304,11 +300,10 @@ func WindowWarnings(self Scheduled, others []Scheduled, lt LowTraffic, loc *time
 // release manager schedules; a window may be cleared, and a set one must end
 // after it starts and, unless the deploy is under way, not start in the past.
 func ScheduleWindow(actor Actor, rel Release, w Window, now time.Time) error {
-	if !actor.Roles.Has(ReleaseManager) {
+	if !AbilitiesOf(actor, Snapshot{Release: rel}).Granted(ActSchedule) {
 		return Errorf(EFORBIDDEN, "only the release manager schedules the window")
 	}
-	switch rel.State {
-	case Released, Cancelled:
+	if !ActSchedule.OpenIn(rel.State) {
 		return Errorf(ECONFLICT, "a release that is %s has no window to schedule", rel.State.InText())
 	}
 	return checkWindow(w, rel.State == Deploying || rel.State == Verifying, now)
@@ -318,7 +313,7 @@ func ScheduleWindow(actor Actor, rel Release, w Window, now time.Time) error {
 // releases may give a new one its window, by the rules of any window; from
 // then on the release manager moves it (ScheduleWindow).
 func PlanWindow(actor Actor, w Window, now time.Time) error {
-	if !CanCreateRelease(actor.Roles) {
+	if !AppAbilitiesOf(actor).CreateRelease {
 		return Errorf(EFORBIDDEN, "only a product owner or the release manager plans a new release's window")
 	}
 	return checkWindow(w, false, now)

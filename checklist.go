@@ -185,17 +185,6 @@ func (c ItemChange) Apply(it Item, who string, now time.Time) Item {
 	return it
 }
 
-// CanWorkItem reports whether a user holding roles may set the status of an
-// item: its owner role may, and so may the release manager, who answers for
-// the whole checklist.
-func CanWorkItem(roles RoleSet, it Item) bool {
-	return roles.Has(it.OwnerRole) || roles.Has(ReleaseManager)
-}
-
-// CanEditChecklist reports whether a user may add or remove items: only the
-// release manager shapes the checklist of a release.
-func CanEditChecklist(roles RoleSet) bool { return roles.Has(ReleaseManager) }
-
 // ItemInput is a new item, added to a release by hand or to the template.
 type ItemInput struct {
 	Phase     Phase
@@ -328,7 +317,7 @@ func ItemEditable(state State, phase Phase) error {
 // WorkItem applies a status change to an item of rel on behalf of actor, or
 // says why it may not.
 func WorkItem(actor Actor, rel Release, it Item, c ItemChange, now time.Time) (Item, error) {
-	if !CanWorkItem(actor.Roles, it) {
+	if !AbilitiesOf(actor, Snapshot{Release: rel}).WorkItem(it) {
 		return it, Errorf(EFORBIDDEN, "only %s or the release manager may change %q", it.OwnerRole.InText(), it.Title)
 	}
 	if err := ItemEditable(rel.State, it.Phase); err != nil {

@@ -88,10 +88,10 @@ type DecisionInput struct {
 // returns it, with its frozen record. A Go is refused while the gate is not
 // ready, with every reason; there is no override.
 func Decide(actor Actor, s Snapshot, in DecisionInput, now time.Time) (Decision, error) {
-	if !actor.Roles.Has(ReleaseManager) {
+	if !AbilitiesOf(actor, s).Granted(ActDecide) {
 		return Decision{}, Errorf(EFORBIDDEN, "only the release manager records the decision")
 	}
-	if s.Release.State != Review {
+	if !ActDecide.OpenIn(s.Release.State) {
 		return Decision{}, Errorf(ECONFLICT, "a decision is recorded while the release is in review; it is %s", s.Release.State.InText())
 	}
 	p := Problems{}

@@ -221,27 +221,6 @@ type DefectChange struct {
 	Reason string
 }
 
-// CanSetDefectStatus reports whether a user holding roles may move a defect
-// to status: QA leads may set any status and release managers any but
-// verified (only QA verifies a fix); engineering leads may mark a defect fixed.
-func CanSetDefectStatus(roles RoleSet, to DefectStatus) bool {
-	switch {
-	case roles.Has(QALead):
-		return true
-	case to == DefectVerified:
-		return false
-	case roles.Has(ReleaseManager):
-		return true
-	case roles.Has(EngineeringLead):
-		return to == DefectFixed
-	}
-	return false
-}
-
-// CanEditDefects reports whether a user may add defects and edit their
-// descriptions: the QA lead and the release manager.
-func CanEditDefects(roles RoleSet) bool { return roles.Any(QALead, ReleaseManager) }
-
 // DefectsEditable says whether a release's defects may change in state:
 // until the release is closed for good.
 func DefectsEditable(st State) error {
@@ -258,7 +237,7 @@ func ChangeDefectStatus(actor Actor, rel Release, d Defect, c DefectChange, now 
 	if !c.Status.Valid() {
 		return d, FieldErrorf("status", "unknown status %q", c.Status)
 	}
-	if !CanSetDefectStatus(actor.Roles, c.Status) {
+	if !AbilitiesOf(actor, Snapshot{Release: rel}).SetDefectStatus(c.Status) {
 		if c.Status == DefectVerified {
 			return d, Errorf(EFORBIDDEN, "only the QA lead marks a defect verified")
 		}
@@ -335,7 +314,7 @@ type DefectFilter struct {
 // changes through ChangeDefectStatus, where the rules about who may set
 // which status live.
 func EditDefect(actor Actor, rel Release, d Defect, in DefectInput, now time.Time) (Defect, error) {
-	if !CanEditDefects(actor.Roles) {
+	if !AbilitiesOf(actor, Snapshot{Release: rel}).Granted(ActEditDefects) {
 		return d, Errorf(EFORBIDDEN, "only the QA lead or the release manager may edit defects")
 	}
 	if err := DefectsEditable(rel.State); err != nil {

@@ -66,7 +66,7 @@ func TestCanSetDefectStatus(t *testing.T) {
 			{gonogo.SupportLead, false},
 		}
 		for _, c := range cases {
-			if got := gonogo.CanSetDefectStatus(gonogo.RoleSet{c.role}, to); got != c.want {
+			if got := gonogo.AbilitiesOf(gonogo.Actor{Roles: gonogo.RoleSet{c.role}}, gonogo.Snapshot{}).SetDefectStatus(to); got != c.want {
 				t.Errorf("%s → %s: %v, want %v", c.role, to, got, c.want)
 			}
 		}

@@ -81,20 +81,6 @@ func (s State) Allowed() []Transition {
 	return out
 }
 
-// CanTransition reports whether someone holding roles may take t: the
-// release manager drives every transition; ops may also move a release
-// through deploying, verifying and rolled-back.
-func CanTransition(roles RoleSet, t Transition) bool {
-	if roles.Has(ReleaseManager) {
-		return true
-	}
-	switch t {
-	case StartDeploy, FinishDeploy, RollBack:
-		return roles.Has(Ops)
-	}
-	return false
-}
-
 // TransitionResult is what a transition does to a release.
 type TransitionResult struct {
 	From, To State
@@ -110,7 +96,7 @@ func Move(actor Actor, s Snapshot, t Transition) (TransitionResult, error) {
 	if !t.Valid() {
 		return TransitionResult{}, Errorf(EINVALID, "unknown transition %q", t)
 	}
-	if !CanTransition(actor.Roles, t) {
+	if !AbilitiesOf(actor, s).Transition(t) {
 		return TransitionResult{}, Errorf(EFORBIDDEN, "only the release manager may %s", lowerFirst(t.Label()))
 	}
 	next, err := rel.State.Next(t)
@@ -167,7 +153,7 @@ type TransitionCheck struct {
 // TransitionChecks answers, for every transition the state machine offers
 // from the snapshot's state, whether the release is ready for it, with
 // every reason it is not. Move refuses for the same reasons; who may take
-// a transition is CanTransition's question.
+// a transition is Abilities.Transition's question.
 func TransitionChecks(s Snapshot) []TransitionCheck {
 	var out []TransitionCheck
 	for _, t := range s.Release.State.Allowed() {

@@ -48,7 +48,7 @@ func TestCanTransition(t *testing.T) {
 		for _, r := range gonogo.Roles {
 			want := r == gonogo.ReleaseManager ||
 				(r == gonogo.Ops && (tr == gonogo.StartDeploy || tr == gonogo.FinishDeploy || tr == gonogo.RollBack))
-			if got := gonogo.CanTransition(gonogo.RoleSet{r}, tr); got != want {
+			if got := gonogo.AbilitiesOf(gonogo.Actor{Roles: gonogo.RoleSet{r}}, gonogo.Snapshot{}).Transition(tr); got != want {
 				t.Errorf("%s %s: %v, want %v", r, tr, got, want)
 			}
 		}

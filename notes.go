@@ -213,10 +213,6 @@ func FormatLinks(links []KBLink) string {
 	return strings.Join(lines, "\n")
 }
 
-// CanWriteNotes reports whether someone holding roles writes, publishes and
-// amends release notes: product owners and release managers.
-func CanWriteNotes(roles RoleSet) bool { return roles.Any(ProductOwner, ReleaseManager) }
-
 // NotesEditable says whether a release's notes may change while it is in
 // state: at any time, shipped included, until it is cancelled.
 func NotesEditable(st State) error {
@@ -250,7 +246,7 @@ type NotesChange struct {
 // publish publishes a draft. Published notes must say something: highlights,
 // changes or fixes.
 func EditNotes(actor Actor, s Snapshot, cur Notes, in NotesInput, publish bool, now time.Time) (NotesChange, error) {
-	if !CanWriteNotes(actor.Roles) {
+	if !AbilitiesOf(actor, s).Granted(ActWriteNotes) {
 		return NotesChange{}, Errorf(EFORBIDDEN, "only product owners and release managers write release notes")
 	}
 	if err := NotesEditable(s.Release.State); err != nil {

@@ -34,11 +34,6 @@ type Release struct {
 // Name is how people refer to the release: "payments 2.4.0".
 func (r Release) Name() string { return r.Product + " " + r.Version }
 
-// CanCreateRelease reports whether someone holding roles plans releases:
-// creates them and edits their title, summary and manager. Product owners
-// and release managers do.
-func CanCreateRelease(roles RoleSet) bool { return roles.Any(ProductOwner, ReleaseManager) }
-
 // ReleaseInput is what a person types to create or edit a release.
 type ReleaseInput struct {
 	Product   string

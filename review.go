@@ -79,10 +79,10 @@ func CastVote(actor Actor, rel Release, in VoteInput, now time.Time) (Vote, erro
 	if !in.Role.Valid() {
 		return Vote{}, FieldErrorf("role", "choose the role you sign for")
 	}
-	if !actor.Roles.Has(in.Role) {
+	if !AbilitiesOf(actor, Snapshot{Release: rel}).Holds(in.Role) {
 		return Vote{}, Errorf(EFORBIDDEN, "you cannot sign for %s: you do not hold that role", in.Role.InText())
 	}
-	if rel.State != Review {
+	if !ActSign.OpenIn(rel.State) {
 		return Vote{}, Errorf(ECONFLICT, "sign-offs are taken while the release is in review; it is %s", rel.State.InText())
 	}
 	p := Problems{}
@@ -197,13 +197,13 @@ type WaiverChange struct {
 
 // ChangeWaiver checks that actor may change whether a role must sign off.
 func ChangeWaiver(actor Actor, s Snapshot, c WaiverChange) (WaiverChange, error) {
-	if !actor.Roles.Has(ReleaseManager) {
+	if !AbilitiesOf(actor, s).Granted(ActWaive) {
 		return c, Errorf(EFORBIDDEN, "only the release manager decides which roles must sign off")
 	}
 	if !c.Role.Valid() {
 		return c, Errorf(ENOTFOUND, "no role %q", c.Role)
 	}
-	if s.Release.State != Draft && s.Release.State != Review {
+	if !ActWaive.OpenIn(s.Release.State) {
 		return c, Errorf(ECONFLICT, "which roles sign off is settled before the decision; the release is %s", s.Release.State.InText())
 	}
 	c.Reason = strings.TrimSpace(c.Reason)
@@ -236,13 +236,13 @@ func Waiting(s Snapshot) []Role {
 // release: the release manager may, while the review is open and the role
 // has yet to sign.
 func Nudge(actor Actor, s Snapshot, role Role) error {
-	if !actor.Roles.Has(ReleaseManager) {
+	if !AbilitiesOf(actor, s).Granted(ActNudge) {
 		return Errorf(EFORBIDDEN, "only the release manager nudges the roles")
 	}
 	if !role.Valid() {
 		return Errorf(ENOTFOUND, "no role %q", role)
 	}
-	if s.Release.State != Review {
+	if !ActNudge.OpenIn(s.Release.State) {
 		return Errorf(ECONFLICT, "nudges are for a release in review; it is %s", s.Release.State.InText())
 	}
 	for _, r := range Waiting(s) {

@@ -112,7 +112,7 @@ func (s *Store) readFreezes(ctx context.Context) ([]gonogo.Freeze, error) {
 
 // CreateFreeze adds a freeze.
 func (s *Store) CreateFreeze(ctx context.Context, a gonogo.Actor, in gonogo.FreezeInput) (int64, error) {
-	if !gonogo.CanManageFreezes(a) {
+	if !gonogo.AppAbilitiesOf(a).ManageFreezes {
 		return 0, gonogo.Errorf(gonogo.EFORBIDDEN, "only admins and release managers manage freezes")
 	}
 	in.Name, in.Reason = strings.TrimSpace(in.Name), strings.TrimSpace(in.Reason)
@@ -149,7 +149,7 @@ func (s *Store) CreateFreeze(ctx context.Context, a gonogo.Actor, in gonogo.Free
 
 // DeleteFreeze removes a freeze.
 func (s *Store) DeleteFreeze(ctx context.Context, a gonogo.Actor, id int64) error {
-	if !gonogo.CanManageFreezes(a) {
+	if !gonogo.AppAbilitiesOf(a).ManageFreezes {
 		return gonogo.Errorf(gonogo.EFORBIDDEN, "only admins and release managers manage freezes")
 	}
 	return s.inTx(ctx, func(tx *Tx) error {

@@ -41,7 +41,9 @@ func (h *Handler) showBoard(c echo.Context) error {
 // board builds and renders the board's columns for f, or finds them in the
 // cache: they depend only on the data, the filter, the team's zone and the
 // minute (the closed lane is judged to the minute), never on the reader,
-// except for the empty board's next steps.
+// except for the empty board's next steps, which follow from what the
+// reader may do across the board (gonogo.AppAbilities), never from their
+// roles themselves.
 func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool) (boardEntry, error) {
 	ctx := c.Request().Context()
 	now := h.store.Now().Truncate(time.Minute)
@@ -49,19 +51,17 @@ func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, bl
 	if err != nil {
 		return boardEntry{}, err
 	}
-	start := boardStart(p.User)
+	start := boardStart(p.App)
 	key := fmt.Sprintf("%q %q %t %s %t %+v %d", f.Product, f.States, blocking, p.Loc, p.Live != "", start, now.Unix())
 	return h.boards.Get(ctx, v, key, func(ctx context.Context) (boardEntry, error) {
 		return h.buildBoardEntry(ctx, p, f, blocking, start, now)
 	}, boardEntry.copy)
 }
 
-// boardStart is what the empty board offers u as next steps.
-func boardStart(u *gonogo.User) views.BoardStart {
-	if u == nil {
-		return views.BoardStart{}
-	}
-	return views.BoardStart{CreateRelease: gonogo.CanCreateRelease(u.Roles), AddPeople: u.Admin}
+// boardStart is what the empty board offers a reader who may do app as
+// next steps.
+func boardStart(app gonogo.AppAbilities) views.BoardStart {
+	return views.BoardStart{CreateRelease: app.CreateRelease, AddPeople: app.Administer}
 }
 
 // buildBoardEntry reads, judges and renders the board, with what its page
@@ -191,8 +191,14 @@ func upcoming(active []gonogo.Scheduled, freezes []gonogo.Freeze, now time.Time,
 		}
 	}
 	for _, f := range freezes {
+		// A freeze's occurrences come in order: the first that is not over
+		// is its next one (or the one in force), and no later one starts
+		// sooner. Those before it are passed over, not taken for the end.
 		for _, occ := range f.Occurrences(now, now.AddDate(1, 0, 0), loc) {
-			if occ.End.After(now) && (u.Freeze == "" || occ.Start.Before(u.FreezeWindow.Start)) {
+			if !occ.End.After(now) {
+				continue
+			}
+			if u.Freeze == "" || occ.Start.Before(u.FreezeWindow.Start) {
 				u.Freeze, u.FreezeWindow = f.Name, occ
 			}
 			break

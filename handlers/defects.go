@@ -11,28 +11,28 @@ import (
 	"github.com/gonogo/gonogo/views"
 )
 
-// defectsView builds a release's defects section for roles.
-func defectsView(roles gonogo.RoleSet, rel gonogo.Release, defects []gonogo.Defect) views.DefectsView {
+// defectsView builds a release's defects section for a reader who may do ab.
+func defectsView(ab gonogo.Abilities, rel gonogo.Release, defects []gonogo.Defect) views.DefectsView {
 	v := views.DefectsView{
 		Release:  rel,
 		Counts:   gonogo.CountDefects(defects),
-		CanEdit:  gonogo.CanEditDefects(roles),
+		CanEdit:  ab.EditDefects,
 		Editable: gonogo.DefectsEditable(rel.State) == nil,
 		Add:      views.DefectForm{Input: gonogo.DefectInput{Severity: gonogo.Major, Status: gonogo.DefectOpen}},
 	}
 	for _, d := range defects {
-		v.Defects = append(v.Defects, defectView(roles, rel, d, false))
+		v.Defects = append(v.Defects, defectView(ab, rel, d, false))
 	}
 	return v
 }
 
-// defectView is one defect for roles: the statuses they may set and
-// whether they may edit its description.
-func defectView(roles gonogo.RoleSet, rel gonogo.Release, d gonogo.Defect, inList bool) views.DefectView {
+// defectView is one defect for a reader who may do ab: the statuses they
+// may set and whether they may edit its description.
+func defectView(ab gonogo.Abilities, rel gonogo.Release, d gonogo.Defect, inList bool) views.DefectView {
 	v := views.DefectView{
 		Defect:  d,
 		Release: rel,
-		CanEdit: gonogo.CanEditDefects(roles) && gonogo.DefectsEditable(rel.State) == nil,
+		CanEdit: ab.EditDefects,
 		InList:  inList,
 		Reason:  d.Reason,
 		Edit: views.DefectForm{Input: gonogo.DefectInput{Title: d.Title, Severity: d.Severity, Status: d.Status,
@@ -42,7 +42,7 @@ func defectView(roles gonogo.RoleSet, rel gonogo.Release, d gonogo.Defect, inLis
 		return v
 	}
 	for _, st := range gonogo.DefectStatuses {
-		if st == d.Status || gonogo.CanSetDefectStatus(roles, st) {
+		if st == d.Status || ab.SetDefectStatus(st) {
 			v.Statuses = append(v.Statuses, st)
 		}
 	}
@@ -160,7 +160,7 @@ func (h *Handler) setDefectStatus(c echo.Context) error {
 	var row views.DefectView
 	for _, d := range snap.Defects {
 		if d.ID == did {
-			row = defectView(currentUser(c).Roles, snap.Release, d, inList)
+			row = defectView(h.abilities(c, snap), snap.Release, d, inList)
 		}
 	}
 	refused(&row)
@@ -168,7 +168,7 @@ func (h *Handler) setDefectStatus(c echo.Context) error {
 	if inList {
 		return render(c, status, views.DefectRow(p, row))
 	}
-	return render(c, status, views.DefectUpdate(p, row, gonogo.CountDefects(snap.Defects), gateView(currentUser(c).Roles, snap)))
+	return render(c, status, views.DefectUpdate(p, row, gonogo.CountDefects(snap.Defects), gateView(h.abilities(c, snap), snap)))
 }
 
 // previewPaste reads a pasted list and shows what would be added, or which
@@ -253,9 +253,9 @@ func (h *Handler) defectListView(c echo.Context, f gonogo.DefectFilter) (views.D
 		return views.DefectListView{}, err
 	}
 	v := views.DefectListView{Products: products, Filter: f}
-	roles := currentUser(c).Roles
 	for _, rd := range found {
-		v.Defects = append(v.Defects, defectView(roles, rd.Release, rd.Defect, true))
+		ab := h.abilities(c, gonogo.Snapshot{Release: rd.Release})
+		v.Defects = append(v.Defects, defectView(ab, rd.Release, rd.Defect, true))
 	}
 	return v, nil
 }
@@ -276,7 +276,7 @@ func (h *Handler) renderDefectsWith(c echo.Context, status int, rid, did int64, 
 		}
 		for _, d := range snap.Defects {
 			if d.ID == did {
-				v.Defects = slices.Insert(v.Defects, 0, defectView(currentUser(c).Roles, snap.Release, d, true))
+				v.Defects = slices.Insert(v.Defects, 0, defectView(h.abilities(c, snap), snap.Release, d, true))
 				i = 0
 			}
 		}

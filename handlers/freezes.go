@@ -21,7 +21,7 @@ func (h *Handler) renderFreezes(c echo.Context, status int, f views.FreezeForm) 
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.FreezesPage(h.page(c, "Freezes", "calendar"), freezes, gonogo.CanManageFreezes(h.actor(c)), f))
+	return render(c, status, views.FreezesPage(h.page(c, "Freezes", "calendar"), freezes, gonogo.AppAbilitiesOf(h.actor(c)).ManageFreezes, f))
 }
 
 // freezeForm reads the freeze form: a one-off period in the team's zone, or

@@ -16,9 +16,9 @@ import (
 // maxQueryLen bounds a search, which is typed, not pasted.
 const maxQueryLen = 200
 
-// notesPanel is the release page's view of its notes for u.
-func notesPanel(u *gonogo.User, rel gonogo.Release, n gonogo.Notes) views.NotesPanel {
-	return views.NotesPanel{Release: rel, Notes: n, CanWrite: u != nil && gonogo.CanWriteNotes(u.Roles)}
+// notesPanel is the release page's view of its notes for a reader who may do ab.
+func notesPanel(ab gonogo.Abilities, rel gonogo.Release, n gonogo.Notes) views.NotesPanel {
+	return views.NotesPanel{Release: rel, Notes: n, CanWrite: ab.WriteNotes}
 }
 
 func notesInput(c echo.Context) gonogo.NotesInput {
@@ -166,7 +166,7 @@ func (h *Handler) showNotes(c echo.Context) error {
 	}
 	v := views.NotesPageView{Entry: e, Internal: u != nil}
 	if u != nil {
-		v.CanEdit = gonogo.CanWriteNotes(u.Roles) && gonogo.NotesEditable(e.Release.State) == nil
+		v.CanEdit = h.abilities(c, gonogo.Snapshot{Release: e.Release}).WriteNotes
 		if v.Decisions, err = h.store.FindDecisions(ctx, e.Release.ID); err != nil {
 			return err
 		}

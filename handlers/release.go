@@ -90,11 +90,12 @@ func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (view
 		return views.ReleaseView{}, err
 	}
 	u := currentUser(c)
-	v := buildReleaseView(u, snap, earlier, h.store.Now())
+	ab := h.abilities(c, snap)
+	v := buildReleaseView(ab, snap, earlier, h.store.Now())
 	v.History = historyView(id, pages, events)
 	v.Decisions = decisions
-	v.Window = windowView(u.Roles, snap, active, h.team(ctx).LowTraffic, h.page(c, "", ""))
-	v.Notes = notesPanel(u, snap.Release, notes)
+	v.Window = windowView(ab, snap, active, h.team(ctx).LowTraffic, h.page(c, "", ""))
+	v.Notes = notesPanel(ab, snap.Release, notes)
 	if v.Discussion, err = h.discussionView(ctx, u, snap.Release, pages); err != nil {
 		return views.ReleaseView{}, err
 	}
@@ -126,26 +127,22 @@ func (h *Handler) partsView(c echo.Context, id int64) (views.ReleaseView, error)
 	if err != nil {
 		return views.ReleaseView{}, err
 	}
-	return buildReleaseView(currentUser(c), snap, earlierVotes{}, h.store.Now()), nil
+	return buildReleaseView(h.abilities(c, snap), snap, earlierVotes{}, h.store.Now()), nil
 }
 
-func buildReleaseView(u *gonogo.User, snap gonogo.Snapshot, earlier earlierVotes, now time.Time) views.ReleaseView {
-	var roles gonogo.RoleSet
-	if u != nil {
-		roles = u.Roles
-	}
+func buildReleaseView(ab gonogo.Abilities, snap gonogo.Snapshot, earlier earlierVotes, now time.Time) views.ReleaseView {
 	rel := snap.Release
 	v := views.ReleaseView{
 		Release:          rel,
-		Gate:             gateView(roles, snap),
-		Signoffs:         signoffView(roles, snap, earlier, now),
-		Lifecycle:        lifecycleView(roles, snap),
-		Confirms:         releaseConfirms(roles, rel),
+		Gate:             gateView(ab, snap),
+		Signoffs:         signoffView(ab, snap, earlier, now),
+		Lifecycle:        lifecycleView(ab, snap),
+		Confirms:         releaseConfirms(ab, rel),
 		Summary:          pillarStats(snap.Items),
-		CanEdit:          roles.Any(gonogo.ProductOwner, gonogo.ReleaseManager),
-		CanEditChecklist: gonogo.CanEditChecklist(roles),
+		CanEdit:          ab.EditRelease,
+		CanEditChecklist: ab.EditChecklist,
 		AddItem:          views.ItemForm{Input: gonogo.ItemInput{Phase: gonogo.Readiness, Pillar: gonogo.Technical, Required: true}},
-		Defects:          defectsView(roles, rel, snap.Defects),
+		Defects:          defectsView(ab, rel, snap.Defects),
 	}
 	groups := map[string]*views.ItemGroup{}
 	for _, p := range gonogo.Pillars {
@@ -172,7 +169,7 @@ func buildReleaseView(u *gonogo.User, snap gonogo.Snapshot, earlier earlierVotes
 		if g == nil {
 			continue
 		}
-		g.Items = append(g.Items, itemView(roles, rel, it))
+		g.Items = append(g.Items, itemView(ab, rel, it))
 		if it.IsCondition() && it.Status != gonogo.ItemDone && it.Status != gonogo.ItemNA {
 			v.OpenConditions = append(v.OpenConditions, it)
 		}
@@ -180,11 +177,11 @@ func buildReleaseView(u *gonogo.User, snap gonogo.Snapshot, earlier earlierVotes
 	return v
 }
 
-func itemView(roles gonogo.RoleSet, rel gonogo.Release, it gonogo.Item) views.ItemView {
+func itemView(ab gonogo.Abilities, rel gonogo.Release, it gonogo.Item) views.ItemView {
 	return views.ItemView{
 		Item:      it,
-		CanWork:   gonogo.CanWorkItem(roles, it),
-		CanRemove: gonogo.CanEditChecklist(roles) && it.Removable(),
+		CanWork:   ab.WorkItem(it),
+		CanRemove: ab.EditChecklist && it.Removable(),
 		Editable:  gonogo.ItemEditable(rel.State, it.Phase) == nil,
 		Evidence:  it.Evidence,
 		Reason:    it.Reason,

@@ -17,6 +17,7 @@ func (h *Handler) page(c echo.Context, title, nav string) views.Page {
 		Title:     title,
 		Nav:       nav,
 		User:      currentUser(c),
+		App:       gonogo.AppAbilitiesOf(h.actor(c)),
 		CSRF:      token,
 		Loc:       h.zone(c.Request().Context()),
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),

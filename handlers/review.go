@@ -16,11 +16,11 @@ import (
 )
 
 // gateView is the gate with the decision form for those who may decide.
-func gateView(roles gonogo.RoleSet, snap gonogo.Snapshot) views.GateView {
+func gateView(ab gonogo.Abilities, snap gonogo.Snapshot) views.GateView {
 	return views.GateView{
 		Release:   snap.Release,
 		Gate:      gonogo.Evaluate(snap),
-		CanDecide: roles.Has(gonogo.ReleaseManager) && snap.Release.State == gonogo.Review,
+		CanDecide: ab.Decide,
 	}
 }
 
@@ -79,22 +79,21 @@ func (h *Handler) earlierVotes(ctx context.Context, snap gonogo.Snapshot, pages 
 
 // signoffView builds the sign-off panel: every role, its current vote and
 // a page of its earlier ones, and a form for each role the viewer holds.
-func signoffView(roles gonogo.RoleSet, snap gonogo.Snapshot, earlier earlierVotes, now time.Time) views.SignoffView {
+func signoffView(ab gonogo.Abilities, snap gonogo.Snapshot, earlier earlierVotes, now time.Time) views.SignoffView {
 	rel := snap.Release
-	open := rel.State == gonogo.Review
 	v := views.SignoffView{
 		Release:  rel,
-		Open:     open,
-		CanWaive: roles.Has(gonogo.ReleaseManager) && (rel.State == gonogo.Draft || rel.State == gonogo.Review),
+		Open:     gonogo.ActSign.OpenIn(rel.State),
+		CanWaive: ab.Waive,
 	}
 	v.Waiting = gonogo.Waiting(snap)
-	v.CanNudge = open && roles.Has(gonogo.ReleaseManager)
+	v.CanNudge = ab.Nudge
 	if !rel.ReviewAt.IsZero() {
 		v.Waited = now.Sub(rel.ReviewAt)
 	}
 	current := gonogo.CurrentVotes(rel, snap.Votes)
 	for _, r := range gonogo.Roles {
-		row := views.SignoffRow{Role: r, CanSign: open && roles.Has(r)}
+		row := views.SignoffRow{Role: r, CanSign: ab.SignAs(r)}
 		if w, ok := snap.WaiverFor(r); ok {
 			row.Waiver = &w
 		}
@@ -112,10 +111,10 @@ func signoffView(roles gonogo.RoleSet, snap gonogo.Snapshot, earlier earlierVote
 // lifecycleView is the state buttons the viewer may press on the
 // snapshot's release: each with whether the release is ready for it and,
 // if not, every reason.
-func lifecycleView(roles gonogo.RoleSet, snap gonogo.Snapshot) views.LifecycleView {
+func lifecycleView(ab gonogo.Abilities, snap gonogo.Snapshot) views.LifecycleView {
 	v := views.LifecycleView{Release: snap.Release}
 	for _, tc := range gonogo.TransitionChecks(snap) {
-		if gonogo.CanTransition(roles, tc.Transition) {
+		if ab.Transition(tc.Transition) {
 			v.Checks = append(v.Checks, tc)
 		}
 	}
@@ -126,18 +125,18 @@ func lifecycleView(roles gonogo.RoleSet, snap gonogo.Snapshot) views.LifecycleVi
 // before each final transition they may take and, for the release manager,
 // before recording a decision. They stay in the page while live updates
 // change its state, so they cover every step still ahead of the release.
-func releaseConfirms(roles gonogo.RoleSet, rel gonogo.Release) []views.Confirmation {
+func releaseConfirms(ab gonogo.Abilities, rel gonogo.Release) []views.Confirmation {
 	if rel.State == gonogo.Released || rel.State == gonogo.Cancelled {
 		return nil
 	}
 	var out []views.Confirmation
-	if roles.Has(gonogo.ReleaseManager) {
+	if ab.Granted(gonogo.ActDecide) {
 		for _, o := range []gonogo.Outcome{gonogo.OutcomeGo, gonogo.OutcomeNoGo} {
 			out = append(out, views.DecideConfirm(rel, gonogo.DecisionInput{Outcome: o}))
 		}
 	}
 	for _, t := range gonogo.Transitions {
-		if t.Final() && gonogo.CanTransition(roles, t) {
+		if t.Final() && ab.Transition(t) {
 			out = append(out, views.TransitionConfirm(rel, t))
 		}
 	}
@@ -210,8 +209,8 @@ func (h *Handler) castVote(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	roles := currentUser(c).Roles
-	v := views.ReleaseView{Signoffs: signoffView(roles, snap, earlier, h.store.Now()), Gate: gateView(roles, snap)}
+	ab := h.abilities(c, snap)
+	v := views.ReleaseView{Signoffs: signoffView(ab, snap, earlier, h.store.Now()), Gate: gateView(ab, snap)}
 	fix(&v)
 	return render(c, status, views.VoteUpdate(h.page(c, "", ""), v.Signoffs, v.Gate))
 }
@@ -354,7 +353,7 @@ func (h *Handler) refuseTransition(c echo.Context, rid int64, err error) error {
 		if ferr != nil {
 			return ferr
 		}
-		v := lifecycleView(currentUser(c).Roles, snap)
+		v := lifecycleView(h.abilities(c, snap), snap)
 		refuse(&v)
 		return render(c, statusOf[code], views.LifecycleActions(h.page(c, "", ""), v, false))
 	}

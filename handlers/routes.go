@@ -9,8 +9,9 @@ import (
 	"github.com/gonogo/gonogo/static"
 )
 
-// access is who may use a route. Finer rules (the owner of an item, the
-// state of a release) are the domain's and are checked by the handler.
+// access is who may use a route. The roles come from the domain's one table
+// of who may do what (gonogo.RolesFor); finer rules (the owner of an item,
+// the state of a release) are the domain's too, checked by its actions.
 type access struct {
 	public bool
 	admin  bool
@@ -33,16 +34,8 @@ var (
 	public   = access{public: true}
 	signedIn = access{}
 	admin    = access{admin: true}
-	anyRole  = access{roles: gonogo.Roles}
-	planners = access{roles: []gonogo.Role{gonogo.ProductOwner, gonogo.ReleaseManager}}
-	rmOnly   = access{roles: []gonogo.Role{gonogo.ReleaseManager}}
-	qaOrRM   = access{roles: []gonogo.Role{gonogo.QALead, gonogo.ReleaseManager}}
-	rmOrOps  = access{roles: []gonogo.Role{gonogo.ReleaseManager, gonogo.Ops}}
-	// rmOrAdmin manage freezes.
-	rmOrAdmin = access{roles: []gonogo.Role{gonogo.ReleaseManager}, orAdmin: true}
-	// defectFixers may change a defect's status: QA and the release manager,
-	// and engineering leads, who may mark one fixed.
-	defectFixers = access{roles: []gonogo.Role{gonogo.QALead, gonogo.ReleaseManager, gonogo.EngineeringLead}}
+	// anyRole: every role signs for itself and owns checklist items.
+	anyRole = access{roles: gonogo.RolesFor(gonogo.ActSign)}
 	// pipeline is a CI job holding an API token. It acts with the Ops role
 	// (see gonogo.Token.Actor) and, if its token is limited to a product,
 	// only on that product's releases.
@@ -57,6 +50,12 @@ var (
 	// app with a person's feed token.
 	subscribers = access{feed: true}
 )
+
+// may is who may take act on some release, as the domain says: the roles
+// that may, and admins where they may too.
+func may(act gonogo.Action) access {
+	return access{roles: gonogo.RolesFor(act), orAdmin: gonogo.AdminMay(act)}
+}
 
 type route struct {
 	Method  string
@@ -84,46 +83,46 @@ func (h *Handler) routes() []route {
 
 		// The board and releases
 		{http.MethodGet, "/", h.showBoard, signedIn},
-		{http.MethodGet, "/releases/new", h.newRelease, planners},
-		{http.MethodPost, "/releases", h.createRelease, planners},
+		{http.MethodGet, "/releases/new", h.newRelease, may(gonogo.ActCreateRelease)},
+		{http.MethodPost, "/releases", h.createRelease, may(gonogo.ActCreateRelease)},
 		{http.MethodGet, "/releases/:id", h.showRelease, signedIn},
-		{http.MethodGet, "/releases/:id/edit", h.editRelease, planners},
-		{http.MethodPost, "/releases/:id", h.updateRelease, planners},
+		{http.MethodGet, "/releases/:id/edit", h.editRelease, may(gonogo.ActEditRelease)},
+		{http.MethodPost, "/releases/:id", h.updateRelease, may(gonogo.ActEditRelease)},
 
 		// The checklist: the item's owner role or the release manager, as
 		// the domain decides for each item.
 		{http.MethodPost, "/releases/:id/items/:item", h.updateItem, anyRole},
-		{http.MethodPost, "/releases/:id/items", h.addItem, rmOnly},
-		{http.MethodPost, "/releases/:id/items/:item/delete", h.removeItem, rmOnly},
+		{http.MethodPost, "/releases/:id/items", h.addItem, may(gonogo.ActEditChecklist)},
+		{http.MethodPost, "/releases/:id/items/:item/delete", h.removeItem, may(gonogo.ActEditChecklist)},
 
 		// Defects: the QA lead and the release manager keep them; engineering
 		// leads may mark one fixed, as the domain decides for each status.
 		{http.MethodGet, "/defects", h.showDefects, signedIn},
-		{http.MethodPost, "/releases/:id/defects", h.addDefect, qaOrRM},
-		{http.MethodPost, "/releases/:id/defects/paste", h.previewPaste, qaOrRM},
-		{http.MethodPost, "/releases/:id/defects/import", h.importPaste, qaOrRM},
-		{http.MethodPost, "/releases/:id/defects/:defect", h.updateDefect, qaOrRM},
-		{http.MethodPost, "/releases/:id/defects/:defect/status", h.setDefectStatus, defectFixers},
+		{http.MethodPost, "/releases/:id/defects", h.addDefect, may(gonogo.ActEditDefects)},
+		{http.MethodPost, "/releases/:id/defects/paste", h.previewPaste, may(gonogo.ActEditDefects)},
+		{http.MethodPost, "/releases/:id/defects/import", h.importPaste, may(gonogo.ActEditDefects)},
+		{http.MethodPost, "/releases/:id/defects/:defect", h.updateDefect, may(gonogo.ActEditDefects)},
+		{http.MethodPost, "/releases/:id/defects/:defect/status", h.setDefectStatus, may(gonogo.ActSetDefectStatus)},
 
 		// The review: anyone signs for the roles they hold (the domain checks
 		// which); the release manager decides and says which roles must sign;
 		// the release manager and ops move the release along its life.
 		{http.MethodPost, "/releases/:id/votes", h.castVote, anyRole},
-		{http.MethodPost, "/releases/:id/roles/:role", h.setWaiver, rmOnly},
-		{http.MethodPost, "/releases/:id/decisions", h.decide, rmOnly},
-		{http.MethodPost, "/releases/:id/nudge", h.nudge, rmOnly},
+		{http.MethodPost, "/releases/:id/roles/:role", h.setWaiver, may(gonogo.ActWaive)},
+		{http.MethodPost, "/releases/:id/decisions", h.decide, may(gonogo.ActDecide)},
+		{http.MethodPost, "/releases/:id/nudge", h.nudge, may(gonogo.ActNudge)},
 		{http.MethodGet, "/releases/:id/meeting", h.showMeeting, signedIn},
 		{http.MethodGet, "/releases/:id/decisions/:n", h.showDecision, signedIn},
-		{http.MethodPost, "/releases/:id/transitions", h.transition, rmOrOps},
+		{http.MethodPost, "/releases/:id/transitions", h.transition, may(gonogo.ActTransition)},
 
 		// Windows, freezes and the calendar. Calendar apps cannot sign in:
 		// the feed takes a person's feed token instead.
-		{http.MethodPost, "/releases/:id/window", h.setWindow, rmOnly},
+		{http.MethodPost, "/releases/:id/window", h.setWindow, may(gonogo.ActSchedule)},
 		{http.MethodGet, "/calendar", h.showCalendar, signedIn},
 		{http.MethodGet, "/calendar.ics", h.calendarFeed, subscribers},
 		{http.MethodGet, "/freezes", h.showFreezes, signedIn},
-		{http.MethodPost, "/freezes", h.createFreeze, rmOrAdmin},
-		{http.MethodPost, "/freezes/:id/delete", h.deleteFreeze, rmOrAdmin},
+		{http.MethodPost, "/freezes", h.createFreeze, may(gonogo.ActManageFreezes)},
+		{http.MethodPost, "/freezes/:id/delete", h.deleteFreeze, may(gonogo.ActManageFreezes)},
 		{http.MethodGet, "/admin/settings", h.showSettings, admin},
 		{http.MethodPost, "/admin/settings", h.saveSettings, admin},
 
@@ -144,10 +143,10 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/notes.atom", h.notesFeed, feedReaders},
 		{http.MethodGet, "/notes/:product", h.showProductNotes, feedReaders},
 		{http.MethodGet, "/notes/:product/:version", h.showNotes, readers},
-		{http.MethodGet, "/releases/:id/notes", h.editNotes, planners},
-		{http.MethodPost, "/releases/:id/notes", h.saveNotes, planners},
-		{http.MethodPost, "/releases/:id/notes/preview", h.previewNotes, planners},
-		{http.MethodPost, "/releases/:id/notes/publish", h.publishNotes, planners},
+		{http.MethodGet, "/releases/:id/notes", h.editNotes, may(gonogo.ActWriteNotes)},
+		{http.MethodPost, "/releases/:id/notes", h.saveNotes, may(gonogo.ActWriteNotes)},
+		{http.MethodPost, "/releases/:id/notes/preview", h.previewNotes, may(gonogo.ActWriteNotes)},
+		{http.MethodPost, "/releases/:id/notes/publish", h.publishNotes, may(gonogo.ActWriteNotes)},
 
 		// Administration
 		{http.MethodGet, "/admin", h.showAdmin, admin},

@@ -13,14 +13,14 @@ import (
 
 // windowView builds the window panel: the window's warnings and freezes,
 // and the form for the release manager.
-func windowView(roles gonogo.RoleSet, snap gonogo.Snapshot, active []gonogo.Scheduled, lt gonogo.LowTraffic, p views.Page) views.WindowView {
+func windowView(ab gonogo.Abilities, snap gonogo.Snapshot, active []gonogo.Scheduled, lt gonogo.LowTraffic, p views.Page) views.WindowView {
 	rel := snap.Release
 	self := gonogo.Scheduled{ReleaseID: rel.ID, Product: rel.Product, Version: rel.Version, Window: rel.Window}
 	return views.WindowView{
 		Release:  rel,
 		Warnings: gonogo.WindowWarnings(self, active, lt, snap.Zone),
 		Freezes:  gonogo.FreezesOver(rel.Window, rel.Product, snap.Freezes, snap.Zone),
-		CanEdit:  roles.Has(gonogo.ReleaseManager) && rel.State != gonogo.Released && rel.State != gonogo.Cancelled,
+		CanEdit:  ab.Schedule,
 		Start:    p.InputTime(rel.Window.Start),
 		End:      p.InputTime(rel.Window.End),
 	}

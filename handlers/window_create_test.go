@@ -100,3 +100,32 @@ func TestGateWarnsOfNoWindow(t *testing.T) {
 		t.Fatalf("the API's warnings with a window: %v", r.body["warnings"])
 	}
 }
+
+// A refused window on the create form is a field in error for every
+// planner who is shown it, the product owner as much as the release
+// manager: the summary links to it and the focus goes to it.
+func TestCreateFormWindowInErrorForEveryPlanner(t *testing.T) {
+	s := newServer(t)
+	start := s.store.Now().Add(72 * time.Hour).UTC().Truncate(time.Hour)
+	local := func(t time.Time) string { return t.Format("2006-01-02T15:04") }
+	for _, who := range []string{"po", "rm"} {
+		t.Run(who, func(t *testing.T) {
+			c := s.signIn(t, who)
+			res := c.post("/releases", url.Values{"product": {"payments"}, "version": {"2.5.0-" + who}, "title": {"Payouts"},
+				"window_start": {local(start)}, "window_end": {local(start.Add(-time.Hour))}})
+			wantStatus(t, res, http.StatusUnprocessableEntity)
+			doc := parse(t, res)
+			field := doc.Find("input[name=window_start]")
+			id, _ := field.Attr("id")
+			if inv, _ := field.Attr("aria-invalid"); id == "" || inv != "true" {
+				t.Fatalf("the window's start is not marked in error: id %q, aria-invalid %q", id, inv)
+			}
+			if _, ok := field.Attr("autofocus"); !ok {
+				t.Error("the focus does not go to the window, the one field in error")
+			}
+			if doc.Find(`[data-testid=error-summary] a[href="#`+id+`"]`).Length() != 1 {
+				t.Errorf("the summary does not link to the window: %q", text(doc, "[data-testid=error-summary]"))
+			}
+		})
+	}
+}

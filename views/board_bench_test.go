@@ -16,7 +16,7 @@ func benchBoard() (views.Page, views.BoardView) {
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	zone, _ := time.LoadLocation("Europe/Berlin")
 	u := &gonogo.User{ID: 1, Name: "Lou Lead", Roles: gonogo.NewRoleSet(gonogo.Roles...)}
-	p := views.Page{Title: "Board", Nav: "board", User: u, CSRF: "csrf-token", Loc: zone, Live: "/events?scope=board&since=1"}
+	p := views.Page{Title: "Board", Nav: "board", User: u, App: gonogo.AppAbilitiesOf(gonogo.Actor{Roles: u.Roles}), CSRF: "csrf-token", Loc: zone, Live: "/events?scope=board&since=1"}
 	b := views.BoardView{Products: []string{"billing", "catalog", "checkout", "mobile", "payments"}}
 	card := func(i int, st gonogo.State) views.Card {
 		start := now.Add(time.Duration(i) * 26 * time.Hour)

@@ -30,7 +30,7 @@ type NotesForm struct {
 type NotesPanel struct {
 	Release  gonogo.Release
 	Notes    gonogo.Notes
-	CanWrite bool
+	CanWrite bool // the reader may write the notes now
 }
 
 // NotesPageView is the page of one release's published notes.

@@ -2611,7 +2611,7 @@ func NotesReleasePanel(p Page, v NotesPanel, oob bool) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if v.CanWrite && gonogo.NotesEditable(v.Release.State) == nil {
+		if v.CanWrite {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 223, "<a class=\"button\" href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

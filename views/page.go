@@ -17,6 +17,7 @@ type Page struct {
 	Title     string
 	Nav       string // the nav entry to mark current
 	User      *gonogo.User
+	App       gonogo.AppAbilities // what the user may do across the board
 	CSRF      string
 	Loc       *time.Location
 	RequestID string
@@ -46,9 +47,6 @@ func (p Page) SignedIn() bool { return p.User != nil }
 
 // IsAdmin reports whether the signed-in user administers the board.
 func (p Page) IsAdmin() bool { return p.User != nil && p.User.Admin }
-
-// Has reports whether the signed-in user holds role.
-func (p Page) Has(r gonogo.Role) bool { return p.User != nil && p.User.Roles.Has(r) }
 
 func (p Page) loc() *time.Location {
 	if p.Loc == nil {

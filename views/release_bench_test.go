@@ -23,7 +23,7 @@ func benchRelease(h benchHistory) (views.Page, views.ReleaseView) {
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	zone, _ := time.LoadLocation("Europe/Berlin")
 	u := &gonogo.User{ID: 1, Name: "Lou Lead", Roles: gonogo.NewRoleSet(gonogo.Roles...)}
-	p := views.Page{Title: "payments 2.4.0", Nav: "board", User: u, CSRF: "csrf-token", Loc: zone, Live: "/events?scope=release&since=1&release=1"}
+	p := views.Page{Title: "payments 2.4.0", Nav: "board", User: u, App: gonogo.AppAbilitiesOf(gonogo.Actor{Roles: u.Roles}), CSRF: "csrf-token", Loc: zone, Live: "/events?scope=release&since=1&release=1"}
 	rel := gonogo.Release{ID: 1, Product: "payments", Version: "2.4.0", Title: "Faster refunds", State: gonogo.Review, Cycle: 1,
 		ManagerName: "Rhea Manager", Window: gonogo.Window{Start: now.Add(48 * time.Hour), End: now.Add(50 * time.Hour)}}
 	v := views.ReleaseView{Release: rel, CanEdit: true, CanEditChecklist: true,

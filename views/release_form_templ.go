@@ -106,7 +106,7 @@ func ReleaseFormPage(p Page, f ReleaseForm) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			form := NewForm("release", f.Errors, releaseFields(f.ID == 0 && p.Has("release-manager"))...)
+			form := NewForm("release", f.Errors, releaseFields(f.ID == 0)...)
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<form method=\"post\" action=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

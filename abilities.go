@@ -1,0 +1,241 @@
+package gonogo
+
+// Who may do what, in one place. The tables below say which roles may take
+// each action; AbilitiesOf and AppAbilitiesOf turn an actor's roles into
+// what they may do, and everything else asks them: the action functions
+// before they change anything, the routes' access sets (RolesFor), the view
+// models the handlers build, and the board cache's key.
+//
+// Roles per product: when a person holds a role for some products only,
+// AbilitiesOf is the one function to change. It resolves the actor's roles
+// on s.Release.Product (today every role holds for every product, so it
+// takes actor.Roles) and the tables stay as they are. RolesFor stays the
+// union over products, which is what a route can check before it knows the
+// release; the action functions, which call AbilitiesOf, keep the product's
+// own answer.
+
+// Action is something a person may do that some roles may and others may
+// not. Signing for a role and working a checklist item are not in the
+// table: a role signs for itself, and an item's owner role works it (see
+// Abilities.SignAs and Abilities.WorkItem).
+type Action string
+
+const (
+	// App-wide actions, not about one release (AppAbilitiesOf).
+	ActCreateRelease Action = "create-release" // create a release and give it its first window
+	ActManageFreezes Action = "manage-freezes" // create and remove freezes; admins may too
+
+	// Actions on one release (AbilitiesOf).
+	ActEditRelease   Action = "edit-release"   // its title, summary and manager
+	ActWriteNotes    Action = "write-notes"    // write, preview, publish and amend its notes
+	ActEditChecklist Action = "edit-checklist" // add and remove checklist items
+	ActWorkAnyItem   Action = "work-any-item"  // set the status of any item, not only one's own
+	ActEditDefects   Action = "edit-defects"   // add defects and edit their descriptions
+	ActWaive         Action = "waive"          // say which roles must sign off
+	ActDecide        Action = "decide"         // record the Go or No-Go
+	ActNudge         Action = "nudge"          // remind the roles yet to sign
+	ActSchedule      Action = "schedule"       // set, move or clear the window
+	ActSign          Action = "sign"           // sign off, for a role one holds
+	// ActTransition and ActSetDefectStatus stand for the rows of their own
+	// tables: RolesFor gives who may take any of them.
+	ActTransition      Action = "transition"
+	ActSetDefectStatus Action = "set-defect-status"
+)
+
+// grants says which roles may take each action, in the order a refusal
+// names them.
+var grants = map[Action][]Role{
+	ActCreateRelease: {ProductOwner, ReleaseManager},
+	ActManageFreezes: {ReleaseManager},
+	ActEditRelease:   {ProductOwner, ReleaseManager},
+	ActWriteNotes:    {ProductOwner, ReleaseManager},
+	ActEditChecklist: {ReleaseManager},
+	ActWorkAnyItem:   {ReleaseManager},
+	ActEditDefects:   {QALead, ReleaseManager},
+	ActWaive:         {ReleaseManager},
+	ActDecide:        {ReleaseManager},
+	ActNudge:         {ReleaseManager},
+	ActSchedule:      {ReleaseManager},
+	ActSign:          Roles, // each for itself
+}
+
+// adminMay are the actions an admin may take without a role.
+var adminMay = map[Action]bool{ActManageFreezes: true}
+
+// transitionGrants says who may take each transition: the release manager
+// drives every one; ops may also move a release through deploying,
+// verifying and rolled-back.
+var transitionGrants = map[Transition][]Role{
+	OpenReview:   {ReleaseManager},
+	StartDeploy:  {ReleaseManager, Ops},
+	FinishDeploy: {ReleaseManager, Ops},
+	MarkReleased: {ReleaseManager},
+	RollBack:     {ReleaseManager, Ops},
+	Reopen:       {ReleaseManager},
+	Cancel:       {ReleaseManager},
+}
+
+// defectStatusGrants says who may move a defect to each status: QA leads
+// may set any, release managers any but verified (only QA verifies a fix),
+// and engineering leads may mark a defect fixed.
+var defectStatusGrants = map[DefectStatus][]Role{
+	DefectOpen:       {QALead, ReleaseManager},
+	DefectInProgress: {QALead, ReleaseManager},
+	DefectFixed:      {QALead, ReleaseManager, EngineeringLead},
+	DefectVerified:   {QALead},
+	DefectDeferred:   {QALead, ReleaseManager},
+	DefectWontFix:    {QALead, ReleaseManager},
+}
+
+// openIn says in which states of a release an action can be taken at all;
+// an action not listed can be taken in any. The action functions refuse
+// with their own words when it cannot; Abilities uses the same answer.
+var openIn = map[Action]func(State) bool{
+	ActWriteNotes:  func(st State) bool { return NotesEditable(st) == nil },
+	ActEditDefects: func(st State) bool { return DefectsEditable(st) == nil },
+	ActWaive:       func(st State) bool { return st == Draft || st == Review },
+	ActDecide:      inReview,
+	ActNudge:       inReview,
+	ActSign:        inReview,
+	ActSchedule:    func(st State) bool { return st != Released && st != Cancelled },
+}
+
+func inReview(st State) bool { return st == Review }
+
+// OpenIn reports whether a release in state st admits the action, whoever
+// asks.
+func (a Action) OpenIn(st State) bool {
+	if open, ok := openIn[a]; ok {
+		return open(st)
+	}
+	return true
+}
+
+// RolesFor lists the roles that may take the action on some release, in
+// the order a refusal names them: what a route can check before it knows
+// the release. For ActTransition and ActSetDefectStatus it is the roles
+// that may take any transition, or set any status.
+func RolesFor(a Action) []Role {
+	var out []Role
+	add := func(rs []Role) {
+		for _, r := range rs {
+			if !containsRole(out, r) {
+				out = append(out, r)
+			}
+		}
+	}
+	switch a {
+	case ActTransition:
+		for _, t := range Transitions {
+			add(transitionGrants[t])
+		}
+	case ActSetDefectStatus:
+		for _, st := range DefectStatuses {
+			add(defectStatusGrants[st])
+		}
+	default:
+		add(grants[a])
+	}
+	return out
+}
+
+func containsRole(rs []Role, r Role) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// AppAbilities is what an actor may do that is not about one release.
+type AppAbilities struct {
+	CreateRelease bool // create releases (and plan their first window)
+	ManageFreezes bool // create and remove freezes
+	Administer    bool // people, the template, tokens, webhooks, backups
+}
+
+// AppAbilitiesOf says what actor may do across the board.
+func AppAbilitiesOf(actor Actor) AppAbilities {
+	return AppAbilities{
+		CreateRelease: may(actor.Roles, actor.Admin, ActCreateRelease),
+		ManageFreezes: may(actor.Roles, actor.Admin, ActManageFreezes),
+		Administer:    actor.Admin,
+	}
+}
+
+// AdminMay reports whether an admin may take the action without a role.
+func AdminMay(a Action) bool { return adminMay[a] }
+
+// may reports whether roles (and the admin flag) allow the action.
+func may(roles RoleSet, admin bool, a Action) bool {
+	return roles.Any(grants[a]...) || (admin && adminMay[a])
+}
+
+// Abilities is what an actor may do to one release as its snapshot stands.
+// The fields answer "may they, now": their roles allow it and the release's
+// state admits it. Where the state is judged per thing (an item's phase, a
+// transition's readiness), the methods answer for the roles alone and the
+// page asks the state separately (ItemEditable, TransitionChecks).
+type Abilities struct {
+	EditRelease   bool // title, summary and manager, in any state
+	EditChecklist bool // add and remove items; each phase's items change while ItemEditable says so
+	WriteNotes    bool // write, publish and amend the notes
+	EditDefects   bool // add defects and edit their descriptions
+	Waive         bool // say which roles must sign off
+	Decide        bool // record the decision
+	Nudge         bool // remind the roles yet to sign
+	Schedule      bool // set, move or clear the window
+
+	roles RoleSet // the actor's roles on this release's product
+	state State
+}
+
+// AbilitiesOf says what actor may do to the snapshot's release. It is the
+// one place where roles become abilities on a release (see the note on
+// roles per product at the top of this file).
+func AbilitiesOf(actor Actor, s Snapshot) Abilities {
+	a := Abilities{roles: actor.Roles, state: s.Release.State}
+	now := func(act Action) bool { return a.Granted(act) && act.OpenIn(a.state) }
+	a.EditRelease = now(ActEditRelease)
+	a.EditChecklist = now(ActEditChecklist)
+	a.WriteNotes = now(ActWriteNotes)
+	a.EditDefects = now(ActEditDefects)
+	a.Waive = now(ActWaive)
+	a.Decide = now(ActDecide)
+	a.Nudge = now(ActNudge)
+	a.Schedule = now(ActSchedule)
+	return a
+}
+
+// Granted reports whether the actor's roles allow the action on this
+// release, whatever its state: what the action functions check before
+// they refuse as forbidden, and what a page asks for steps still ahead.
+func (a Abilities) Granted(act Action) bool { return may(a.roles, false, act) }
+
+// Holds reports whether the actor holds role on this release: a role signs
+// for itself, so this is who may sign for it, whatever the state.
+func (a Abilities) Holds(role Role) bool { return a.roles.Has(role) }
+
+// SignAs reports whether the actor may sign off for role now: they hold it
+// and the review is open.
+func (a Abilities) SignAs(role Role) bool { return a.Holds(role) && ActSign.OpenIn(a.state) }
+
+// WorkItem reports whether the actor's roles let them set the status of
+// it: its owner role may, and so may whoever may work any item (the release
+// manager, who answers for the whole checklist).
+func (a Abilities) WorkItem(it Item) bool {
+	return a.roles.Has(it.OwnerRole) || a.Granted(ActWorkAnyItem)
+}
+
+// SetDefectStatus reports whether the actor's roles let them move a defect
+// to status.
+func (a Abilities) SetDefectStatus(to DefectStatus) bool {
+	return a.roles.Any(defectStatusGrants[to]...)
+}
+
+// Transition reports whether the actor's roles let them take t; whether
+// the release is ready for it is TransitionChecks' question.
+func (a Abilities) Transition(t Transition) bool {
+	return a.roles.Any(transitionGrants[t]...)
+}
