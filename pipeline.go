@@ -174,10 +174,11 @@ func ReportEvent(actor Actor, s Snapshot, r EventReport, now time.Time) (Pipelin
 	}
 	step := PipelineStep{Detail: "reported " + string(r.Event) + evidenceText(r.Summary, r.URL)}
 	if t, ok := eventTransitions[r.Event]; ok {
-		res, err := Move(actor, s, t)
+		res, err := Move(actor, s, t, now)
 		if err != nil {
 			return PipelineStep{}, err
 		}
+		res.Audit = transitionAudit(s, res, step.Detail)
 		step.Move = &res
 		return step, nil
 	}

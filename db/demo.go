@@ -210,7 +210,7 @@ func (tx *Tx) planRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor, now
 	move := func(by gonogo.Role, t gonogo.Transition) func() error {
 		return func() error {
 			a := users[by]
-			_, err := tx.transition(ctx, a, id, "", func(s gonogo.Snapshot) (gonogo.TransitionResult, error) { return gonogo.Move(a, s, t) })
+			_, err := tx.transition(ctx, a, id, t)
 			return err
 		}
 	}
@@ -248,7 +248,7 @@ func (tx *Tx) planRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor, now
 			add(gap, func() error {
 				a := users[v.role]
 				in := gonogo.VoteInput{Role: v.role, Value: v.value, Comment: v.comment, Conditions: v.conditions}
-				_, err := tx.castVote(ctx, a, id, func(rel gonogo.Release) (gonogo.Vote, error) { return gonogo.CastVote(a, rel, in, tx.now) })
+				_, err := tx.castVote(ctx, a, id, in)
 				return err
 			})
 		}
@@ -268,7 +268,7 @@ func (tx *Tx) planRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor, now
 		din := gonogo.DecisionInput{Outcome: outcome, Rationale: d.rationale, Conditions: d.conditions}
 		add(gapDecision, func() error {
 			rm := users[gonogo.ReleaseManager]
-			_, err := tx.decide(ctx, rm, id, func(s gonogo.Snapshot) (gonogo.Decision, error) { return gonogo.Decide(rm, s, din, tx.now) })
+			_, err := tx.decide(ctx, rm, id, din)
 			return err
 		})
 		switch d.state {

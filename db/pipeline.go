@@ -127,7 +127,7 @@ func (s *Store) ReportEvent(ctx context.Context, a gonogo.Actor, releaseID int64
 		}
 		out = step
 		if step.Move != nil {
-			return tx.applyTransition(a, snap, *step.Move, step.Detail)
+			return tx.applyTransition(a, releaseID, *step.Move)
 		}
 		if step.Item != nil {
 			if *step.Item, err = tx.settleItem(*step.Item); err != nil {

@@ -161,9 +161,7 @@ func goWithConditions(t *testing.T, s *testServer) gonogo.Release {
 		"ops": gonogo.Ops, "support": gonogo.SupportLead, "rm": gonogo.ReleaseManager} {
 		a := s.actorOf(name)
 		in := gonogo.VoteInput{Role: role, Value: gonogo.VoteGo, Conditions: conditions[name]}
-		if _, err := s.store.CastVote(ctx, a, rel.ID, func(r gonogo.Release) (gonogo.Vote, error) {
-			return gonogo.CastVote(a, r, in, s.store.Now())
-		}); err != nil {
+		if _, err := s.store.CastVote(ctx, a, rel.ID, in); err != nil {
 			t.Fatalf("vote %s: %v", role, err)
 		}
 	}

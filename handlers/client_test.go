@@ -303,9 +303,7 @@ func (s *testServer) move(t *testing.T, id int64, tr gonogo.Transition) {
 	if tr == gonogo.StartDeploy || tr == gonogo.FinishDeploy || tr == gonogo.RollBack {
 		a.Roles = gonogo.RoleSet{gonogo.Ops, gonogo.ReleaseManager}
 	}
-	if _, err := s.store.Transition(t.Context(), a, id, "", func(sn gonogo.Snapshot) (gonogo.TransitionResult, error) {
-		return gonogo.Move(a, sn, tr)
-	}); err != nil {
+	if _, err := s.store.Transition(t.Context(), a, id, tr); err != nil {
 		t.Fatalf("%s: %v", tr, err)
 	}
 }
@@ -315,9 +313,7 @@ func (s *testServer) vote(t *testing.T, id int64, name string, role gonogo.Role,
 	t.Helper()
 	a := s.actorOf(name)
 	in := gonogo.VoteInput{Role: role, Value: value, Comment: comment}
-	if _, err := s.store.CastVote(t.Context(), a, id, func(rel gonogo.Release) (gonogo.Vote, error) {
-		return gonogo.CastVote(a, rel, in, s.store.Now())
-	}); err != nil {
+	if _, err := s.store.CastVote(t.Context(), a, id, in); err != nil {
 		t.Fatalf("vote %s: %v", role, err)
 	}
 }
@@ -372,9 +368,7 @@ func (s *testServer) signAll(t *testing.T, id int64) {
 func (s *testServer) decide(t *testing.T, id int64, in gonogo.DecisionInput) gonogo.Decision {
 	t.Helper()
 	a := s.rmActor()
-	d, err := s.store.Decide(t.Context(), a, id, func(sn gonogo.Snapshot) (gonogo.Decision, error) {
-		return gonogo.Decide(a, sn, in, s.store.Now())
-	})
+	d, err := s.store.Decide(t.Context(), a, id, in)
 	if err != nil {
 		t.Fatalf("decide: %v", err)
 	}

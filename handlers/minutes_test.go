@@ -109,9 +109,7 @@ func TestMinutesAreSafeMarkdown(t *testing.T) {
 	}
 	s.move(t, rel.ID, gonogo.OpenReview)
 	waiverReason := "waived " + hostileLines
-	if err := s.store.SetWaiver(ctx, rm, rel.ID, func(sn gonogo.Snapshot) (gonogo.WaiverChange, error) {
-		return gonogo.ChangeWaiver(rm, sn, gonogo.WaiverChange{Role: gonogo.SupportLead, Reason: waiverReason})
-	}); err != nil {
+	if err := s.store.SetWaiver(ctx, rm, rel.ID, gonogo.WaiverChange{Role: gonogo.SupportLead, Reason: waiverReason}); err != nil {
 		t.Fatal(err)
 	}
 	// Votes: comments on several lines, conditions on one each.
@@ -129,9 +127,7 @@ func TestMinutesAreSafeMarkdown(t *testing.T) {
 		if short == "ops" {
 			in.Conditions = voteCondition
 		}
-		if _, err := s.store.CastVote(ctx, a, rel.ID, func(r gonogo.Release) (gonogo.Vote, error) {
-			return gonogo.CastVote(a, r, in, s.store.Now())
-		}); err != nil {
+		if _, err := s.store.CastVote(ctx, a, rel.ID, in); err != nil {
 			t.Fatalf("vote %s: %v", role, err)
 		}
 	}
