@@ -89,6 +89,29 @@ func ReportCheck(rel Release, it Item, r CheckReport, who string, now time.Time)
 	return ItemChange{Status: r.Status.ItemStatus(), Evidence: r.Evidence()}.Apply(it, who, now), nil
 }
 
+// Check is a pipeline's check result applied to the item carrying its key
+// (see ReportCheck), with its audit; a check that starts failing is heard
+// under TopicCheckFailed.
+func Check(rel Release, it Item, r CheckReport, who string, now time.Time) (ItemResult, error) {
+	r.Normalize()
+	next, err := ReportCheck(rel, it, r, who, now)
+	if err != nil {
+		return ItemResult{}, err
+	}
+	detail := fmt.Sprintf("check %s reported %s: set %q %s (was %s)", r.Key, r.Status, it.Title, next.Status, it.Status)
+	if r.Summary != "" {
+		detail += ": " + r.Summary
+	}
+	if r.URL != "" {
+		detail += " (" + r.URL + ")"
+	}
+	a := audit(ActionCheckReport, "%s", detail)
+	if next.Status == ItemFailed && it.Status != ItemFailed {
+		a.Topics = []Topic{TopicCheckFailed}
+	}
+	return ItemResult{Item: next, Audit: a}, nil
+}
+
 // checkTaken says whether a check may settle an item of phase now.
 // Verification items prove the deployment, so their checks are taken while
 // the release is deploying or verifying. Every other check feeds the
@@ -154,6 +177,12 @@ type PipelineStep struct {
 	Detail string            // what the audit trail says, beside any move
 	Topics []Topic
 	Item   *Item // the verification item a smoke result settles, as it is to be stored; nil if none
+}
+
+// Audit is what the trail says of a step that moves nothing; a move
+// carries its own (see TransitionResult).
+func (s PipelineStep) Audit() Audit {
+	return Audit{Action: ActionPipelineEvent, Detail: s.Detail, Topics: s.Topics}
 }
 
 // ReportEvent checks a pipeline's event against the release as it is and

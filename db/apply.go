@@ -27,19 +27,24 @@ func (tx *Tx) dropItems(releaseID int64, ids []int64) error {
 	return nil
 }
 
-// addItems appends items to a release's checklist, after the others; a
-// condition item is linked to sourceID, the vote or decision just stored.
-func (tx *Tx) addItems(releaseID int64, items []gonogo.Item, sourceID int64) error {
+// addItems appends items to a release's checklist, after the others, and
+// returns their ids; a condition item is linked to sourceID, the vote or
+// decision just stored.
+func (tx *Tx) addItems(releaseID int64, items []gonogo.Item, sourceID int64) ([]int64, error) {
+	var ids []int64
 	for _, it := range items {
-		if _, err := tx.Exec(`INSERT INTO items (release_id, phase, pillar, title, guidance, owner_role, required, custom, check_key,
+		res, err := tx.Exec(`INSERT INTO items (release_id, phase, pillar, title, guidance, owner_role, required, custom, check_key,
 			status, position, source, source_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(max(position), 0) + 1 FROM items WHERE release_id = ?), ?, ?)`,
 			releaseID, string(it.Phase), string(it.Pillar), it.Title, it.Guidance, string(it.OwnerRole), boolInt(it.Required),
-			boolInt(it.Custom), it.CheckKey, string(it.Status), releaseID, it.Source, sourceID); err != nil {
-			return err
+			boolInt(it.Custom), it.CheckKey, string(it.Status), releaseID, it.Source, sourceID)
+		if err != nil {
+			return nil, err
 		}
+		id, _ := res.LastInsertId()
+		ids = append(ids, id)
 	}
-	return nil
+	return ids, nil
 }
 
 // storeItem writes an item's status, evidence and who changed it when.

@@ -138,9 +138,7 @@ func (r *benchRelease) settle(tx *Tx, phase gonogo.Phase, i int) error {
 		change = gonogo.ItemChange{Status: gonogo.ItemNA, Reason: "Nothing in this release touches it."}
 	}
 	who := r.people[it.OwnerRole]
-	_, err := tx.updateItem(who, r.id, it.ID, func(rel gonogo.Release, cur gonogo.Item) (gonogo.Item, error) {
-		return gonogo.WorkItem(who, rel, cur, change, tx.now)
-	})
+	_, err := tx.updateItem(who, r.id, it.ID, change)
 	return err
 }
 
@@ -167,9 +165,7 @@ func (r *benchRelease) publishNotes(tx *Tx) error {
 	if r.k%4 == 0 {
 		in.KnownIssues = fmt.Sprintf("Some %s made before this release show the old layout. *Workaround:* open and save them again.", f2)
 	}
-	_, err := tx.saveNotes(context.Background(), po, r.id, func(s gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
-		return gonogo.EditNotes(po, s, cur, in, true, tx.now)
-	})
+	_, err := tx.saveNotes(context.Background(), po, r.id, in, true)
 	return err
 }
 

@@ -331,9 +331,7 @@ func (tx *Tx) seedItems(id int64, phase gonogo.Phase, done, failed int, d demoRe
 			change.Evidence = fmt.Sprintf("https://ci.example.com/%s/%s/%s", d.product, d.version, it.CheckKey)
 		}
 		who := users[it.OwnerRole]
-		if _, err := tx.updateItem(who, id, it.ID, func(rel gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
-			return gonogo.WorkItem(who, rel, it, change, tx.now)
-		}); err != nil {
+		if _, err := tx.updateItem(who, id, it.ID, change); err != nil {
 			return fmt.Errorf("item %q: %w", it.Title, err)
 		}
 	}

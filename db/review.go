@@ -171,7 +171,7 @@ func (tx *Tx) castVote(ctx context.Context, a gonogo.Actor, releaseID int64, in 
 	if err := tx.dropItems(releaseID, res.DropItems); err != nil {
 		return v, err
 	}
-	if err := tx.addItems(releaseID, res.AddItems, v.ID); err != nil {
+	if _, err := tx.addItems(releaseID, res.AddItems, v.ID); err != nil {
 		return v, err
 	}
 	if err := tx.record(a, releaseID, res.Audit); err != nil {
@@ -281,7 +281,7 @@ func (tx *Tx) decide(ctx context.Context, a gonogo.Actor, releaseID int64, in go
 		string(res.State), fmtTime(tx.now), releaseID, string(snap.Release.State)); err != nil {
 		return d, err
 	}
-	if err := tx.addItems(releaseID, res.AddItems, d.ID); err != nil {
+	if _, err := tx.addItems(releaseID, res.AddItems, d.ID); err != nil {
 		return d, err
 	}
 	return d, tx.record(a, releaseID, res.Audit)

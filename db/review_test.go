@@ -20,9 +20,7 @@ func reviewFixture(t *testing.T) (*db.Store, gonogo.Release, gonogo.Actor) {
 		if it.Phase != gonogo.Readiness {
 			continue
 		}
-		if _, err := s.UpdateItem(t.Context(), rm, rel.ID, it.ID, func(r gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
-			return gonogo.WorkItem(rm, r, it, gonogo.ItemChange{Status: gonogo.ItemDone}, s.Now())
-		}); err != nil {
+		if _, err := s.UpdateItem(t.Context(), rm, rel.ID, it.ID, gonogo.ItemChange{Status: gonogo.ItemDone}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -140,9 +138,7 @@ func TestNewCycleResetsVerificationAndKeepsHistory(t *testing.T) {
 	move(t, s, ops, rel.ID, gonogo.StartDeploy)
 	move(t, s, ops, rel.ID, gonogo.FinishDeploy)
 	verification := itemTitled(t, mustFindItems(t, s, rel.ID), "Dashboards healthy")
-	if _, err := s.UpdateItem(t.Context(), rm, rel.ID, verification.ID, func(r gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
-		return gonogo.WorkItem(rm, r, it, gonogo.ItemChange{Status: gonogo.ItemFailed, Evidence: "error rate 4%"}, s.Now())
-	}); err != nil {
+	if _, err := s.UpdateItem(t.Context(), rm, rel.ID, verification.ID, gonogo.ItemChange{Status: gonogo.ItemFailed, Evidence: "error rate 4%"}); err != nil {
 		t.Fatal(err)
 	}
 	move(t, s, ops, rel.ID, gonogo.RollBack)

@@ -331,9 +331,7 @@ func (s *testServer) publishNotes(t *testing.T, id int64) {
 	t.Helper()
 	a := s.actorOf("po")
 	in := gonogo.NotesInput{Title: "What is new", Highlights: "Something new."}
-	if _, err := s.store.SaveNotes(t.Context(), a, id, func(sn gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
-		return gonogo.EditNotes(a, sn, cur, in, true, s.store.Now())
-	}); err != nil {
+	if _, err := s.store.SaveNotes(t.Context(), a, id, in, true); err != nil {
 		t.Fatalf("publish notes: %v", err)
 	}
 }
@@ -347,9 +345,7 @@ func (s *testServer) settleItems(t *testing.T, id int64) {
 		if it.Phase != gonogo.Readiness {
 			continue
 		}
-		if _, err := s.store.UpdateItem(t.Context(), a, id, it.ID, func(rel gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
-			return gonogo.WorkItem(a, rel, it, gonogo.ItemChange{Status: gonogo.ItemDone}, s.store.Now())
-		}); err != nil {
+		if _, err := s.store.UpdateItem(t.Context(), a, id, it.ID, gonogo.ItemChange{Status: gonogo.ItemDone}); err != nil {
 			t.Fatal(err)
 		}
 	}
