@@ -97,9 +97,7 @@ func (r *benchRelease) resolveDefects(tx *Tx) error {
 		if !in.Severity.Grave() {
 			continue
 		}
-		_, err := tx.updateDefect(qa, r.id, r.ids[i], func(rel gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
-			return gonogo.ChangeDefectStatus(qa, rel, d, gonogo.DefectChange{Status: gonogo.DefectVerified}, tx.now)
-		})
+		_, err := tx.setDefectStatus(qa, r.id, r.ids[i], gonogo.DefectChange{Status: gonogo.DefectVerified})
 		if err != nil {
 			return err
 		}
