@@ -454,5 +454,5 @@ func (tx *Tx) seedComment(id int64, c demoComment, users map[gonogo.Role]gonogo.
 	}
 	cm.ID, _ = res.LastInsertId()
 	*last = &cm
-	return tx.audit(a, "comment.add", id, "commented: %s", excerpt(cm.Body))
+	return tx.audit(a, "comment.add", id, "commented: %s", gonogo.Excerpt(cm.Body))
 }

@@ -46,9 +46,7 @@ func TestPagesReadFromACursor(t *testing.T) {
 	for i := range 7 {
 		for _, r := range []gonogo.Release{rel, other} {
 			in := gonogo.CommentInput{Body: fmt.Sprint("comment ", i)}
-			c, err := s.AddComment(t.Context(), rm, r.ID, 0, func(r gonogo.Release, p *gonogo.Comment) (gonogo.Comment, error) {
-				return gonogo.NewComment(rm, r, p, in, s.Now())
-			})
+			c, err := s.AddComment(t.Context(), rm, r.ID, in)
 			if err != nil {
 				t.Fatal(err)
 			}
