@@ -75,8 +75,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	ctx := t.Context()
 	rel := s.mustCreateRelease(t, "payments", "2.4.0")
 	start := future(5, 20)
-	if err := s.store.SetWindow(ctx, s.rmActor(), rel.ID, gonogo.Window{Start: start, End: start.Add(2 * time.Hour)},
-		func(gonogo.Release) error { return nil }); err != nil {
+	if err := s.store.SetWindow(ctx, s.rmActor(), rel.ID, gonogo.Window{Start: start, End: start.Add(2 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	s.publishNotes(t, rel.ID)

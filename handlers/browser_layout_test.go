@@ -111,8 +111,7 @@ func reviewWithTwelveReasons(t *testing.T, s *testServer) gonogo.Release {
 	ctx := t.Context()
 	rel := s.mustCreateRelease(t, "payments", "2.4.0")
 	start := future(5, 20)
-	if err := s.store.SetWindow(ctx, s.rmActor(), rel.ID, gonogo.Window{Start: start, End: start.Add(2 * time.Hour)},
-		func(gonogo.Release) error { return nil }); err != nil {
+	if err := s.store.SetWindow(ctx, s.rmActor(), rel.ID, gonogo.Window{Start: start, End: start.Add(2 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	s.move(t, rel.ID, gonogo.OpenReview)

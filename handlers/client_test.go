@@ -308,6 +308,20 @@ func (s *testServer) move(t *testing.T, id int64, tr gonogo.Transition) {
 	}
 }
 
+// scheduleWindow gives a release its window as the release manager, through
+// the domain's rule, at a moment before the window opens: the store's clock
+// is set back for that one change, so that a test's window may be open now
+// or over already, as one scheduled in time would be.
+func (s *testServer) scheduleWindow(t *testing.T, id int64, w gonogo.Window) {
+	t.Helper()
+	clock := s.store.Now
+	s.store.Now = func() time.Time { return w.Start.Add(-time.Hour) }
+	defer func() { s.store.Now = clock }()
+	if err := s.store.SetWindow(t.Context(), s.rmActor(), id, w); err != nil {
+		t.Fatalf("window: %v", err)
+	}
+}
+
 // vote signs for role as the named test user.
 func (s *testServer) vote(t *testing.T, id int64, name string, role gonogo.Role, value gonogo.VoteValue, comment string) {
 	t.Helper()
