@@ -35,7 +35,7 @@ demo:
 
 ## test: every test, with the race detector off so CGO is not needed
 test:
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
 
 ## vnu: fetch the Nu HTML checker into .cache/ so that make test validates
 ## the pages with it (needs npm; the test needs java)

@@ -164,9 +164,9 @@ func TestSmokeEventsWithoutProductionItem(t *testing.T) {
 }
 
 // TestDefaultTemplateSmokeTests: the template puts the smoke test where the
-// README's pipeline runs it: in staging before the Go, a readiness item the
-// check smoke-test settles, and in production after deploying, a
-// verification item the smoke events settle.
+// pipeline of docs/pipelines.md runs it: in staging before the Go, a
+// readiness item the check smoke-test settles, and in production after
+// deploying, a verification item the smoke events settle.
 func TestDefaultTemplateSmokeTests(t *testing.T) {
 	byKey := map[string]gonogo.ItemInput{}
 	for _, in := range gonogo.DefaultTemplate() {

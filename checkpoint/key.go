@@ -22,7 +22,7 @@ const KeyFileName = "audit-checkpoint.key"
 
 // DefaultKeyPath is where the key lives when no path is given: beside the
 // database. A key kept apart from the database (another volume, a secret
-// mount) proves more; see the README.
+// mount) proves more; see docs/security.md.
 func DefaultKeyPath(dbPath string) string {
 	return filepath.Join(filepath.Dir(dbPath), KeyFileName)
 }

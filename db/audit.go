@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/gonogo/gonogo"
 )
@@ -53,9 +54,9 @@ func scanEvent(sc interface{ Scan(...any) error }) (gonogo.Event, error) {
 }
 
 // FindReleaseEvents returns the history of one release, newest first.
-// It is remembered until the next commit (memo): read it, never change it.
+// It is remembered until the next commit (memo).
 func (s *Store) FindReleaseEvents(ctx context.Context, releaseID int64, limit int) ([]gonogo.Event, error) {
-	return remember(ctx, s, fmt.Sprintf("events %d %d", releaseID, limit), func(ctx context.Context) ([]gonogo.Event, error) { return s.readReleaseEvents(ctx, releaseID, limit) })
+	return remember(ctx, s, fmt.Sprintf("events %d %d", releaseID, limit), func(ctx context.Context) ([]gonogo.Event, error) { return s.readReleaseEvents(ctx, releaseID, limit) }, slices.Clone[[]gonogo.Event])
 }
 
 func (s *Store) readReleaseEvents(ctx context.Context, releaseID int64, limit int) ([]gonogo.Event, error) {
@@ -162,9 +163,9 @@ func (s *Store) FindEventsAfter(ctx context.Context, id int64, limit int) ([]gon
 
 // LastEventID is the id of the newest event: a page rendered now has seen
 // everything up to it.
-// It is remembered until the next commit (memo): read it, never change it.
+// It is remembered until the next commit (memo).
 func (s *Store) LastEventID(ctx context.Context) (int64, error) {
-	return remember(ctx, s, "last event", func(ctx context.Context) (int64, error) { return s.readLastEventID(ctx) })
+	return remember(ctx, s, "last event", func(ctx context.Context) (int64, error) { return s.readLastEventID(ctx) }, Plain[int64])
 }
 
 func (s *Store) readLastEventID(ctx context.Context) (int64, error) {

@@ -2,17 +2,22 @@ package db
 
 import (
 	"context"
+	"fmt"
 	"sync"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // Cache keeps values read at one Version of the database until the next
 // commit, so that what is read far more often than it changes is read once
 // per change. Requests that miss at the same time share one read: after a
 // commit, every page open at that moment misses at once, and each reading
-// for itself is what brought a board read 500 times a second down under a
-// vote every 50 ms (make bench, before this).
+// for itself brought a busy board down whenever votes were cast
+// (docs/performance.md).
 //
-// Values are shared between requests: read them, never change them.
+// A kept value is never handed out: every caller gets its own copy, made
+// by the copy function it names, so no caller can change what the next
+// one reads.
 type Cache[T any] struct {
 	// Max bounds the values kept between two commits (0 means 256).
 	Max int
@@ -20,61 +25,44 @@ type Cache[T any] struct {
 	mu      sync.Mutex
 	version Version
 	entries map[string]T
-	flights map[flightKey]*flight[T]
+	reads   singleflight.Group
 }
 
-type flightKey struct {
-	version Version
-	key     string
-}
-
-// flight is a read under way, and then its result.
-type flight[T any] struct {
-	done chan struct{}
-	val  T
-	err  error
-}
-
-// Get returns the value of key at version v: kept, being read by another
-// request, or read now with load. load runs without the caller's
+// Get returns a copy of the value of key at version v: kept, being read by
+// another request, or read now with load. load runs without the caller's
 // cancellation, since others may be waiting for it; an error is not kept.
-func (c *Cache[T]) Get(ctx context.Context, v Version, key string, load func(context.Context) (T, error)) (T, error) {
+func (c *Cache[T]) Get(ctx context.Context, v Version, key string, load func(context.Context) (T, error), copy func(T) T) (T, error) {
 	c.mu.Lock()
-	if x, ok := c.entries[key]; ok && c.version == v {
-		c.mu.Unlock()
-		return x, nil
+	x, ok := c.entries[key]
+	ok = ok && c.version == v
+	c.mu.Unlock()
+	if ok {
+		return copy(x), nil
 	}
-	fk := flightKey{v, key}
-	if f, ok := c.flights[fk]; ok {
-		c.mu.Unlock()
-		select {
-		case <-f.done:
-			return f.val, f.err
-		case <-ctx.Done():
-			var zero T
-			return zero, ctx.Err()
+	read := c.reads.DoChan(fmt.Sprintf("%d.%d %s", v.conn, v.n, key), func() (any, error) {
+		x, err := load(context.WithoutCancel(ctx))
+		if err == nil {
+			c.keep(v, key, x)
 		}
+		return x, err
+	})
+	select {
+	case r := <-read:
+		if r.Err != nil {
+			var zero T
+			return zero, r.Err
+		}
+		return copy(r.Val.(T)), nil
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
 	}
-	f := &flight[T]{done: make(chan struct{})}
-	if c.flights == nil {
-		c.flights = map[flightKey]*flight[T]{}
-	}
-	c.flights[fk] = f
-	c.mu.Unlock()
-
-	f.val, f.err = load(context.WithoutCancel(ctx))
-	c.mu.Lock()
-	delete(c.flights, fk)
-	if f.err == nil {
-		c.keep(v, key, f.val)
-	}
-	c.mu.Unlock()
-	close(f.done)
-	return f.val, f.err
 }
 
 // keep stores x, read at v, unless values of a newer version are kept.
 func (c *Cache[T]) keep(v Version, key string, x T) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if v.conn == c.version.conn && v.n < c.version.n {
 		return
 	}
@@ -87,3 +75,7 @@ func (c *Cache[T]) keep(v Version, key string, x T) {
 	}
 	c.entries[key] = x
 }
+
+// Plain is the copy of a value that refers to nothing shared (numbers,
+// strings, structs of them): the value itself.
+func Plain[T any](x T) T { return x }

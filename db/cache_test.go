@@ -28,7 +28,7 @@ func TestCacheSharesOneRead(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Go(func() {
-			if x, err := c.Get(t.Context(), v, "k", load); err != nil || x != 42 {
+			if x, err := c.Get(t.Context(), v, "k", load, db.Plain[int]); err != nil || x != 42 {
 				t.Errorf("got %d, %v", x, err)
 			}
 		})
@@ -40,7 +40,7 @@ func TestCacheSharesOneRead(t *testing.T) {
 	mustCreateRelease(t, s, "web", "1.0.0")
 	if v2, _ := s.Version(t.Context()); v2 == v {
 		t.Fatal("a commit left the version as it was")
-	} else if _, err := c.Get(t.Context(), v2, "k", load); err != nil || reads.Load() != 2 {
+	} else if _, err := c.Get(t.Context(), v2, "k", load, db.Plain[int]); err != nil || reads.Load() != 2 {
 		t.Fatalf("after a commit: %d reads, %v", reads.Load(), err)
 	}
 }

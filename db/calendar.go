@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,9 +101,9 @@ func findFreezes(ctx context.Context, q querier) ([]gonogo.Freeze, error) {
 }
 
 // FindFreezes returns every freeze.
-// It is remembered until the next commit (memo): read it, never change it.
+// It is remembered until the next commit (memo).
 func (s *Store) FindFreezes(ctx context.Context) ([]gonogo.Freeze, error) {
-	return remember(ctx, s, "freezes", func(ctx context.Context) ([]gonogo.Freeze, error) { return s.readFreezes(ctx) })
+	return remember(ctx, s, "freezes", func(ctx context.Context) ([]gonogo.Freeze, error) { return s.readFreezes(ctx) }, gonogo.CloneAll[gonogo.Freeze])
 }
 
 func (s *Store) readFreezes(ctx context.Context) ([]gonogo.Freeze, error) {
@@ -207,9 +208,9 @@ func scanScheduled(sc scanner) (gonogo.Scheduled, error) {
 
 // FindActiveWindows returns the windows of releases still on their way, for
 // judging conflicts.
-// It is remembered until the next commit (memo): read it, never change it.
+// It is remembered until the next commit (memo).
 func (s *Store) FindActiveWindows(ctx context.Context) ([]gonogo.Scheduled, error) {
-	return remember(ctx, s, "active windows", func(ctx context.Context) ([]gonogo.Scheduled, error) { return s.readActiveWindows(ctx) })
+	return remember(ctx, s, "active windows", func(ctx context.Context) ([]gonogo.Scheduled, error) { return s.readActiveWindows(ctx) }, slices.Clone[[]gonogo.Scheduled])
 }
 
 func (s *Store) readActiveWindows(ctx context.Context) ([]gonogo.Scheduled, error) {

@@ -7,20 +7,21 @@ import (
 )
 
 // remember answers key from the store's memo (a Cache of what it read), or
-// reads it with load and keeps it until the next commit. On a year of
-// releases the queries were most of a page's cost (make bench: the board's
-// snapshots alone took 12 ms). The version is taken before the read, so an
-// answer is never older than the version it is kept under. A commit by this
-// process or any other (a token made on the command line, a fix in the
-// sqlite3 shell) moves the version: SQLite's data_version, read on a
+// reads it with load and keeps it until the next commit; the caller gets
+// its own copy, made with copy. On a year of releases the queries were
+// most of a page's cost (docs/performance.md). The version is taken before
+// the read, so an answer is never older than the version it is kept under.
+// A commit by this process or any other (a token made on the command line,
+// a fix in the sqlite3 shell) moves the version: SQLite's data_version, read on a
 // connection of its own, says so.
-func remember[T any](ctx context.Context, s *Store, key string, load func(context.Context) (T, error)) (T, error) {
+func remember[T any](ctx context.Context, s *Store, key string, load func(context.Context) (T, error), copy func(T) T) (T, error) {
 	v, err := s.Version(ctx)
 	if err != nil {
 		var zero T
 		return zero, err
 	}
-	x, err := s.memo.Get(ctx, v, key, func(ctx context.Context) (any, error) { return load(ctx) })
+	x, err := s.memo.Get(ctx, v, key, func(ctx context.Context) (any, error) { return load(ctx) },
+		func(x any) any { return copy(x.(T)) })
 	if err != nil {
 		var zero T
 		return zero, err

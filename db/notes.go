@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -116,9 +117,9 @@ func findNotesStatuses(ctx context.Context, q querier, where string, args []any,
 
 // FindNotes returns the notes of a release; a release without notes gets
 // empty ones with no status.
-// It is remembered until the next commit (memo): read it, never change it.
+// It is remembered until the next commit (memo).
 func (s *Store) FindNotes(ctx context.Context, releaseID int64) (gonogo.Notes, error) {
-	return remember(ctx, s, fmt.Sprintf("notes %d", releaseID), func(ctx context.Context) (gonogo.Notes, error) { return s.readNotes(ctx, releaseID) })
+	return remember(ctx, s, fmt.Sprintf("notes %d", releaseID), func(ctx context.Context) (gonogo.Notes, error) { return s.readNotes(ctx, releaseID) }, Plain[gonogo.Notes])
 }
 
 func (s *Store) readNotes(ctx context.Context, releaseID int64) (gonogo.Notes, error) {
@@ -264,9 +265,9 @@ const defaultNotesLimit = 100
 // FindPublishedNotes returns published notes matching f: newest first, or,
 // with a search, best match first with the matched words marked. A search
 // the full-text engine cannot read is an EINVALID error on the "q" field.
-// It is remembered until the next commit (memo): read it, never change it.
+// It is remembered until the next commit (memo).
 func (s *Store) FindPublishedNotes(ctx context.Context, f gonogo.NotesFilter) ([]gonogo.NotesEntry, error) {
-	return remember(ctx, s, fmt.Sprintf("published notes %#v", f), func(ctx context.Context) ([]gonogo.NotesEntry, error) { return s.readPublishedNotes(ctx, f) })
+	return remember(ctx, s, fmt.Sprintf("published notes %#v", f), func(ctx context.Context) ([]gonogo.NotesEntry, error) { return s.readPublishedNotes(ctx, f) }, slices.Clone[[]gonogo.NotesEntry])
 }
 
 func (s *Store) readPublishedNotes(ctx context.Context, f gonogo.NotesFilter) ([]gonogo.NotesEntry, error) {
@@ -346,9 +347,9 @@ func (s *Store) shippedAt(ctx context.Context, product, version string) (string,
 
 // FindNotesProducts returns the products that have published notes, sorted;
 // with shippedOnly, only those with notes of a shipped release.
-// It is remembered until the next commit (memo): read it, never change it.
+// It is remembered until the next commit (memo).
 func (s *Store) FindNotesProducts(ctx context.Context, shippedOnly bool) ([]string, error) {
-	return remember(ctx, s, fmt.Sprintf("notes products %t", shippedOnly), func(ctx context.Context) ([]string, error) { return s.readNotesProducts(ctx, shippedOnly) })
+	return remember(ctx, s, fmt.Sprintf("notes products %t", shippedOnly), func(ctx context.Context) ([]string, error) { return s.readNotesProducts(ctx, shippedOnly) }, slices.Clone[[]string])
 }
 
 func (s *Store) readNotesProducts(ctx context.Context, shippedOnly bool) ([]string, error) {

@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/gonogo/gonogo"
 )
@@ -15,7 +17,7 @@ import (
 // older page exists. The indexes on (release_id, id), (release_id, cycle,
 // id) and (release_id, cycle, role, id) answer each without a scan.
 //
-// Each is remembered until the next commit (memo): read it, never change it.
+// Each is remembered until the next commit (memo).
 
 // noCursor stands for "no cursor": every id is below it.
 const noCursor = int64(1<<63 - 1)
@@ -38,7 +40,7 @@ func (s *Store) FindEventPage(ctx context.Context, releaseID, before int64, limi
 			return nil, err
 		}
 		return collect(rows, scanEvent)
-	})
+	}, slices.Clone[[]gonogo.Event])
 }
 
 // FindCommentPage returns up to limit comments of a release's review cycle
@@ -52,7 +54,7 @@ func (s *Store) FindCommentPage(ctx context.Context, releaseID int64, cycle int,
 			return nil, err
 		}
 		return collect(rows, scanComment)
-	})
+	}, gonogo.CloneAll[gonogo.Comment])
 }
 
 // FindVotePage returns up to limit votes of one role in a release's review
@@ -67,7 +69,7 @@ func (s *Store) FindVotePage(ctx context.Context, releaseID int64, cycle int, ro
 			return nil, err
 		}
 		return collect(rows, scanVote)
-	})
+	}, gonogo.CloneAll[gonogo.Vote])
 }
 
 // CountVotes returns how many votes each role has cast in a release's
@@ -90,5 +92,5 @@ func (s *Store) CountVotes(ctx context.Context, releaseID int64, cycle int) (map
 			out[r] = n
 		}
 		return out, rows.Err()
-	})
+	}, maps.Clone[map[gonogo.Role]int])
 }

@@ -9,7 +9,8 @@ import (
 
 // readPool is the pool of readers with each query's statement prepared
 // once. database/sql otherwise hands SQLite the text of every query to parse
-// anew, and parsing was a fifth of reading a release's snapshot (make bench).
+// anew, and parsing was a good part of reading a release's snapshot
+// (docs/performance.md).
 type readPool struct {
 	*sql.DB
 	mu    sync.Mutex

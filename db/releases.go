@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gonogo/gonogo"
@@ -164,9 +165,9 @@ func releaseChanges(old gonogo.Release, in gonogo.ReleaseInput) []string {
 }
 
 // FindRelease returns the release with id.
-// It is remembered until the next commit (memo): read it, never change it.
+// It is remembered until the next commit (memo).
 func (s *Store) FindRelease(ctx context.Context, id int64) (gonogo.Release, error) {
-	return remember(ctx, s, fmt.Sprintf("release %d", id), func(ctx context.Context) (gonogo.Release, error) { return s.readRelease(ctx, id) })
+	return remember(ctx, s, fmt.Sprintf("release %d", id), func(ctx context.Context) (gonogo.Release, error) { return s.readRelease(ctx, id) }, Plain[gonogo.Release])
 }
 
 func (s *Store) readRelease(ctx context.Context, id int64) (gonogo.Release, error) {
@@ -176,9 +177,9 @@ func (s *Store) readRelease(ctx context.Context, id int64) (gonogo.Release, erro
 
 // FindReleaseByName returns the release of product with version: the live
 // one, or, when every release of the version was cancelled, the newest.
-// It is remembered until the next commit (memo): read it, never change it.
+// It is remembered until the next commit (memo).
 func (s *Store) FindReleaseByName(ctx context.Context, product, version string) (gonogo.Release, error) {
-	return remember(ctx, s, fmt.Sprintf("release %q %q", product, version), func(ctx context.Context) (gonogo.Release, error) { return s.readReleaseByName(ctx, product, version) })
+	return remember(ctx, s, fmt.Sprintf("release %q %q", product, version), func(ctx context.Context) (gonogo.Release, error) { return s.readReleaseByName(ctx, product, version) }, Plain[gonogo.Release])
 }
 
 func (s *Store) readReleaseByName(ctx context.Context, product, version string) (gonogo.Release, error) {
@@ -247,9 +248,9 @@ func releaseWhere(f gonogo.ReleaseFilter) (string, []any) {
 }
 
 // FindProducts returns every product that has a release, sorted.
-// It is remembered until the next commit (memo): read it, never change it.
+// It is remembered until the next commit (memo).
 func (s *Store) FindProducts(ctx context.Context) ([]string, error) {
-	return remember(ctx, s, "products", func(ctx context.Context) ([]string, error) { return s.readProducts(ctx) })
+	return remember(ctx, s, "products", func(ctx context.Context) ([]string, error) { return s.readProducts(ctx) }, slices.Clone[[]string])
 }
 
 func (s *Store) readProducts(ctx context.Context) ([]string, error) {
@@ -273,11 +274,10 @@ func (s *Store) readProducts(ctx context.Context) ([]string, error) {
 // readiness items: what the board needs to judge each card through the same
 // gate as the release page. Items, defects and votes hold only what the gate
 // and a card read (see boardItemColumns). They are kept until the next
-// commit (memo), so the result may be shared with other callers: read it,
-// never change it.
+// commit (memo).
 func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Snapshot, error) {
 	key := fmt.Sprintf("snapshots %q %q %s", f.Product, f.States, fmtTime(f.ClosedSince))
-	return remember(ctx, s, key, func(ctx context.Context) ([]gonogo.Snapshot, error) { return s.loadSnapshots(ctx, f) })
+	return remember(ctx, s, key, func(ctx context.Context) ([]gonogo.Snapshot, error) { return s.loadSnapshots(ctx, f) }, gonogo.CloneAll[gonogo.Snapshot])
 }
 
 // loadSnapshots reads FindSnapshots' answer from the database: a handful of
@@ -389,9 +389,9 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 // and no comments. The earlier votes and the discussion are read a page at
 // a time (pages.go); a change that freezes them, a decision, reads them
 // whole inside its transaction.
-// It is remembered until the next commit (memo): read it, never change it.
+// It is remembered until the next commit (memo).
 func (s *Store) FindSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, error) {
-	return remember(ctx, s, fmt.Sprintf("snapshot %d", id), func(ctx context.Context) (gonogo.Snapshot, error) { return s.readSnapshot(ctx, id) })
+	return remember(ctx, s, fmt.Sprintf("snapshot %d", id), func(ctx context.Context) (gonogo.Snapshot, error) { return s.readSnapshot(ctx, id) }, gonogo.Snapshot.Clone)
 }
 
 func (s *Store) readSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, error) {

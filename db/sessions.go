@@ -28,9 +28,9 @@ func (s *Store) CreateSession(ctx context.Context, a gonogo.Actor, idHash string
 
 // FindSession returns the session and its user, with the user's current
 // roles, so a change by an admin applies to the very next request.
-// It is remembered until the next commit (memo): read it, never change it.
+// It is remembered until the next commit (memo).
 func (s *Store) FindSession(ctx context.Context, idHash string) (Session, error) {
-	return remember(ctx, s, "session "+idHash, func(ctx context.Context) (Session, error) { return s.readSession(ctx, idHash) })
+	return remember(ctx, s, "session "+idHash, func(ctx context.Context) (Session, error) { return s.readSession(ctx, idHash) }, Session.clone)
 }
 
 func (s *Store) readSession(ctx context.Context, idHash string) (Session, error) {
@@ -84,4 +84,10 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, idleBefore, createdBe
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+// clone copies s, its user's roles included.
+func (s Session) clone() Session {
+	s.User = s.User.Clone()
+	return s
 }

@@ -74,9 +74,9 @@ func (s *Store) FindToken(ctx context.Context, id int64) (gonogo.Token, error) {
 
 // FindTokenBySecret returns the token whose secret a request presented,
 // revoked or not: the caller decides what a revoked token gets.
-// It is remembered until the next commit (memo): read it, never change it.
+// It is remembered until the next commit (memo).
 func (s *Store) FindTokenBySecret(ctx context.Context, secret string) (gonogo.Token, error) {
-	return remember(ctx, s, "token "+gonogo.HashToken(secret), func(ctx context.Context) (gonogo.Token, error) { return s.readTokenBySecret(ctx, secret) })
+	return remember(ctx, s, "token "+gonogo.HashToken(secret), func(ctx context.Context) (gonogo.Token, error) { return s.readTokenBySecret(ctx, secret) }, Plain[gonogo.Token])
 }
 
 func (s *Store) readTokenBySecret(ctx context.Context, secret string) (gonogo.Token, error) {

@@ -12,7 +12,7 @@ import (
 	"github.com/gonogo/gonogo"
 )
 
-// TestAPIBodiesMustSayTheyAreJSON: the README promises 415 for a body sent
+// TestAPIBodiesMustSayTheyAreJSON: docs/pipelines.md promises 415 for a body sent
 // as anything but JSON, and a body sent with no type at all has not said.
 func TestAPIBodiesMustSayTheyAreJSON(t *testing.T) {
 	s := newServer(t)

@@ -32,7 +32,7 @@ func (h *Handler) showBoard(c echo.Context) error {
 	if isPartial(c) {
 		return render(c, http.StatusOK, templ.Raw(e.html))
 	}
-	b := e.view
+	b := e.head
 	b.HTML = e.html
 	b.Upcoming = upcoming(e.active, e.freezes, h.store.Now(), p.Loc)
 	return render(c, http.StatusOK, views.BoardPage(p, b))
@@ -53,7 +53,7 @@ func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, bl
 	key := fmt.Sprintf("%q %q %t %s %t %+v %d", f.Product, f.States, blocking, p.Loc, p.Live != "", start, now.Unix())
 	return h.boards.Get(ctx, v, key, func(ctx context.Context) (boardEntry, error) {
 		return h.buildBoardEntry(ctx, p, f, blocking, start, now)
-	})
+	}, boardEntry.copy)
 }
 
 // boardStart is what the empty board offers u as next steps.
@@ -100,7 +100,8 @@ func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.Re
 	if err := views.Board(p, b).Render(ctx, &buf); err != nil {
 		return e, err
 	}
-	e.view, e.html = b, buf.String()
+	b.Columns, b.Closed = nil, nil
+	e.head, e.html = b, buf.String()
 	return e, nil
 }
 

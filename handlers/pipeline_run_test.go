@@ -13,8 +13,8 @@ import (
 	"github.com/gonogo/gonogo"
 )
 
-// readmeSnippet returns the pipeline script of README.md.
-func readmeSnippet(t *testing.T) string { return readmeBlock(t, "pipeline") }
+// pipelineScript returns the pipeline script of docs/pipelines.md.
+func pipelineScript(t *testing.T) string { return docBlock(t, "pipelines.md", "pipeline") }
 
 // needCurl skips without curl, unless CI says it must be there.
 func needCurl(t *testing.T) {
@@ -31,7 +31,7 @@ func needCurl(t *testing.T) {
 // machine may be busy, and never reached when all is well.
 const pipelineWait = 90 * time.Second
 
-// pipelineRun is one run of the README's script with sh, in a directory of
+// pipelineRun is one run of the manual's script with sh, in a directory of
 // its own, with curl wrapped so that every argument it is given is logged.
 type pipelineRun struct {
 	t    *testing.T
@@ -48,7 +48,7 @@ type pipelineRun struct {
 // pipelineOpts changes how the script is run.
 type pipelineOpts struct {
 	// oldCurl makes curl refuse the options added after 7.55.0 (August
-	// 2017), the oldest curl the README promises, as that curl would.
+	// 2017), the oldest curl the manual promises, as that curl would.
 	oldCurl bool
 }
 
@@ -89,7 +89,7 @@ func curlShim(t *testing.T, argvLog string, opts pipelineOpts) string {
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
-// startPipeline runs the README's script against url with token, as
+// startPipeline runs the manual's script against url with token, as
 // PRODUCT payments, commands that succeed, and a quick look at the gate;
 // env adds to or overrides those. The test fails at its end if the token
 // ever appeared among curl's arguments.
@@ -99,7 +99,7 @@ func startPipeline(t *testing.T, url, token string, opts pipelineOpts, env ...st
 	dir := t.TempDir()
 	p := &pipelineRun{t: t, dir: dir, argv: filepath.Join(t.TempDir(), "curl-argv"), done: make(chan struct{})}
 	script := filepath.Join(dir, "gonogo-pipeline.sh")
-	if err := os.WriteFile(script, []byte(readmeSnippet(t)), 0o644); err != nil {
+	if err := os.WriteFile(script, []byte(pipelineScript(t)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	bin := curlShim(t, p.argv, opts)

@@ -17,11 +17,11 @@ import (
 )
 
 // TestREADMEPipeline drives a release from draft to released with the
-// README's script and the team: the script creates the release and reports
-// its checks, the staging smoke test among them, and waits at the gate;
-// people review, sign off and record the Go; the script deploys, and its
-// smoke test in production settles that verification item; people settle
-// the rest and mark it released. Nobody closes what the pipeline proved.
+// script of docs/pipelines.md and the team: the script creates the release
+// and reports its checks, the staging smoke test among them, and waits at
+// the gate; people review, sign off and record the Go; the script deploys,
+// and its smoke test in production settles that verification item; people
+// settle the rest and mark it released. Nobody closes what the pipeline proved.
 func TestREADMEPipeline(t *testing.T) {
 	s := newServer(t)
 	token := s.mustToken(t, "payments-deploy", "payments")
@@ -298,7 +298,7 @@ func TestREADMEPipelineKeepsTheTokenOffTheCommandLine(t *testing.T) {
 }
 
 // TestREADMEPipelineOnOldCurl runs the script with a curl that knows only
-// what curl 7.55.0 knew, the oldest the README promises.
+// what curl 7.55.0 knew, the oldest the manual promises.
 func TestREADMEPipelineOnOldCurl(t *testing.T) {
 	s := newServer(t)
 	token := s.mustToken(t, "payments-deploy", "payments")
@@ -310,7 +310,7 @@ func TestREADMEPipelineOnOldCurl(t *testing.T) {
 	}
 }
 
-// TestREADMEGateOneLiner runs the README's one-line gate: it fails until
+// TestREADMEGateOneLiner runs the manual's one-line gate: it fails until
 // the Go is recorded, passes after, and never puts the token on curl's
 // command line.
 func TestREADMEGateOneLiner(t *testing.T) {
@@ -321,7 +321,7 @@ func TestREADMEGateOneLiner(t *testing.T) {
 	argv := filepath.Join(t.TempDir(), "curl-argv")
 	bin := curlShim(t, argv, pipelineOpts{oldCurl: true})
 	gate := func() error {
-		cmd := exec.Command("sh", "-c", readmeBlock(t, "gate"))
+		cmd := exec.Command("sh", "-c", docBlock(t, "pipelines.md", "gate"))
 		cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "GONOGO_URL="+s.URL, "GONOGO_TOKEN="+token)
 		out, err := cmd.CombinedOutput()
 		t.Logf("the gate said: %s", out)

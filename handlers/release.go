@@ -119,8 +119,8 @@ func historyView(id int64, pages listPages, events []gonogo.Event) views.History
 // partsView builds what a checklist change redraws (the item's row, the
 // counts and the gate) from the snapshot alone. The
 // history, decisions, window, notes and discussion of releaseView are not
-// in those fragments, and reading them after every change halved how many
-// changes the board took (make bench).
+// in those fragments, and reading them after every change cost the board
+// many of the changes it could take (docs/performance.md).
 func (h *Handler) partsView(c echo.Context, id int64) (views.ReleaseView, error) {
 	snap, err := h.store.FindSnapshot(c.Request().Context(), id)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 	"github.com/gonogo/gonogo/handlers"
 )
 
-// The limits the README promises.
+// The limits the manual promises (docs/security.md).
 const (
 	guessLimit   = 10 // failed checks of one account's password from one address, per 15 minutes
 	addressLimit = 30 // failed checks from one address, at any accounts, per 15 minutes

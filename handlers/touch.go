@@ -9,8 +9,7 @@ import (
 // is in use. Until that write commits, every other request still reads the
 // old time and would write too: at 500 requests a second that was a burst
 // of writes once a minute, each a commit that emptied the store's memo and
-// made the pages behind it read everything again (make bench: release page
-// p99 over 80 ms).
+// made the pages behind it read everything again (docs/performance.md).
 type touchGuard struct {
 	mu   sync.Mutex
 	last map[string]time.Time

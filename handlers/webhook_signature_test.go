@@ -19,11 +19,11 @@ import (
 )
 
 // signatureTolerance is how far from its clock a careful receiver lets a
-// delivery's timestamp be, as README.md advises.
+// delivery's timestamp be, as docs/webhooks.md advises.
 const signatureTolerance = 5 * time.Minute
 
 // checkSigned is a receiver's check of X-Gonogo-Signature-256, written from
-// README.md: "t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">", the
+// docs/webhooks.md: "t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">", the
 // timestamp within the tolerance of the receiver's clock.
 func checkSigned(secret string, h http.Header, body []byte, now time.Time) error {
 	sig := h.Get("X-Gonogo-Signature-256")
@@ -88,7 +88,7 @@ func TestWebhookSignatureCarriesATimestamp(t *testing.T) {
 		if _, err := exec.LookPath("openssl"); err != nil {
 			t.Skip("skipping: openssl is not installed; the check above recomputes the signature with crypto/hmac")
 		}
-		recipe := readmeBlock(t, "webhook-verify")
+		recipe := docBlock(t, "webhooks.md", "webhook-verify")
 		dir := t.TempDir()
 		script, bodyFile := filepath.Join(dir, "verify.sh"), filepath.Join(dir, "body.json")
 		if err := os.WriteFile(script, []byte(recipe), 0o600); err != nil {
@@ -116,18 +116,19 @@ func TestWebhookSignatureCarriesATimestamp(t *testing.T) {
 	})
 }
 
-// readmeBlock returns README.md's code between <!-- name:begin --> and
+// docBlock returns the code of docs/file between <!-- name:begin --> and
 // <!-- name:end -->, without its fence: the very text people copy.
-func readmeBlock(t *testing.T, name string) string {
+func docBlock(t *testing.T, file, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "README.md"))
+	path := filepath.Join("..", "docs", file)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, rest, ok := strings.Cut(string(b), "<!-- "+name+":begin -->")
 	block, _, ok2 := strings.Cut(rest, "<!-- "+name+":end -->")
 	if !ok || !ok2 {
-		t.Fatalf("README.md has no snippet between <!-- %s:begin --> and <!-- %[1]s:end -->", name)
+		t.Fatalf("%s has no snippet between <!-- %s:begin --> and <!-- %[2]s:end -->", path, name)
 	}
 	block = strings.TrimSpace(block)
 	block = strings.TrimPrefix(block, "```sh")
