@@ -65,7 +65,7 @@ func (s *Store) SaveTeamSettings(ctx context.Context, a gonogo.Actor, t TeamSett
 		if _, err := tx.Exec(`INSERT INTO settings (key, value) VALUES ('team', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, string(raw)); err != nil {
 			return err
 		}
-		return tx.audit(a, "settings.team", 0, "set the time zone to %q and the low-traffic hours", t.Zone)
+		return tx.audit(a, gonogo.ActionTeamSettings, 0, "set the time zone to %q and the low-traffic hours", t.Zone)
 	})
 }
 

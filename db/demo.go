@@ -173,7 +173,7 @@ func (s *Store) SeedDemo(ctx context.Context, password string) (bool, error) {
 			if acc.Role != "" {
 				users[acc.Role] = gonogo.Actor{UserID: id, Name: acc.Name, Roles: in.Roles, RemoteAddr: "demo"}
 			}
-			if err := tx.audit(gonogo.SystemActor, "user.create", 0, "created demo user %s", acc.Email); err != nil {
+			if err := tx.audit(gonogo.SystemActor, gonogo.ActionUserCreate, 0, "created demo user %s", acc.Email); err != nil {
 				return err
 			}
 		}
@@ -346,7 +346,7 @@ func (tx *Tx) seedDefects(id int64, d demoRelease, users map[gonogo.Role]gonogo.
 			df.Notes, df.Reason, qa.Name, fmtTime(tx.now), fmtTime(tx.now)); err != nil {
 			return err
 		}
-		if err := tx.audit(qa, "defect.add", id, "added %s defect %q (%s)", df.Severity, df.Title, df.Status); err != nil {
+		if err := tx.audit(qa, gonogo.ActionDefectAdd, id, "added %s defect %q (%s)", df.Severity, df.Title, df.Status); err != nil {
 			return err
 		}
 	}
@@ -404,7 +404,7 @@ func (tx *Tx) seedFreezes(rm gonogo.Actor) error {
 			int(in.Week.StartDay), in.Week.StartMin, int(in.Week.EndDay), in.Week.EndMin, strings.Join(in.Products, ","), rm.Name, fmtTime(tx.now)); err != nil {
 			return err
 		}
-		if err := tx.audit(rm, "freeze.create", 0, "created the freeze %q", in.Name); err != nil {
+		if err := tx.audit(rm, gonogo.ActionFreezeCreate, 0, "created the freeze %q", in.Name); err != nil {
 			return err
 		}
 	}
@@ -454,5 +454,5 @@ func (tx *Tx) seedComment(id int64, c demoComment, users map[gonogo.Role]gonogo.
 	}
 	cm.ID, _ = res.LastInsertId()
 	*last = &cm
-	return tx.audit(a, "comment.add", id, "commented: %s", gonogo.Excerpt(cm.Body))
+	return tx.audit(a, gonogo.ActionCommentAdd, id, "commented: %s", gonogo.Excerpt(cm.Body))
 }
