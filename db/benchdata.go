@@ -95,7 +95,7 @@ func (tx *Tx) benchPeople(hash string) (map[gonogo.Role]gonogo.Actor, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := tx.audit(gonogo.SystemActor, "user.create", 0, "created user %s", acc.Email); err != nil {
+		if err := tx.audit(gonogo.SystemActor, gonogo.ActionUserCreate, 0, "created user %s", acc.Email); err != nil {
 			return nil, err
 		}
 		if len(acc.Roles) == 1 {

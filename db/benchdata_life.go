@@ -139,9 +139,7 @@ func (r *benchRelease) create(tx *Tx) error {
 
 func (r *benchRelease) move(tx *Tx, who gonogo.Role, t gonogo.Transition) error {
 	a := r.people[who]
-	_, err := tx.transition(context.Background(), a, r.id, "", func(s gonogo.Snapshot) (gonogo.TransitionResult, error) {
-		return gonogo.Move(a, s, t)
-	})
+	_, err := tx.transition(context.Background(), a, r.id, t)
 	return err
 }
 
@@ -156,9 +154,7 @@ func (r *benchRelease) vote(tx *Tx, i int, role gonogo.Role) error {
 		in.Comment = "Runbook reviewed."
 	}
 	a := r.people[role]
-	_, err := tx.castVote(context.Background(), a, r.id, func(rel gonogo.Release) (gonogo.Vote, error) {
-		return gonogo.CastVote(a, rel, in, tx.now)
-	})
+	_, err := tx.castVote(context.Background(), a, r.id, in)
 	return err
 }
 
@@ -168,9 +164,7 @@ func (r *benchRelease) decide(tx *Tx) error {
 	if r.fate == gonogo.NoGo {
 		in = gonogo.DecisionInput{Outcome: gonogo.OutcomeNoGo, Rationale: "QA's No-Go stands: fix the latency and review again."}
 	}
-	_, err := tx.decide(context.Background(), rm, r.id, func(s gonogo.Snapshot) (gonogo.Decision, error) {
-		return gonogo.Decide(rm, s, in, tx.now)
-	})
+	_, err := tx.decide(context.Background(), rm, r.id, in)
 	return err
 }
 

@@ -97,9 +97,7 @@ func (r *benchRelease) resolveDefects(tx *Tx) error {
 		if !in.Severity.Grave() {
 			continue
 		}
-		_, err := tx.updateDefect(qa, r.id, r.ids[i], func(rel gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
-			return gonogo.ChangeDefectStatus(qa, rel, d, gonogo.DefectChange{Status: gonogo.DefectVerified}, tx.now)
-		})
+		_, err := tx.setDefectStatus(qa, r.id, r.ids[i], gonogo.DefectChange{Status: gonogo.DefectVerified})
 		if err != nil {
 			return err
 		}
@@ -138,9 +136,7 @@ func (r *benchRelease) settle(tx *Tx, phase gonogo.Phase, i int) error {
 		change = gonogo.ItemChange{Status: gonogo.ItemNA, Reason: "Nothing in this release touches it."}
 	}
 	who := r.people[it.OwnerRole]
-	_, err := tx.updateItem(who, r.id, it.ID, func(rel gonogo.Release, cur gonogo.Item) (gonogo.Item, error) {
-		return gonogo.WorkItem(who, rel, cur, change, tx.now)
-	})
+	_, err := tx.updateItem(who, r.id, it.ID, change)
 	return err
 }
 
@@ -167,9 +163,7 @@ func (r *benchRelease) publishNotes(tx *Tx) error {
 	if r.k%4 == 0 {
 		in.KnownIssues = fmt.Sprintf("Some %s made before this release show the old layout. *Workaround:* open and save them again.", f2)
 	}
-	_, err := tx.saveNotes(context.Background(), po, r.id, func(s gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
-		return gonogo.EditNotes(po, s, cur, in, true, tx.now)
-	})
+	_, err := tx.saveNotes(context.Background(), po, r.id, in, true)
 	return err
 }
 

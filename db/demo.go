@@ -173,7 +173,7 @@ func (s *Store) SeedDemo(ctx context.Context, password string) (bool, error) {
 			if acc.Role != "" {
 				users[acc.Role] = gonogo.Actor{UserID: id, Name: acc.Name, Roles: in.Roles, RemoteAddr: "demo"}
 			}
-			if err := tx.audit(gonogo.SystemActor, "user.create", 0, "created demo user %s", acc.Email); err != nil {
+			if err := tx.audit(gonogo.SystemActor, gonogo.ActionUserCreate, 0, "created demo user %s", acc.Email); err != nil {
 				return err
 			}
 		}
@@ -210,7 +210,7 @@ func (tx *Tx) planRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor, now
 	move := func(by gonogo.Role, t gonogo.Transition) func() error {
 		return func() error {
 			a := users[by]
-			_, err := tx.transition(ctx, a, id, "", func(s gonogo.Snapshot) (gonogo.TransitionResult, error) { return gonogo.Move(a, s, t) })
+			_, err := tx.transition(ctx, a, id, t)
 			return err
 		}
 	}
@@ -248,7 +248,7 @@ func (tx *Tx) planRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor, now
 			add(gap, func() error {
 				a := users[v.role]
 				in := gonogo.VoteInput{Role: v.role, Value: v.value, Comment: v.comment, Conditions: v.conditions}
-				_, err := tx.castVote(ctx, a, id, func(rel gonogo.Release) (gonogo.Vote, error) { return gonogo.CastVote(a, rel, in, tx.now) })
+				_, err := tx.castVote(ctx, a, id, in)
 				return err
 			})
 		}
@@ -268,7 +268,7 @@ func (tx *Tx) planRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor, now
 		din := gonogo.DecisionInput{Outcome: outcome, Rationale: d.rationale, Conditions: d.conditions}
 		add(gapDecision, func() error {
 			rm := users[gonogo.ReleaseManager]
-			_, err := tx.decide(ctx, rm, id, func(s gonogo.Snapshot) (gonogo.Decision, error) { return gonogo.Decide(rm, s, din, tx.now) })
+			_, err := tx.decide(ctx, rm, id, din)
 			return err
 		})
 		switch d.state {
@@ -331,9 +331,7 @@ func (tx *Tx) seedItems(id int64, phase gonogo.Phase, done, failed int, d demoRe
 			change.Evidence = fmt.Sprintf("https://ci.example.com/%s/%s/%s", d.product, d.version, it.CheckKey)
 		}
 		who := users[it.OwnerRole]
-		if _, err := tx.updateItem(who, id, it.ID, func(rel gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
-			return gonogo.WorkItem(who, rel, it, change, tx.now)
-		}); err != nil {
+		if _, err := tx.updateItem(who, id, it.ID, change); err != nil {
 			return fmt.Errorf("item %q: %w", it.Title, err)
 		}
 	}
@@ -348,7 +346,7 @@ func (tx *Tx) seedDefects(id int64, d demoRelease, users map[gonogo.Role]gonogo.
 			df.Notes, df.Reason, qa.Name, fmtTime(tx.now), fmtTime(tx.now)); err != nil {
 			return err
 		}
-		if err := tx.audit(qa, "defect.add", id, "added %s defect %q (%s)", df.Severity, df.Title, df.Status); err != nil {
+		if err := tx.audit(qa, gonogo.ActionDefectAdd, id, "added %s defect %q (%s)", df.Severity, df.Title, df.Status); err != nil {
 			return err
 		}
 	}
@@ -406,7 +404,7 @@ func (tx *Tx) seedFreezes(rm gonogo.Actor) error {
 			int(in.Week.StartDay), in.Week.StartMin, int(in.Week.EndDay), in.Week.EndMin, strings.Join(in.Products, ","), rm.Name, fmtTime(tx.now)); err != nil {
 			return err
 		}
-		if err := tx.audit(rm, "freeze.create", 0, "created the freeze %q", in.Name); err != nil {
+		if err := tx.audit(rm, gonogo.ActionFreezeCreate, 0, "created the freeze %q", in.Name); err != nil {
 			return err
 		}
 	}
@@ -456,5 +454,5 @@ func (tx *Tx) seedComment(id int64, c demoComment, users map[gonogo.Role]gonogo.
 	}
 	cm.ID, _ = res.LastInsertId()
 	*last = &cm
-	return tx.audit(a, "comment.add", id, "commented: %s", excerpt(cm.Body))
+	return tx.audit(a, gonogo.ActionCommentAdd, id, "commented: %s", gonogo.Excerpt(cm.Body))
 }

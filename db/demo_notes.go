@@ -113,8 +113,6 @@ func (tx *Tx) amendNotes(ctx context.Context, id int64, d demoRelease, users map
 
 // writeDemoNotes saves notes at the moment of the step that writes them.
 func (tx *Tx) writeDemoNotes(ctx context.Context, id int64, po gonogo.Actor, in gonogo.NotesInput, publish bool) error {
-	_, err := tx.saveNotes(ctx, po, id, func(s gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
-		return gonogo.EditNotes(po, s, cur, in, publish, tx.now)
-	})
+	_, err := tx.saveNotes(ctx, po, id, in, publish)
 	return err
 }
