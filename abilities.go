@@ -14,37 +14,37 @@ package gonogo
 // release; the action functions, which call AbilitiesOf, keep the product's
 // own answer.
 
-// Action is something a person may do that some roles may and others may
+// Act is something a person may do that some roles may and others may
 // not. Signing for a role and working a checklist item are not in the
 // table: a role signs for itself, and an item's owner role works it (see
 // Abilities.SignAs and Abilities.WorkItem).
-type Action string
+type Act string
 
 const (
 	// App-wide actions, not about one release (AppAbilitiesOf).
-	ActCreateRelease Action = "create-release" // create a release and give it its first window
-	ActManageFreezes Action = "manage-freezes" // create and remove freezes; admins may too
+	ActCreateRelease Act = "create-release" // create a release and give it its first window
+	ActManageFreezes Act = "manage-freezes" // create and remove freezes; admins may too
 
 	// Actions on one release (AbilitiesOf).
-	ActEditRelease   Action = "edit-release"   // its title, summary and manager
-	ActWriteNotes    Action = "write-notes"    // write, preview, publish and amend its notes
-	ActEditChecklist Action = "edit-checklist" // add and remove checklist items
-	ActWorkAnyItem   Action = "work-any-item"  // set the status of any item, not only one's own
-	ActEditDefects   Action = "edit-defects"   // add defects and edit their descriptions
-	ActWaive         Action = "waive"          // say which roles must sign off
-	ActDecide        Action = "decide"         // record the Go or No-Go
-	ActNudge         Action = "nudge"          // remind the roles yet to sign
-	ActSchedule      Action = "schedule"       // set, move or clear the window
-	ActSign          Action = "sign"           // sign off, for a role one holds
+	ActEditRelease   Act = "edit-release"   // its title, summary and manager
+	ActWriteNotes    Act = "write-notes"    // write, preview, publish and amend its notes
+	ActEditChecklist Act = "edit-checklist" // add and remove checklist items
+	ActWorkAnyItem   Act = "work-any-item"  // set the status of any item, not only one's own
+	ActEditDefects   Act = "edit-defects"   // add defects and edit their descriptions
+	ActWaive         Act = "waive"          // say which roles must sign off
+	ActDecide        Act = "decide"         // record the Go or No-Go
+	ActNudge         Act = "nudge"          // remind the roles yet to sign
+	ActSchedule      Act = "schedule"       // set, move or clear the window
+	ActSign          Act = "sign"           // sign off, for a role one holds
 	// ActTransition and ActSetDefectStatus stand for the rows of their own
 	// tables: RolesFor gives who may take any of them.
-	ActTransition      Action = "transition"
-	ActSetDefectStatus Action = "set-defect-status"
+	ActTransition      Act = "transition"
+	ActSetDefectStatus Act = "set-defect-status"
 )
 
 // grants says which roles may take each action, in the order a refusal
 // names them.
-var grants = map[Action][]Role{
+var grants = map[Act][]Role{
 	ActCreateRelease: {ProductOwner, ReleaseManager},
 	ActManageFreezes: {ReleaseManager},
 	ActEditRelease:   {ProductOwner, ReleaseManager},
@@ -60,7 +60,7 @@ var grants = map[Action][]Role{
 }
 
 // adminMay are the actions an admin may take without a role.
-var adminMay = map[Action]bool{ActManageFreezes: true}
+var adminMay = map[Act]bool{ActManageFreezes: true}
 
 // transitionGrants says who may take each transition: the release manager
 // drives every one; ops may also move a release through deploying,
@@ -90,7 +90,7 @@ var defectStatusGrants = map[DefectStatus][]Role{
 // openIn says in which states of a release an action can be taken at all;
 // an action not listed can be taken in any. The action functions refuse
 // with their own words when it cannot; Abilities uses the same answer.
-var openIn = map[Action]func(State) bool{
+var openIn = map[Act]func(State) bool{
 	ActWriteNotes:  func(st State) bool { return NotesEditable(st) == nil },
 	ActEditDefects: func(st State) bool { return DefectsEditable(st) == nil },
 	ActWaive:       func(st State) bool { return st == Draft || st == Review },
@@ -104,7 +104,7 @@ func inReview(st State) bool { return st == Review }
 
 // OpenIn reports whether a release in state st admits the action, whoever
 // asks.
-func (a Action) OpenIn(st State) bool {
+func (a Act) OpenIn(st State) bool {
 	if open, ok := openIn[a]; ok {
 		return open(st)
 	}
@@ -115,7 +115,7 @@ func (a Action) OpenIn(st State) bool {
 // the order a refusal names them: what a route can check before it knows
 // the release. For ActTransition and ActSetDefectStatus it is the roles
 // that may take any transition, or set any status.
-func RolesFor(a Action) []Role {
+func RolesFor(a Act) []Role {
 	var out []Role
 	add := func(rs []Role) {
 		for _, r := range rs {
@@ -165,10 +165,10 @@ func AppAbilitiesOf(actor Actor) AppAbilities {
 }
 
 // AdminMay reports whether an admin may take the action without a role.
-func AdminMay(a Action) bool { return adminMay[a] }
+func AdminMay(a Act) bool { return adminMay[a] }
 
 // may reports whether roles (and the admin flag) allow the action.
-func may(roles RoleSet, admin bool, a Action) bool {
+func may(roles RoleSet, admin bool, a Act) bool {
 	return roles.Any(grants[a]...) || (admin && adminMay[a])
 }
 
@@ -196,7 +196,7 @@ type Abilities struct {
 // roles per product at the top of this file).
 func AbilitiesOf(actor Actor, s Snapshot) Abilities {
 	a := Abilities{roles: actor.Roles, state: s.Release.State}
-	now := func(act Action) bool { return a.Granted(act) && act.OpenIn(a.state) }
+	now := func(act Act) bool { return a.Granted(act) && act.OpenIn(a.state) }
 	a.EditRelease = now(ActEditRelease)
 	a.EditChecklist = now(ActEditChecklist)
 	a.WriteNotes = now(ActWriteNotes)
@@ -211,7 +211,7 @@ func AbilitiesOf(actor Actor, s Snapshot) Abilities {
 // Granted reports whether the actor's roles allow the action on this
 // release, whatever its state: what the action functions check before
 // they refuse as forbidden, and what a page asks for steps still ahead.
-func (a Abilities) Granted(act Action) bool { return may(a.roles, false, act) }
+func (a Abilities) Granted(act Act) bool { return may(a.roles, false, act) }
 
 // Holds reports whether the actor holds role on this release: a role signs
 // for itself, so this is who may sign for it, whatever the state.

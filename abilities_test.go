@@ -130,7 +130,7 @@ func TestAppAbilitiesOf(t *testing.T) {
 // order a refusal names the roles.
 func TestRolesFor(t *testing.T) {
 	po, eng, qa, ops, rm := gonogo.ProductOwner, gonogo.EngineeringLead, gonogo.QALead, gonogo.Ops, gonogo.ReleaseManager
-	for act, want := range map[gonogo.Action][]gonogo.Role{
+	for act, want := range map[gonogo.Act][]gonogo.Role{
 		gonogo.ActCreateRelease:   {po, rm},
 		gonogo.ActEditRelease:     {po, rm},
 		gonogo.ActWriteNotes:      {po, rm},

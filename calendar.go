@@ -330,3 +330,55 @@ func checkWindow(w Window, underway bool, now time.Time) error {
 	}
 	return nil
 }
+
+// WindowResult is the whole change of a release's window: the window to
+// store, and the audit; no audit when the window stays as it is.
+type WindowResult struct {
+	Window Window
+	Audit  *Audit
+}
+
+// MoveWindow is actor scheduling, moving or clearing rel's window at now
+// (see ScheduleWindow), told in zone; a move after the Go says so.
+func MoveWindow(actor Actor, rel Release, w Window, zone *time.Location, now time.Time) (WindowResult, error) {
+	if err := ScheduleWindow(actor, rel, w, now); err != nil {
+		return WindowResult{}, err
+	}
+	res := WindowResult{Window: w}
+	if rel.Window.Start.Equal(w.Start) && rel.Window.End.Equal(w.End) {
+		return res, nil
+	}
+	detail := "cleared the window"
+	if !w.IsZero() {
+		detail = "set the window to " + FormatWindow(w, zone)
+	}
+	if !rel.Window.IsZero() {
+		detail += " (was " + FormatWindow(rel.Window, zone) + ")"
+	}
+	if rel.State == Go || rel.State == Deploying || rel.State == Verifying {
+		detail += ", after the Go"
+	}
+	a := audit(ActionReleaseWindow, "%s", detail)
+	a.Topics = []Topic{TopicWindow}
+	res.Audit = &a
+	return res, nil
+}
+
+// FreezeCreated is the audit of a freeze made from in, told in zone.
+func FreezeCreated(in FreezeInput, zone *time.Location) Audit {
+	f := Freeze{Name: in.Name, Weekly: in.Weekly, Once: in.Once, Week: in.Week}
+	scope := "every product"
+	if len(in.Products) > 0 {
+		scope = strings.Join(in.Products, ", ")
+	}
+	a := audit(ActionFreezeCreate, "created the freeze %q, %s, for %s", in.Name, f.Describe(zone), scope)
+	a.Topics = []Topic{TopicWindow}
+	return a
+}
+
+// FreezeRemoved is the audit of the freeze named name taken away.
+func FreezeRemoved(name string) Audit {
+	a := audit(ActionFreezeDelete, "removed the freeze %q", name)
+	a.Topics = []Topic{TopicWindow}
+	return a
+}

@@ -329,3 +329,63 @@ func WorkItem(actor Actor, rel Release, it Item, c ItemChange, now time.Time) (I
 	}
 	return c.Apply(it, actor.Name, now), nil
 }
+
+// ItemResult is the whole change to one checklist item: the item as it is
+// to be stored, and the audit.
+type ItemResult struct {
+	Item  Item
+	Audit Audit
+}
+
+// ChangeItem is a person's change of an item's status (see WorkItem), with
+// its audit; a check that starts failing is heard under TopicCheckFailed.
+func ChangeItem(actor Actor, rel Release, it Item, c ItemChange, now time.Time) (ItemResult, error) {
+	next, err := WorkItem(actor, rel, it, c, now)
+	if err != nil {
+		return ItemResult{}, err
+	}
+	detail := ""
+	switch {
+	case next.Status == ItemNA:
+		detail = ": " + next.Reason
+	case next.Evidence != "" && next.Evidence != it.Evidence:
+		detail = ", evidence " + next.Evidence
+	}
+	a := audit(ActionItemStatus, "set %q %s (was %s)%s", it.Title, next.Status, it.Status, detail)
+	if next.Status == ItemFailed && next.CheckKey != "" && it.Status != ItemFailed {
+		a.Topics = []Topic{TopicCheckFailed}
+	}
+	return ItemResult{Item: next, Audit: a}, nil
+}
+
+// NewItem is a custom item added by hand to rel's checklist, with its audit.
+func NewItem(rel Release, in ItemInput) (ItemResult, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return ItemResult{}, err
+	}
+	if err := ItemEditable(rel.State, in.Phase); err != nil {
+		return ItemResult{}, err
+	}
+	it := Item{
+		ReleaseID: rel.ID, Phase: in.Phase, Pillar: in.Pillar, Title: in.Title, Guidance: in.Guidance, OwnerRole: in.OwnerRole,
+		Required: in.Required, Custom: true, CheckKey: in.CheckKey, Status: ItemOpen,
+	}
+	kind := "advisory"
+	if in.Required {
+		kind = "required"
+	}
+	return ItemResult{Item: it, Audit: audit(ActionItemAdd, "added %s %s item %q (%s)", kind, in.Phase, in.Title, in.OwnerRole.Label())}, nil
+}
+
+// RemoveItem takes it off rel's checklist, or says why it may not go, and
+// returns the audit of its removal.
+func RemoveItem(rel Release, it Item) (Audit, error) {
+	if !it.Removable() {
+		return Audit{}, Errorf(ECONFLICT, "%q is a required item of the template and cannot be removed; mark it n/a with a reason instead", it.Title)
+	}
+	if err := ItemEditable(rel.State, it.Phase); err != nil {
+		return Audit{}, err
+	}
+	return audit(ActionItemRemove, "removed item %q", it.Title), nil
+}

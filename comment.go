@@ -1,6 +1,7 @@
 package gonogo
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -111,4 +112,53 @@ func EditComment(actor Actor, c Comment, body string, now time.Time) (Comment, e
 	c.UpdatedAt = now
 	c.Edits++
 	return c, nil
+}
+
+// CommentResult is the whole change to the discussion: the comment as it
+// is to be stored, and the audit.
+type CommentResult struct {
+	Comment Comment
+	Audit   Audit
+}
+
+// PostComment is a new comment or reply (see NewComment), with its audit.
+func PostComment(actor Actor, rel Release, parent *Comment, in CommentInput, now time.Time) (CommentResult, error) {
+	c, err := NewComment(actor, rel, parent, in, now)
+	if err != nil {
+		return CommentResult{}, err
+	}
+	verb := "commented"
+	if c.ParentID != 0 {
+		verb = "replied"
+	}
+	return CommentResult{Comment: c, Audit: audit(ActionCommentAdd, "%s: %s%s", verb, Excerpt(c.Body), mentionText(c.Mentions))}, nil
+}
+
+// ReviseComment is a change of a comment (see EditComment), with its audit.
+func ReviseComment(actor Actor, c Comment, body string, now time.Time) (CommentResult, error) {
+	c, err := EditComment(actor, c, body, now)
+	if err != nil {
+		return CommentResult{}, err
+	}
+	return CommentResult{Comment: c, Audit: audit(ActionCommentEdit, "edited a comment: %s", Excerpt(c.Body))}, nil
+}
+
+func mentionText(rs RoleSet) string {
+	if len(rs) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, r := range rs {
+		parts = append(parts, "@"+r.Handle())
+	}
+	return fmt.Sprintf(" (mentions %s)", strings.Join(parts, " "))
+}
+
+// Excerpt is the start of a text, on one line, for the audit trail.
+func Excerpt(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 80 {
+		return string(r[:80]) + "…"
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package gonogo
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -84,10 +85,44 @@ type DecisionInput struct {
 	Conditions string
 }
 
+// DecisionResult is the whole change a decision makes: the decision with its
+// frozen record, the state the release goes to, the items its conditions
+// become (linked to the decision once stored), and the audit.
+type DecisionResult struct {
+	Decision Decision
+	State    State
+	AddItems []Item
+	Audit    Audit
+}
+
 // Decide checks that actor may record the decision on the snapshot and
-// returns it, with its frozen record. A Go is refused while the gate is not
-// ready, with every reason; there is no override.
-func Decide(actor Actor, s Snapshot, in DecisionInput, now time.Time) (Decision, error) {
+// returns the change it makes, the decision numbered after the release's
+// earlier ones. A Go is refused while the gate is not ready, with every
+// reason; there is no override.
+func Decide(actor Actor, s Snapshot, in DecisionInput, now time.Time) (DecisionResult, error) {
+	d, err := decision(actor, s, in, now)
+	if err != nil {
+		return DecisionResult{}, err
+	}
+	d.Number = s.Decisions + 1
+	return DecisionResult{Decision: d, State: d.Outcome.State(), AddItems: conditionItems(SourceDecision, d.Conditions), Audit: decisionAudit(d)}, nil
+}
+
+func decisionAudit(d Decision) Audit {
+	detail := fmt.Sprintf("recorded %s (decision %d, cycle %d)", d.Outcome.Label(), d.Number, d.Cycle)
+	if d.Rationale != "" {
+		detail += ": " + d.Rationale
+	}
+	if len(d.Conditions) > 0 {
+		detail += fmt.Sprintf(" (conditions: %s)", conditionsText(d.Conditions))
+	}
+	a := audit(ActionDecision, "%s", detail)
+	a.Topics = []Topic{TopicDecision, TopicState}
+	return a
+}
+
+// decision is the decision actor records on the snapshot, or why not.
+func decision(actor Actor, s Snapshot, in DecisionInput, now time.Time) (Decision, error) {
 	if !AbilitiesOf(actor, s).Granted(ActDecide) {
 		return Decision{}, Errorf(EFORBIDDEN, "only the release manager records the decision")
 	}

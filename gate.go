@@ -18,6 +18,9 @@ type Snapshot struct {
 	// Comments is the current cycle's discussion: not judged by the gate,
 	// but frozen into the record of the decision.
 	Comments []Comment
+	// Decisions is the number of the release's latest decision, 0 if none:
+	// read inside a write that records one, to number the next.
+	Decisions int
 }
 
 // ReasonKind says what sort of thing blocks a release.

@@ -1,6 +1,10 @@
 package gonogo
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Transition is a step in a release's life that a person (or a pipeline)
 // takes. Recording a Go or a No-Go is a decision, not a transition: it has
@@ -87,11 +91,18 @@ type TransitionResult struct {
 	// NewCycle is set when the release goes back to review: votes start
 	// over and the post-deploy verification items are reset.
 	NewCycle bool
+	Cycle    int       // the release's cycle after the move
+	ReviewAt time.Time // when its review opened, if the move opens one; zero otherwise
+	// A new cycle drops the conditions of the old one and resets every
+	// other verification item: DropItems are removed, ResetItems stored.
+	DropItems  []int64
+	ResetItems []Item
+	Audit      Audit
 }
 
 // Move checks that actor may take t on the snapshot's release and that the
-// release is ready for it, and returns where it leads.
-func Move(actor Actor, s Snapshot, t Transition) (TransitionResult, error) {
+// release is ready for it, and returns the change it makes at now.
+func Move(actor Actor, s Snapshot, t Transition, now time.Time) (TransitionResult, error) {
 	rel := s.Release
 	if !t.Valid() {
 		return TransitionResult{}, Errorf(EINVALID, "unknown transition %q", t)
@@ -108,7 +119,60 @@ func Move(actor Actor, s Snapshot, t Transition) (TransitionResult, error) {
 			return TransitionResult{}, err
 		}
 	}
-	return TransitionResult{From: rel.State, To: next, NewCycle: t == Reopen}, nil
+	res := TransitionResult{From: rel.State, To: next, NewCycle: t == Reopen, Cycle: rel.Cycle}
+	if res.NewCycle {
+		res.Cycle++
+		for _, it := range s.Items {
+			switch {
+			case it.IsCondition():
+				res.DropItems = append(res.DropItems, it.ID)
+			case it.Phase == Verification:
+				it.Status, it.Evidence, it.Reason, it.UpdatedBy, it.UpdatedAt = ItemOpen, "", "", actor.Name, now
+				res.ResetItems = append(res.ResetItems, it)
+			}
+		}
+	}
+	if next == Review {
+		res.ReviewAt = now
+	}
+	res.Audit = transitionAudit(s, res, "")
+	return res, nil
+}
+
+// transitionAudit says what res did to the snapshot's release, and how
+// (a pipeline's report, say) when how is not empty. A release that ships
+// names those whose Go counted, in the order they signed.
+func transitionAudit(s Snapshot, res TransitionResult, how string) Audit {
+	detail := fmt.Sprintf("moved from %s to %s", res.From.Label(), res.To.Label())
+	if res.NewCycle {
+		detail += fmt.Sprintf(", opening review cycle %d: everyone signs again", res.Cycle)
+	}
+	if how != "" {
+		detail += " (" + how + ")"
+	}
+	a := Audit{Action: ActionReleaseState, Topics: []Topic{TopicState}}
+	if res.To == Released {
+		if names := goVoters(s); len(names) > 0 {
+			detail += ", signed off by " + strings.Join(names, ", ")
+		}
+		a.Topics = append(a.Topics, TopicReleased)
+	}
+	a.Detail = detail
+	return a
+}
+
+// goVoters are the people whose Go counted in the snapshot's cycle, in the
+// order they first signed.
+func goVoters(s Snapshot) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range s.Votes {
+		if v.Cycle == s.Release.Cycle && v.Value == VoteGo && !seen[v.UserName] {
+			seen[v.UserName] = true
+			out = append(out, v.UserName)
+		}
+	}
+	return out
 }
 
 // readyToRelease refuses while a required verification item, which includes

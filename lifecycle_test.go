@@ -3,6 +3,7 @@ package gonogo_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonogo/gonogo"
 )
@@ -63,24 +64,24 @@ func TestMoveToReleasedNeedsVerification(t *testing.T) {
 		{Phase: gonogo.Verification, Title: "Condition: deploy off-peak", Required: true, Status: gonogo.ItemOpen},
 		{Phase: gonogo.Verification, Title: "Advisory", Required: false, Status: gonogo.ItemOpen},
 	}
-	_, err := gonogo.Move(rm, gonogo.Snapshot{Release: verifying, Items: items}, gonogo.MarkReleased)
+	_, err := gonogo.Move(rm, gonogo.Snapshot{Release: verifying, Items: items}, gonogo.MarkReleased, time.Time{})
 	if gonogo.ErrorCode(err) != gonogo.ECONFLICT || len(gonogo.ErrorDetails(err)) != 1 || !contains(gonogo.ErrorDetails(err)[0], "Condition: deploy off-peak") {
 		t.Fatalf("released with an open condition: %v", err)
 	}
 	items[1].Status = gonogo.ItemNA
-	res, err := gonogo.Move(rm, gonogo.Snapshot{Release: verifying, Items: items}, gonogo.MarkReleased)
+	res, err := gonogo.Move(rm, gonogo.Snapshot{Release: verifying, Items: items}, gonogo.MarkReleased, time.Time{})
 	if err != nil || res.To != gonogo.Released {
 		t.Fatalf("%+v %v", res, err)
 	}
-	res, err = gonogo.Move(rm, gonogo.Snapshot{Release: gonogo.Release{State: gonogo.RolledBack}}, gonogo.Reopen)
+	res, err = gonogo.Move(rm, gonogo.Snapshot{Release: gonogo.Release{State: gonogo.RolledBack}}, gonogo.Reopen, time.Time{})
 	if err != nil || !res.NewCycle || res.To != gonogo.Review {
 		t.Fatalf("reopen: %+v %v", res, err)
 	}
 	ops := gonogo.Actor{Roles: gonogo.RoleSet{gonogo.Ops}}
-	if _, err := gonogo.Move(ops, gonogo.Snapshot{Release: gonogo.Release{State: gonogo.Draft}}, gonogo.OpenReview); gonogo.ErrorCode(err) != gonogo.EFORBIDDEN {
+	if _, err := gonogo.Move(ops, gonogo.Snapshot{Release: gonogo.Release{State: gonogo.Draft}}, gonogo.OpenReview, time.Time{}); gonogo.ErrorCode(err) != gonogo.EFORBIDDEN {
 		t.Fatalf("ops opening the review: %v", err)
 	}
-	if _, err := gonogo.Move(ops, gonogo.Snapshot{Release: gonogo.Release{State: gonogo.Go}}, gonogo.StartDeploy); err != nil {
+	if _, err := gonogo.Move(ops, gonogo.Snapshot{Release: gonogo.Release{State: gonogo.Go}}, gonogo.StartDeploy, time.Time{}); err != nil {
 		t.Fatalf("ops starting the deploy: %v", err)
 	}
 }
@@ -122,7 +123,7 @@ func TestTransitionChecksListEveryReason(t *testing.T) {
 
 	// Move refuses with the same reasons, every one of them: none is
 	// folded into "and 1 more".
-	_, err := gonogo.Move(gonogo.Actor{Roles: gonogo.RoleSet{gonogo.ReleaseManager}}, snap, gonogo.MarkReleased)
+	_, err := gonogo.Move(gonogo.Actor{Roles: gonogo.RoleSet{gonogo.ReleaseManager}}, snap, gonogo.MarkReleased, time.Time{})
 	if gonogo.ErrorCode(err) != gonogo.ECONFLICT || contains(gonogo.ErrorMessage(err), "more") {
 		t.Fatalf("refusal %v", err)
 	}

@@ -237,8 +237,9 @@ const (
 type NotesChange struct {
 	Kind  NotesChangeKind
 	Notes Notes
-	Note  string // what an amendment changed
-	Item  *Item  // the release-notes item, done, when publishing completes it
+	Note  string      // what an amendment changed
+	Item  *ItemResult // the release-notes item, done, when publishing completes it
+	Audit Audit
 }
 
 // EditNotes checks that actor may change the notes of the snapshot's release
@@ -286,18 +287,34 @@ func EditNotes(actor Actor, s Snapshot, cur Notes, in NotesInput, publish bool, 
 		n.Status, n.AmendedAt = NotesPublished, now
 	}
 	ch.Notes = n
+	ch.Audit = notesAudit(s.Release, ch)
 	return ch, nil
+}
+
+// notesAudit says what a change did to the release's notes.
+func notesAudit(rel Release, ch NotesChange) Audit {
+	switch ch.Kind {
+	case NotesFirstPub:
+		return audit(ActionNotesPublish, "published the release notes %q at %s", ch.Notes.Title, NotesPath(rel))
+	case NotesAmended:
+		detail := fmt.Sprintf("amended the published release notes %q", ch.Notes.Title)
+		if ch.Note != "" {
+			detail += ": " + ch.Note
+		}
+		return audit(ActionNotesAmend, "%s", detail)
+	}
+	return audit(ActionNotesSave, "saved the release notes draft %q", ch.Notes.Title)
 }
 
 // notesItem returns the release-notes checklist item marked done, with the
 // notes page as its evidence, when the actor may and the release's state
 // lets it change; nil otherwise, and publishing goes ahead anyway.
-func notesItem(actor Actor, s Snapshot, now time.Time) *Item {
+func notesItem(actor Actor, s Snapshot, now time.Time) *ItemResult {
 	for _, it := range s.Items {
 		if it.CheckKey != NotesCheckKey || it.Status == ItemDone {
 			continue
 		}
-		done, err := WorkItem(actor, s.Release, it, ItemChange{Status: ItemDone, Evidence: NotesPath(s.Release)}, now)
+		done, err := ChangeItem(actor, s.Release, it, ItemChange{Status: ItemDone, Evidence: NotesPath(s.Release)}, now)
 		if err != nil {
 			return nil
 		}

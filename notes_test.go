@@ -157,7 +157,7 @@ func TestEditNotes(t *testing.T) {
 				if n.Highlights != "Pay with **Apple Pay**." {
 					t.Fatalf("highlights not normalized: %q", n.Highlights)
 				}
-				if ch.Item == nil || ch.Item.ID != 9 || ch.Item.Status != gonogo.ItemDone || ch.Item.Evidence != "/notes/payments/2.4.0" {
+				if ch.Item == nil || ch.Item.Item.ID != 9 || ch.Item.Item.Status != gonogo.ItemDone || ch.Item.Item.Evidence != "/notes/payments/2.4.0" {
 					t.Fatalf("publishing should complete the release-notes item: %+v", ch.Item)
 				}
 			case gonogo.NotesAmended:

@@ -89,6 +89,29 @@ func ReportCheck(rel Release, it Item, r CheckReport, who string, now time.Time)
 	return ItemChange{Status: r.Status.ItemStatus(), Evidence: r.Evidence()}.Apply(it, who, now), nil
 }
 
+// Check is a pipeline's check result applied to the item carrying its key
+// (see ReportCheck), with its audit; a check that starts failing is heard
+// under TopicCheckFailed.
+func Check(rel Release, it Item, r CheckReport, who string, now time.Time) (ItemResult, error) {
+	r.Normalize()
+	next, err := ReportCheck(rel, it, r, who, now)
+	if err != nil {
+		return ItemResult{}, err
+	}
+	detail := fmt.Sprintf("check %s reported %s: set %q %s (was %s)", r.Key, r.Status, it.Title, next.Status, it.Status)
+	if r.Summary != "" {
+		detail += ": " + r.Summary
+	}
+	if r.URL != "" {
+		detail += " (" + r.URL + ")"
+	}
+	a := audit(ActionCheckReport, "%s", detail)
+	if next.Status == ItemFailed && it.Status != ItemFailed {
+		a.Topics = []Topic{TopicCheckFailed}
+	}
+	return ItemResult{Item: next, Audit: a}, nil
+}
+
 // checkTaken says whether a check may settle an item of phase now.
 // Verification items prove the deployment, so their checks are taken while
 // the release is deploying or verifying. Every other check feeds the
@@ -156,6 +179,12 @@ type PipelineStep struct {
 	Item   *Item // the verification item a smoke result settles, as it is to be stored; nil if none
 }
 
+// Audit is what the trail says of a step that moves nothing; a move
+// carries its own (see TransitionResult).
+func (s PipelineStep) Audit() Audit {
+	return Audit{Action: ActionPipelineEvent, Detail: s.Detail, Topics: s.Topics}
+}
+
 // ReportEvent checks a pipeline's event against the release as it is and
 // says what it does. Deploy events take transitions as actor (a pipeline
 // holds the Ops role). Smoke results are taken while the release is being
@@ -174,10 +203,11 @@ func ReportEvent(actor Actor, s Snapshot, r EventReport, now time.Time) (Pipelin
 	}
 	step := PipelineStep{Detail: "reported " + string(r.Event) + evidenceText(r.Summary, r.URL)}
 	if t, ok := eventTransitions[r.Event]; ok {
-		res, err := Move(actor, s, t)
+		res, err := Move(actor, s, t, now)
 		if err != nil {
 			return PipelineStep{}, err
 		}
+		res.Audit = transitionAudit(s, res, step.Detail)
 		step.Move = &res
 		return step, nil
 	}

@@ -72,18 +72,40 @@ type VoteInput struct {
 	Conditions string // one per line; "ops: text" gives the condition to another role
 }
 
-// CastVote checks that actor may sign for the role on rel and returns the
-// vote to store. A sign-off looks at the release alone: what it holds is
-// judged by the gate, not by who may sign.
-func CastVote(actor Actor, rel Release, in VoteInput, now time.Time) (Vote, error) {
+// VoteSnapshot is what a sign-off is judged on, read inside the write
+// transaction: the release, the votes of its current cycle and the items
+// that are conditions of votes. It is small on purpose: a sign-off looks at
+// the release alone, so that votes stay quick while many arrive at once.
+type VoteSnapshot struct {
+	Release Release
+	Votes   []Vote // the current cycle's
+	Items   []Item // the conditions of votes
+}
+
+// VoteResult is the whole change a sign-off makes: the vote to store, the
+// conditions of the role's earlier votes in this cycle it drops, the items
+// its own conditions become (linked to the vote once stored), and the audit.
+type VoteResult struct {
+	Vote      Vote
+	DropItems []int64
+	AddItems  []Item
+	Audit     Audit
+}
+
+// CastVote checks that actor may sign for the role on the snapshot's
+// release and returns the change a sign-off makes. A sign-off looks at the
+// release alone: what it holds is judged by the gate, not by who may sign.
+// A role's new vote replaces its earlier conditions in the cycle.
+func CastVote(actor Actor, s VoteSnapshot, in VoteInput, now time.Time) (VoteResult, error) {
+	rel := s.Release
 	if !in.Role.Valid() {
-		return Vote{}, FieldErrorf("role", "choose the role you sign for")
+		return VoteResult{}, FieldErrorf("role", "choose the role you sign for")
 	}
 	if !AbilitiesOf(actor, Snapshot{Release: rel}).Holds(in.Role) {
-		return Vote{}, Errorf(EFORBIDDEN, "you cannot sign for %s: you do not hold that role", in.Role.InText())
+		return VoteResult{}, Errorf(EFORBIDDEN, "you cannot sign for %s: you do not hold that role", in.Role.InText())
 	}
 	if !ActSign.OpenIn(rel.State) {
-		return Vote{}, Errorf(ECONFLICT, "sign-offs are taken while the release is in review; it is %s", rel.State.InText())
+		return VoteResult{}, Errorf(ECONFLICT, "sign-offs are taken while the release is in review; it is %s", rel.State.InText())
 	}
 	p := Problems{}
 	if !in.Value.Valid() {
@@ -99,12 +121,44 @@ func CastVote(actor Actor, rel Release, in VoteInput, now time.Time) (Vote, erro
 		p.Add("conditions", "%s", ErrorMessage(err))
 	}
 	if err := p.Err(); err != nil {
-		return Vote{}, err
+		return VoteResult{}, err
 	}
-	return Vote{
+	v := Vote{
 		ReleaseID: rel.ID, Cycle: rel.Cycle, Role: in.Role, UserID: actor.UserID, UserName: actor.Name,
 		Value: in.Value, Comment: comment, Conditions: conds, At: now,
-	}, nil
+	}
+	return VoteResult{Vote: v, DropItems: earlierConditions(s, v), AddItems: conditionItems(SourceVote, conds), Audit: voteAudit(v)}, nil
+}
+
+// earlierConditions are the condition items of the role's earlier votes
+// in v's cycle: they give way to v's.
+func earlierConditions(s VoteSnapshot, v Vote) []int64 {
+	earlier := map[int64]bool{}
+	for _, o := range s.Votes {
+		if o.Cycle == v.Cycle && o.Role == v.Role {
+			earlier[o.ID] = true
+		}
+	}
+	var out []int64
+	for _, it := range s.Items {
+		if it.Source == SourceVote && earlier[it.SourceID] {
+			out = append(out, it.ID)
+		}
+	}
+	return out
+}
+
+func voteAudit(v Vote) Audit {
+	detail := fmt.Sprintf("signed %s for %s", v.Value.Label(), v.Role.Label())
+	if v.Comment != "" {
+		detail += ": " + v.Comment
+	}
+	if len(v.Conditions) > 0 {
+		detail += fmt.Sprintf(" (conditions: %s)", conditionsText(v.Conditions))
+	}
+	a := audit(ActionVote, "%s", detail)
+	a.Topics = []Topic{TopicVote}
+	return a
 }
 
 // ParseConditions reads conditions one per line. A line may start with a
@@ -219,6 +273,36 @@ func ChangeWaiver(actor Actor, s Snapshot, c WaiverChange) (WaiverChange, error)
 	return c, p.Err()
 }
 
+// WaiverResult is the whole change of whether a role must sign off: the
+// role's waiver to store, or none to remove it, and the audit; no audit
+// when nothing changes (the role was required already).
+type WaiverResult struct {
+	Role   Role
+	Waiver *Waiver
+	Audit  *Audit
+}
+
+// Waive checks the change c and returns what it does to the snapshot's
+// release, recorded as made by actor at now.
+func Waive(actor Actor, s Snapshot, c WaiverChange, now time.Time) (WaiverResult, error) {
+	c, err := ChangeWaiver(actor, s, c)
+	if err != nil {
+		return WaiverResult{}, err
+	}
+	res := WaiverResult{Role: c.Role}
+	if c.Required {
+		if _, waived := s.WaiverFor(c.Role); waived {
+			a := audit(ActionRoleRequired, "%s must sign off again", c.Role.Label())
+			res.Audit = &a
+		}
+		return res, nil
+	}
+	res.Waiver = &Waiver{Role: c.Role, Reason: c.Reason, By: actor.Name, At: now}
+	a := audit(ActionRoleWaived, "%s need not sign off: %s", c.Role.Label(), c.Reason)
+	res.Audit = &a
+	return res, nil
+}
+
 // Waiting returns the required roles that have not signed off in the
 // current cycle, in the order of the board.
 func Waiting(s Snapshot) []Role {
@@ -251,6 +335,26 @@ func Nudge(actor Actor, s Snapshot, role Role) error {
 		}
 	}
 	return Errorf(ECONFLICT, "no sign-off is awaited from %s: it has signed or need not sign", role.InText())
+}
+
+// Remind checks that actor may nudge role on the snapshot's release, and
+// that someone would hear of it through hooks, and returns its audit: who
+// was nudged, how long the review has waited at now, and who carries it.
+func Remind(actor Actor, s Snapshot, role Role, hooks []Webhook, now time.Time) (Audit, error) {
+	if err := Nudge(actor, s, role); err != nil {
+		return Audit{}, err
+	}
+	reach, err := ReachOfNudge(hooks)
+	if err != nil {
+		return Audit{}, err
+	}
+	waited := ""
+	if !s.Release.ReviewAt.IsZero() {
+		waited = fmt.Sprintf(" (awaited for %s)", now.Sub(s.Release.ReviewAt).Round(time.Minute))
+	}
+	a := audit(ActionRoleNudge, "nudged the %s to sign off %s%s: %s", role.Label(), s.Release.Name(), waited, reach)
+	a.Topics = []Topic{TopicNudge}
+	return a, nil
 }
 
 // NudgeReach is who carries a nudge: the webhooks that take nudges, each

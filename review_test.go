@@ -132,7 +132,8 @@ func TestCastVote(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			v, err := gonogo.CastVote(qa, tc.rel, tc.in, at(0))
+			res, err := gonogo.CastVote(qa, gonogo.VoteSnapshot{Release: tc.rel}, tc.in, at(0))
+			v := res.Vote
 			if gonogo.ErrorCode(err) != tc.code {
 				t.Fatalf("code %q (%v), want %q", gonogo.ErrorCode(err), err, tc.code)
 			}
@@ -193,7 +194,8 @@ func TestDecide(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			d, err := gonogo.Decide(tc.actor, tc.snap, tc.in, at(40))
+			res, err := gonogo.Decide(tc.actor, tc.snap, tc.in, at(40))
+			d := res.Decision
 			if gonogo.ErrorCode(err) != tc.code {
 				t.Fatalf("code %q (%v), want %q", gonogo.ErrorCode(err), err, tc.code)
 			}
@@ -212,11 +214,11 @@ func TestDecide(t *testing.T) {
 	if details := gonogo.ErrorDetails(err); len(details) != 1 || !strings.Contains(details[0], "Static analysis clean") {
 		t.Fatalf("a refused Go should carry the gate's reasons: %v", details)
 	}
-	d, _ := gonogo.Decide(rm, ready, gonogo.DecisionInput{Outcome: gonogo.OutcomeGo, Conditions: "deploy off-peak\nops: watch the queue"}, at(40))
-	if want := []gonogo.Condition{{"deploy off-peak", gonogo.ReleaseManager}, {"watch the queue", gonogo.Ops}}; !slices.Equal(d.Conditions, want) {
-		t.Fatalf("conditions %+v", d.Conditions)
+	res, _ := gonogo.Decide(rm, ready, gonogo.DecisionInput{Outcome: gonogo.OutcomeGo, Conditions: "deploy off-peak\nops: watch the queue"}, at(40))
+	if want := []gonogo.Condition{{"deploy off-peak", gonogo.ReleaseManager}, {"watch the queue", gonogo.Ops}}; !slices.Equal(res.Decision.Conditions, want) {
+		t.Fatalf("conditions %+v", res.Decision.Conditions)
 	}
-	if got := d.Record.Attendees(); !slices.Equal(got, []string{"Ann", "Rita"}) {
+	if got := res.Decision.Record.Attendees(); !slices.Equal(got, []string{"Ann", "Rita"}) {
 		t.Fatalf("attendees %v", got)
 	}
 }

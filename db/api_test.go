@@ -98,9 +98,7 @@ func TestReportCheckAndEvents(t *testing.T) {
 	ci := gonogo.Token{Name: "ci"}.Actor("10.0.0.1")
 	rel := mustCreateRelease(t, s, "payments", "2.4.0")
 	report := func(r gonogo.CheckReport) (gonogo.Item, error) {
-		return s.ReportCheck(t.Context(), ci, rel.ID, r, func(rel gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
-			return gonogo.ReportCheck(rel, it, r, ci.Name, s.Now())
-		})
+		return s.ReportCheck(t.Context(), ci, rel.ID, r)
 	}
 	it, err := report(gonogo.CheckReport{Key: "Smoke-Test", Status: "fail", URL: "https://ci.example.com/7", Summary: "2 of 40 failed"})
 	if err != nil || it.Status != gonogo.ItemFailed || it.Evidence != "https://ci.example.com/7" || it.UpdatedBy != "ci (API token)" {
@@ -119,9 +117,7 @@ func TestReportCheckAndEvents(t *testing.T) {
 	mu.Unlock()
 
 	event := func(ev gonogo.PipelineEvent) error {
-		_, err := s.ReportEvent(t.Context(), ci, rel.ID, func(sn gonogo.Snapshot) (gonogo.PipelineStep, error) {
-			return gonogo.ReportEvent(ci, sn, gonogo.EventReport{Event: ev, Summary: "job 9"}, s.Now())
-		})
+		_, err := s.ReportEvent(t.Context(), ci, rel.ID, gonogo.EventReport{Event: ev, Summary: "job 9"})
 		return err
 	}
 	wantCode(t, event(gonogo.EventDeployStarted), gonogo.ECONFLICT) // a draft is not a Go

@@ -13,7 +13,7 @@ import (
 // audit appends an event to the trail inside tx, chained to the last one.
 // Because every write runs in an immediate transaction, no two events can
 // claim the same predecessor.
-func (tx *Tx) audit(a gonogo.Actor, action string, releaseID int64, format string, args ...any) error {
+func (tx *Tx) audit(a gonogo.Actor, action gonogo.Action, releaseID int64, format string, args ...any) error {
 	var lastID int64
 	prev := gonogo.GenesisHash
 	err := tx.QueryRow(`SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1`).Scan(&lastID, &prev)
@@ -21,7 +21,7 @@ func (tx *Tx) audit(a gonogo.Actor, action string, releaseID int64, format strin
 		return fmt.Errorf("audit: last event: %w", err)
 	}
 	e := gonogo.Event{
-		ID: lastID + 1, At: tx.now, ActorID: a.UserID, Actor: a.Name, Action: action,
+		ID: lastID + 1, At: tx.now, ActorID: a.UserID, Actor: a.Name, Action: string(action),
 		ReleaseID: releaseID, Detail: fmt.Sprintf(format, args...), RemoteAddr: a.RemoteAddr, PrevHash: prev,
 	}
 	e.Hash = e.ComputeHash(prev)

@@ -22,7 +22,7 @@ func auditedStore(t *testing.T) (*db.Store, int) {
 	a := mustCreateRelease(t, s, "payments", "2.4.0")
 	mustCreateRelease(t, s, "mobile", "3.8.0")
 	it := itemTitled(t, mustFindItems(t, s, a.ID), "Integration tests pass")
-	if _, err := s.UpdateItem(t.Context(), actor(qa), a.ID, it.ID, workItem(actor(qa), gonogo.ItemDone, "https://ci.example.com/1", "")); err != nil {
+	if _, err := updateItem(t, s, a.ID, it.ID, workItem(actor(qa), gonogo.ItemDone, "https://ci.example.com/1", "")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.UpdateUser(t.Context(), actor(admin), qa.ID, db.UserUpdate{Name: ptr("Quinn")}); err != nil {

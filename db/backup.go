@@ -52,7 +52,7 @@ func (s *Store) Backup(ctx context.Context, a gonogo.Actor, dst string) (Backup,
 		return b, err
 	}
 	return b, s.inTx(ctx, func(tx *Tx) error {
-		return tx.audit(a, "backup", 0, "took a backup (%s, events up to #%d)", byteSize(b.Size), b.LastEvent)
+		return tx.audit(a, gonogo.ActionBackup, 0, "took a backup (%s, events up to #%d)", byteSize(b.Size), b.LastEvent)
 	})
 }
 

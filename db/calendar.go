@@ -65,7 +65,7 @@ func (s *Store) SaveTeamSettings(ctx context.Context, a gonogo.Actor, t TeamSett
 		if _, err := tx.Exec(`INSERT INTO settings (key, value) VALUES ('team', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, string(raw)); err != nil {
 			return err
 		}
-		return tx.audit(a, "settings.team", 0, "set the time zone to %q and the low-traffic hours", t.Zone)
+		return tx.audit(a, gonogo.ActionTeamSettings, 0, "set the time zone to %q and the low-traffic hours", t.Zone)
 	})
 }
 
@@ -129,20 +129,11 @@ func (s *Store) CreateFreeze(ctx context.Context, a gonogo.Actor, in gonogo.Free
 			return err
 		}
 		id, _ = res.LastInsertId()
-		f := gonogo.Freeze{Name: in.Name, Weekly: in.Weekly, Once: in.Once, Week: in.Week}
 		zone, err := s.teamZone(ctx, txQuerier{tx})
 		if err != nil {
 			return err
 		}
-		scope := "every product"
-		if len(in.Products) > 0 {
-			scope = strings.Join(in.Products, ", ")
-		}
-		if err := tx.audit(a, "freeze.create", 0, "created the freeze %q, %s, for %s", in.Name, f.Describe(zone), scope); err != nil {
-			return err
-		}
-		tx.tag(gonogo.TopicWindow)
-		return nil
+		return tx.record(a, 0, gonogo.FreezeCreated(in, zone))
 	})
 	return id, err
 }
@@ -160,55 +151,31 @@ func (s *Store) DeleteFreeze(ctx context.Context, a gonogo.Actor, id int64) erro
 		if _, err := tx.Exec(`DELETE FROM freezes WHERE id = ?`, id); err != nil {
 			return err
 		}
-		if err := tx.audit(a, "freeze.delete", 0, "removed the freeze %q", name); err != nil {
-			return err
-		}
-		tx.tag(gonogo.TopicWindow)
-		return nil
+		return tx.record(a, 0, gonogo.FreezeRemoved(name))
 	})
 }
 
-// WindowFunc checks, from the release as it is inside the transaction,
-// whether its window may change.
-type WindowFunc func(rel gonogo.Release) error
-
-// SetWindow schedules, moves or clears a release's window, bumps its
-// calendar sequence and audits it; a move after the Go says so.
-func (s *Store) SetWindow(ctx context.Context, a gonogo.Actor, releaseID int64, w gonogo.Window, fn WindowFunc) error {
+// SetWindow schedules, moves or clears a release's window as
+// gonogo.MoveWindow makes of w, bumps its calendar sequence and audits it.
+func (s *Store) SetWindow(ctx context.Context, a gonogo.Actor, releaseID int64, w gonogo.Window) error {
 	return s.inTx(ctx, func(tx *Tx) error {
 		rel, err := tx.release(releaseID)
 		if err != nil {
-			return err
-		}
-		if err := fn(rel); err != nil {
-			return err
-		}
-		if rel.Window.Start.Equal(w.Start) && rel.Window.End.Equal(w.End) {
-			return nil
-		}
-		if _, err := tx.Exec(`UPDATE releases SET window_start = ?, window_end = ?, window_seq = window_seq + 1, updated_at = ? WHERE id = ?`,
-			nullTime(w.Start), nullTime(w.End), fmtTime(tx.now), releaseID); err != nil {
 			return err
 		}
 		zone, err := s.teamZone(ctx, txQuerier{tx})
 		if err != nil {
 			return err
 		}
-		detail := "cleared the window"
-		if !w.IsZero() {
-			detail = "set the window to " + gonogo.FormatWindow(w, zone)
-		}
-		if !rel.Window.IsZero() {
-			detail += " (was " + gonogo.FormatWindow(rel.Window, zone) + ")"
-		}
-		if rel.State == gonogo.Go || rel.State == gonogo.Deploying || rel.State == gonogo.Verifying {
-			detail += ", after the Go"
-		}
-		if err := tx.audit(a, "release.window", releaseID, "%s", detail); err != nil {
+		res, err := gonogo.MoveWindow(a, rel, w, zone, tx.now)
+		if err != nil || res.Audit == nil {
 			return err
 		}
-		tx.tag(gonogo.TopicWindow)
-		return nil
+		if _, err := tx.Exec(`UPDATE releases SET window_start = ?, window_end = ?, window_seq = window_seq + 1, updated_at = ? WHERE id = ?`,
+			nullTime(res.Window.Start), nullTime(res.Window.End), fmtTime(tx.now), releaseID); err != nil {
+			return err
+		}
+		return tx.record(a, releaseID, *res.Audit)
 	})
 }
 

@@ -13,8 +13,8 @@ import (
 // The actions of the events that record a checkpoint: one an admin or the
 // command line asked for, and the daily one sent to webhooks.
 const (
-	actionCheckpoint      = "audit.checkpoint"
-	actionDailyCheckpoint = "audit.checkpoint.daily"
+	actionCheckpoint      = gonogo.ActionCheckpoint
+	actionDailyCheckpoint = gonogo.ActionDailyCheckpoint
 )
 
 // Checkpoint signs the head of the audit trail with key and records that

@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 
 	"github.com/gonogo/gonogo"
@@ -60,12 +59,10 @@ func (s *Store) FindCommentEdits(ctx context.Context, id int64, limit int) ([]Co
 	})
 }
 
-// CommentFunc builds a comment from the release and the comment it replies
-// to (nil for a new thread), as they are inside the transaction.
-type CommentFunc func(rel gonogo.Release, parent *gonogo.Comment) (gonogo.Comment, error)
-
-// AddComment stores a new comment and audits it.
-func (s *Store) AddComment(ctx context.Context, a gonogo.Actor, releaseID, parentID int64, fn CommentFunc) (gonogo.Comment, error) {
+// AddComment stores the comment gonogo.PostComment makes of in, judged on
+// the release and the comment it replies to as they are inside the
+// transaction, and audits it.
+func (s *Store) AddComment(ctx context.Context, a gonogo.Actor, releaseID int64, in gonogo.CommentInput) (gonogo.Comment, error) {
 	var out gonogo.Comment
 	err := s.inTx(ctx, func(tx *Tx) error {
 		rel, err := tx.release(releaseID)
@@ -73,60 +70,54 @@ func (s *Store) AddComment(ctx context.Context, a gonogo.Actor, releaseID, paren
 			return err
 		}
 		var parent *gonogo.Comment
-		if parentID != 0 {
-			p, err := scanComment(tx.QueryRow(`SELECT `+commentColumns+` FROM comments c WHERE c.id = ? AND c.release_id = ?`, parentID, releaseID))
+		if in.ParentID != 0 {
+			p, err := scanComment(tx.QueryRow(`SELECT `+commentColumns+` FROM comments c WHERE c.id = ? AND c.release_id = ?`, in.ParentID, releaseID))
 			if err != nil {
-				return notFound(err, "no comment %d to reply to", parentID)
+				return notFound(err, "no comment %d to reply to", in.ParentID)
 			}
 			parent = &p
 		}
-		c, err := fn(rel, parent)
+		res, err := gonogo.PostComment(a, rel, parent, in, tx.now)
 		if err != nil {
 			return err
 		}
-		c.CreatedAt, c.UpdatedAt = tx.now, tx.now
-		res, err := tx.Exec(`INSERT INTO comments (release_id, cycle, parent_id, author_id, author, body, mentions, created_at, updated_at)
+		c := res.Comment
+		row, err := tx.Exec(`INSERT INTO comments (release_id, cycle, parent_id, author_id, author, body, mentions, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, releaseID, c.Cycle, sql.NullInt64{Int64: c.ParentID, Valid: c.ParentID != 0},
-			c.AuthorID, c.Author, c.Body, rolesCSV(c.Mentions), fmtTime(tx.now), fmtTime(tx.now))
+			c.AuthorID, c.Author, c.Body, rolesCSV(c.Mentions), fmtTime(c.CreatedAt), fmtTime(c.UpdatedAt))
 		if err != nil {
 			return err
 		}
-		c.ID, _ = res.LastInsertId()
+		c.ID, _ = row.LastInsertId()
 		out = c
-		verb := "commented"
-		if c.ParentID != 0 {
-			verb = "replied"
-		}
-		return tx.audit(a, "comment.add", releaseID, "%s: %s%s", verb, excerpt(c.Body), mentionText(c.Mentions))
+		return tx.record(a, releaseID, res.Audit)
 	})
 	return out, err
 }
 
-// EditCommentFunc changes a comment as it is inside the transaction.
-type EditCommentFunc func(c gonogo.Comment) (gonogo.Comment, error)
-
-// EditComment changes a comment, keeping its earlier text, and audits it.
-func (s *Store) EditComment(ctx context.Context, a gonogo.Actor, releaseID, id int64, fn EditCommentFunc) (gonogo.Comment, error) {
+// EditComment changes a comment as gonogo.ReviseComment makes of body,
+// keeping its earlier text, and audits it.
+func (s *Store) EditComment(ctx context.Context, a gonogo.Actor, releaseID, id int64, body string) (gonogo.Comment, error) {
 	var out gonogo.Comment
 	err := s.inTx(ctx, func(tx *Tx) error {
 		old, err := scanComment(tx.QueryRow(`SELECT `+commentColumns+` FROM comments c WHERE c.id = ? AND c.release_id = ?`, id, releaseID))
 		if err != nil {
 			return notFound(err, "no comment %d on this release", id)
 		}
-		c, err := fn(old)
+		res, err := gonogo.ReviseComment(a, old, body, tx.now)
 		if err != nil {
 			return err
 		}
-		c.UpdatedAt = tx.now
-		if _, err := tx.Exec(`INSERT INTO comment_edits (comment_id, body, edited_at) VALUES (?, ?, ?)`, id, old.Body, fmtTime(tx.now)); err != nil {
+		c := res.Comment
+		if _, err := tx.Exec(`INSERT INTO comment_edits (comment_id, body, edited_at) VALUES (?, ?, ?)`, id, old.Body, fmtTime(c.UpdatedAt)); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`UPDATE comments SET body = ?, mentions = ?, updated_at = ?, edits = ? WHERE id = ?`,
-			c.Body, rolesCSV(c.Mentions), fmtTime(tx.now), c.Edits, id); err != nil {
+			c.Body, rolesCSV(c.Mentions), fmtTime(c.UpdatedAt), c.Edits, id); err != nil {
 			return err
 		}
 		out = c
-		return tx.audit(a, "comment.edit", releaseID, "edited a comment: %s", excerpt(c.Body))
+		return tx.record(a, releaseID, res.Audit)
 	})
 	return out, err
 }
@@ -137,24 +128,4 @@ func rolesCSV(rs gonogo.RoleSet) string {
 		parts = append(parts, string(r))
 	}
 	return strings.Join(parts, ",")
-}
-
-func mentionText(rs gonogo.RoleSet) string {
-	if len(rs) == 0 {
-		return ""
-	}
-	var parts []string
-	for _, r := range rs {
-		parts = append(parts, "@"+r.Handle())
-	}
-	return fmt.Sprintf(" (mentions %s)", strings.Join(parts, " "))
-}
-
-// excerpt is the start of a text, on one line, for the audit trail.
-func excerpt(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 80 {
-		return string(r[:80]) + "…"
-	}
-	return s
 }

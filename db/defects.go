@@ -2,9 +2,9 @@ package db
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gonogo/gonogo"
 )
@@ -119,42 +119,64 @@ func (tx *Tx) createDefects(a gonogo.Actor, releaseID int64, ins []gonogo.Defect
 	if err != nil {
 		return nil, err
 	}
-	if err := gonogo.DefectsEditable(rel.State); err != nil {
+	added, err := gonogo.AddDefects(a, rel, ins, tx.now)
+	if err != nil {
 		return nil, err
 	}
 	var ids []int64
-	for _, in := range ins {
-		res, err := tx.Exec(`INSERT INTO defects (release_id, title, severity, status, key, tracker_url, notes, updated_by, updated_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, releaseID, in.Title, string(in.Severity), string(in.Status),
-			in.Key, in.TrackerURL, in.Notes, a.Name, fmtTime(tx.now), fmtTime(tx.now))
+	for _, res := range added {
+		d := res.Defect
+		row, err := tx.Exec(`INSERT INTO defects (release_id, title, severity, status, key, tracker_url, notes, updated_by, updated_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, releaseID, d.Title, string(d.Severity), string(d.Status),
+			d.Key, d.TrackerURL, d.Notes, d.UpdatedBy, fmtTime(d.UpdatedAt), fmtTime(d.CreatedAt))
 		if err != nil {
 			return nil, err
 		}
-		id, _ := res.LastInsertId()
+		id, _ := row.LastInsertId()
 		ids = append(ids, id)
-		key := ""
-		if k := (gonogo.Defect{Key: in.Key, TrackerURL: in.TrackerURL}).TrackerKey(); k != "" {
-			key = k + " "
-		}
-		if err := tx.audit(a, "defect.add", releaseID, "added %s defect %s%q (%s)", in.Severity, key, in.Title, in.Status); err != nil {
+		if err := tx.record(a, releaseID, res.Audit); err != nil {
 			return nil, err
-		}
-		if gonogo.Blocking(gonogo.Defect{Severity: in.Severity, Status: in.Status}) {
-			tx.tag(gonogo.TopicBlockingDefect)
 		}
 	}
 	return ids, tx.touchRelease(releaseID)
 }
 
-// DefectFunc decides, from the release and the defect as they are inside the
-// transaction, what the defect becomes, or refuses with an error.
-type DefectFunc func(rel gonogo.Release, d gonogo.Defect) (gonogo.Defect, error)
+// SetDefectStatus moves one defect to another status, as
+// gonogo.SetDefectStatus makes of c, and audits it.
+func (s *Store) SetDefectStatus(ctx context.Context, a gonogo.Actor, releaseID, id int64, c gonogo.DefectChange) (gonogo.Defect, error) {
+	return s.changeDefect(ctx, a, releaseID, id, statusRule(a, c))
+}
 
-// UpdateDefect changes one defect through fn and audits what changed.
-func (s *Store) UpdateDefect(ctx context.Context, a gonogo.Actor, releaseID, id int64, fn DefectFunc) (gonogo.Defect, error) {
+func (tx *Tx) setDefectStatus(a gonogo.Actor, releaseID, id int64, c gonogo.DefectChange) (gonogo.Defect, error) {
+	return tx.changeDefect(a, releaseID, id, statusRule(a, c))
+}
+
+func statusRule(a gonogo.Actor, c gonogo.DefectChange) defectRule {
+	return func(rel gonogo.Release, d gonogo.Defect, now time.Time) (gonogo.DefectResult, error) {
+		return gonogo.SetDefectStatus(a, rel, d, c, now)
+	}
+}
+
+// EditDefect changes one defect's description, as gonogo.ReviseDefect
+// makes of in, and audits what changed.
+func (s *Store) EditDefect(ctx context.Context, a gonogo.Actor, releaseID, id int64, in gonogo.DefectInput) (gonogo.Defect, error) {
+	return s.changeDefect(ctx, a, releaseID, id, func(rel gonogo.Release, d gonogo.Defect, now time.Time) (gonogo.DefectResult, error) {
+		return gonogo.ReviseDefect(a, rel, d, in, now)
+	})
+}
+
+// defectRule is one of the domain's two rules for a defect's change, bound
+// to its actor and request: the release, defect and time come from the
+// transaction.
+type defectRule func(gonogo.Release, gonogo.Defect, time.Time) (gonogo.DefectResult, error)
+
+// changeDefect runs one of the two rules above on the release and defect
+// as they are inside the transaction, and writes what it returns.
+func (s *Store) changeDefect(ctx context.Context, a gonogo.Actor, releaseID, id int64,
+	rule defectRule) (gonogo.Defect, error) {
 	var out gonogo.Defect
 	err := s.inTx(ctx, func(tx *Tx) error {
-		d, err := tx.updateDefect(a, releaseID, id, fn)
+		d, err := tx.changeDefect(a, releaseID, id, rule)
 		if err == nil {
 			out = d
 		}
@@ -163,7 +185,8 @@ func (s *Store) UpdateDefect(ctx context.Context, a gonogo.Actor, releaseID, id 
 	return out, err
 }
 
-func (tx *Tx) updateDefect(a gonogo.Actor, releaseID, id int64, fn DefectFunc) (gonogo.Defect, error) {
+func (tx *Tx) changeDefect(a gonogo.Actor, releaseID, id int64,
+	rule defectRule) (gonogo.Defect, error) {
 	rel, err := tx.release(releaseID)
 	if err != nil {
 		return gonogo.Defect{}, err
@@ -172,64 +195,20 @@ func (tx *Tx) updateDefect(a gonogo.Actor, releaseID, id int64, fn DefectFunc) (
 	if err != nil {
 		return old, notFound(err, "no defect %d in release %s", id, rel.Name())
 	}
-	d, err := fn(rel, old)
+	res, err := rule(rel, old, tx.now)
 	if err != nil {
-		return d, err
+		return old, err
 	}
-	d.UpdatedBy, d.UpdatedAt = a.Name, tx.now // the transaction's clock is the record's
+	d := res.Defect
 	if _, err := tx.Exec(`UPDATE defects SET title = ?, severity = ?, status = ?, key = ?, tracker_url = ?, notes = ?, reason = ?,
 		updated_by = ?, updated_at = ? WHERE id = ?`, d.Title, string(d.Severity), string(d.Status), d.Key, d.TrackerURL,
 		d.Notes, d.Reason, d.UpdatedBy, fmtTime(d.UpdatedAt), id); err != nil {
 		return d, err
 	}
-	if err := tx.audit(a, "defect."+defectAction(old, d), releaseID, "%s", describeDefectChange(old, d)); err != nil {
+	if err := tx.record(a, releaseID, res.Audit); err != nil {
 		return d, err
 	}
-	if gonogo.Blocking(d) && !gonogo.Blocking(old) {
-		tx.tag(gonogo.TopicBlockingDefect)
-	}
 	return d, tx.touchRelease(releaseID)
-}
-
-func defectAction(old, d gonogo.Defect) string {
-	if old.Status != d.Status {
-		return "status"
-	}
-	return "edit"
-}
-
-func describeDefectChange(old, d gonogo.Defect) string {
-	name := fmt.Sprintf("%q", d.Title)
-	if k := d.TrackerKey(); k != "" {
-		name = k + " " + name
-	}
-	var parts []string
-	if old.Status != d.Status {
-		part := fmt.Sprintf("%s → %s", old.Status, d.Status)
-		if d.Reason != "" {
-			part += ": " + d.Reason
-		}
-		parts = append(parts, part)
-	} else if old.Reason != d.Reason && d.Reason != "" {
-		// Deferred stays deferred, for a new reason: the trail must say which.
-		parts = append(parts, "reason: "+d.Reason)
-	}
-	if old.Severity != d.Severity {
-		parts = append(parts, fmt.Sprintf("severity %s → %s", old.Severity, d.Severity))
-	}
-	if old.Title != d.Title {
-		parts = append(parts, fmt.Sprintf("title was %q", old.Title))
-	}
-	if old.TrackerURL != d.TrackerURL || old.Key != d.Key {
-		parts = append(parts, "tracker link")
-	}
-	if old.Notes != d.Notes {
-		parts = append(parts, "notes")
-	}
-	if len(parts) == 0 {
-		return "saved defect " + name + " unchanged"
-	}
-	return "defect " + name + ": " + strings.Join(parts, ", ")
 }
 
 func (tx *Tx) release(id int64) (gonogo.Release, error) {

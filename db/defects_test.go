@@ -56,17 +56,13 @@ func TestUpdateDefectRefusedLeavesNoTrace(t *testing.T) {
 	ids, _ := s.CreateDefects(t.Context(), gonogo.SystemActor, rel.ID, []gonogo.DefectInput{{Title: "Crash", Severity: gonogo.Critical}})
 	before, _ := s.FindReleaseEvents(t.Context(), rel.ID, 100)
 	qa := gonogo.Actor{Name: "Quinn", Roles: gonogo.RoleSet{gonogo.QALead}}
-	_, err := s.UpdateDefect(t.Context(), qa, rel.ID, ids[0], func(r gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
-		return gonogo.ChangeDefectStatus(qa, r, d, gonogo.DefectChange{Status: gonogo.DefectWontFix}, s.Now())
-	})
+	_, err := s.SetDefectStatus(t.Context(), qa, rel.ID, ids[0], gonogo.DefectChange{Status: gonogo.DefectWontFix})
 	wantCode(t, err, gonogo.EINVALID)
 	after, _ := s.FindReleaseEvents(t.Context(), rel.ID, 100)
 	if len(after) != len(before) {
 		t.Fatal("a refused change was audited")
 	}
-	d, err := s.UpdateDefect(t.Context(), qa, rel.ID, ids[0], func(r gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
-		return gonogo.ChangeDefectStatus(qa, r, d, gonogo.DefectChange{Status: gonogo.DefectWontFix, Reason: "feature removed"}, s.Now())
-	})
+	d, err := s.SetDefectStatus(t.Context(), qa, rel.ID, ids[0], gonogo.DefectChange{Status: gonogo.DefectWontFix, Reason: "feature removed"})
 	wantCode(t, err, "")
 	stored, _ := s.FindDefect(t.Context(), rel.ID, ids[0])
 	if stored != d || stored.Reason != "feature removed" || stored.UpdatedBy != "Quinn" {

@@ -25,9 +25,9 @@ func (s *Store) SetFeedToken(ctx context.Context, a gonogo.Actor, hash string) e
 			return err
 		}
 		if had {
-			return tx.audit(a, "feed.token", 0, "replaced the personal feed address; the old one no longer works")
+			return tx.audit(a, gonogo.ActionFeedToken, 0, "replaced the personal feed address; the old one no longer works")
 		}
-		return tx.audit(a, "feed.token", 0, "made a personal feed address")
+		return tx.audit(a, gonogo.ActionFeedToken, 0, "made a personal feed address")
 	})
 }
 
@@ -41,7 +41,7 @@ func (s *Store) DeleteFeedToken(ctx context.Context, a gonogo.Actor) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		return tx.audit(a, "feed.token", 0, "revoked the personal feed address")
+		return tx.audit(a, gonogo.ActionFeedToken, 0, "revoked the personal feed address")
 	})
 }
 

@@ -43,57 +43,41 @@ func (s *Store) FindItem(ctx context.Context, id int64) (gonogo.Item, error) {
 	return it, notFound(err, "no checklist item with id %d", id)
 }
 
-// ItemFunc decides, from the release and the item as they are inside the
-// transaction, what the item becomes, or refuses with an error.
-type ItemFunc func(rel gonogo.Release, it gonogo.Item) (gonogo.Item, error)
-
-// UpdateItem changes one item of releaseID through fn, atomically with the
-// release's current state, and audits the change.
-func (s *Store) UpdateItem(ctx context.Context, a gonogo.Actor, releaseID, id int64, fn ItemFunc) (gonogo.Item, error) {
+// UpdateItem changes one item of releaseID as gonogo.ChangeItem makes of c,
+// judged on the release and item as they are inside the transaction, and
+// audits the change.
+func (s *Store) UpdateItem(ctx context.Context, a gonogo.Actor, releaseID, id int64, c gonogo.ItemChange) (gonogo.Item, error) {
 	var out gonogo.Item
 	err := s.inTx(ctx, func(tx *Tx) error {
 		var err error
-		out, err = tx.updateItem(a, releaseID, id, fn)
+		out, err = tx.updateItem(a, releaseID, id, c)
 		return err
 	})
 	return out, err
 }
 
-func (tx *Tx) updateItem(a gonogo.Actor, releaseID, id int64, fn ItemFunc) (out gonogo.Item, err error) {
-	err = func() error {
-		rel, it, err := tx.releaseItem(releaseID, id)
-		if err != nil {
-			return err
-		}
-		next, err := fn(rel, it)
-		if err != nil {
-			return err
-		}
-		next.UpdatedAt = tx.now // the transaction's clock is the record's
-		if _, err := tx.Exec(`UPDATE items SET status = ?, evidence = ?, reason = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
-			string(next.Status), next.Evidence, next.Reason, next.UpdatedBy, nullTime(next.UpdatedAt), id); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(`UPDATE releases SET updated_at = ? WHERE id = ?`, fmtTime(tx.now), releaseID); err != nil {
-			return err
-		}
-		out = next
-		detail := ""
-		switch {
-		case next.Status == gonogo.ItemNA:
-			detail = ": " + next.Reason
-		case next.Evidence != "" && next.Evidence != it.Evidence:
-			detail = ", evidence " + next.Evidence
-		}
-		if err := tx.audit(a, "item.status", releaseID, "set %q %s (was %s)%s", it.Title, next.Status, it.Status, detail); err != nil {
-			return err
-		}
-		if next.Status == gonogo.ItemFailed && next.CheckKey != "" && it.Status != gonogo.ItemFailed {
-			tx.tag(gonogo.TopicCheckFailed)
-		}
-		return nil
-	}()
-	return out, err
+func (tx *Tx) updateItem(a gonogo.Actor, releaseID, id int64, c gonogo.ItemChange) (gonogo.Item, error) {
+	rel, it, err := tx.releaseItem(releaseID, id)
+	if err != nil {
+		return it, err
+	}
+	res, err := gonogo.ChangeItem(a, rel, it, c, tx.now)
+	if err != nil {
+		return it, err
+	}
+	return res.Item, tx.applyItem(a, releaseID, res)
+}
+
+// applyItem writes an item change the domain made, touches its release and
+// records the audit.
+func (tx *Tx) applyItem(a gonogo.Actor, releaseID int64, res gonogo.ItemResult) error {
+	if err := tx.storeItem(res.Item); err != nil {
+		return err
+	}
+	if err := tx.touchRelease(releaseID); err != nil {
+		return err
+	}
+	return tx.record(a, releaseID, res.Audit)
 }
 
 func (tx *Tx) releaseItem(releaseID, id int64) (gonogo.Release, gonogo.Item, error) {
@@ -108,12 +92,9 @@ func (tx *Tx) releaseItem(releaseID, id int64) (gonogo.Release, gonogo.Item, err
 	return rel, it, nil
 }
 
-// AddItem adds a custom item to a release's checklist, after the others of its phase.
+// AddItem adds the custom item gonogo.NewItem makes of in to a release's
+// checklist, after its other items.
 func (s *Store) AddItem(ctx context.Context, a gonogo.Actor, releaseID int64, in gonogo.ItemInput) (gonogo.Item, error) {
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return gonogo.Item{}, err
-	}
 	var id int64
 	err := s.inTx(ctx, func(tx *Tx) error {
 		var err error
@@ -127,51 +108,44 @@ func (s *Store) AddItem(ctx context.Context, a gonogo.Actor, releaseID int64, in
 }
 
 func (tx *Tx) addItem(a gonogo.Actor, releaseID int64, in gonogo.ItemInput) (int64, error) {
-	rel, err := scanRelease(tx.QueryRow(`SELECT `+releaseColumns+releaseFrom+`WHERE r.id = ?`, releaseID))
+	rel, err := tx.release(releaseID)
 	if err != nil {
-		return 0, notFound(err, "no release with id %d", releaseID)
-	}
-	if err := gonogo.ItemEditable(rel.State, in.Phase); err != nil {
 		return 0, err
 	}
-	res, err := tx.Exec(`INSERT INTO items (release_id, phase, pillar, title, guidance, owner_role, required, custom, check_key, position)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, (SELECT COALESCE(max(position), 0) + 1 FROM items WHERE release_id = ?))`,
-		releaseID, string(in.Phase), string(in.Pillar), in.Title, in.Guidance, string(in.OwnerRole), boolInt(in.Required), in.CheckKey, releaseID)
+	res, err := gonogo.NewItem(rel, in)
+	if err != nil {
+		return 0, err
+	}
+	ids, err := tx.addItems(releaseID, []gonogo.Item{res.Item}, 0)
 	if isUnique(err) {
-		return 0, gonogo.FieldErrorf("check_key", "another item of this release already reports check %q", in.CheckKey)
+		return 0, gonogo.FieldErrorf("check_key", "another item of this release already reports check %q", res.Item.CheckKey)
 	} else if err != nil {
 		return 0, err
 	}
-	id, _ := res.LastInsertId()
-	if _, err := tx.Exec(`UPDATE releases SET updated_at = ? WHERE id = ?`, fmtTime(tx.now), releaseID); err != nil {
+	id := ids[0]
+	if err := tx.touchRelease(releaseID); err != nil {
 		return 0, err
 	}
-	kind := "advisory"
-	if in.Required {
-		kind = "required"
-	}
-	return id, tx.audit(a, "item.add", releaseID, "added %s %s item %q (%s)", kind, in.Phase, in.Title, in.OwnerRole.Label())
+	return id, tx.record(a, releaseID, res.Audit)
 }
 
-// RemoveItem takes an advisory or custom item off a release.
+// RemoveItem takes an item off a release, if gonogo.RemoveItem lets it go.
 func (s *Store) RemoveItem(ctx context.Context, a gonogo.Actor, releaseID, id int64) error {
 	return s.inTx(ctx, func(tx *Tx) error {
 		rel, it, err := tx.releaseItem(releaseID, id)
 		if err != nil {
 			return err
 		}
-		if !it.Removable() {
-			return gonogo.Errorf(gonogo.ECONFLICT, "%q is a required item of the template and cannot be removed; mark it n/a with a reason instead", it.Title)
-		}
-		if err := gonogo.ItemEditable(rel.State, it.Phase); err != nil {
+		au, err := gonogo.RemoveItem(rel, it)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`DELETE FROM items WHERE id = ?`, id); err != nil {
+		if err := tx.dropItems(releaseID, []int64{id}); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`UPDATE releases SET updated_at = ? WHERE id = ?`, fmtTime(tx.now), releaseID); err != nil {
+		if err := tx.touchRelease(releaseID); err != nil {
 			return err
 		}
-		return tx.audit(a, "item.remove", releaseID, "removed item %q", it.Title)
+		return tx.record(a, releaseID, au)
 	})
 }

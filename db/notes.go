@@ -126,24 +126,20 @@ func (s *Store) readNotes(ctx context.Context, releaseID int64) (gonogo.Notes, e
 	return findNotes(ctx, s.read, releaseID)
 }
 
-// NotesFunc decides, from the release and its notes as they are inside the
-// transaction, what the notes become, or refuses.
-type NotesFunc func(s gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error)
-
-// SaveNotes writes a release's notes through fn, in one transaction: the
-// notes; on publication or amendment the revision kept and the search index;
-// on publication the checklist item it completes; and the audit events.
-func (s *Store) SaveNotes(ctx context.Context, a gonogo.Actor, releaseID int64, fn NotesFunc) (gonogo.NotesChange, error) {
+// SaveNotes writes what gonogo.EditNotes makes of in, in one transaction:
+// the notes; on publication or amendment the revision kept and the search
+// index; on publication the checklist item it completes; and the audit events.
+func (s *Store) SaveNotes(ctx context.Context, a gonogo.Actor, releaseID int64, in gonogo.NotesInput, publish bool) (gonogo.NotesChange, error) {
 	var out gonogo.NotesChange
 	err := s.inTx(ctx, func(tx *Tx) error {
 		var err error
-		out, err = tx.saveNotes(ctx, a, releaseID, fn)
+		out, err = tx.saveNotes(ctx, a, releaseID, in, publish)
 		return err
 	})
 	return out, err
 }
 
-func (tx *Tx) saveNotes(ctx context.Context, a gonogo.Actor, releaseID int64, fn NotesFunc) (gonogo.NotesChange, error) {
+func (tx *Tx) saveNotes(ctx context.Context, a gonogo.Actor, releaseID int64, in gonogo.NotesInput, publish bool) (gonogo.NotesChange, error) {
 	snap, err := tx.snapshot(ctx, releaseID)
 	if err != nil {
 		return gonogo.NotesChange{}, err
@@ -152,22 +148,15 @@ func (tx *Tx) saveNotes(ctx context.Context, a gonogo.Actor, releaseID int64, fn
 	if err != nil {
 		return gonogo.NotesChange{}, err
 	}
-	ch, err := fn(snap, cur)
+	ch, err := gonogo.EditNotes(a, snap, cur, in, publish, tx.now)
 	if err != nil || ch.Kind == gonogo.NotesUnchanged {
 		return ch, err
 	}
 	n := &ch.Notes
-	n.UpdatedAt = tx.now // the transaction's clock is the record's
-	switch ch.Kind {
-	case gonogo.NotesFirstPub:
-		n.PublishedAt = tx.now
-	case gonogo.NotesAmended:
-		n.AmendedAt = tx.now
-	}
 	if err := tx.writeNotes(n); err != nil {
 		return ch, err
 	}
-	if err := tx.auditNotes(a, snap.Release, ch); err != nil {
+	if err := tx.record(a, releaseID, ch.Audit); err != nil {
 		return ch, err
 	}
 	if ch.Kind != gonogo.NotesSaved {
@@ -179,8 +168,7 @@ func (tx *Tx) saveNotes(ctx context.Context, a gonogo.Actor, releaseID int64, fn
 		}
 	}
 	if ch.Item != nil {
-		done := *ch.Item
-		if _, err := tx.updateItem(a, releaseID, done.ID, func(gonogo.Release, gonogo.Item) (gonogo.Item, error) { return done, nil }); err != nil {
+		if err := tx.applyItem(a, releaseID, *ch.Item); err != nil {
 			return ch, err
 		}
 	}
@@ -211,20 +199,6 @@ func (tx *Tx) writeNotes(n *gonogo.Notes) error {
 	}
 	n.ID, err = res.LastInsertId()
 	return err
-}
-
-func (tx *Tx) auditNotes(a gonogo.Actor, rel gonogo.Release, ch gonogo.NotesChange) error {
-	switch ch.Kind {
-	case gonogo.NotesFirstPub:
-		return tx.audit(a, "notes.publish", rel.ID, "published the release notes %q at %s", ch.Notes.Title, gonogo.NotesPath(rel))
-	case gonogo.NotesAmended:
-		detail := fmt.Sprintf("amended the published release notes %q", ch.Notes.Title)
-		if ch.Note != "" {
-			detail += ": " + ch.Note
-		}
-		return tx.audit(a, "notes.amend", rel.ID, "%s", detail)
-	}
-	return tx.audit(a, "notes.save", rel.ID, "saved the release notes draft %q", ch.Notes.Title)
 }
 
 // keepRevision stores the published text as it now reads.

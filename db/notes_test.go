@@ -11,9 +11,7 @@ import (
 // saveNotes writes notes as a through the domain's rules.
 func saveNotes(t *testing.T, s *db.Store, a gonogo.Actor, releaseID int64, in gonogo.NotesInput, publish bool) (gonogo.NotesChange, error) {
 	t.Helper()
-	return s.SaveNotes(t.Context(), a, releaseID, func(sn gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
-		return gonogo.EditNotes(a, sn, cur, in, publish, s.Now())
-	})
+	return s.SaveNotes(t.Context(), a, releaseID, in, publish)
 }
 
 // publishNotes publishes short notes on a release, as a.

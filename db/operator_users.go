@@ -29,7 +29,7 @@ func (s *Store) CreateUserWithOperatorPassword(ctx context.Context, a gonogo.Act
 		if err != nil {
 			return err
 		}
-		return tx.audit(a, "user.create", 0, "created user %s (%s)%s", in.Email, rolesText(in.Roles), adminText(in.Admin))
+		return tx.record(a, 0, gonogo.UserCreated(in))
 	})
 	if err != nil {
 		return gonogo.User{}, err

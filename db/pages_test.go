@@ -19,7 +19,7 @@ func TestSnapshotHoldsTheVotesThatCount(t *testing.T) {
 	for i, back := range []time.Duration{0, 0, time.Hour} {
 		s.Now = func() time.Time { return now.Add(time.Duration(i)*time.Minute - back) }
 		in := gonogo.VoteInput{Role: gonogo.ReleaseManager, Value: gonogo.VoteNoGo, Comment: fmt.Sprint("second thoughts ", i)}
-		if _, err := s.CastVote(t.Context(), rm, rel.ID, func(r gonogo.Release) (gonogo.Vote, error) { return gonogo.CastVote(rm, r, in, s.Now()) }); err != nil {
+		if _, err := s.CastVote(t.Context(), rm, rel.ID, in); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -46,9 +46,7 @@ func TestPagesReadFromACursor(t *testing.T) {
 	for i := range 7 {
 		for _, r := range []gonogo.Release{rel, other} {
 			in := gonogo.CommentInput{Body: fmt.Sprint("comment ", i)}
-			c, err := s.AddComment(t.Context(), rm, r.ID, 0, func(r gonogo.Release, p *gonogo.Comment) (gonogo.Comment, error) {
-				return gonogo.NewComment(rm, r, p, in, s.Now())
-			})
+			c, err := s.AddComment(t.Context(), rm, r.ID, in)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/gonogo/gonogo"
 )
@@ -68,8 +67,9 @@ func (s *Store) FindCurrentOutcomes(ctx context.Context, f gonogo.ReleaseFilter)
 }
 
 // ReportCheck applies a pipeline's result to the item of releaseID that
-// carries key, through fn, and audits it with the report's summary and link.
-func (s *Store) ReportCheck(ctx context.Context, a gonogo.Actor, releaseID int64, r gonogo.CheckReport, fn ItemFunc) (gonogo.Item, error) {
+// carries its key, as gonogo.Check makes of it, and audits it with the
+// report's summary and link.
+func (s *Store) ReportCheck(ctx context.Context, a gonogo.Actor, releaseID int64, r gonogo.CheckReport) (gonogo.Item, error) {
 	r.Normalize()
 	var out gonogo.Item
 	err := s.inTx(ctx, func(tx *Tx) error {
@@ -81,73 +81,43 @@ func (s *Store) ReportCheck(ctx context.Context, a gonogo.Actor, releaseID int64
 		if err != nil {
 			return notFound(err, "%s has no checklist item with check key %q", rel.Name(), r.Key)
 		}
-		next, err := fn(rel, it)
+		res, err := gonogo.Check(rel, it, r, a.Name, tx.now)
 		if err != nil {
 			return err
 		}
-		if next, err = tx.settleItem(next); err != nil {
-			return err
-		}
-		out = next
-		detail := fmt.Sprintf("check %s reported %s: set %q %s (was %s)", r.Key, r.Status, it.Title, next.Status, it.Status)
-		if r.Summary != "" {
-			detail += ": " + r.Summary
-		}
-		if r.URL != "" {
-			detail += " (" + r.URL + ")"
-		}
-		if err := tx.audit(a, "check.report", releaseID, "%s", detail); err != nil {
-			return err
-		}
-		if next.Status == gonogo.ItemFailed && it.Status != gonogo.ItemFailed {
-			tx.tag(gonogo.TopicCheckFailed)
-		}
-		return tx.touchRelease(releaseID)
+		out = res.Item
+		return tx.applyItem(a, releaseID, res)
 	})
 	return out, err
 }
 
-// PipelineFunc decides, from the release as it is inside the transaction,
-// what a pipeline's event does, or refuses.
-type PipelineFunc func(s gonogo.Snapshot) (gonogo.PipelineStep, error)
-
-// ReportEvent records a pipeline's event: a move along the release's life,
-// audited like one made on the page, or a note in its history with the
-// item a smoke result settles.
-func (s *Store) ReportEvent(ctx context.Context, a gonogo.Actor, releaseID int64, fn PipelineFunc) (gonogo.PipelineStep, error) {
+// ReportEvent records a pipeline's event, as gonogo.ReportEvent makes of
+// it: a move along the release's life, audited like one made on the page,
+// or a note in its history with the item a smoke result settles.
+func (s *Store) ReportEvent(ctx context.Context, a gonogo.Actor, releaseID int64, r gonogo.EventReport) (gonogo.PipelineStep, error) {
 	var out gonogo.PipelineStep
 	err := s.inTx(ctx, func(tx *Tx) error {
 		snap, err := tx.snapshot(ctx, releaseID)
 		if err != nil {
 			return err
 		}
-		step, err := fn(snap)
+		step, err := gonogo.ReportEvent(a, snap, r, tx.now)
 		if err != nil {
 			return err
 		}
 		out = step
 		if step.Move != nil {
-			return tx.applyTransition(a, snap, *step.Move, step.Detail)
+			return tx.applyTransition(a, releaseID, *step.Move)
 		}
 		if step.Item != nil {
-			if *step.Item, err = tx.settleItem(*step.Item); err != nil {
+			if err := tx.storeItem(*step.Item); err != nil {
 				return err
 			}
 		}
-		if err := tx.audit(a, "pipeline.event", releaseID, "%s", step.Detail); err != nil {
+		if err := tx.record(a, releaseID, step.Audit()); err != nil {
 			return err
 		}
-		tx.tag(step.Topics...)
 		return tx.touchRelease(releaseID)
 	})
 	return out, err
-}
-
-// settleItem stores the status a pipeline's report gives an item, at the
-// transaction's time, and returns the item as stored.
-func (tx *Tx) settleItem(it gonogo.Item) (gonogo.Item, error) {
-	it.UpdatedAt = tx.now
-	_, err := tx.Exec(`UPDATE items SET status = ?, evidence = ?, reason = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
-		string(it.Status), it.Evidence, it.Reason, it.UpdatedBy, nullTime(it.UpdatedAt), it.ID)
-	return it, err
 }

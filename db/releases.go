@@ -80,7 +80,7 @@ func (tx *Tx) createRelease(a gonogo.Actor, in gonogo.ReleaseInput, state gonogo
 	if replaces != 0 {
 		detail += fmt.Sprintf(", replacing cancelled release #%d", replaces)
 	}
-	return id, tx.audit(a, "release.create", id, "%s", detail)
+	return id, tx.audit(a, gonogo.ActionReleaseCreate, id, "%s", detail)
 }
 
 // checkManager makes sure the chosen release manager exists, is enabled and
@@ -135,7 +135,7 @@ func (s *Store) UpdateRelease(ctx context.Context, a gonogo.Actor, id int64, in 
 			in.Title, in.Summary, sql.NullInt64{Int64: in.ManagerID, Valid: in.ManagerID != 0}, fmtTime(tx.now), id); err != nil {
 			return err
 		}
-		return tx.audit(a, "release.update", id, "changed %s", strings.Join(changes, ", "))
+		return tx.audit(a, gonogo.ActionReleaseUpdate, id, "changed %s", strings.Join(changes, ", "))
 	})
 	if err != nil {
 		return gonogo.Release{}, err

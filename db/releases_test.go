@@ -210,7 +210,7 @@ func TestFindReleasesAndSnapshots(t *testing.T) {
 	s.Now = func() time.Time { return base.Add(time.Hour) }
 	pay := byName["payments 2.4.0"]
 	it := itemTitled(t, mustFindItems(t, s, pay.ID), "Integration tests pass")
-	if _, err := s.UpdateItem(t.Context(), actor(qa), pay.ID, it.ID, workItem(actor(qa), gonogo.ItemDone, "", "")); err != nil {
+	if _, err := updateItem(t, s, pay.ID, it.ID, workItem(actor(qa), gonogo.ItemDone, "", "")); err != nil {
 		t.Fatal(err)
 	}
 	readiness := 0

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gonogo/gonogo"
@@ -135,197 +134,157 @@ func (q txQuerier) QueryRowContext(ctx context.Context, query string, args ...an
 	return q.Tx.Tx.QueryRowContext(ctx, query, args...)
 }
 
-// VoteFunc decides, from the release as it is inside the transaction, what
-// vote to store, or refuses.
-type VoteFunc func(rel gonogo.Release) (gonogo.Vote, error)
-
-// CastVote stores a sign-off, replaces the conditions of the role's earlier
-// vote in this cycle with the new vote's, and audits it, all at once.
-func (s *Store) CastVote(ctx context.Context, a gonogo.Actor, releaseID int64, fn VoteFunc) (gonogo.Vote, error) {
+// CastVote stores the sign-off gonogo.CastVote makes of in, judged on the
+// release as it is inside the transaction: the vote, the conditions it
+// drops and adds, and its audit event, all at once.
+func (s *Store) CastVote(ctx context.Context, a gonogo.Actor, releaseID int64, in gonogo.VoteInput) (gonogo.Vote, error) {
 	var out gonogo.Vote
 	err := s.inTx(ctx, func(tx *Tx) error {
 		var err error
-		out, err = tx.castVote(ctx, a, releaseID, fn)
+		out, err = tx.castVote(ctx, a, releaseID, in)
 		return err
 	})
 	return out, err
 }
 
-func (tx *Tx) castVote(ctx context.Context, a gonogo.Actor, releaseID int64, fn VoteFunc) (out gonogo.Vote, err error) {
-	err = func() error {
-		// The release alone: a whole snapshot read here, inside the write
-		// transaction, held every other writer up (docs/performance.md).
-		rel, err := tx.release(releaseID)
-		if err != nil {
-			return err
-		}
-		v, err := fn(rel)
-		if err != nil {
-			return err
-		}
-		v.At = tx.now
-		conds, _ := json.Marshal(v.Conditions)
-		if v.Conditions == nil {
-			conds = []byte("[]")
-		}
-		res, err := tx.Exec(`INSERT INTO votes (release_id, cycle, role, user_id, user_name, value, comment, conditions, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, releaseID, v.Cycle, string(v.Role), v.UserID, v.UserName, string(v.Value),
-			v.Comment, string(conds), fmtTime(v.At))
-		if err != nil {
-			return err
-		}
-		v.ID, _ = res.LastInsertId()
-		// The role's earlier conditions in this cycle give way to the new vote's.
-		if _, err := tx.Exec(`DELETE FROM items WHERE release_id = ? AND source = 'vote' AND source_id IN
-			(SELECT id FROM votes WHERE release_id = ? AND cycle = ? AND role = ? AND id <> ?)`,
-			releaseID, releaseID, v.Cycle, string(v.Role), v.ID); err != nil {
-			return err
-		}
-		if err := tx.addConditions(releaseID, "vote", v.ID, v.Conditions); err != nil {
-			return err
-		}
-		out = v
-		detail := fmt.Sprintf("signed %s for %s", v.Value.Label(), v.Role.Label())
-		if v.Comment != "" {
-			detail += ": " + v.Comment
-		}
-		if len(v.Conditions) > 0 {
-			detail += fmt.Sprintf(" (conditions: %s)", conditionsText(v.Conditions))
-		}
-		if err := tx.audit(a, "vote", releaseID, "%s", detail); err != nil {
-			return err
-		}
-		tx.tag(gonogo.TopicVote)
-		return tx.touchRelease(releaseID)
-	}()
-	return out, err
-}
-
-// addConditions turns conditions into required post-deploy verification
-// items owned by their role, so they are tracked until closed.
-func (tx *Tx) addConditions(releaseID int64, source string, sourceID int64, conds []gonogo.Condition) error {
-	for _, c := range conds {
-		if _, err := tx.Exec(`INSERT INTO items (release_id, phase, title, guidance, owner_role, required, custom, position, source, source_id)
-			VALUES (?, 'verification', ?, ?, ?, 1, 1, (SELECT COALESCE(max(position), 0) + 1 FROM items WHERE release_id = ?), ?, ?)`,
-			releaseID, c.Text, "A condition of the "+source+"; close it once it holds.", string(c.Owner), releaseID, source, sourceID); err != nil {
-			return err
-		}
+func (tx *Tx) castVote(ctx context.Context, a gonogo.Actor, releaseID int64, in gonogo.VoteInput) (gonogo.Vote, error) {
+	snap, err := tx.voteSnapshot(ctx, releaseID)
+	if err != nil {
+		return gonogo.Vote{}, err
 	}
-	return nil
-}
-
-func conditionsText(cs []gonogo.Condition) string {
-	var parts []string
-	for _, c := range cs {
-		parts = append(parts, fmt.Sprintf("%q for %s", c.Text, c.Owner.Label()))
+	res, err := gonogo.CastVote(a, snap, in, tx.now)
+	if err != nil {
+		return gonogo.Vote{}, err
 	}
-	return strings.Join(parts, "; ")
+	v := res.Vote
+	conds, _ := json.Marshal(v.Conditions)
+	if v.Conditions == nil {
+		conds = []byte("[]")
+	}
+	row, err := tx.Exec(`INSERT INTO votes (release_id, cycle, role, user_id, user_name, value, comment, conditions, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, releaseID, v.Cycle, string(v.Role), v.UserID, v.UserName, string(v.Value),
+		v.Comment, string(conds), fmtTime(v.At))
+	if err != nil {
+		return v, err
+	}
+	v.ID, _ = row.LastInsertId()
+	if err := tx.dropItems(releaseID, res.DropItems); err != nil {
+		return v, err
+	}
+	if _, err := tx.addItems(releaseID, res.AddItems, v.ID); err != nil {
+		return v, err
+	}
+	if err := tx.record(a, releaseID, res.Audit); err != nil {
+		return v, err
+	}
+	return v, tx.touchRelease(releaseID)
 }
 
-// WaiverFunc decides whether a role must sign off, or refuses.
-type WaiverFunc func(s gonogo.Snapshot) (gonogo.WaiverChange, error)
+// voteSnapshot reads what a sign-off is judged on: the release, its
+// current cycle's votes and the conditions of votes. Not a whole snapshot:
+// one read here, inside the write transaction, held every other writer up
+// (docs/performance.md).
+func (tx *Tx) voteSnapshot(ctx context.Context, releaseID int64) (gonogo.VoteSnapshot, error) {
+	var snap gonogo.VoteSnapshot
+	rel, err := tx.release(releaseID)
+	if err != nil {
+		return snap, err
+	}
+	snap.Release = rel
+	rows, err := tx.QueryContext(ctx, `SELECT `+voteColumns+` FROM votes v WHERE v.release_id = ? AND v.cycle = ? ORDER BY v.id`, releaseID, rel.Cycle)
+	if err != nil {
+		return snap, err
+	}
+	if snap.Votes, err = collect(rows, scanVote); err != nil {
+		return snap, err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT `+itemColumns+` FROM items i WHERE i.release_id = ? AND i.source = ?`, releaseID, gonogo.SourceVote)
+	if err != nil {
+		return snap, err
+	}
+	snap.Items, err = collect(rows, scanItem)
+	return snap, err
+}
 
-// SetWaiver marks a role required again or not required with a reason.
-func (s *Store) SetWaiver(ctx context.Context, a gonogo.Actor, releaseID int64, fn WaiverFunc) error {
+// SetWaiver stores what gonogo.Waive makes of change: a role required
+// again, or not required with a reason.
+func (s *Store) SetWaiver(ctx context.Context, a gonogo.Actor, releaseID int64, change gonogo.WaiverChange) error {
 	return s.inTx(ctx, func(tx *Tx) error {
 		snap, err := tx.snapshot(ctx, releaseID)
 		if err != nil {
 			return err
 		}
-		c, err := fn(snap)
+		res, err := gonogo.Waive(a, snap, change, tx.now)
+		if err != nil || res.Audit == nil {
+			return err
+		}
+		if w := res.Waiver; w != nil {
+			_, err = tx.Exec(`INSERT INTO waivers (release_id, role, reason, by_name, at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (release_id, role) DO UPDATE SET reason = excluded.reason, by_name = excluded.by_name, at = excluded.at`,
+				releaseID, string(w.Role), w.Reason, w.By, fmtTime(w.At))
+		} else {
+			_, err = tx.Exec(`DELETE FROM waivers WHERE release_id = ? AND role = ?`, releaseID, string(res.Role))
+		}
 		if err != nil {
 			return err
 		}
-		if c.Required {
-			res, err := tx.Exec(`DELETE FROM waivers WHERE release_id = ? AND role = ?`, releaseID, string(c.Role))
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return nil
-			}
-			return tx.audit(a, "role.required", releaseID, "%s must sign off again", c.Role.Label())
-		}
-		if _, err := tx.Exec(`INSERT INTO waivers (release_id, role, reason, by_name, at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (release_id, role) DO UPDATE SET reason = excluded.reason, by_name = excluded.by_name, at = excluded.at`,
-			releaseID, string(c.Role), c.Reason, a.Name, fmtTime(tx.now)); err != nil {
-			return err
-		}
-		return tx.audit(a, "role.waived", releaseID, "%s need not sign off: %s", c.Role.Label(), c.Reason)
+		return tx.record(a, releaseID, *res.Audit)
 	})
 }
 
-// DecisionFunc decides, from the release as it is inside the transaction,
-// the decision to record, or refuses.
-type DecisionFunc func(s gonogo.Snapshot) (gonogo.Decision, error)
-
-// Decide records a decision: the decision with its frozen record, the
-// release's new state, the decision's conditions as items, and the audit
-// event, in one immediate transaction. Two people deciding at once cannot
-// both succeed: the second finds the release no longer in review.
-func (s *Store) Decide(ctx context.Context, a gonogo.Actor, releaseID int64, fn DecisionFunc) (gonogo.Decision, error) {
+// Decide records the decision gonogo.Decide makes of in: the decision with
+// its frozen record, the release's new state, the decision's conditions as
+// items, and the audit event, in one immediate transaction. Two people
+// deciding at once cannot both succeed: the second finds the release no
+// longer in review.
+func (s *Store) Decide(ctx context.Context, a gonogo.Actor, releaseID int64, in gonogo.DecisionInput) (gonogo.Decision, error) {
 	var out gonogo.Decision
 	err := s.inTx(ctx, func(tx *Tx) error {
 		var err error
-		out, err = tx.decide(ctx, a, releaseID, fn)
+		out, err = tx.decide(ctx, a, releaseID, in)
 		return err
 	})
 	return out, err
 }
 
-func (tx *Tx) decide(ctx context.Context, a gonogo.Actor, releaseID int64, fn DecisionFunc) (out gonogo.Decision, err error) {
-	err = func() error {
-		snap, err := tx.snapshot(ctx, releaseID)
-		if err != nil {
-			return err
-		}
-		d, err := fn(snap)
-		if err != nil {
-			return err
-		}
-		d.At = tx.now
-		if err := tx.QueryRow(`SELECT COALESCE(max(number), 0) + 1 FROM decisions WHERE release_id = ?`, releaseID).Scan(&d.Number); err != nil {
-			return err
-		}
-		record, err := json.Marshal(d.Record)
-		if err != nil {
-			return err
-		}
-		conds, _ := json.Marshal(d.Conditions)
-		if d.Conditions == nil {
-			conds = []byte("[]")
-		}
-		res, err := tx.Exec(`INSERT INTO decisions (release_id, number, cycle, outcome, rationale, conditions, decider_id, decider_name, at, record)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, releaseID, d.Number, d.Cycle, string(d.Outcome), d.Rationale, string(conds),
-			sql.NullInt64{Int64: d.DeciderID, Valid: d.DeciderID != 0}, d.DeciderName, fmtTime(d.At), string(record))
-		if isUnique(err) {
-			return gonogo.Errorf(gonogo.ECONFLICT, "this review cycle already has its decision")
-		} else if err != nil {
-			return err
-		}
-		d.ID, _ = res.LastInsertId()
-		if _, err := tx.Exec(`UPDATE releases SET state = ?, updated_at = ? WHERE id = ? AND state = 'review'`,
-			string(d.Outcome.State()), fmtTime(tx.now), releaseID); err != nil {
-			return err
-		}
-		if err := tx.addConditions(releaseID, "decision", d.ID, d.Conditions); err != nil {
-			return err
-		}
-		out = d
-		detail := fmt.Sprintf("recorded %s (decision %d, cycle %d)", d.Outcome.Label(), d.Number, d.Cycle)
-		if d.Rationale != "" {
-			detail += ": " + d.Rationale
-		}
-		if len(d.Conditions) > 0 {
-			detail += fmt.Sprintf(" (conditions: %s)", conditionsText(d.Conditions))
-		}
-		if err := tx.audit(a, "decision", releaseID, "%s", detail); err != nil {
-			return err
-		}
-		tx.tag(gonogo.TopicDecision, gonogo.TopicState)
-		return nil
-	}()
-	return out, err
+func (tx *Tx) decide(ctx context.Context, a gonogo.Actor, releaseID int64, in gonogo.DecisionInput) (gonogo.Decision, error) {
+	snap, err := tx.snapshot(ctx, releaseID)
+	if err != nil {
+		return gonogo.Decision{}, err
+	}
+	if err := tx.QueryRow(`SELECT COALESCE(max(number), 0) FROM decisions WHERE release_id = ?`, releaseID).Scan(&snap.Decisions); err != nil {
+		return gonogo.Decision{}, err
+	}
+	res, err := gonogo.Decide(a, snap, in, tx.now)
+	if err != nil {
+		return gonogo.Decision{}, err
+	}
+	d := res.Decision
+	record, err := json.Marshal(d.Record)
+	if err != nil {
+		return d, err
+	}
+	conds, _ := json.Marshal(d.Conditions)
+	if d.Conditions == nil {
+		conds = []byte("[]")
+	}
+	row, err := tx.Exec(`INSERT INTO decisions (release_id, number, cycle, outcome, rationale, conditions, decider_id, decider_name, at, record)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, releaseID, d.Number, d.Cycle, string(d.Outcome), d.Rationale, string(conds),
+		sql.NullInt64{Int64: d.DeciderID, Valid: d.DeciderID != 0}, d.DeciderName, fmtTime(d.At), string(record))
+	if isUnique(err) {
+		return d, gonogo.Errorf(gonogo.ECONFLICT, "this review cycle already has its decision")
+	} else if err != nil {
+		return d, err
+	}
+	d.ID, _ = row.LastInsertId()
+	if _, err := tx.Exec(`UPDATE releases SET state = ?, updated_at = ? WHERE id = ? AND state = ?`,
+		string(res.State), fmtTime(tx.now), releaseID, string(snap.Release.State)); err != nil {
+		return d, err
+	}
+	if _, err := tx.addItems(releaseID, res.AddItems, d.ID); err != nil {
+		return d, err
+	}
+	return d, tx.record(a, releaseID, res.Audit)
 }
 
 const decisionColumns = `id, release_id, number, cycle, outcome, rationale, conditions, COALESCE(decider_id, 0), decider_name, at, record`
@@ -373,112 +332,52 @@ func (s *Store) readDecisions(ctx context.Context, releaseID int64) ([]gonogo.De
 	return collect(rows, scanDecision)
 }
 
-// TransitionFunc decides, from the release as it is inside the transaction,
-// where a transition leads, or refuses.
-type TransitionFunc func(s gonogo.Snapshot) (gonogo.TransitionResult, error)
-
-// Transition moves a release to another state and audits it. A new cycle
-// resets the post-deploy verification and drops the old cycle's conditions;
-// the votes, decisions and audit trail of earlier cycles stay.
-func (s *Store) Transition(ctx context.Context, a gonogo.Actor, releaseID int64, how string, fn TransitionFunc) (gonogo.TransitionResult, error) {
+// Transition moves a release as gonogo.Move says t does, judged on the
+// release as it is inside the transaction, and audits it.
+func (s *Store) Transition(ctx context.Context, a gonogo.Actor, releaseID int64, t gonogo.Transition) (gonogo.TransitionResult, error) {
 	var out gonogo.TransitionResult
 	err := s.inTx(ctx, func(tx *Tx) error {
 		var err error
-		out, err = tx.transition(ctx, a, releaseID, how, fn)
+		out, err = tx.transition(ctx, a, releaseID, t)
 		return err
 	})
 	return out, err
 }
 
-func (tx *Tx) transition(ctx context.Context, a gonogo.Actor, releaseID int64, how string, fn TransitionFunc) (out gonogo.TransitionResult, err error) {
-	err = func() error {
-		snap, err := tx.snapshot(ctx, releaseID)
-		if err != nil {
-			return err
-		}
-		res, err := fn(snap)
-		if err != nil {
-			return err
-		}
-		out = res
-		return tx.applyTransition(a, snap, res, how)
-	}()
-	return out, err
-}
-
-// applyTransition writes a transition the domain allowed on snap's release,
-// and audits it.
-func (tx *Tx) applyTransition(a gonogo.Actor, snap gonogo.Snapshot, res gonogo.TransitionResult, how string) error {
-	releaseID := snap.Release.ID
-	cycle := snap.Release.Cycle
-	if res.NewCycle {
-		cycle++
-		if _, err := tx.Exec(`DELETE FROM items WHERE release_id = ? AND source <> ''`, releaseID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(`UPDATE items SET status = 'open', evidence = '', reason = '', updated_by = ?, updated_at = ?
-			WHERE release_id = ? AND phase = 'verification'`, a.Name, fmtTime(tx.now), releaseID); err != nil {
-			return err
-		}
-	}
-	if _, err := tx.Exec(`UPDATE releases SET state = ?, cycle = ?, updated_at = ? WHERE id = ?`,
-		string(res.To), cycle, fmtTime(tx.now), releaseID); err != nil {
-		return err
-	}
-	if res.To == gonogo.Review {
-		if _, err := tx.Exec(`UPDATE releases SET review_at = ? WHERE id = ?`, fmtTime(tx.now), releaseID); err != nil {
-			return err
-		}
-	}
-	detail := fmt.Sprintf("moved from %s to %s", res.From.Label(), res.To.Label())
-	if res.NewCycle {
-		detail += fmt.Sprintf(", opening review cycle %d: everyone signs again", cycle)
-	}
-	if how != "" {
-		detail += " (" + how + ")"
-	}
-	shipped := res.To == gonogo.Released
-	if shipped {
-		names, err := tx.goVoters(releaseID, snap.Release.Cycle)
-		if err != nil {
-			return err
-		}
-		if len(names) > 0 {
-			detail += ", signed off by " + strings.Join(names, ", ")
-		}
-	}
-	if err := tx.audit(a, "release.state", releaseID, "%s", detail); err != nil {
-		return err
-	}
-	tx.tag(gonogo.TopicState)
-	if shipped {
-		tx.tag(gonogo.TopicReleased)
-	}
-	return nil
-}
-
-// goVoters are the people whose Go counted in a cycle, in the order they signed.
-func (tx *Tx) goVoters(releaseID int64, cycle int) ([]string, error) {
-	rows, err := tx.Query(`SELECT user_name FROM votes WHERE release_id = ? AND cycle = ? AND value = 'go'
-		GROUP BY user_name ORDER BY min(id)`, releaseID, cycle)
+func (tx *Tx) transition(ctx context.Context, a gonogo.Actor, releaseID int64, t gonogo.Transition) (gonogo.TransitionResult, error) {
+	snap, err := tx.snapshot(ctx, releaseID)
 	if err != nil {
-		return nil, err
+		return gonogo.TransitionResult{}, err
 	}
-	return collect(rows, func(sc scanner) (string, error) {
-		var n string
-		return n, sc.Scan(&n)
-	})
+	res, err := gonogo.Move(a, snap, t, tx.now)
+	if err != nil {
+		return res, err
+	}
+	return res, tx.applyTransition(a, releaseID, res)
 }
 
-// NudgeFunc decides, from the release and the webhooks as they are inside
-// the transaction, whether the role may be nudged and who would hear of it.
-type NudgeFunc func(s gonogo.Snapshot, hooks []gonogo.Webhook) (gonogo.NudgeReach, error)
+// applyTransition writes a transition the domain made, with its audit.
+func (tx *Tx) applyTransition(a gonogo.Actor, releaseID int64, res gonogo.TransitionResult) error {
+	if err := tx.dropItems(releaseID, res.DropItems); err != nil {
+		return err
+	}
+	for _, it := range res.ResetItems {
+		if err := tx.storeItem(it); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.Exec(`UPDATE releases SET state = ?, cycle = ?, updated_at = ?, review_at = COALESCE(?, review_at) WHERE id = ?`,
+		string(res.To), res.Cycle, fmtTime(tx.now), nullTime(res.ReviewAt), releaseID); err != nil {
+		return err
+	}
+	return tx.record(a, releaseID, res.Audit)
+}
 
-// Nudge records that the release manager reminded a role to sign off, and
-// through which webhooks: the notice carries gonogo.TopicNudge, so they
-// tell the team's channel. It returns the audit event, whose detail says
-// who was told and how.
-func (s *Store) Nudge(ctx context.Context, a gonogo.Actor, releaseID int64, role gonogo.Role, fn NudgeFunc) (gonogo.Event, error) {
+// Nudge records that the release manager reminded a role to sign off, as
+// gonogo.Remind says, and through which webhooks: the notice carries
+// gonogo.TopicNudge, so they tell the team's channel. It returns the audit
+// event, whose detail says who was told and how.
+func (s *Store) Nudge(ctx context.Context, a gonogo.Actor, releaseID int64, role gonogo.Role) (gonogo.Event, error) {
 	var e gonogo.Event
 	err := s.inTx(ctx, func(tx *Tx) error {
 		snap, err := tx.snapshot(ctx, releaseID)
@@ -493,19 +392,13 @@ func (s *Store) Nudge(ctx context.Context, a gonogo.Actor, releaseID int64, role
 		if err != nil {
 			return err
 		}
-		reach, err := fn(snap, hooks)
+		au, err := gonogo.Remind(a, snap, role, hooks, tx.now)
 		if err != nil {
 			return err
 		}
-		waited := ""
-		if !snap.Release.ReviewAt.IsZero() {
-			waited = fmt.Sprintf(" (awaited for %s)", tx.now.Sub(snap.Release.ReviewAt).Round(time.Minute))
-		}
-		if err := tx.audit(a, "role.nudge", releaseID, "nudged the %s to sign off %s%s: %s",
-			role.Label(), snap.Release.Name(), waited, reach); err != nil {
+		if err := tx.record(a, releaseID, au); err != nil {
 			return err
 		}
-		tx.tag(gonogo.TopicNudge)
 		e = tx.notices[len(tx.notices)-1].Event
 		return nil
 	})

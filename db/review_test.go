@@ -20,9 +20,7 @@ func reviewFixture(t *testing.T) (*db.Store, gonogo.Release, gonogo.Actor) {
 		if it.Phase != gonogo.Readiness {
 			continue
 		}
-		if _, err := s.UpdateItem(t.Context(), rm, rel.ID, it.ID, func(r gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
-			return gonogo.WorkItem(rm, r, it, gonogo.ItemChange{Status: gonogo.ItemDone}, s.Now())
-		}); err != nil {
+		if _, err := s.UpdateItem(t.Context(), rm, rel.ID, it.ID, gonogo.ItemChange{Status: gonogo.ItemDone}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -34,7 +32,7 @@ func reviewFixture(t *testing.T) (*db.Store, gonogo.Release, gonogo.Actor) {
 			a = rm
 		}
 		in := gonogo.VoteInput{Role: r, Value: gonogo.VoteGo}
-		if _, err := s.CastVote(t.Context(), a, rel.ID, func(rel gonogo.Release) (gonogo.Vote, error) { return gonogo.CastVote(a, rel, in, s.Now()) }); err != nil {
+		if _, err := s.CastVote(t.Context(), a, rel.ID, in); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -43,7 +41,7 @@ func reviewFixture(t *testing.T) (*db.Store, gonogo.Release, gonogo.Actor) {
 
 func move(t *testing.T, s *db.Store, a gonogo.Actor, id int64, tr gonogo.Transition) {
 	t.Helper()
-	if _, err := s.Transition(t.Context(), a, id, "", func(sn gonogo.Snapshot) (gonogo.TransitionResult, error) { return gonogo.Move(a, sn, tr) }); err != nil {
+	if _, err := s.Transition(t.Context(), a, id, tr); err != nil {
 		t.Fatalf("%s: %v", tr, err)
 	}
 }
@@ -62,9 +60,7 @@ func TestConcurrentDecisionsOnlyOneWins(t *testing.T) {
 				outcome = gonogo.OutcomeNoGo
 			}
 			in := gonogo.DecisionInput{Outcome: outcome, Rationale: "decided by goroutine"}
-			_, errs[i] = s.Decide(t.Context(), rm, rel.ID, func(sn gonogo.Snapshot) (gonogo.Decision, error) {
-				return gonogo.Decide(rm, sn, in, s.Now())
-			})
+			_, errs[i] = s.Decide(t.Context(), rm, rel.ID, in)
 		}()
 	}
 	wg.Wait()
@@ -98,7 +94,7 @@ func TestConcurrentDecisionsOnlyOneWins(t *testing.T) {
 func TestDecisionRecordIsFrozenAndImmutable(t *testing.T) {
 	s, rel, rm := reviewFixture(t)
 	in := gonogo.DecisionInput{Outcome: gonogo.OutcomeGo, Conditions: "ops: deploy off-peak"}
-	d, err := s.Decide(t.Context(), rm, rel.ID, func(sn gonogo.Snapshot) (gonogo.Decision, error) { return gonogo.Decide(rm, sn, in, s.Now()) })
+	d, err := s.Decide(t.Context(), rm, rel.ID, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,16 +131,14 @@ func TestDecisionRecordIsFrozenAndImmutable(t *testing.T) {
 func TestNewCycleResetsVerificationAndKeepsHistory(t *testing.T) {
 	s, rel, rm := reviewFixture(t)
 	in := gonogo.DecisionInput{Outcome: gonogo.OutcomeGo, Conditions: "watch the queue"}
-	if _, err := s.Decide(t.Context(), rm, rel.ID, func(sn gonogo.Snapshot) (gonogo.Decision, error) { return gonogo.Decide(rm, sn, in, s.Now()) }); err != nil {
+	if _, err := s.Decide(t.Context(), rm, rel.ID, in); err != nil {
 		t.Fatal(err)
 	}
 	ops := gonogo.Actor{Name: "Ops", Roles: gonogo.RoleSet{gonogo.Ops, gonogo.ReleaseManager}}
 	move(t, s, ops, rel.ID, gonogo.StartDeploy)
 	move(t, s, ops, rel.ID, gonogo.FinishDeploy)
 	verification := itemTitled(t, mustFindItems(t, s, rel.ID), "Dashboards healthy")
-	if _, err := s.UpdateItem(t.Context(), rm, rel.ID, verification.ID, func(r gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
-		return gonogo.WorkItem(rm, r, it, gonogo.ItemChange{Status: gonogo.ItemFailed, Evidence: "error rate 4%"}, s.Now())
-	}); err != nil {
+	if _, err := s.UpdateItem(t.Context(), rm, rel.ID, verification.ID, gonogo.ItemChange{Status: gonogo.ItemFailed, Evidence: "error rate 4%"}); err != nil {
 		t.Fatal(err)
 	}
 	move(t, s, ops, rel.ID, gonogo.RollBack)

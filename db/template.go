@@ -80,7 +80,7 @@ func (s *Store) AddTemplateItem(ctx context.Context, a gonogo.Actor, in gonogo.I
 		if err := tx.insertTemplateItem(in, pos); err != nil {
 			return err
 		}
-		return tx.audit(a, "template.add", 0, "added template item %q (%s, %s)", in.Title, in.Phase, in.OwnerRole.Label())
+		return tx.audit(a, gonogo.ActionTemplateAdd, 0, "added template item %q (%s, %s)", in.Title, in.Phase, in.OwnerRole.Label())
 	})
 }
 
@@ -102,7 +102,7 @@ func (s *Store) UpdateTemplateItem(ctx context.Context, a gonogo.Actor, id int64
 		if n, _ := res.RowsAffected(); n == 0 {
 			return gonogo.Errorf(gonogo.ENOTFOUND, "no template item with id %d", id)
 		}
-		return tx.audit(a, "template.update", 0, "changed template item %q", in.Title)
+		return tx.audit(a, gonogo.ActionTemplateUpdate, 0, "changed template item %q", in.Title)
 	})
 }
 
@@ -116,7 +116,7 @@ func (s *Store) RemoveTemplateItem(ctx context.Context, a gonogo.Actor, id int64
 		if _, err := tx.Exec(`DELETE FROM template_items WHERE id = ?`, id); err != nil {
 			return err
 		}
-		return tx.audit(a, "template.remove", 0, "removed template item %q", title)
+		return tx.audit(a, gonogo.ActionTemplateRemove, 0, "removed template item %q", title)
 	})
 }
 
@@ -146,7 +146,7 @@ func (s *Store) MoveTemplateItem(ctx context.Context, a gonogo.Actor, id int64, 
 				return err
 			}
 		}
-		return tx.audit(a, "template.move", 0, "moved template item %d", id)
+		return tx.audit(a, gonogo.ActionTemplateMove, 0, "moved template item %d", id)
 	})
 }
 

@@ -57,7 +57,7 @@ func (s *Store) CreateToken(ctx context.Context, a gonogo.Actor, in gonogo.Token
 		if in.Product != "" {
 			scope = "product " + in.Product
 		}
-		return tx.audit(a, "token.create", 0, "created API token %q for %s", in.Name, scope)
+		return tx.audit(a, gonogo.ActionTokenCreate, 0, "created API token %q for %s", in.Name, scope)
 	})
 	if err != nil {
 		return gonogo.Token{}, "", err
@@ -116,6 +116,6 @@ func (s *Store) RevokeToken(ctx context.Context, a gonogo.Actor, id int64) error
 		if _, err := tx.Exec(`UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?`, fmtTime(tx.now), a.Name, id); err != nil {
 			return err
 		}
-		return tx.audit(a, "token.revoke", 0, "revoked API token %q", t.Name)
+		return tx.audit(a, gonogo.ActionTokenRevoke, 0, "revoked API token %q", t.Name)
 	})
 }

@@ -61,7 +61,7 @@ func (s *Store) CreateUser(ctx context.Context, a gonogo.Actor, in gonogo.NewUse
 		if err != nil {
 			return err
 		}
-		return tx.audit(a, "user.create", 0, "created user %s (%s)%s", in.Email, rolesText(in.Roles), adminText(in.Admin))
+		return tx.record(a, 0, gonogo.UserCreated(in))
 	})
 	if err != nil {
 		return gonogo.User{}, err
@@ -162,30 +162,15 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (gonog
 
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), bcrypt.DefaultCost)
 
-// UserUpdate is an admin's change to a user. Nil fields stay as they are.
-type UserUpdate struct {
-	Name     *string
-	Roles    *gonogo.RoleSet
-	Admin    *bool
-	Disabled *bool
-	Password *string
-}
+// UserUpdate is an admin's change to a user (see gonogo.UserUpdate).
+type UserUpdate = gonogo.UserUpdate
 
-// UpdateUser changes a user. Disabling, resetting the password or changing
-// the admin flag ends the user's sessions; a role change needs no such
-// thing, because every request reads the user's roles afresh.
+// UpdateUser changes a user as gonogo.UpdateUser makes of up, judged on
+// the user and the other enabled admins as they are inside the transaction.
 func (s *Store) UpdateUser(ctx context.Context, a gonogo.Actor, id int64, up UserUpdate) (gonogo.User, error) {
-	if up.Name != nil {
-		name := strings.TrimSpace(*up.Name)
-		up.Name = &name
-		if err := gonogo.ValidateName(name); err != nil {
-			return gonogo.User{}, err
-		}
-	}
-	if up.Roles != nil {
-		// Canonical order, so the same roles given in another order are no change.
-		rs := gonogo.NewRoleSet(*up.Roles...)
-		up.Roles = &rs
+	up.Normalize()
+	if err := up.Validate(); err != nil {
+		return gonogo.User{}, err
 	}
 	var hash string
 	if up.Password != nil {
@@ -199,58 +184,59 @@ func (s *Store) UpdateUser(ctx context.Context, a gonogo.Actor, id int64, up Use
 		if err != nil {
 			return notFound(err, "no user with id %d", id)
 		}
-		if err := tx.guardLastAdmin(u, up); err != nil {
+		var admins int
+		if err := tx.QueryRow(`SELECT count(*) FROM users WHERE admin = 1 AND disabled = 0 AND id <> ?`, id).Scan(&admins); err != nil {
 			return err
 		}
-		var changes []string
-		endSessions := false
-		if up.Name != nil && *up.Name != u.Name {
-			if _, err := tx.Exec(`UPDATE users SET name = ? WHERE id = ?`, *up.Name, id); err != nil {
-				return err
-			}
-			changes = append(changes, fmt.Sprintf("name %q", *up.Name))
+		res, err := gonogo.UpdateUser(u, up, admins)
+		if err != nil {
+			return err
 		}
-		if up.Roles != nil && rolesText(*up.Roles) != rolesText(u.Roles) {
-			if err := tx.setRoles(id, *up.Roles); err != nil {
-				return err
-			}
-			changes = append(changes, "roles "+rolesText(*up.Roles))
-		}
-		if up.Admin != nil && *up.Admin != u.Admin {
-			if _, err := tx.Exec(`UPDATE users SET admin = ? WHERE id = ?`, boolInt(*up.Admin), id); err != nil {
-				return err
-			}
-			changes = append(changes, fmt.Sprintf("admin %t", *up.Admin))
-			endSessions = true
-		}
-		if up.Disabled != nil && *up.Disabled != u.Disabled {
-			if _, err := tx.Exec(`UPDATE users SET disabled = ? WHERE id = ?`, boolInt(*up.Disabled), id); err != nil {
-				return err
-			}
-			changes = append(changes, map[bool]string{true: "disabled", false: "enabled"}[*up.Disabled])
-			endSessions = endSessions || *up.Disabled
-		}
-		if up.Password != nil {
-			if _, err := tx.Exec(`UPDATE users SET password_hash = ? WHERE id = ?`, hash, id); err != nil {
-				return err
-			}
-			changes = append(changes, "password reset")
-			endSessions = true
-		}
-		if len(changes) == 0 {
-			return nil
-		}
-		if endSessions {
-			if _, err := tx.Exec(`DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
-				return err
-			}
-		}
-		return tx.audit(a, "user.update", 0, "updated %s: %s", u.Email, strings.Join(changes, ", "))
+		return tx.applyUser(a, res, hash, "")
 	})
 	if err != nil {
 		return gonogo.User{}, err
 	}
 	return s.FindUser(ctx, id)
+}
+
+// applyUser writes a change to a user the domain made, with hash as the
+// new password's if it changes, ends the user's sessions if it says so
+// (all but keepSession), and records the audit.
+func (tx *Tx) applyUser(a gonogo.Actor, res gonogo.UserResult, hash, keepSession string) error {
+	if res.Audit == nil {
+		return nil
+	}
+	u := res.User
+	sets := []struct {
+		change bool
+		query  string
+		arg    any
+	}{
+		{res.Name, `UPDATE users SET name = ? WHERE id = ?`, u.Name},
+		{res.Admin, `UPDATE users SET admin = ? WHERE id = ?`, boolInt(u.Admin)},
+		{res.Disabled, `UPDATE users SET disabled = ? WHERE id = ?`, boolInt(u.Disabled)},
+		{res.Password, `UPDATE users SET password_hash = ? WHERE id = ?`, hash},
+	}
+	for _, set := range sets {
+		if !set.change {
+			continue
+		}
+		if _, err := tx.Exec(set.query, set.arg, u.ID); err != nil {
+			return err
+		}
+	}
+	if res.Roles {
+		if err := tx.setRoles(u.ID, u.Roles); err != nil {
+			return err
+		}
+	}
+	if res.EndSessions {
+		if err := tx.endSessions(u.ID, keepSession); err != nil {
+			return err
+		}
+	}
+	return tx.record(a, 0, *res.Audit)
 }
 
 // resetHash checks the password an admin gives the user with id, against
@@ -266,24 +252,6 @@ func (s *Store) resetHash(ctx context.Context, id int64, pw string) (string, err
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), BcryptCost)
 	return string(h), err
-}
-
-// guardLastAdmin refuses a change that would leave no enabled admin, which
-// would lock everyone out of administration.
-func (tx *Tx) guardLastAdmin(u gonogo.User, up UserUpdate) error {
-	losing := u.Admin && !u.Disabled &&
-		((up.Admin != nil && !*up.Admin) || (up.Disabled != nil && *up.Disabled))
-	if !losing {
-		return nil
-	}
-	var n int
-	if err := tx.QueryRow(`SELECT count(*) FROM users WHERE admin = 1 AND disabled = 0 AND id <> ?`, u.ID).Scan(&n); err != nil {
-		return err
-	}
-	if n == 0 {
-		return gonogo.Errorf(gonogo.ECONFLICT, "%s is the last enabled admin; make someone else admin first", u.Email)
-	}
-	return nil
 }
 
 // ChangePassword lets a user change their own password after proving the
@@ -309,32 +277,19 @@ func (s *Store) ChangePassword(ctx context.Context, a gonogo.Actor, current, nex
 		return err
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(`UPDATE users SET password_hash = ? WHERE id = ?`, string(h), a.UserID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(`DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, a.UserID, keepSession); err != nil {
-			return err
-		}
-		return tx.audit(a, "user.password", 0, "changed own password")
+		return tx.applyUser(a, gonogo.PasswordChanged(gonogo.User{ID: a.UserID}), string(h), keepSession)
 	})
 }
 
-func rolesText(rs gonogo.RoleSet) string {
-	if len(rs) == 0 {
-		return "no roles"
+// endSessions signs a user out everywhere but keepSession, if given.
+func (tx *Tx) endSessions(userID int64, keepSession string) error {
+	var err error
+	if keepSession == "" {
+		_, err = tx.Exec(`DELETE FROM sessions WHERE user_id = ?`, userID)
+	} else {
+		_, err = tx.Exec(`DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, userID, keepSession)
 	}
-	var parts []string
-	for _, r := range rs {
-		parts = append(parts, string(r))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func adminText(admin bool) string {
-	if admin {
-		return ", admin"
-	}
-	return ""
+	return err
 }
 
 // CreateFirstAdmin creates the first account of a new instance as an admin.
@@ -351,8 +306,8 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, in gonogo.NewUser) (gonogo
 	// transaction checks again, for two people racing through setup.
 	if n, err := s.CountUsers(ctx); err != nil {
 		return gonogo.User{}, err
-	} else if n > 0 {
-		return gonogo.User{}, errSetUp()
+	} else if _, err := gonogo.FirstAdmin(in, n); err != nil {
+		return gonogo.User{}, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), BcryptCost)
 	if err != nil {
@@ -364,20 +319,17 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, in gonogo.NewUser) (gonogo
 		if err := tx.QueryRow(`SELECT count(*) FROM users`).Scan(&n); err != nil {
 			return err
 		}
-		if n > 0 {
-			return errSetUp()
+		au, err := gonogo.FirstAdmin(in, n)
+		if err != nil {
+			return err
 		}
 		if id, err = tx.createUser(in, string(hash)); err != nil {
 			return err
 		}
-		return tx.audit(gonogo.Actor{UserID: id, Name: in.Name}, "user.setup", 0, "created the first admin account %s", in.Email)
+		return tx.record(gonogo.Actor{UserID: id, Name: in.Name}, 0, au)
 	})
 	if err != nil {
 		return gonogo.User{}, err
 	}
 	return s.FindUser(ctx, id)
-}
-
-func errSetUp() error {
-	return gonogo.Errorf(gonogo.ECONFLICT, "this board is already set up; sign in instead")
 }

@@ -47,7 +47,7 @@ func (s *Store) CreateWebhook(ctx context.Context, a gonogo.Actor, in gonogo.Web
 			return err
 		}
 		id, _ = res.LastInsertId()
-		return tx.audit(a, "webhook.create", 0, "registered webhook %d to %s for %s", id, redactURL(in.URL), topicList(in.Topics))
+		return tx.audit(a, gonogo.ActionWebhookCreate, 0, "registered webhook %d to %s for %s", id, redactURL(in.URL), topicList(in.Topics))
 	})
 	if err != nil {
 		return gonogo.Webhook{}, err
@@ -83,7 +83,7 @@ func (s *Store) DeleteWebhook(ctx context.Context, a gonogo.Actor, id int64) err
 		if _, err := tx.Exec(`DELETE FROM webhooks WHERE id = ?`, id); err != nil {
 			return err
 		}
-		return tx.audit(a, "webhook.delete", 0, "removed webhook %d to %s", id, redactURL(w.URL))
+		return tx.audit(a, gonogo.ActionWebhookDelete, 0, "removed webhook %d to %s", id, redactURL(w.URL))
 	})
 }
 

@@ -43,10 +43,7 @@ func (h *Handler) reportCheck(c echo.Context) error {
 		sent{"url", r.URL, n.URL}, sent{"summary", r.Summary, n.Summary}); err != nil {
 		return err
 	}
-	a := tokenActor(c)
-	it, err := h.store.ReportCheck(c.Request().Context(), a, rel.ID, r, func(rel gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
-		return gonogo.ReportCheck(rel, it, r, a.Name, h.store.Now())
-	})
+	it, err := h.store.ReportCheck(c.Request().Context(), tokenActor(c), rel.ID, r)
 	if err != nil {
 		return err
 	}
@@ -81,11 +78,8 @@ func (h *Handler) reportEvent(c echo.Context) error {
 	if err := asSent(sent{"url", req.URL, strings.TrimSpace(req.URL)}, sent{"summary", req.Summary, strings.TrimSpace(req.Summary)}); err != nil {
 		return err
 	}
-	a := tokenActor(c)
 	r := gonogo.EventReport{Event: req.Event, URL: req.URL, Summary: req.Summary}
-	if _, err := h.store.ReportEvent(c.Request().Context(), a, rel.ID, func(s gonogo.Snapshot) (gonogo.PipelineStep, error) {
-		return gonogo.ReportEvent(a, s, r, h.store.Now())
-	}); err != nil {
+	if _, err := h.store.ReportEvent(c.Request().Context(), tokenActor(c), rel.ID, r); err != nil {
 		return err
 	}
 	rel, err = h.store.FindRelease(c.Request().Context(), rel.ID)

@@ -222,9 +222,7 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	}
 	s.publishNotes(t, rel.ID)
 	rmActor := s.rmActor()
-	cm, err := s.store.AddComment(ctx, rmActor, rel.ID, 0, func(r gonogo.Release, _ *gonogo.Comment) (gonogo.Comment, error) {
-		return gonogo.NewComment(rmActor, r, nil, gonogo.CommentInput{Body: "Kick-off"}, s.store.Now())
-	})
+	cm, err := s.store.AddComment(ctx, rmActor, rel.ID, gonogo.CommentInput{Body: "Kick-off"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,8 +75,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	ctx := t.Context()
 	rel := s.mustCreateRelease(t, "payments", "2.4.0")
 	start := future(5, 20)
-	if err := s.store.SetWindow(ctx, s.rmActor(), rel.ID, gonogo.Window{Start: start, End: start.Add(2 * time.Hour)},
-		func(gonogo.Release) error { return nil }); err != nil {
+	if err := s.store.SetWindow(ctx, s.rmActor(), rel.ID, gonogo.Window{Start: start, End: start.Add(2 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	s.publishNotes(t, rel.ID)
@@ -87,9 +86,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	s.vote(t, rel.ID, "qa", gonogo.QALead, gonogo.VoteNoGo, "Safari checkout still fails")
 	s.vote(t, rel.ID, "eng", gonogo.EngineeringLead, gonogo.VoteGo, "")
 	rm := s.rmActor()
-	if _, err := s.store.AddComment(ctx, rm, rel.ID, 0, func(r gonogo.Release, _ *gonogo.Comment) (gonogo.Comment, error) {
-		return gonogo.NewComment(rm, r, nil, gonogo.CommentInput{Body: "@qa-lead is the Safari fix in?"}, s.store.Now())
-	}); err != nil {
+	if _, err := s.store.AddComment(ctx, rm, rel.ID, gonogo.CommentInput{Body: "@qa-lead is the Safari fix in?"}); err != nil {
 		t.Fatal(err)
 	}
 	shipped := s.mustGoRelease(t, "payments", "2.3.0")

@@ -111,8 +111,7 @@ func reviewWithTwelveReasons(t *testing.T, s *testServer) gonogo.Release {
 	ctx := t.Context()
 	rel := s.mustCreateRelease(t, "payments", "2.4.0")
 	start := future(5, 20)
-	if err := s.store.SetWindow(ctx, s.rmActor(), rel.ID, gonogo.Window{Start: start, End: start.Add(2 * time.Hour)},
-		func(gonogo.Release) error { return nil }); err != nil {
+	if err := s.store.SetWindow(ctx, s.rmActor(), rel.ID, gonogo.Window{Start: start, End: start.Add(2 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	s.move(t, rel.ID, gonogo.OpenReview)
@@ -127,9 +126,7 @@ func reviewWithTwelveReasons(t *testing.T, s *testServer) gonogo.Release {
 			open++
 			continue
 		}
-		if _, err := s.store.UpdateItem(ctx, a, rel.ID, it.ID, func(r gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
-			return gonogo.WorkItem(a, r, it, gonogo.ItemChange{Status: gonogo.ItemDone}, s.store.Now())
-		}); err != nil {
+		if _, err := s.store.UpdateItem(ctx, a, rel.ID, it.ID, gonogo.ItemChange{Status: gonogo.ItemDone}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -161,9 +158,7 @@ func goWithConditions(t *testing.T, s *testServer) gonogo.Release {
 		"ops": gonogo.Ops, "support": gonogo.SupportLead, "rm": gonogo.ReleaseManager} {
 		a := s.actorOf(name)
 		in := gonogo.VoteInput{Role: role, Value: gonogo.VoteGo, Conditions: conditions[name]}
-		if _, err := s.store.CastVote(ctx, a, rel.ID, func(r gonogo.Release) (gonogo.Vote, error) {
-			return gonogo.CastVote(a, r, in, s.store.Now())
-		}); err != nil {
+		if _, err := s.store.CastVote(ctx, a, rel.ID, in); err != nil {
 			t.Fatalf("vote %s: %v", role, err)
 		}
 	}

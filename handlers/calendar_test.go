@@ -388,7 +388,7 @@ func TestCalendarFeedGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := gonogo.Window{Start: time.Date(2026, 11, 20, 19, 0, 0, 0, time.UTC), End: time.Date(2026, 11, 20, 21, 0, 0, 0, time.UTC)}
-	if err := store.SetWindow(ctx, rm, rel.ID, w, func(gonogo.Release) error { return nil }); err != nil {
+	if err := store.SetWindow(ctx, rm, rel.ID, w); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := store.CreateFreeze(ctx, rm, gonogo.FreezeInput{Name: "Weekend", Weekly: true, Reason: "Thin staffing.",

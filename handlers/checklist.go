@@ -30,10 +30,7 @@ func (h *Handler) updateItem(c echo.Context) error {
 		// The page has one text field: for n/a, what is typed is the reason.
 		change.Reason, change.Evidence = change.Evidence, ""
 	}
-	a := h.actor(c)
-	_, err = h.store.UpdateItem(c.Request().Context(), a, rid, iid, func(rel gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
-		return gonogo.WorkItem(a, rel, it, change, h.store.Now())
-	})
+	_, err = h.store.UpdateItem(c.Request().Context(), h.actor(c), rid, iid, change)
 	if errs := formErrors(err); errs != nil {
 		return h.rejectItem(c, rid, iid, change, errs)
 	} else if err != nil {

@@ -304,10 +304,22 @@ func (s *testServer) move(t *testing.T, id int64, tr gonogo.Transition) {
 	if tr == gonogo.StartDeploy || tr == gonogo.FinishDeploy || tr == gonogo.RollBack {
 		a.Roles = gonogo.RoleSet{gonogo.Ops, gonogo.ReleaseManager}
 	}
-	if _, err := s.store.Transition(t.Context(), a, id, "", func(sn gonogo.Snapshot) (gonogo.TransitionResult, error) {
-		return gonogo.Move(a, sn, tr)
-	}); err != nil {
+	if _, err := s.store.Transition(t.Context(), a, id, tr); err != nil {
 		t.Fatalf("%s: %v", tr, err)
+	}
+}
+
+// scheduleWindow gives a release its window as the release manager, through
+// the domain's rule, at a moment before the window opens: the store's clock
+// is set back for that one change, so that a test's window may be open now
+// or over already, as one scheduled in time would be.
+func (s *testServer) scheduleWindow(t *testing.T, id int64, w gonogo.Window) {
+	t.Helper()
+	clock := s.store.Now
+	s.store.Now = func() time.Time { return w.Start.Add(-time.Hour) }
+	defer func() { s.store.Now = clock }()
+	if err := s.store.SetWindow(t.Context(), s.rmActor(), id, w); err != nil {
+		t.Fatalf("window: %v", err)
 	}
 }
 
@@ -316,9 +328,7 @@ func (s *testServer) vote(t *testing.T, id int64, name string, role gonogo.Role,
 	t.Helper()
 	a := s.actorOf(name)
 	in := gonogo.VoteInput{Role: role, Value: value, Comment: comment}
-	if _, err := s.store.CastVote(t.Context(), a, id, func(rel gonogo.Release) (gonogo.Vote, error) {
-		return gonogo.CastVote(a, rel, in, s.store.Now())
-	}); err != nil {
+	if _, err := s.store.CastVote(t.Context(), a, id, in); err != nil {
 		t.Fatalf("vote %s: %v", role, err)
 	}
 }
@@ -336,9 +346,7 @@ func (s *testServer) publishNotes(t *testing.T, id int64) {
 	t.Helper()
 	a := s.actorOf("po")
 	in := gonogo.NotesInput{Title: "What is new", Highlights: "Something new."}
-	if _, err := s.store.SaveNotes(t.Context(), a, id, func(sn gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
-		return gonogo.EditNotes(a, sn, cur, in, true, s.store.Now())
-	}); err != nil {
+	if _, err := s.store.SaveNotes(t.Context(), a, id, in, true); err != nil {
 		t.Fatalf("publish notes: %v", err)
 	}
 }
@@ -352,9 +360,7 @@ func (s *testServer) settleItems(t *testing.T, id int64) {
 		if it.Phase != gonogo.Readiness {
 			continue
 		}
-		if _, err := s.store.UpdateItem(t.Context(), a, id, it.ID, func(rel gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
-			return gonogo.WorkItem(a, rel, it, gonogo.ItemChange{Status: gonogo.ItemDone}, s.store.Now())
-		}); err != nil {
+		if _, err := s.store.UpdateItem(t.Context(), a, id, it.ID, gonogo.ItemChange{Status: gonogo.ItemDone}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -373,9 +379,7 @@ func (s *testServer) signAll(t *testing.T, id int64) {
 func (s *testServer) decide(t *testing.T, id int64, in gonogo.DecisionInput) gonogo.Decision {
 	t.Helper()
 	a := s.rmActor()
-	d, err := s.store.Decide(t.Context(), a, id, func(sn gonogo.Snapshot) (gonogo.Decision, error) {
-		return gonogo.Decide(a, sn, in, s.store.Now())
-	})
+	d, err := s.store.Decide(t.Context(), a, id, in)
 	if err != nil {
 		t.Fatalf("decide: %v", err)
 	}

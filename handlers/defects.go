@@ -87,10 +87,7 @@ func (h *Handler) updateDefect(c echo.Context) error {
 		return err
 	}
 	in := defectInput(c)
-	a := h.actor(c)
-	_, err = h.store.UpdateDefect(c.Request().Context(), a, rid, did, func(rel gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
-		return gonogo.EditDefect(a, rel, d, in, h.store.Now())
-	})
+	_, err = h.store.EditDefect(c.Request().Context(), h.actor(c), rid, did, in)
 	if errs := formErrors(err); errs != nil {
 		return h.renderReleaseWith(c, http.StatusUnprocessableEntity, rid, func(v *views.ReleaseView) {
 			for i := range v.Defects.Defects {
@@ -115,11 +112,8 @@ func (h *Handler) setDefectStatus(c echo.Context) error {
 		return err
 	}
 	change := gonogo.DefectChange{Status: gonogo.DefectStatus(c.FormValue("status")), Reason: c.FormValue("reason")}
-	a := h.actor(c)
 	ctx := c.Request().Context()
-	_, err = h.store.UpdateDefect(ctx, a, rid, did, func(rel gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
-		return gonogo.ChangeDefectStatus(a, rel, d, change, h.store.Now())
-	})
+	_, err = h.store.SetDefectStatus(ctx, h.actor(c), rid, did, change)
 	errs := formErrors(err)
 	if errs == nil && err != nil {
 		return err

@@ -74,10 +74,7 @@ func (h *Handler) addComment(c echo.Context) error {
 			return gonogo.Errorf(gonogo.ENOTFOUND, "no such comment to reply to")
 		}
 	}
-	a := h.actor(c)
-	cm, err := h.store.AddComment(c.Request().Context(), a, rid, in.ParentID, func(rel gonogo.Release, parent *gonogo.Comment) (gonogo.Comment, error) {
-		return gonogo.NewComment(a, rel, parent, in, h.store.Now())
-	})
+	cm, err := h.store.AddComment(c.Request().Context(), h.actor(c), rid, in)
 	if errs := formErrors(err); errs != nil {
 		form := views.CommentForm{Body: in.Body, Errors: errs}
 		return h.renderReleaseWith(c, http.StatusUnprocessableEntity, rid, func(v *views.ReleaseView) {
@@ -101,12 +98,9 @@ func (h *Handler) editComment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a := h.actor(c)
 	body := c.FormValue("body")
 	ctx := c.Request().Context()
-	cm, err := h.store.EditComment(ctx, a, rid, cid, func(cm gonogo.Comment) (gonogo.Comment, error) {
-		return gonogo.EditComment(a, cm, body, h.store.Now())
-	})
+	cm, err := h.store.EditComment(ctx, h.actor(c), rid, cid, body)
 	if errs := formErrors(err); errs != nil {
 		return h.rejectEdit(c, rid, cid, views.CommentForm{Body: body, Errors: errs})
 	} else if err != nil {

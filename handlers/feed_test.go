@@ -128,9 +128,7 @@ func TestNotesFeed(t *testing.T) {
 	s.store.Now = func() time.Time { return time.Now().UTC().Add(time.Hour) }
 	a := s.actorOf("po")
 	in := gonogo.NotesInput{Title: "Hourly payouts", Fixes: "Payout emails arrive after the money.", KnownIssues: "Some banks batch transfers.", Note: "known issue"}
-	if _, err := s.store.SaveNotes(t.Context(), a, rel.ID, func(sn gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
-		return gonogo.EditNotes(a, sn, cur, in, false, s.store.Now())
-	}); err != nil {
+	if _, err := s.store.SaveNotes(t.Context(), a, rel.ID, in, false); err != nil {
 		t.Fatal(err)
 	}
 	g, _ := getFeed(t, c, "/notes.atom")
@@ -346,9 +344,7 @@ func TestFeedsMatchRFC4287Schema(t *testing.T) {
 	notesFixture(t, s)
 	rel := s.mustCreateRelease(t, "payments", "3.0.0")
 	a := s.actorOf("po")
-	if _, err := s.store.SaveNotes(t.Context(), a, rel.ID, func(sn gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
-		return gonogo.EditNotes(a, sn, cur, trackedNotes, true, s.store.Now())
-	}); err != nil {
+	if _, err := s.store.SaveNotes(t.Context(), a, rel.ID, trackedNotes, true); err != nil {
 		t.Fatal(err)
 	}
 	s.setState(t, rel.ID, gonogo.Released)

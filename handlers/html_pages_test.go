@@ -192,9 +192,8 @@ func (s *testServer) discuss(t *testing.T, id int64) {
 		if parent != nil {
 			parentID = parent.ID
 		}
-		c, err := s.store.AddComment(t.Context(), a, id, parentID, func(r gonogo.Release, p *gonogo.Comment) (gonogo.Comment, error) {
-			return gonogo.NewComment(a, r, p, in, s.store.Now())
-		})
+		in.ParentID = parentID
+		c, err := s.store.AddComment(t.Context(), a, id, in)
 		if err != nil {
 			t.Fatal(err)
 		}

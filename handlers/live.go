@@ -53,38 +53,32 @@ func parseScope(c echo.Context) (scope, error) {
 // wants reports whether a page of this scope shows anything an event changes.
 // Events about people, tokens and settings never go out: only the board's.
 func (sc scope) wants(e gonogo.Event) bool {
-	freeze := strings.HasPrefix(e.Action, "freeze.")
+	a := gonogo.Action(e.Action)
+	freeze := a == gonogo.ActionFreezeCreate || a == gonogo.ActionFreezeDelete
 	switch sc.kind {
 	case "release":
 		return e.ReleaseID == sc.release || freeze
 	case "defects":
-		return strings.HasPrefix(e.Action, "defect.") || e.Action == "release.state"
+		return a.Area() == "defect" || a == gonogo.ActionReleaseState
 	case "calendar":
-		return freeze || e.Action == "release.window" || e.Action == "release.state" || e.Action == "release.create"
+		return freeze || a == gonogo.ActionReleaseWindow || a == gonogo.ActionReleaseState || a == gonogo.ActionReleaseCreate
 	}
 	return e.ReleaseID != 0 || freeze
 }
 
 // triggers are the SSE event names a change fires on a page, which the
-// page's fragments listen for (data-hx-trigger="sse:vote") to fetch themselves.
+// page's fragments listen for (data-hx-trigger="sse:vote") to fetch
+// themselves: on a release page, the area of the page the action changed.
 func triggers(sc scope, e gonogo.Event) []string {
+	a := gonogo.Action(e.Action)
 	switch sc.kind {
 	case "board":
-		if e.Action == "release.state" || e.Action == "release.create" || strings.HasPrefix(e.Action, "freeze.") {
+		if a == gonogo.ActionReleaseState || a == gonogo.ActionReleaseCreate || a == gonogo.ActionFreezeCreate || a == gonogo.ActionFreezeDelete {
 			return []string{"board"}
 		}
 		return []string{fmt.Sprintf("card-%d", e.ReleaseID)}
 	case "release":
-		kind, _, _ := strings.Cut(e.Action, ".")
-		switch {
-		case e.Action == "release.window" || kind == "freeze":
-			return []string{"window"}
-		case kind == "release" || kind == "decision":
-			return []string{"state"}
-		case kind == "role":
-			return []string{"vote"}
-		}
-		return []string{kind} // item, defect, vote, notes, comment...
+		return []string{a.Area()}
 	}
 	return []string{"change"}
 }
@@ -191,7 +185,7 @@ func (h *Handler) writeEvent(c echo.Context, sc scope, viewer int64, e gonogo.Ev
 	for _, t := range triggers(sc, e) {
 		writeSSE(w, e.ID, t, strconv.FormatInt(e.ID, 10))
 	}
-	if e.Action == "release.state" && strings.Contains(e.Detail, "to Released") {
+	if e.Action == string(gonogo.ActionReleaseState) && strings.Contains(e.Detail, "to Released") {
 		h.writeCelebration(c, e)
 	}
 }

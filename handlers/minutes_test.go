@@ -85,9 +85,7 @@ func TestMinutesAreSafeMarkdown(t *testing.T) {
 		items[1].ID: {Status: gonogo.ItemDone, Evidence: evidenceURL},
 		extra.ID:    {Status: gonogo.ItemNA, Reason: naReason},
 	} {
-		if _, err := s.store.UpdateItem(ctx, rm, rel.ID, id, func(r gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
-			return gonogo.WorkItem(rm, r, it, ch, s.store.Now())
-		}); err != nil {
+		if _, err := s.store.UpdateItem(ctx, rm, rel.ID, id, ch); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -102,16 +100,12 @@ func TestMinutesAreSafeMarkdown(t *testing.T) {
 	}
 	deferReason := "later " + hostileLines
 	qaActor := s.actorOf("qa")
-	if _, err := s.store.UpdateDefect(ctx, qaActor, rel.ID, ids[1], func(r gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
-		return gonogo.ChangeDefectStatus(qaActor, r, d, gonogo.DefectChange{Status: gonogo.DefectDeferred, Reason: deferReason}, s.store.Now())
-	}); err != nil {
+	if _, err := s.store.SetDefectStatus(ctx, qaActor, rel.ID, ids[1], gonogo.DefectChange{Status: gonogo.DefectDeferred, Reason: deferReason}); err != nil {
 		t.Fatal(err)
 	}
 	s.move(t, rel.ID, gonogo.OpenReview)
 	waiverReason := "waived " + hostileLines
-	if err := s.store.SetWaiver(ctx, rm, rel.ID, func(sn gonogo.Snapshot) (gonogo.WaiverChange, error) {
-		return gonogo.ChangeWaiver(rm, sn, gonogo.WaiverChange{Role: gonogo.SupportLead, Reason: waiverReason})
-	}); err != nil {
+	if err := s.store.SetWaiver(ctx, rm, rel.ID, gonogo.WaiverChange{Role: gonogo.SupportLead, Reason: waiverReason}); err != nil {
 		t.Fatal(err)
 	}
 	// Votes: comments on several lines, conditions on one each.
@@ -129,9 +123,7 @@ func TestMinutesAreSafeMarkdown(t *testing.T) {
 		if short == "ops" {
 			in.Conditions = voteCondition
 		}
-		if _, err := s.store.CastVote(ctx, a, rel.ID, func(r gonogo.Release) (gonogo.Vote, error) {
-			return gonogo.CastVote(a, r, in, s.store.Now())
-		}); err != nil {
+		if _, err := s.store.CastVote(ctx, a, rel.ID, in); err != nil {
 			t.Fatalf("vote %s: %v", role, err)
 		}
 	}

@@ -95,10 +95,7 @@ func (h *Handler) writeNotes(c echo.Context, publish bool) error {
 		return err
 	}
 	in := notesInput(c)
-	a := h.actor(c)
-	ch, err := h.store.SaveNotes(c.Request().Context(), a, rid, func(s gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
-		return gonogo.EditNotes(a, s, cur, in, publish, h.store.Now())
-	})
+	ch, err := h.store.SaveNotes(c.Request().Context(), h.actor(c), rid, in, publish)
 	if errs := formErrors(err); errs != nil {
 		f, ferr := h.notesForm(c, rid)
 		if ferr != nil {

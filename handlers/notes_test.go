@@ -285,9 +285,7 @@ func notesFixture(t *testing.T, s *testServer) {
 		rel := s.mustCreateRelease(t, "payments", r.version)
 		a := s.actorOf("po")
 		in := gonogo.NotesInput{Title: r.title, Fixes: r.fixes, Internal: "internal-" + r.version}
-		if _, err := s.store.SaveNotes(t.Context(), a, rel.ID, func(sn gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
-			return gonogo.EditNotes(a, sn, cur, in, true, s.store.Now())
-		}); err != nil {
+		if _, err := s.store.SaveNotes(t.Context(), a, rel.ID, in, true); err != nil {
 			t.Fatal(err)
 		}
 		s.setState(t, rel.ID, r.state)

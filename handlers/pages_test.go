@@ -46,9 +46,8 @@ func (s *testServer) longRelease(t *testing.T, version string, votes1, votes2, c
 		if i%5 == 4 {
 			parent = first
 		}
-		c, err := s.store.AddComment(t.Context(), a, rel.ID, parent, func(r gonogo.Release, p *gonogo.Comment) (gonogo.Comment, error) {
-			return gonogo.NewComment(a, r, p, in, s.store.Now())
-		})
+		in.ParentID = parent
+		c, err := s.store.AddComment(t.Context(), a, rel.ID, in)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -173,10 +173,7 @@ func (h *Handler) castVote(c echo.Context) error {
 		Comment:    c.FormValue("comment"),
 		Conditions: c.FormValue("conditions"),
 	}
-	a := h.actor(c)
-	_, err = h.store.CastVote(c.Request().Context(), a, rid, func(rel gonogo.Release) (gonogo.Vote, error) {
-		return gonogo.CastVote(a, rel, in, h.store.Now())
-	})
+	_, err = h.store.CastVote(c.Request().Context(), h.actor(c), rid, in)
 	status := http.StatusOK
 	fix := func(*views.ReleaseView) {}
 	if errs := formErrors(err); errs != nil {
@@ -230,10 +227,7 @@ func (h *Handler) setWaiver(c echo.Context) error {
 		return err
 	}
 	change := gonogo.WaiverChange{Role: role, Required: required, Reason: c.FormValue("reason")}
-	a := h.actor(c)
-	err = h.store.SetWaiver(c.Request().Context(), a, rid, func(s gonogo.Snapshot) (gonogo.WaiverChange, error) {
-		return gonogo.ChangeWaiver(a, s, change)
-	})
+	err = h.store.SetWaiver(c.Request().Context(), h.actor(c), rid, change)
 	if errs := formErrors(err); errs != nil {
 		return h.renderReleaseWith(c, http.StatusUnprocessableEntity, rid, func(v *views.ReleaseView) {
 			for i := range v.Signoffs.Rows {
@@ -263,20 +257,21 @@ func (h *Handler) decide(c echo.Context) error {
 	}
 	a := h.actor(c)
 	ctx := c.Request().Context()
-	decide := func(s gonogo.Snapshot) (gonogo.Decision, error) { return gonogo.Decide(a, s, in, h.store.Now()) }
 	if ok, err := confirmed(c); err != nil {
 		return err
 	} else if !ok {
+		// Asked before confirming: the rule, on the release as it is now,
+		// refuses here what it would refuse once confirmed.
 		snap, err := h.store.FindSnapshot(ctx, rid)
 		if err != nil {
 			return err
 		}
-		if _, err := decide(snap); err != nil {
+		if _, err := gonogo.Decide(a, snap, in, h.store.Now()); err != nil {
 			return h.refuseDecision(c, rid, in, err)
 		}
 		return h.askToConfirm(c, views.DecideConfirm(snap.Release, in))
 	}
-	d, err := h.store.Decide(ctx, a, rid, decide)
+	d, err := h.store.Decide(ctx, a, rid, in)
 	if err != nil {
 		return h.refuseDecision(c, rid, in, err)
 	}
@@ -313,22 +308,22 @@ func (h *Handler) transition(c echo.Context) error {
 	t := gonogo.Transition(c.FormValue("transition"))
 	a := h.actor(c)
 	ctx := c.Request().Context()
-	move := func(s gonogo.Snapshot) (gonogo.TransitionResult, error) { return gonogo.Move(a, s, t) }
 	if ok, err := confirmed(c); err != nil {
 		return err
 	} else if !ok {
+		// Asked before confirming, as for a decision.
 		snap, err := h.store.FindSnapshot(ctx, rid)
 		if err != nil {
 			return err
 		}
-		if _, err := move(snap); err != nil {
+		if _, err := gonogo.Move(a, snap, t, h.store.Now()); err != nil {
 			return h.refuseTransition(c, rid, err)
 		}
 		if t.Final() {
 			return h.askToConfirm(c, views.TransitionConfirm(snap.Release, t))
 		}
 	}
-	if _, err := h.store.Transition(ctx, a, rid, "", move); err != nil {
+	if _, err := h.store.Transition(ctx, a, rid, t); err != nil {
 		return h.refuseTransition(c, rid, err)
 	}
 	// The notice says what the transition did ("Review opened: ..."); the
@@ -401,13 +396,7 @@ func (h *Handler) nudge(c echo.Context) error {
 		return err
 	}
 	role := gonogo.Role(c.FormValue("role"))
-	a := h.actor(c)
-	e, err := h.store.Nudge(c.Request().Context(), a, rid, role, func(s gonogo.Snapshot, hooks []gonogo.Webhook) (gonogo.NudgeReach, error) {
-		if err := gonogo.Nudge(a, s, role); err != nil {
-			return gonogo.NudgeReach{}, err
-		}
-		return gonogo.ReachOfNudge(hooks)
-	})
+	e, err := h.store.Nudge(c.Request().Context(), h.actor(c), rid, role)
 	if gonogo.ErrorCode(err) == gonogo.ECONFLICT {
 		return h.renderReleaseWith(c, http.StatusConflict, rid, func(v *views.ReleaseView) {
 			v.Signoffs.NudgeRefusal = gonogo.ErrorMessage(err)
@@ -428,7 +417,7 @@ func (h *Handler) nudgeFlash(c echo.Context, rid int64) (string, error) {
 		return "", nil
 	}
 	events, err := h.store.FindEventPage(c.Request().Context(), rid, id+1, 1)
-	if err != nil || len(events) == 0 || events[0].ID != id || events[0].Action != "role.nudge" {
+	if err != nil || len(events) == 0 || events[0].ID != id || events[0].Action != string(gonogo.ActionRoleNudge) {
 		return "", err
 	}
 	return "Nudged " + strings.TrimPrefix(events[0].Detail, "nudged ") + ".", nil

@@ -53,7 +53,7 @@ var (
 
 // may is who may take act on some release, as the domain says: the roles
 // that may, and admins where they may too.
-func may(act gonogo.Action) access {
+func may(act gonogo.Act) access {
 	return access{roles: gonogo.RolesFor(act), orAdmin: gonogo.AdminMay(act)}
 }
 

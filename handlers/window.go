@@ -43,10 +43,7 @@ func (h *Handler) setWindow(c echo.Context) error {
 		}
 		w = gonogo.Window{Start: start, End: end}
 	}
-	a := h.actor(c)
-	err = h.store.SetWindow(c.Request().Context(), a, rid, w, func(rel gonogo.Release) error {
-		return gonogo.ScheduleWindow(a, rel, w, h.store.Now())
-	})
+	err = h.store.SetWindow(c.Request().Context(), h.actor(c), rid, w)
 	if formErrors(err) != nil {
 		return h.rejectWindow(c, rid, startText, endText, err)
 	} else if err != nil {

@@ -87,8 +87,7 @@ func TestGateWarnsOfNoWindow(t *testing.T) {
 	}
 
 	// The Go is recorded all the same; with a window, the warning goes.
-	if err := s.store.SetWindow(t.Context(), s.rmActor(), rel.ID, gonogo.Window{Start: s.store.Now().Add(time.Hour), End: s.store.Now().Add(3 * time.Hour)},
-		func(gonogo.Release) error { return nil }); err != nil {
+	if err := s.store.SetWindow(t.Context(), s.rmActor(), rel.ID, gonogo.Window{Start: s.store.Now().Add(time.Hour), End: s.store.Now().Add(3 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	_, doc = rm.get(page)

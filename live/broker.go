@@ -1,7 +1,6 @@
 package live
 
 import (
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -146,7 +145,7 @@ func (b *Broker) Publish(ns []gonogo.Notice) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, n := range ns {
-		if strings.HasPrefix(n.Event.Action, "user.") {
+		if gonogo.Action(n.Event.Action).Area() == "user" {
 			for s := range b.subs {
 				select {
 				case s.recheck <- struct{}{}:

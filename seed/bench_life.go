@@ -138,9 +138,7 @@ func (r *benchRelease) create(w *writer) error {
 
 func (r *benchRelease) move(w *writer, who gonogo.Role, t gonogo.Transition) error {
 	a := r.people[who]
-	_, err := w.store.Transition(w.ctx, a, r.id, "", func(s gonogo.Snapshot) (gonogo.TransitionResult, error) {
-		return gonogo.Move(a, s, t)
-	})
+	_, err := w.store.Transition(w.ctx, a, r.id, t)
 	return err
 }
 
@@ -155,9 +153,7 @@ func (r *benchRelease) vote(w *writer, i int, role gonogo.Role) error {
 		in.Comment = "Runbook reviewed."
 	}
 	a := r.people[role]
-	_, err := w.store.CastVote(w.ctx, a, r.id, func(rel gonogo.Release) (gonogo.Vote, error) {
-		return gonogo.CastVote(a, rel, in, w.now)
-	})
+	_, err := w.store.CastVote(w.ctx, a, r.id, in)
 	return err
 }
 
@@ -167,9 +163,7 @@ func (r *benchRelease) decide(w *writer) error {
 	if r.fate == gonogo.NoGo {
 		in = gonogo.DecisionInput{Outcome: gonogo.OutcomeNoGo, Rationale: "QA's No-Go stands: fix the latency and review again."}
 	}
-	_, err := w.store.Decide(w.ctx, rm, r.id, func(s gonogo.Snapshot) (gonogo.Decision, error) {
-		return gonogo.Decide(rm, s, in, w.now)
-	})
+	_, err := w.store.Decide(w.ctx, rm, r.id, in)
 	return err
 }
 

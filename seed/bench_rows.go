@@ -96,9 +96,7 @@ func (r *benchRelease) resolveDefects(w *writer) error {
 		if !in.Severity.Grave() {
 			continue
 		}
-		_, err := w.store.UpdateDefect(w.ctx, qa, r.id, r.ids[i], func(rel gonogo.Release, d gonogo.Defect) (gonogo.Defect, error) {
-			return gonogo.ChangeDefectStatus(qa, rel, d, gonogo.DefectChange{Status: gonogo.DefectVerified}, w.now)
-		})
+		_, err := w.store.SetDefectStatus(w.ctx, qa, r.id, r.ids[i], gonogo.DefectChange{Status: gonogo.DefectVerified})
 		if err != nil {
 			return err
 		}
@@ -137,9 +135,7 @@ func (r *benchRelease) settle(w *writer, phase gonogo.Phase, i int) error {
 		change = gonogo.ItemChange{Status: gonogo.ItemNA, Reason: "Nothing in this release touches it."}
 	}
 	who := r.people[it.OwnerRole]
-	_, err := w.store.UpdateItem(w.ctx, who, r.id, it.ID, func(rel gonogo.Release, cur gonogo.Item) (gonogo.Item, error) {
-		return gonogo.WorkItem(who, rel, cur, change, w.now)
-	})
+	_, err := w.store.UpdateItem(w.ctx, who, r.id, it.ID, change)
 	return err
 }
 
@@ -166,9 +162,7 @@ func (r *benchRelease) publishNotes(w *writer) error {
 	if r.k%4 == 0 {
 		in.KnownIssues = fmt.Sprintf("Some %s made before this release show the old layout. *Workaround:* open and save them again.", f2)
 	}
-	_, err := w.store.SaveNotes(w.ctx, po, r.id, func(s gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
-		return gonogo.EditNotes(po, s, cur, in, true, w.now)
-	})
+	_, err := w.store.SaveNotes(w.ctx, po, r.id, in, true)
 	return err
 }
 

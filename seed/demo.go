@@ -201,7 +201,7 @@ func (w *writer) planRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor, 
 	move := func(by gonogo.Role, t gonogo.Transition) func() error {
 		return func() error {
 			a := users[by]
-			_, err := w.store.Transition(w.ctx, a, id, "", func(s gonogo.Snapshot) (gonogo.TransitionResult, error) { return gonogo.Move(a, s, t) })
+			_, err := w.store.Transition(w.ctx, a, id, t)
 			return err
 		}
 	}
@@ -240,7 +240,7 @@ func (w *writer) planRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor, 
 			add(gap, func() error {
 				a := users[v.role]
 				in := gonogo.VoteInput{Role: v.role, Value: v.value, Comment: v.comment, Conditions: v.conditions}
-				_, err := w.store.CastVote(w.ctx, a, id, func(rel gonogo.Release) (gonogo.Vote, error) { return gonogo.CastVote(a, rel, in, w.now) })
+				_, err := w.store.CastVote(w.ctx, a, id, in)
 				return err
 			})
 		}
@@ -260,7 +260,7 @@ func (w *writer) planRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor, 
 		din := gonogo.DecisionInput{Outcome: outcome, Rationale: d.rationale, Conditions: d.conditions}
 		add(gapDecision, func() error {
 			rm := users[gonogo.ReleaseManager]
-			_, err := w.store.Decide(w.ctx, rm, id, func(s gonogo.Snapshot) (gonogo.Decision, error) { return gonogo.Decide(rm, s, din, w.now) })
+			_, err := w.store.Decide(w.ctx, rm, id, din)
 			return err
 		})
 		switch d.state {
@@ -323,9 +323,7 @@ func (w *writer) seedItems(id int64, phase gonogo.Phase, done, failed int, d dem
 			change.Evidence = fmt.Sprintf("https://ci.example.com/%s/%s/%s", d.product, d.version, it.CheckKey)
 		}
 		who := users[it.OwnerRole]
-		if _, err := w.store.UpdateItem(w.ctx, who, id, it.ID, func(rel gonogo.Release, it gonogo.Item) (gonogo.Item, error) {
-			return gonogo.WorkItem(who, rel, it, change, w.now)
-		}); err != nil {
+		if _, err := w.store.UpdateItem(w.ctx, who, id, it.ID, change); err != nil {
 			return fmt.Errorf("item %q: %w", it.Title, err)
 		}
 	}
@@ -349,9 +347,7 @@ func (w *writer) seedDefects(id int64, d demoRelease, users map[gonogo.Role]gono
 			continue
 		}
 		change := gonogo.DefectChange{Status: df.Status, Reason: df.Reason}
-		if _, err := w.store.UpdateDefect(w.ctx, qa, id, ids[0], func(rel gonogo.Release, cur gonogo.Defect) (gonogo.Defect, error) {
-			return gonogo.ChangeDefectStatus(qa, rel, cur, change, w.now)
-		}); err != nil {
+		if _, err := w.store.SetDefectStatus(w.ctx, qa, id, ids[0], change); err != nil {
 			return err
 		}
 	}
@@ -420,9 +416,7 @@ func (w *writer) seedComment(id int64, c demoComment, users map[gonogo.Role]gono
 	if c.reply {
 		parent = *last
 	}
-	cm, err := w.store.AddComment(w.ctx, a, id, parent, func(rel gonogo.Release, p *gonogo.Comment) (gonogo.Comment, error) {
-		return gonogo.NewComment(a, rel, p, gonogo.CommentInput{Body: c.body}, w.now)
-	})
+	cm, err := w.store.AddComment(w.ctx, a, id, gonogo.CommentInput{Body: c.body, ParentID: parent})
 	if err != nil {
 		return err
 	}

@@ -112,8 +112,6 @@ func (w *writer) amendNotes(id int64, d demoRelease, users map[gonogo.Role]gonog
 
 // writeDemoNotes saves notes at the moment of the step that writes them.
 func (w *writer) writeDemoNotes(id int64, po gonogo.Actor, in gonogo.NotesInput, publish bool) error {
-	_, err := w.store.SaveNotes(w.ctx, po, id, func(s gonogo.Snapshot, cur gonogo.Notes) (gonogo.NotesChange, error) {
-		return gonogo.EditNotes(po, s, cur, in, publish, w.now)
-	})
+	_, err := w.store.SaveNotes(w.ctx, po, id, in, publish)
 	return err
 }

@@ -8,8 +8,7 @@ import (
 )
 
 // writer writes to the store at a moment of the history being made: each
-// change made with its ctx is recorded at its now (see db.At), which the
-// domain's rules are given too.
+// change made with its ctx is recorded at its now (see db.At).
 type writer struct {
 	store *db.Store
 	base  context.Context

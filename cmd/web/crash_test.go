@@ -209,9 +209,7 @@ func seedCrashBoard(t *testing.T, path string) crashBoard {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.Transition(ctx, rmActor, rel.ID, "", func(sn gonogo.Snapshot) (gonogo.TransitionResult, error) {
-			return gonogo.Move(rmActor, sn, gonogo.OpenReview)
-		}); err != nil {
+		if _, err := store.Transition(ctx, rmActor, rel.ID, gonogo.OpenReview); err != nil {
 			t.Fatal(err)
 		}
 		releases = append(releases, rel.ID)
