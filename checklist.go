@@ -97,6 +97,10 @@ func (s ItemStatus) Valid() bool { _, ok := itemStatusLabels[s]; return ok }
 // Label is the status's name for people.
 func (s ItemStatus) Label() string { return itemStatusLabels[s] }
 
+// Settled reports whether an item in status s asks nothing more: done, or
+// not applicable to this release.
+func (s ItemStatus) Settled() bool { return s == ItemDone || s == ItemNA }
+
 // Slug is the status as a CSS-friendly word.
 func (s ItemStatus) Slug() string {
 	if s == ItemNA {
@@ -258,10 +262,10 @@ func PillarProgress(items []Item) map[Pillar]Progress {
 		}
 		pr := out[it.Pillar]
 		pr.Required++
-		switch it.Status {
-		case ItemDone, ItemNA:
+		switch {
+		case it.Status.Settled():
 			pr.Done++
-		case ItemFailed:
+		case it.Status == ItemFailed:
 			pr.Failed++
 		}
 		out[it.Pillar] = pr
@@ -277,10 +281,10 @@ func PhaseProgress(items []Item, phase Phase) Progress {
 			continue
 		}
 		pr.Required++
-		switch it.Status {
-		case ItemDone, ItemNA:
+		switch {
+		case it.Status.Settled():
 			pr.Done++
-		case ItemFailed:
+		case it.Status == ItemFailed:
 			pr.Failed++
 		}
 	}

@@ -336,3 +336,12 @@ func TestWorkItemUsesGivenTime(t *testing.T) {
 		t.Fatalf("UpdatedAt = %v, %v; want %v", got.UpdatedAt, err, past)
 	}
 }
+
+func TestItemStatusSettled(t *testing.T) {
+	want := map[gonogo.ItemStatus]bool{gonogo.ItemOpen: false, gonogo.ItemDone: true, gonogo.ItemFailed: false, gonogo.ItemNA: true}
+	for _, s := range gonogo.ItemStatuses {
+		if got := s.Settled(); got != want[s] {
+			t.Errorf("%s settled: %t, want %t", s, got, want[s])
+		}
+	}
+}

@@ -117,14 +117,12 @@ func itemReasons(items []Item) []Reason {
 		if it.Phase != Readiness || !it.Required {
 			continue
 		}
-		var state string
-		switch it.Status {
-		case ItemDone, ItemNA:
+		if it.Status.Settled() {
 			continue
-		case ItemFailed:
+		}
+		state := "is still open"
+		if it.Status == ItemFailed {
 			state = "failed"
-		default:
-			state = "is still open"
 		}
 		out = append(out, Reason{ReasonItem,
 			fmt.Sprintf("%s: “%s” %s (%s)", it.Pillar.Label(), it.Title, state, it.OwnerRole.Label()),

@@ -194,7 +194,7 @@ func readyToRelease(items []Item) error {
 func verificationReasons(items []Item) []Reason {
 	var out []Reason
 	for _, it := range items {
-		if it.Phase != Verification || !it.Required || it.Status == ItemDone || it.Status == ItemNA {
+		if it.Phase != Verification || !it.Required || it.Status.Settled() {
 			continue
 		}
 		state := "is still open"

@@ -170,7 +170,7 @@ func buildReleaseView(ab gonogo.Abilities, snap gonogo.Snapshot, earlier earlier
 			continue
 		}
 		g.Items = append(g.Items, itemView(ab, rel, it))
-		if it.IsCondition() && it.Status != gonogo.ItemDone && it.Status != gonogo.ItemNA {
+		if it.IsCondition() && !it.Status.Settled() {
 			v.OpenConditions = append(v.OpenConditions, it)
 		}
 	}
