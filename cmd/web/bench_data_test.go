@@ -19,6 +19,7 @@ import (
 // fixture is what the load needs to know of the generated board.
 type fixture struct {
 	email, password string
+	viewers         []string // the people who watch the live board
 	releases        int
 	active          []gonogo.Release // on the board's columns
 	review          []gonogo.Release // taking votes
@@ -41,6 +42,16 @@ func seedBench(t *testing.T, path string) *fixture {
 	}
 	lead := seed.BenchAccounts[len(seed.BenchAccounts)-1]
 	fx := &fixture{email: lead.Email, password: spec.Password, releases: spec.Products * spec.ReleasesPer}
+	// The live pages are watched by many people, as on a release day: each
+	// viewer has the streams of one browser, within the server's caps.
+	for i := range sseViewers {
+		email := fmt.Sprintf("viewer%02d@bench.example", i)
+		if _, err := store.CreateUser(ctx, gonogo.SystemActor, gonogo.NewUser{Email: email, Name: fmt.Sprintf("Viewer %02d", i),
+			Password: spec.Password, Roles: gonogo.RoleSet{gonogo.SupportLead}}); err != nil {
+			t.Fatal(err)
+		}
+		fx.viewers = append(fx.viewers, email)
+	}
 	if fx.active, err = store.FindReleases(ctx, gonogo.ReleaseFilter{States: gonogo.ActiveStates}); err != nil {
 		t.Fatal(err)
 	}

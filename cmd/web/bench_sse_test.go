@@ -16,6 +16,20 @@ import (
 	"time"
 )
 
+// sseViewers and sseTabs make the 200 live pages the bench watches: 20
+// people with 10 tabs each, as many as one browser session may keep open.
+const sseViewers, sseTabs = 20, 10
+
+// viewerBrowsers signs in each viewer of the fixture.
+func (fx *fixture) viewerBrowsers(t *testing.T, base string) []*benchBrowser {
+	t.Helper()
+	var out []*benchBrowser
+	for _, email := range fx.viewers {
+		out = append(out, signIn(t, base, email, fx.password))
+	}
+	return out
+}
+
 // stream is one open live page: when it first heard of each event.
 type stream struct {
 	mu      sync.Mutex
@@ -62,18 +76,19 @@ type sseResult struct {
 	p50, p99                  time.Duration // after the vote's response
 }
 
-// measureSSE opens n board streams, casts votes one after another as a
+// measureSSE opens sseTabs board streams for each viewer, casts votes one after another as a
 // plain form post, and measures when each stream hears of each vote,
 // counted from the moment the vote's response arrived.
-func measureSSE(t *testing.T, b *benchBrowser, n, votes int, vote func(i int) url.Values, releaseID int64) sseResult {
+func measureSSE(t *testing.T, b *benchBrowser, viewers []*benchBrowser, votes int, vote func(i int) url.Values, releaseID int64) sseResult {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	n := len(viewers) * sseTabs
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: n}}
 	ready := make(chan error, n)
 	var streams []*stream
-	for range n {
-		streams = append(streams, openStream(ctx, b, client, ready))
+	for i := range n {
+		streams = append(streams, openStream(ctx, viewers[i/sseTabs], client, ready))
 	}
 	for range n {
 		if err := <-ready; err != nil {

@@ -51,7 +51,7 @@ func TestBench(t *testing.T) {
 	loads = append(loads, mixed(reads["board page"], fx.voteTargets(b), d))
 	loads = append(loads, attack("cast a vote", fx.voteTargets(b), 0, writers, d, http.StatusOK))
 	loads = append(loads, attack("change a checklist item", fx.itemTargets(b), 0, writers, d, http.StatusOK))
-	sse := measureSSE(t, b, 200, 100, fx.sseVote, fx.sseRelease)
+	sse := measureSSE(t, b, fx.viewerBrowsers(t, srv.base), 100, fx.sseVote, fx.sseRelease)
 	report(t, loads, loads[1], static, boardSize, sse, srv.peakRSS(t))
 }
 
