@@ -78,7 +78,7 @@ type VoteInput struct {
 // the release alone, so that votes stay quick while many arrive at once.
 type VoteSnapshot struct {
 	Release Release
-	Votes   []Vote // the current cycle's
+	Votes   []Vote // the current cycle's, at least those with conditions on the checklist
 	Items   []Item // the conditions of votes
 }
 

@@ -180,10 +180,11 @@ func (tx *Tx) castVote(ctx context.Context, a gonogo.Actor, releaseID int64, in 
 	return v, tx.touchRelease(releaseID)
 }
 
-// voteSnapshot reads what a sign-off is judged on: the release, its
-// current cycle's votes and the conditions of votes. Not a whole snapshot:
-// one read here, inside the write transaction, held every other writer up
-// (docs/performance.md).
+// voteSnapshot reads what a sign-off is judged on: the release, the
+// conditions of votes, and the current cycle's votes those came from. Not
+// a whole snapshot, nor every vote of the cycle: a read here, inside the
+// write transaction, holds every other writer up, and a cycle's votes grow
+// with every sign-off (docs/performance.md).
 func (tx *Tx) voteSnapshot(ctx context.Context, releaseID int64) (gonogo.VoteSnapshot, error) {
 	var snap gonogo.VoteSnapshot
 	rel, err := tx.release(releaseID)
@@ -191,7 +192,9 @@ func (tx *Tx) voteSnapshot(ctx context.Context, releaseID int64) (gonogo.VoteSna
 		return snap, err
 	}
 	snap.Release = rel
-	rows, err := tx.QueryContext(ctx, `SELECT `+voteColumns+` FROM votes v WHERE v.release_id = ? AND v.cycle = ? ORDER BY v.id`, releaseID, rel.Cycle)
+	rows, err := tx.QueryContext(ctx, `SELECT `+voteColumns+` FROM votes v WHERE v.release_id = ? AND v.cycle = ?
+		AND v.id IN (SELECT source_id FROM items WHERE release_id = ? AND source = ?) ORDER BY v.id`,
+		releaseID, rel.Cycle, releaseID, gonogo.SourceVote)
 	if err != nil {
 		return snap, err
 	}
