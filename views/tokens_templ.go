@@ -89,7 +89,7 @@ func TokensPage(p Page, tokens []gonogo.Token, f TokenForm, created *NewToken) t
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</code></p><p class=\"small\">Pipelines send it as <code>Authorization: Bearer &lt;token&gt;</code>; see the README for a complete pipeline.</p></div>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</code></p><p class=\"small\">Pipelines send it as <code>Authorization: Bearer &lt;token&gt;</code>; <code>docs/pipelines.md</code> in gonogo's repository has a complete pipeline.</p></div>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
