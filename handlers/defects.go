@@ -11,47 +11,6 @@ import (
 	"github.com/gonogo/gonogo/views"
 )
 
-// defectsView builds a release's defects section for a reader who may do ab.
-func defectsView(ab gonogo.Abilities, rel gonogo.Release, defects []gonogo.Defect) views.DefectsView {
-	v := views.DefectsView{
-		Release:  rel,
-		Counts:   gonogo.CountDefects(defects),
-		CanEdit:  ab.EditDefects,
-		Editable: gonogo.DefectsEditable(rel.State) == nil,
-		Add:      views.DefectForm{Input: gonogo.DefectInput{Severity: gonogo.Major, Status: gonogo.DefectOpen}},
-	}
-	for _, d := range defects {
-		v.Defects = append(v.Defects, defectView(ab, rel, d, false))
-	}
-	return v
-}
-
-// defectView is one defect for a reader who may do ab: the statuses they
-// may set and whether they may edit its description.
-func defectView(ab gonogo.Abilities, rel gonogo.Release, d gonogo.Defect, inList bool) views.DefectView {
-	v := views.DefectView{
-		Defect:  d,
-		Release: rel,
-		CanEdit: ab.EditDefects,
-		InList:  inList,
-		Reason:  d.Reason,
-		Edit: views.DefectForm{Input: gonogo.DefectInput{Title: d.Title, Severity: d.Severity, Status: d.Status,
-			Key: d.Key, TrackerURL: d.TrackerURL, Notes: d.Notes}},
-	}
-	if gonogo.DefectsEditable(rel.State) != nil {
-		return v
-	}
-	for _, st := range gonogo.DefectStatuses {
-		if st == d.Status || ab.SetDefectStatus(st) {
-			v.Statuses = append(v.Statuses, st)
-		}
-	}
-	if len(v.Statuses) <= 1 {
-		v.Statuses = nil // nothing to choose: show the status as text
-	}
-	return v
-}
-
 func defectInput(c echo.Context) gonogo.DefectInput {
 	return gonogo.DefectInput{
 		Title:      c.FormValue("title"),
@@ -288,15 +247,4 @@ func defectIDs(c echo.Context) (int64, int64, error) {
 	}
 	did, err := idParam(c, "defect")
 	return rid, did, err
-}
-
-// renderReleaseWith shows the release page after adjusting its view, e.g.
-// to show a form again with its problems.
-func (h *Handler) renderReleaseWith(c echo.Context, status int, rid int64, adjust func(*views.ReleaseView)) error {
-	v, err := h.releaseView(c, rid)
-	if err != nil {
-		return err
-	}
-	adjust(&v)
-	return render(c, status, views.ReleasePage(h.page(c, v.Release.Name(), "board"), v))
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -16,51 +15,6 @@ import (
 // earlierTexts is how many of a comment's earlier texts are shown: each
 // may be as long as the comment, and it may have been added to many times.
 const earlierTexts = 3
-
-// discussionView arranges a page of the cycle's comments in threads,
-// oldest first, marking those that call on a role the viewer holds. A
-// reply whose thread starts on an earlier page is shown under a link to
-// that page.
-func (h *Handler) discussionView(ctx context.Context, u *gonogo.User, rel gonogo.Release, pages listPages) (views.DiscussionView, error) {
-	v := views.DiscussionView{Release: rel, Viewer: u, Now: h.store.Now()}
-	rows, err := h.store.FindCommentPage(ctx, rel.ID, rel.Cycle, pages.Comments, commentPageSize+1)
-	if err != nil {
-		return v, err
-	}
-	comments, older := onePage(rows, commentPageSize, func(c gonogo.Comment) int64 { return c.ID })
-	v.Nav = pages.nav(rel.ID, pages.Comments, older, func(p *listPages, at int64) { p.Comments = at })
-	index := map[int64]int{}
-	for _, c := range slices.Backward(comments) {
-		cv := views.CommentView{Comment: c, Editable: c.Editable(v.Now)}
-		if u != nil {
-			cv.Mentioned = c.MentionsAny(u.Roles)
-			cv.Mine = c.AuthorID == u.ID
-		}
-		if c.Edits > 0 {
-			edits, err := h.store.FindCommentEdits(ctx, c.ID, earlierTexts)
-			if err != nil {
-				return v, err
-			}
-			for _, e := range edits {
-				cv.Earlier = append(cv.Earlier, e.Body)
-			}
-		}
-		if c.ParentID == 0 {
-			index[c.ID] = len(v.Threads)
-			v.Threads = append(v.Threads, views.Thread{Comment: cv})
-			continue
-		}
-		i, ok := index[c.ParentID]
-		if !ok {
-			start := pages
-			start.Comments = c.ParentID + 1 // the page that ends with the thread's first comment
-			i, index[c.ParentID] = len(v.Threads), len(v.Threads)
-			v.Threads = append(v.Threads, views.Thread{Start: start.url(rel.ID) + "#comment-" + strconv.FormatInt(c.ParentID, 10)})
-		}
-		v.Threads[i].Replies = append(v.Threads[i].Replies, cv)
-	}
-	return v, nil
-}
 
 // addComment posts a comment, or a reply to one.
 func (h *Handler) addComment(c echo.Context) error {

@@ -7,22 +7,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/views"
 )
-
-// gateView is the gate with the decision form for those who may decide.
-func gateView(ab gonogo.Abilities, snap gonogo.Snapshot) views.GateView {
-	return views.GateView{
-		Release:   snap.Release,
-		Gate:      gonogo.Evaluate(snap),
-		CanDecide: ab.Decide,
-	}
-}
 
 // votePage is a page of one role's earlier votes in the current cycle.
 type votePage struct {
@@ -75,50 +65,6 @@ func (h *Handler) earlierVotes(ctx context.Context, snap gonogo.Snapshot, pages 
 			Nav: pages.nav(rel.ID, before, older, func(p *listPages, at int64) { p.Role, p.Votes = r, at })}
 	}
 	return out, nil
-}
-
-// signoffView builds the sign-off panel: every role, its current vote and
-// a page of its earlier ones, and a form for each role the viewer holds.
-func signoffView(ab gonogo.Abilities, snap gonogo.Snapshot, earlier earlierVotes, now time.Time) views.SignoffView {
-	rel := snap.Release
-	v := views.SignoffView{
-		Release:  rel,
-		Open:     gonogo.ActSign.OpenIn(rel.State),
-		CanWaive: ab.Waive,
-	}
-	v.Waiting = gonogo.Waiting(snap)
-	v.CanNudge = ab.Nudge
-	if !rel.ReviewAt.IsZero() {
-		v.Waited = now.Sub(rel.ReviewAt)
-	}
-	current := gonogo.CurrentVotes(rel, snap.Votes)
-	for _, r := range gonogo.Roles {
-		row := views.SignoffRow{Role: r, CanSign: ab.SignAs(r)}
-		if w, ok := snap.WaiverFor(r); ok {
-			row.Waiver = &w
-		}
-		if cur, ok := current[r]; ok {
-			row.Current = &cur
-			row.Form.Conditions = gonogo.FormatConditions(cur.Conditions, r)
-		}
-		e := earlier[r]
-		row.History, row.Earlier, row.Nav, row.Open = e.Votes, e.Count, e.Nav, e.Open
-		v.Rows = append(v.Rows, row)
-	}
-	return v
-}
-
-// lifecycleView is the state buttons the viewer may press on the
-// snapshot's release: each with whether the release is ready for it and,
-// if not, every reason.
-func lifecycleView(ab gonogo.Abilities, snap gonogo.Snapshot) views.LifecycleView {
-	v := views.LifecycleView{Release: snap.Release}
-	for _, tc := range gonogo.TransitionChecks(snap) {
-		if ab.Transition(tc.Transition) {
-			v.Checks = append(v.Checks, tc)
-		}
-	}
-	return v
 }
 
 // releaseConfirms are the questions the release page may ask the viewer:

@@ -11,21 +11,6 @@ import (
 	"github.com/gonogo/gonogo/views"
 )
 
-// windowView builds the window panel: the window's warnings and freezes,
-// and the form for the release manager.
-func windowView(ab gonogo.Abilities, snap gonogo.Snapshot, active []gonogo.Scheduled, lt gonogo.LowTraffic, p views.Page) views.WindowView {
-	rel := snap.Release
-	self := gonogo.Scheduled{ReleaseID: rel.ID, Product: rel.Product, Version: rel.Version, Window: rel.Window}
-	return views.WindowView{
-		Release:  rel,
-		Warnings: gonogo.WindowWarnings(self, active, lt, snap.Zone),
-		Freezes:  gonogo.FreezesOver(rel.Window, rel.Product, snap.Freezes, snap.Zone),
-		CanEdit:  ab.Schedule,
-		Start:    p.InputTime(rel.Window.Start),
-		End:      p.InputTime(rel.Window.End),
-	}
-}
-
 // setWindow schedules, moves or clears a release's window.
 func (h *Handler) setWindow(c echo.Context) error {
 	rid, err := idParam(c, "id")
