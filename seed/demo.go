@@ -148,13 +148,13 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].at.Before(steps[j].at) })
 	w.at(steps[0].at.Add(-time.Hour))
 	for _, acc := range DemoAccounts {
-		in := gonogo.NewUser{Email: acc.Email, Name: acc.Name, Password: password}
+		in := gonogo.NewUser{Email: acc.Email, Name: acc.Name, Password: password, OperatorSet: true}
 		if acc.Role == "" {
 			in.Admin = true
 		} else {
 			in.Roles = gonogo.RoleSet{acc.Role}
 		}
-		u, err := store.CreateUserWithOperatorPassword(w.ctx, gonogo.SystemActor, in)
+		u, err := store.CreateUser(w.ctx, gonogo.SystemActor, in)
 		if err != nil {
 			return false, fmt.Errorf("demo user %s: %w", acc.Email, err)
 		}

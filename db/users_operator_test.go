@@ -16,7 +16,8 @@ func TestCreateUserWithOperatorPassword(t *testing.T) {
 	if _, err := s.CreateUser(t.Context(), gonogo.SystemActor, in); gonogo.ErrorFields(err)["password"] == "" {
 		t.Fatalf("CreateUser took an 11-character password: %v", err)
 	}
-	u, err := s.CreateUserWithOperatorPassword(t.Context(), gonogo.SystemActor, in)
+	in.OperatorSet = true
+	u, err := s.CreateUser(t.Context(), gonogo.SystemActor, in)
 	if err != nil || u.Email != "po@example.com" || !u.Roles.Has(gonogo.ProductOwner) {
 		t.Fatalf("created %+v, %v", u, err)
 	}
@@ -26,7 +27,7 @@ func TestCreateUserWithOperatorPassword(t *testing.T) {
 	if e := lastEvent(t, s); e.Action != "user.create" {
 		t.Errorf("audited %q, want user.create", e.Action)
 	}
-	short := gonogo.NewUser{Email: "not an email", Name: "", Password: "short"}
-	_, err = s.CreateUserWithOperatorPassword(t.Context(), gonogo.SystemActor, short)
+	short := gonogo.NewUser{Email: "not an email", Name: "", Password: "short", OperatorSet: true}
+	_, err = s.CreateUser(t.Context(), gonogo.SystemActor, short)
 	wantFields(t, err, "email", "name", "password")
 }
