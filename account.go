@@ -132,3 +132,21 @@ func RolesText(rs RoleSet) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// SignedIn is the audit of a person signing in.
+func SignedIn() Audit { return audit(ActionUserSignIn, "signed in") }
+
+// SignedOut is the audit of a person signing out.
+func SignedOut() Audit { return audit(ActionUserSignOut, "signed out") }
+
+// FeedTokenMade is the audit of a person's new feed address; replaced says
+// it took the place of one they had, which stops working with it.
+func FeedTokenMade(replaced bool) Audit {
+	if replaced {
+		return audit(ActionFeedToken, "replaced the personal feed address; the old one no longer works")
+	}
+	return audit(ActionFeedToken, "made a personal feed address")
+}
+
+// FeedTokenRevoked is the audit of a person revoking their feed address.
+func FeedTokenRevoked() Audit { return audit(ActionFeedToken, "revoked the personal feed address") }

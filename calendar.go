@@ -364,8 +364,16 @@ func MoveWindow(actor Actor, rel Release, w Window, zone *time.Location, now tim
 	return res, nil
 }
 
-// FreezeCreated is the audit of a freeze made from in, told in zone.
-func FreezeCreated(in FreezeInput, zone *time.Location) Audit {
+// CreateFreeze is a freeze made by actor from in, told in zone for the
+// trail: the input as it is stored, and its audit.
+func CreateFreeze(actor Actor, in FreezeInput, zone *time.Location) (FreezeInput, Audit, error) {
+	if !AppAbilitiesOf(actor).ManageFreezes {
+		return in, Audit{}, errManageFreezes()
+	}
+	in.Name, in.Reason = strings.TrimSpace(in.Name), strings.TrimSpace(in.Reason)
+	if err := in.Validate(); err != nil {
+		return in, Audit{}, err
+	}
 	f := Freeze{Name: in.Name, Weekly: in.Weekly, Once: in.Once, Week: in.Week}
 	scope := "every product"
 	if len(in.Products) > 0 {
@@ -373,12 +381,19 @@ func FreezeCreated(in FreezeInput, zone *time.Location) Audit {
 	}
 	a := audit(ActionFreezeCreate, "created the freeze %q, %s, for %s", in.Name, f.Describe(zone), scope)
 	a.Topics = []Topic{TopicWindow}
-	return a
+	return in, a, nil
 }
 
-// FreezeRemoved is the audit of the freeze named name taken away.
-func FreezeRemoved(name string) Audit {
-	a := audit(ActionFreezeDelete, "removed the freeze %q", name)
+func errManageFreezes() error {
+	return Errorf(EFORBIDDEN, "only admins and release managers manage freezes")
+}
+
+// RemoveFreeze is the freeze f taken away by actor: its audit.
+func RemoveFreeze(actor Actor, f Freeze) (Audit, error) {
+	if !AppAbilitiesOf(actor).ManageFreezes {
+		return Audit{}, errManageFreezes()
+	}
+	a := audit(ActionFreezeDelete, "removed the freeze %q", f.Name)
 	a.Topics = []Topic{TopicWindow}
-	return a
+	return a, nil
 }

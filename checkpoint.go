@@ -172,3 +172,31 @@ func CheckpointDue(last, now time.Time) bool {
 	y2, m2, d2 := now.UTC().Date()
 	return y1 != y2 || m1 != m2 || d1 != d2
 }
+
+// CheckpointSigned is the audit of c signed. A daily one is heard by the
+// webhooks subscribed to audit.checkpoint.
+func CheckpointSigned(c Checkpoint, daily bool) Audit {
+	if !daily {
+		return audit(ActionCheckpoint, "signed a checkpoint of the trail at event #%d", c.Seq)
+	}
+	a := audit(ActionDailyCheckpoint, "signed the daily checkpoint of the trail at event #%d for webhooks", c.Seq)
+	a.Topics = []Topic{TopicCheckpoint}
+	return a
+}
+
+// BackupTaken is the audit of a backup of size bytes holding the trail up
+// to event lastEvent.
+func BackupTaken(size, lastEvent int64) Audit {
+	return audit(ActionBackup, "took a backup (%s, events up to #%d)", byteSize(size), lastEvent)
+}
+
+// byteSize writes n bytes for people: 512 bytes, 1.5 KB, 3.0 MB.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,6 +1,7 @@
 package gonogo
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -131,4 +132,43 @@ type ReleaseFilter struct {
 	// it: the board's closed lane shows only the recent ones, and a year of
 	// history should not be loaded to be thrown away.
 	ClosedSince time.Time
+}
+
+// CheckManager judges the person chosen to manage a release; found says
+// whether the chosen id named anyone at all.
+func CheckManager(u User, found bool) error {
+	if !found || u.Disabled || !u.Roles.Has(ReleaseManager) {
+		return FieldErrorf("manager", "choose an enabled user who holds the release manager role")
+	}
+	return nil
+}
+
+// ReleaseCreated is the audit of a release made from in with a checklist
+// of items, replacing the cancelled release replaces (0 when none).
+func ReleaseCreated(in ReleaseInput, items, replaces int64) Audit {
+	a := audit(ActionReleaseCreate, "created %s %s %q with %d checklist items", in.Product, in.Version, in.Title, items)
+	if replaces != 0 {
+		a.Detail += fmt.Sprintf(", replacing cancelled release #%d", replaces)
+	}
+	return a
+}
+
+// EditRelease is the change of rel's title, summary and manager to in's:
+// its audit, and false when in changes nothing. Product and version are the
+// release's identity and stay; the window has its own rule (MoveWindow).
+func EditRelease(rel Release, in ReleaseInput) (Audit, bool) {
+	var changes []string
+	if rel.Title != in.Title {
+		changes = append(changes, fmt.Sprintf("title to %q", in.Title))
+	}
+	if rel.Summary != in.Summary {
+		changes = append(changes, "summary")
+	}
+	if rel.ManagerID != in.ManagerID {
+		changes = append(changes, "release manager")
+	}
+	if len(changes) == 0 {
+		return Audit{}, false
+	}
+	return audit(ActionReleaseUpdate, "changed %s", strings.Join(changes, ", ")), true
 }

@@ -1,5 +1,7 @@
 package gonogo
 
+import "slices"
+
 // DefaultTemplate is the checklist a new installation starts with: readiness
 // items drawn from the three pillars, a post-deploy verification list and a
 // rollback list. Admins edit the template; edits apply to releases created
@@ -60,4 +62,38 @@ func DefaultTemplate() []ItemInput {
 		}
 	}
 	return items
+}
+
+// TemplateItemAdded is the audit of in added to the template.
+func TemplateItemAdded(in ItemInput) Audit {
+	return audit(ActionTemplateAdd, "added template item %q (%s, %s)", in.Title, in.Phase, in.OwnerRole.Label())
+}
+
+// TemplateItemChanged is the audit of a template item changed to in.
+// Releases created before keep their own copy.
+func TemplateItemChanged(in ItemInput) Audit {
+	return audit(ActionTemplateUpdate, "changed template item %q", in.Title)
+}
+
+// TemplateItemRemoved is the audit of the template item titled title
+// taken away.
+func TemplateItemRemoved(title string) Audit {
+	return audit(ActionTemplateRemove, "removed template item %q", title)
+}
+
+// MoveTemplateItem moves the item id of the template's order one place up
+// (delta -1) or down (+1) and returns the new order with its audit; false
+// when the item is already at that end, which is no change.
+func MoveTemplateItem(order []int64, id int64, delta int) ([]int64, Audit, bool, error) {
+	i := slices.Index(order, id)
+	if i < 0 {
+		return nil, Audit{}, false, Errorf(ENOTFOUND, "no template item with id %d", id)
+	}
+	j := i + delta
+	if j < 0 || j >= len(order) {
+		return order, Audit{}, false, nil
+	}
+	order = slices.Clone(order)
+	order[i], order[j] = order[j], order[i]
+	return order, audit(ActionTemplateMove, "moved template item %d", id), true, nil
 }

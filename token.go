@@ -93,3 +93,21 @@ func (in TokenInput) Validate() error {
 	}
 	return p.Err()
 }
+
+// TokenCreated is the audit of the API token in made.
+func TokenCreated(in TokenInput) Audit {
+	scope := "every product"
+	if in.Product != "" {
+		scope = "product " + in.Product
+	}
+	return audit(ActionTokenCreate, "created API token %q for %s", in.Name, scope)
+}
+
+// RevokeToken stops t for good: its audit, or a conflict when it was
+// revoked already.
+func RevokeToken(t Token) (Audit, error) {
+	if t.Revoked() {
+		return Audit{}, Errorf(ECONFLICT, "token %q is already revoked", t.Name)
+	}
+	return audit(ActionTokenRevoke, "revoked API token %q", t.Name), nil
+}

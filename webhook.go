@@ -231,3 +231,27 @@ func NewPayload(n Notice, topics []Topic, rel Release, baseURL string) WebhookPa
 func slackEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
+
+// WebhookCreated is the audit of the webhook in registered as id.
+func WebhookCreated(id int64, in WebhookInput) Audit {
+	var topics []string
+	for _, t := range in.Topics {
+		topics = append(topics, string(t))
+	}
+	return audit(ActionWebhookCreate, "registered webhook %d to %s for %s", id, redactURL(in.URL), strings.Join(topics, ", "))
+}
+
+// WebhookRemoved is the audit of w removed with its queue and log.
+func WebhookRemoved(w Webhook) Audit {
+	return audit(ActionWebhookDelete, "removed webhook %d to %s", w.ID, redactURL(w.URL))
+}
+
+// redactURL keeps a webhook's address out of the audit trail but for its
+// host: chat webhook URLs carry their credentials in the path.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "an invalid URL"
+	}
+	return u.Scheme + "://" + u.Host + "/…"
+}

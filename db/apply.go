@@ -10,7 +10,7 @@ import (
 // record appends the change's audit event and tags its notice with the
 // change's topics.
 func (tx *Tx) record(a gonogo.Actor, releaseID int64, au gonogo.Audit) error {
-	if err := tx.audit(a, au.Action, releaseID, "%s", au.Detail); err != nil {
+	if err := tx.audit(a, releaseID, au); err != nil {
 		return err
 	}
 	tx.tag(au.Topics...)

@@ -10,10 +10,10 @@ import (
 	"github.com/gonogo/gonogo"
 )
 
-// audit appends an event to the trail inside tx, chained to the last one.
-// Because every write runs in an immediate transaction, no two events can
-// claim the same predecessor.
-func (tx *Tx) audit(a gonogo.Actor, action gonogo.Action, releaseID int64, format string, args ...any) error {
+// audit appends the event of au to the trail inside tx, chained to the
+// last one. Because every write runs in an immediate transaction, no two
+// events can claim the same predecessor.
+func (tx *Tx) audit(a gonogo.Actor, releaseID int64, au gonogo.Audit) error {
 	var lastID int64
 	prev := gonogo.GenesisHash
 	err := tx.QueryRow(`SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1`).Scan(&lastID, &prev)
@@ -21,8 +21,8 @@ func (tx *Tx) audit(a gonogo.Actor, action gonogo.Action, releaseID int64, forma
 		return fmt.Errorf("audit: last event: %w", err)
 	}
 	e := gonogo.Event{
-		ID: lastID + 1, At: tx.now, ActorID: a.UserID, Actor: a.Name, Action: string(action),
-		ReleaseID: releaseID, Detail: fmt.Sprintf(format, args...), RemoteAddr: a.RemoteAddr, PrevHash: prev,
+		ID: lastID + 1, At: tx.now, ActorID: a.UserID, Actor: a.Name, Action: string(au.Action),
+		ReleaseID: releaseID, Detail: au.Detail, RemoteAddr: a.RemoteAddr, PrevHash: prev,
 	}
 	e.Hash = e.ComputeHash(prev)
 	_, err = tx.Exec(`INSERT INTO audit_events (id, at, actor_id, actor, action, release_id, detail, remote_addr, prev_hash, hash)

@@ -52,7 +52,7 @@ func (s *Store) Backup(ctx context.Context, a gonogo.Actor, dst string) (Backup,
 		return b, err
 	}
 	return b, s.inTx(ctx, func(tx *Tx) error {
-		return tx.audit(a, gonogo.ActionBackup, 0, "took a backup (%s, events up to #%d)", byteSize(b.Size), b.LastEvent)
+		return tx.record(a, 0, gonogo.BackupTaken(b.Size, b.LastEvent))
 	})
 }
 
@@ -98,21 +98,11 @@ func inspect(ctx context.Context, path string) (lastEvent, size int64, err error
 	return lastEvent, st.Size(), nil
 }
 
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
 // FindBackups returns the latest backups taken, newest first, from the
 // audit trail, so admins can see when the last one was.
 func (s *Store) FindBackups(ctx context.Context, limit int) ([]gonogo.Event, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events
-		WHERE action = 'backup' ORDER BY id DESC LIMIT ?`, limit)
+		WHERE action = ? ORDER BY id DESC LIMIT ?`, gonogo.ActionBackup, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -12,28 +12,8 @@ import (
 	"github.com/gonogo/gonogo"
 )
 
-// TeamSettings are the board-wide settings admins change: the team's time
-// zone and its low-traffic hours.
-type TeamSettings struct {
-	Zone       string
-	LowTraffic gonogo.LowTraffic
-}
-
-// Location is the settings' zone, or fallback when none is set.
-func (t TeamSettings) Location(fallback *time.Location) *time.Location {
-	if t.Zone != "" {
-		if loc, err := time.LoadLocation(t.Zone); err == nil {
-			return loc
-		}
-	}
-	if fallback == nil {
-		return time.UTC
-	}
-	return fallback
-}
-
-func findTeamSettings(ctx context.Context, q querier) (TeamSettings, error) {
-	var t TeamSettings
+func findTeamSettings(ctx context.Context, q querier) (gonogo.TeamSettings, error) {
+	var t gonogo.TeamSettings
 	var raw string
 	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'team'`).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -45,17 +25,16 @@ func findTeamSettings(ctx context.Context, q querier) (TeamSettings, error) {
 }
 
 // FindTeamSettings returns the board-wide settings.
-func (s *Store) FindTeamSettings(ctx context.Context) (TeamSettings, error) {
+func (s *Store) FindTeamSettings(ctx context.Context) (gonogo.TeamSettings, error) {
 	return findTeamSettings(ctx, s.read)
 }
 
-// SaveTeamSettings stores the board-wide settings. The zone must be a known
-// IANA name (or empty, for the server's default).
-func (s *Store) SaveTeamSettings(ctx context.Context, a gonogo.Actor, t TeamSettings) error {
-	if t.Zone != "" {
-		if _, err := time.LoadLocation(t.Zone); err != nil || strings.Contains(t.Zone, "..") {
-			return gonogo.FieldErrorf("zone", "%q is not a time zone; use a name such as Europe/Berlin", t.Zone)
-		}
+// SaveTeamSettings stores the board-wide settings as
+// gonogo.ChangeTeamSettings judges them.
+func (s *Store) SaveTeamSettings(ctx context.Context, a gonogo.Actor, t gonogo.TeamSettings) error {
+	au, err := gonogo.ChangeTeamSettings(t)
+	if err != nil {
+		return err
 	}
 	raw, err := json.Marshal(t)
 	if err != nil {
@@ -65,7 +44,7 @@ func (s *Store) SaveTeamSettings(ctx context.Context, a gonogo.Actor, t TeamSett
 		if _, err := tx.Exec(`INSERT INTO settings (key, value) VALUES ('team', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, string(raw)); err != nil {
 			return err
 		}
-		return tx.audit(a, gonogo.ActionTeamSettings, 0, "set the time zone to %q and the low-traffic hours", t.Zone)
+		return tx.record(a, 0, au)
 	})
 }
 
@@ -110,17 +89,18 @@ func (s *Store) readFreezes(ctx context.Context) ([]gonogo.Freeze, error) {
 	return findFreezes(ctx, s.read)
 }
 
-// CreateFreeze adds a freeze.
+// CreateFreeze adds a freeze as gonogo.CreateFreeze makes it.
 func (s *Store) CreateFreeze(ctx context.Context, a gonogo.Actor, in gonogo.FreezeInput) (int64, error) {
-	if !gonogo.AppAbilitiesOf(a).ManageFreezes {
-		return 0, gonogo.Errorf(gonogo.EFORBIDDEN, "only admins and release managers manage freezes")
-	}
-	in.Name, in.Reason = strings.TrimSpace(in.Name), strings.TrimSpace(in.Reason)
-	if err := in.Validate(); err != nil {
-		return 0, err
-	}
 	var id int64
 	err := s.inTx(ctx, func(tx *Tx) error {
+		zone, err := s.teamZone(ctx, txQuerier{tx})
+		if err != nil {
+			return err
+		}
+		in, au, err := gonogo.CreateFreeze(a, in, zone)
+		if err != nil {
+			return err
+		}
 		res, err := tx.Exec(`INSERT INTO freezes (name, reason, weekly, once_start, once_end, start_day, start_min, end_day, end_min, products, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.Name, in.Reason, boolInt(in.Weekly),
 			nullTime(in.Once.Start), nullTime(in.Once.End), int(in.Week.StartDay), in.Week.StartMin, int(in.Week.EndDay), in.Week.EndMin,
@@ -129,29 +109,26 @@ func (s *Store) CreateFreeze(ctx context.Context, a gonogo.Actor, in gonogo.Free
 			return err
 		}
 		id, _ = res.LastInsertId()
-		zone, err := s.teamZone(ctx, txQuerier{tx})
-		if err != nil {
-			return err
-		}
-		return tx.record(a, 0, gonogo.FreezeCreated(in, zone))
+		return tx.record(a, 0, au)
 	})
 	return id, err
 }
 
-// DeleteFreeze removes a freeze.
+// DeleteFreeze removes a freeze as gonogo.RemoveFreeze allows.
 func (s *Store) DeleteFreeze(ctx context.Context, a gonogo.Actor, id int64) error {
-	if !gonogo.AppAbilitiesOf(a).ManageFreezes {
-		return gonogo.Errorf(gonogo.EFORBIDDEN, "only admins and release managers manage freezes")
-	}
 	return s.inTx(ctx, func(tx *Tx) error {
-		var name string
-		if err := tx.QueryRow(`SELECT name FROM freezes WHERE id = ?`, id).Scan(&name); err != nil {
+		f, err := scanFreeze(tx.QueryRow(`SELECT `+freezeColumns+` FROM freezes WHERE id = ?`, id))
+		if err != nil {
 			return notFound(err, "no freeze with id %d", id)
+		}
+		au, err := gonogo.RemoveFreeze(a, f)
+		if err != nil {
+			return err
 		}
 		if _, err := tx.Exec(`DELETE FROM freezes WHERE id = ?`, id); err != nil {
 			return err
 		}
-		return tx.record(a, 0, gonogo.FreezeRemoved(name))
+		return tx.record(a, 0, au)
 	})
 }
 

@@ -30,14 +30,12 @@ func (s *Store) Checkpoint(ctx context.Context, a gonogo.Actor, key ed25519.Priv
 			return err
 		}
 		c = gonogo.NewCheckpoint(seq, hash, tx.now, key)
-		if !daily {
-			return tx.audit(a, actionCheckpoint, 0, "signed a checkpoint of the trail at event #%d", seq)
-		}
-		if err := tx.audit(a, actionDailyCheckpoint, 0, "signed the daily checkpoint of the trail at event #%d for webhooks", seq); err != nil {
+		if err := tx.record(a, 0, gonogo.CheckpointSigned(c, daily)); err != nil {
 			return err
 		}
-		tx.tag(gonogo.TopicCheckpoint)
-		tx.notices[len(tx.notices)-1].Checkpoint = &c
+		if daily {
+			tx.notices[len(tx.notices)-1].Checkpoint = &c
+		}
 		return nil
 	})
 	return c, err

@@ -24,10 +24,7 @@ func (s *Store) SetFeedToken(ctx context.Context, a gonogo.Actor, hash string) e
 			ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at`, a.UserID, hash, fmtTime(tx.now)); err != nil {
 			return err
 		}
-		if had {
-			return tx.audit(a, gonogo.ActionFeedToken, 0, "replaced the personal feed address; the old one no longer works")
-		}
-		return tx.audit(a, gonogo.ActionFeedToken, 0, "made a personal feed address")
+		return tx.record(a, 0, gonogo.FeedTokenMade(had))
 	})
 }
 
@@ -41,7 +38,7 @@ func (s *Store) DeleteFeedToken(ctx context.Context, a gonogo.Actor) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		return tx.audit(a, gonogo.ActionFeedToken, 0, "revoked the personal feed address")
+		return tx.record(a, 0, gonogo.FeedTokenRevoked())
 	})
 }
 

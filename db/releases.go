@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -76,29 +77,20 @@ func (tx *Tx) createRelease(a gonogo.Actor, in gonogo.ReleaseInput, state gonogo
 	if err != nil {
 		return 0, err
 	}
-	detail := fmt.Sprintf("created %s %s %q with %d checklist items", in.Product, in.Version, in.Title, n)
-	if replaces != 0 {
-		detail += fmt.Sprintf(", replacing cancelled release #%d", replaces)
-	}
-	return id, tx.audit(a, gonogo.ActionReleaseCreate, id, "%s", detail)
+	return id, tx.record(a, id, gonogo.ReleaseCreated(in, n, replaces))
 }
 
-// checkManager makes sure the chosen release manager exists, is enabled and
-// holds the release manager role.
+// checkManager asks the domain whether the user with id may manage a
+// release; 0 is no manager.
 func (tx *Tx) checkManager(id int64) error {
 	if id == 0 {
 		return nil
 	}
-	var ok bool
-	err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM users u JOIN user_roles r ON r.user_id = u.id
-		WHERE u.id = ? AND u.disabled = 0 AND r.role = ?)`, id, string(gonogo.ReleaseManager)).Scan(&ok)
-	if err != nil {
+	u, err := scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id))
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if !ok {
-		return gonogo.FieldErrorf("manager", "choose an enabled user who holds the release manager role")
-	}
-	return nil
+	return gonogo.CheckManager(u, err == nil)
 }
 
 func (tx *Tx) copyTemplate(releaseID int64) (int64, error) {
@@ -126,42 +118,20 @@ func (s *Store) UpdateRelease(ctx context.Context, a gonogo.Actor, id int64, in 
 		if err := tx.checkManager(in.ManagerID); err != nil {
 			return err
 		}
-		in.Window = old.Window
-		changes := releaseChanges(old, in)
-		if len(changes) == 0 {
+		au, changed := gonogo.EditRelease(old, in)
+		if !changed {
 			return nil
 		}
 		if _, err := tx.Exec(`UPDATE releases SET title = ?, summary = ?, manager_id = ?, updated_at = ? WHERE id = ?`,
 			in.Title, in.Summary, sql.NullInt64{Int64: in.ManagerID, Valid: in.ManagerID != 0}, fmtTime(tx.now), id); err != nil {
 			return err
 		}
-		return tx.audit(a, gonogo.ActionReleaseUpdate, id, "changed %s", strings.Join(changes, ", "))
+		return tx.record(a, id, au)
 	})
 	if err != nil {
 		return gonogo.Release{}, err
 	}
 	return s.FindRelease(ctx, id)
-}
-
-func releaseChanges(old gonogo.Release, in gonogo.ReleaseInput) []string {
-	var out []string
-	if old.Title != in.Title {
-		out = append(out, fmt.Sprintf("title to %q", in.Title))
-	}
-	if old.Summary != in.Summary {
-		out = append(out, "summary")
-	}
-	if old.ManagerID != in.ManagerID {
-		out = append(out, "release manager")
-	}
-	if !old.Window.Start.Equal(in.Window.Start) || !old.Window.End.Equal(in.Window.End) {
-		if in.Window.IsZero() {
-			out = append(out, "window to none")
-		} else {
-			out = append(out, fmt.Sprintf("window to %s – %s UTC", in.Window.Start.UTC().Format("2006-01-02 15:04"), in.Window.End.UTC().Format("2006-01-02 15:04")))
-		}
-	}
-	return out
 }
 
 // FindRelease returns the release with id.

@@ -22,7 +22,7 @@ func (s *Store) CreateSession(ctx context.Context, a gonogo.Actor, idHash string
 			idHash, a.UserID, fmtTime(tx.now), fmtTime(tx.now)); err != nil {
 			return err
 		}
-		return tx.audit(a, gonogo.ActionUserSignIn, 0, "signed in")
+		return tx.record(a, 0, gonogo.SignedIn())
 	})
 }
 
@@ -71,7 +71,7 @@ func (s *Store) SignOut(ctx context.Context, a gonogo.Actor, idHash string) erro
 		if _, err := tx.Exec(`DELETE FROM sessions WHERE id_hash = ?`, idHash); err != nil {
 			return err
 		}
-		return tx.audit(a, gonogo.ActionUserSignOut, 0, "signed out")
+		return tx.record(a, 0, gonogo.SignedOut())
 	})
 }
 

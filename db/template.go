@@ -80,7 +80,7 @@ func (s *Store) AddTemplateItem(ctx context.Context, a gonogo.Actor, in gonogo.I
 		if err := tx.insertTemplateItem(in, pos); err != nil {
 			return err
 		}
-		return tx.audit(a, gonogo.ActionTemplateAdd, 0, "added template item %q (%s, %s)", in.Title, in.Phase, in.OwnerRole.Label())
+		return tx.record(a, 0, gonogo.TemplateItemAdded(in))
 	})
 }
 
@@ -102,7 +102,7 @@ func (s *Store) UpdateTemplateItem(ctx context.Context, a gonogo.Actor, id int64
 		if n, _ := res.RowsAffected(); n == 0 {
 			return gonogo.Errorf(gonogo.ENOTFOUND, "no template item with id %d", id)
 		}
-		return tx.audit(a, gonogo.ActionTemplateUpdate, 0, "changed template item %q", in.Title)
+		return tx.record(a, 0, gonogo.TemplateItemChanged(in))
 	})
 }
 
@@ -116,7 +116,7 @@ func (s *Store) RemoveTemplateItem(ctx context.Context, a gonogo.Actor, id int64
 		if _, err := tx.Exec(`DELETE FROM template_items WHERE id = ?`, id); err != nil {
 			return err
 		}
-		return tx.audit(a, gonogo.ActionTemplateRemove, 0, "removed template item %q", title)
+		return tx.record(a, 0, gonogo.TemplateItemRemoved(title))
 	})
 }
 
@@ -127,26 +127,16 @@ func (s *Store) MoveTemplateItem(ctx context.Context, a gonogo.Actor, id int64, 
 		if err != nil {
 			return err
 		}
-		i := -1
-		for k, t := range items {
-			if t == id {
-				i = k
-			}
+		order, au, moved, err := gonogo.MoveTemplateItem(items, id, delta)
+		if err != nil || !moved {
+			return err
 		}
-		if i < 0 {
-			return gonogo.Errorf(gonogo.ENOTFOUND, "no template item with id %d", id)
-		}
-		j := i + delta
-		if j < 0 || j >= len(items) {
-			return nil
-		}
-		items[i], items[j] = items[j], items[i]
-		for pos, tid := range items {
+		for pos, tid := range order {
 			if _, err := tx.Exec(`UPDATE template_items SET position = ? WHERE id = ?`, pos+1, tid); err != nil {
 				return err
 			}
 		}
-		return tx.audit(a, gonogo.ActionTemplateMove, 0, "moved template item %d", id)
+		return tx.record(a, 0, au)
 	})
 }
 

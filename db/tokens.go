@@ -53,11 +53,7 @@ func (s *Store) CreateToken(ctx context.Context, a gonogo.Actor, in gonogo.Token
 			return err
 		}
 		id, _ = res.LastInsertId()
-		scope := "every product"
-		if in.Product != "" {
-			scope = "product " + in.Product
-		}
-		return tx.audit(a, gonogo.ActionTokenCreate, 0, "created API token %q for %s", in.Name, scope)
+		return tx.record(a, 0, gonogo.TokenCreated(in))
 	})
 	if err != nil {
 		return gonogo.Token{}, "", err
@@ -110,12 +106,13 @@ func (s *Store) RevokeToken(ctx context.Context, a gonogo.Actor, id int64) error
 		if err != nil {
 			return notFound(err, "no API token with id %d", id)
 		}
-		if t.Revoked() {
-			return gonogo.Errorf(gonogo.ECONFLICT, "token %q is already revoked", t.Name)
+		au, err := gonogo.RevokeToken(t)
+		if err != nil {
+			return err
 		}
 		if _, err := tx.Exec(`UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?`, fmtTime(tx.now), a.Name, id); err != nil {
 			return err
 		}
-		return tx.audit(a, gonogo.ActionTokenRevoke, 0, "revoked API token %q", t.Name)
+		return tx.record(a, 0, au)
 	})
 }

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"strings"
 
 	"github.com/gonogo/gonogo"
 )
@@ -47,30 +45,12 @@ func (s *Store) CreateWebhook(ctx context.Context, a gonogo.Actor, in gonogo.Web
 			return err
 		}
 		id, _ = res.LastInsertId()
-		return tx.audit(a, gonogo.ActionWebhookCreate, 0, "registered webhook %d to %s for %s", id, redactURL(in.URL), topicList(in.Topics))
+		return tx.record(a, 0, gonogo.WebhookCreated(id, in))
 	})
 	if err != nil {
 		return gonogo.Webhook{}, err
 	}
 	return s.FindWebhook(ctx, id)
-}
-
-// redactURL keeps a webhook's address out of the audit trail but for its
-// host: chat webhook URLs carry their credentials in the path.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "an invalid URL"
-	}
-	return u.Scheme + "://" + u.Host + "/…"
-}
-
-func topicList(ts []gonogo.Topic) string {
-	var parts []string
-	for _, t := range ts {
-		parts = append(parts, string(t))
-	}
-	return strings.Join(parts, ", ")
 }
 
 // DeleteWebhook removes a webhook with its queue and log.
@@ -83,7 +63,7 @@ func (s *Store) DeleteWebhook(ctx context.Context, a gonogo.Actor, id int64) err
 		if _, err := tx.Exec(`DELETE FROM webhooks WHERE id = ?`, id); err != nil {
 			return err
 		}
-		return tx.audit(a, gonogo.ActionWebhookDelete, 0, "removed webhook %d to %s", id, redactURL(w.URL))
+		return tx.record(a, 0, gonogo.WebhookRemoved(w))
 	})
 }
 

@@ -11,7 +11,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/gonogo/gonogo"
-	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/views"
 )
 
@@ -28,14 +27,14 @@ const (
 
 // team returns the board-wide settings, read once and kept until an admin
 // saves new ones.
-func (h *Handler) team(ctx context.Context) db.TeamSettings {
+func (h *Handler) team(ctx context.Context) gonogo.TeamSettings {
 	if t := h.teamCache.Load(); t != nil {
 		return *t
 	}
 	t, err := h.store.FindTeamSettings(ctx)
 	if err != nil {
 		h.log.Error("read team settings", "err", err)
-		return db.TeamSettings{}
+		return gonogo.TeamSettings{}
 	}
 	h.teamCache.Store(&t)
 	return t

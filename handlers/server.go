@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/time/rate"
 
+	"github.com/gonogo/gonogo"
 	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/live"
 )
@@ -79,7 +80,7 @@ type Handler struct {
 	hashes    *hashGate // bounds the bcrypt work done at once
 	writes    *writeLimiter
 	hasUsers  atomic.Bool
-	teamCache atomic.Pointer[db.TeamSettings]
+	teamCache atomic.Pointer[gonogo.TeamSettings]
 	streams   *live.Broker
 	metrics   *metrics
 	boards    db.Cache[boardEntry] // rendered boards, until the next commit

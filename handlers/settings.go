@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/gonogo/gonogo"
-	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/views"
 )
 
@@ -34,7 +33,7 @@ func clockText(min int) string {
 // saveSettings stores the team's zone and low-traffic hours.
 func (h *Handler) saveSettings(c echo.Context) error {
 	f := views.SettingsForm{Zone: strings.TrimSpace(c.FormValue("zone"))}
-	t := db.TeamSettings{Zone: f.Zone}
+	t := gonogo.TeamSettings{Zone: f.Zone}
 	p := gonogo.Problems{}
 	for d := range 7 {
 		f.Days[d] = views.DayHours{Start: c.FormValue("start_" + strconv.Itoa(d)), End: c.FormValue("end_" + strconv.Itoa(d))}
