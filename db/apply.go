@@ -50,6 +50,6 @@ func (tx *Tx) addItems(releaseID int64, items []gonogo.Item, sourceID int64) ([]
 // storeItem writes an item's status, evidence and who changed it when.
 func (tx *Tx) storeItem(it gonogo.Item) error {
 	_, err := tx.Exec(`UPDATE items SET status = ?, evidence = ?, reason = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
-		string(it.Status), it.Evidence, it.Reason, it.UpdatedBy, nullTime(it.UpdatedAt), it.ID)
+		string(it.Status), it.Evidence, it.Reason, it.UpdatedBy, Time(it.UpdatedAt), it.ID)
 	return err
 }

@@ -27,7 +27,7 @@ func (tx *Tx) audit(a gonogo.Actor, releaseID int64, au gonogo.Audit) error {
 	e.Hash = e.ComputeHash(prev)
 	_, err = tx.Exec(`INSERT INTO audit_events (id, at, actor_id, actor, action, release_id, detail, remote_addr, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, fmtTime(e.At), sql.NullInt64{Int64: e.ActorID, Valid: e.ActorID != 0}, e.Actor, e.Action,
+		e.ID, Time(e.At), sql.NullInt64{Int64: e.ActorID, Valid: e.ActorID != 0}, e.Actor, e.Action,
 		sql.NullInt64{Int64: e.ReleaseID, Valid: e.ReleaseID != 0}, e.Detail, e.RemoteAddr, e.PrevHash, e.Hash)
 	if err != nil {
 		return fmt.Errorf("audit: insert: %w", err)
@@ -47,9 +47,7 @@ const eventColumns = `id, at, COALESCE(actor_id, 0), actor, action, COALESCE(rel
 
 func scanEvent(sc interface{ Scan(...any) error }) (gonogo.Event, error) {
 	var e gonogo.Event
-	var at string
-	err := sc.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.ReleaseID, &e.Detail, &e.RemoteAddr, &e.PrevHash, &e.Hash)
-	e.At = parseTime(at)
+	err := sc.Scan(&e.ID, (*Time)(&e.At), &e.ActorID, &e.Actor, &e.Action, &e.ReleaseID, &e.Detail, &e.RemoteAddr, &e.PrevHash, &e.Hash)
 	return e, err
 }
 
@@ -65,16 +63,7 @@ func (s *Store) readReleaseEvents(ctx context.Context, releaseID int64, limit in
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []gonogo.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return collect(rows, scanEvent)
 }
 
 // FindEvents returns the latest events of the whole board, newest first.
@@ -83,16 +72,7 @@ func (s *Store) FindEvents(ctx context.Context, limit int) ([]gonogo.Event, erro
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []gonogo.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return collect(rows, scanEvent)
 }
 
 // VerifyAudit walks the whole trail in id order and reports the first break,

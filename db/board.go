@@ -27,8 +27,6 @@ func scanBoardDefect(sc scanner) (gonogo.Defect, error) {
 
 func scanBoardVote(sc scanner) (gonogo.Vote, error) {
 	var v gonogo.Vote
-	var at string
-	err := sc.Scan(&v.ID, &v.ReleaseID, &v.Cycle, &v.Role, &v.UserID, &v.UserName, &v.Value, &v.Comment, &at)
-	v.At = parseTime(at)
+	err := sc.Scan(&v.ID, &v.ReleaseID, &v.Cycle, &v.Role, &v.UserID, &v.UserName, &v.Value, &v.Comment, (*Time)(&v.At))
 	return v, err
 }

@@ -58,13 +58,10 @@ const freezeColumns = `id, name, reason, weekly, once_start, once_end, start_day
 
 func scanFreeze(sc scanner) (gonogo.Freeze, error) {
 	var f gonogo.Freeze
-	var os, oe sql.NullString
-	var products, created string
+	var products string
 	var sd, ed int
-	err := sc.Scan(&f.ID, &f.Name, &f.Reason, &f.Weekly, &os, &oe, &sd, &f.Week.StartMin, &ed, &f.Week.EndMin, &products, &f.By, &created)
-	f.CreatedAt = parseTime(created)
+	err := sc.Scan(&f.ID, &f.Name, &f.Reason, &f.Weekly, (*Time)(&f.Once.Start), (*Time)(&f.Once.End), &sd, &f.Week.StartMin, &ed, &f.Week.EndMin, &products, &f.By, (*Time)(&f.CreatedAt))
 	f.Week.StartDay, f.Week.EndDay = time.Weekday(sd), time.Weekday(ed)
-	f.Once = gonogo.Window{Start: parseNullTime(os), End: parseNullTime(oe)}
 	if products != "" {
 		f.Products = strings.Split(products, ",")
 	}
@@ -103,8 +100,8 @@ func (s *Store) CreateFreeze(ctx context.Context, a gonogo.Actor, in gonogo.Free
 		}
 		res, err := tx.Exec(`INSERT INTO freezes (name, reason, weekly, once_start, once_end, start_day, start_min, end_day, end_min, products, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.Name, in.Reason, boolInt(in.Weekly),
-			nullTime(in.Once.Start), nullTime(in.Once.End), int(in.Week.StartDay), in.Week.StartMin, int(in.Week.EndDay), in.Week.EndMin,
-			strings.Join(in.Products, ","), a.Name, fmtTime(tx.now))
+			Time(in.Once.Start), Time(in.Once.End), int(in.Week.StartDay), in.Week.StartMin, int(in.Week.EndDay), in.Week.EndMin,
+			strings.Join(in.Products, ","), a.Name, Time(tx.now))
 		if err != nil {
 			return err
 		}
@@ -149,7 +146,7 @@ func (s *Store) SetWindow(ctx context.Context, a gonogo.Actor, releaseID int64, 
 			return err
 		}
 		if _, err := tx.Exec(`UPDATE releases SET window_start = ?, window_end = ?, window_seq = window_seq + 1, updated_at = ? WHERE id = ?`,
-			nullTime(res.Window.Start), nullTime(res.Window.End), fmtTime(tx.now), releaseID); err != nil {
+			Time(res.Window.Start), Time(res.Window.End), Time(tx.now), releaseID); err != nil {
 			return err
 		}
 		return tx.record(a, releaseID, *res.Audit)
@@ -161,7 +158,7 @@ func (s *Store) SetWindow(ctx context.Context, a gonogo.Actor, releaseID int64, 
 func (s *Store) FindScheduled(ctx context.Context, from, to time.Time, product string) ([]gonogo.Scheduled, error) {
 	q := `SELECT id, product, version, title, state, window_start, window_end, updated_at FROM releases
 		WHERE window_start IS NOT NULL AND state <> 'cancelled' AND window_start < ? AND window_end > ?`
-	args := []any{fmtTime(to), fmtTime(from)}
+	args := []any{Time(to), Time(from)}
 	if product != "" {
 		q += ` AND product = ?`
 		args = append(args, product)
@@ -175,11 +172,7 @@ func (s *Store) FindScheduled(ctx context.Context, from, to time.Time, product s
 
 func scanScheduled(sc scanner) (gonogo.Scheduled, error) {
 	var r gonogo.Scheduled
-	var ws, we sql.NullString
-	var changed string
-	err := sc.Scan(&r.ReleaseID, &r.Product, &r.Version, &r.Title, &r.State, &ws, &we, &changed)
-	r.Window = gonogo.Window{Start: parseNullTime(ws), End: parseNullTime(we)}
-	r.Changed = parseTime(changed)
+	err := sc.Scan(&r.ReleaseID, &r.Product, &r.Version, &r.Title, &r.State, (*Time)(&r.Window.Start), (*Time)(&r.Window.End), (*Time)(&r.Changed))
 	return r, err
 }
 
@@ -206,23 +199,13 @@ func (s *Store) WindowSeqs(ctx context.Context) (map[int64]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var seq int
-		if err := rows.Scan(&id, &seq); err != nil {
-			return nil, err
-		}
-		out[id] = seq
-	}
-	return out, rows.Err()
+	return collectMap[int64, int](rows)
 }
 
 // WindowChangesAfter returns the window changes audited for a release after t.
 func (s *Store) WindowChangesAfter(ctx context.Context, releaseID int64, t time.Time) ([]gonogo.Event, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events
-		WHERE release_id = ? AND action = 'release.window' AND at > ? ORDER BY id`, releaseID, fmtTime(t))
+		WHERE release_id = ? AND action = 'release.window' AND at > ? ORDER BY id`, releaseID, Time(t))
 	if err != nil {
 		return nil, err
 	}

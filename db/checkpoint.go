@@ -55,7 +55,7 @@ func (s *Store) FindCheckpoints(ctx context.Context, limit int) ([]gonogo.Event,
 // LastDailyCheckpoint returns when the last daily checkpoint was signed,
 // or the zero time if none was.
 func (s *Store) LastDailyCheckpoint(ctx context.Context) (time.Time, error) {
-	var at sql.NullString
+	var at Time
 	err := s.read.QueryRowContext(ctx, `SELECT max(at) FROM audit_events WHERE action = ?`, actionDailyCheckpoint).Scan(&at)
-	return parseNullTime(at), err
+	return time.Time(at), err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"github.com/gonogo/gonogo"
 )
@@ -12,10 +13,10 @@ const commentColumns = `c.id, c.release_id, c.cycle, COALESCE(c.parent_id, 0), c
 
 func scanComment(sc scanner) (gonogo.Comment, error) {
 	var c gonogo.Comment
-	var mentions, created, updated string
-	err := sc.Scan(&c.ID, &c.ReleaseID, &c.Cycle, &c.ParentID, &c.AuthorID, &c.Author, &c.Body, &mentions, &created, &updated, &c.Edits)
+	var mentions string
+	err := sc.Scan(&c.ID, &c.ReleaseID, &c.Cycle, &c.ParentID, &c.AuthorID, &c.Author, &c.Body, &mentions,
+		(*Time)(&c.CreatedAt), (*Time)(&c.UpdatedAt), &c.Edits)
 	c.Mentions = parseRoles(mentions)
-	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
 	return c, err
 }
 
@@ -41,7 +42,7 @@ func (s *Store) FindComment(ctx context.Context, releaseID, id int64) (gonogo.Co
 // CommentEdit is an earlier text of a comment.
 type CommentEdit struct {
 	Body     string
-	EditedAt string
+	EditedAt time.Time
 }
 
 // FindCommentEdits returns the latest limit earlier texts of a comment,
@@ -54,7 +55,7 @@ func (s *Store) FindCommentEdits(ctx context.Context, id int64, limit int) ([]Co
 	}
 	return collect(rows, func(sc scanner) (CommentEdit, error) {
 		var e CommentEdit
-		err := sc.Scan(&e.Body, &e.EditedAt)
+		err := sc.Scan(&e.Body, (*Time)(&e.EditedAt))
 		return e, err
 	})
 }
@@ -84,7 +85,7 @@ func (s *Store) AddComment(ctx context.Context, a gonogo.Actor, releaseID int64,
 		c := res.Comment
 		row, err := tx.Exec(`INSERT INTO comments (release_id, cycle, parent_id, author_id, author, body, mentions, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, releaseID, c.Cycle, sql.NullInt64{Int64: c.ParentID, Valid: c.ParentID != 0},
-			c.AuthorID, c.Author, c.Body, rolesCSV(c.Mentions), fmtTime(c.CreatedAt), fmtTime(c.UpdatedAt))
+			c.AuthorID, c.Author, c.Body, rolesCSV(c.Mentions), Time(c.CreatedAt), Time(c.UpdatedAt))
 		if err != nil {
 			return err
 		}
@@ -109,11 +110,11 @@ func (s *Store) EditComment(ctx context.Context, a gonogo.Actor, releaseID, id i
 			return err
 		}
 		c := res.Comment
-		if _, err := tx.Exec(`INSERT INTO comment_edits (comment_id, body, edited_at) VALUES (?, ?, ?)`, id, old.Body, fmtTime(c.UpdatedAt)); err != nil {
+		if _, err := tx.Exec(`INSERT INTO comment_edits (comment_id, body, edited_at) VALUES (?, ?, ?)`, id, old.Body, Time(c.UpdatedAt)); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`UPDATE comments SET body = ?, mentions = ?, updated_at = ?, edits = ? WHERE id = ?`,
-			c.Body, rolesCSV(c.Mentions), fmtTime(c.UpdatedAt), c.Edits, id); err != nil {
+			c.Body, rolesCSV(c.Mentions), Time(c.UpdatedAt), c.Edits, id); err != nil {
 			return err
 		}
 		out = c

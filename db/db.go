@@ -191,33 +191,6 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
-// timeFormat sorts as a string and reads well in the sqlite3 shell.
-const timeFormat = "2006-01-02T15:04:05.000Z"
-
-func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
-
-func nullTime(t time.Time) sql.NullString {
-	if t.IsZero() {
-		return sql.NullString{}
-	}
-	return sql.NullString{String: fmtTime(t), Valid: true}
-}
-
-func parseTime(s string) time.Time {
-	t, err := time.Parse(timeFormat, s)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
-
-func parseNullTime(s sql.NullString) time.Time {
-	if !s.Valid {
-		return time.Time{}
-	}
-	return parseTime(s.String)
-}
-
 func boolInt(b bool) int {
 	if b {
 		return 1

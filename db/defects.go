@@ -14,10 +14,8 @@ const defectColumns = `d.id, d.release_id, d.title, d.severity, d.status, d.key,
 
 func scanDefect(sc interface{ Scan(...any) error }) (gonogo.Defect, error) {
 	var d gonogo.Defect
-	var updated, created string
 	err := sc.Scan(&d.ID, &d.ReleaseID, &d.Title, &d.Severity, &d.Status, &d.Key, &d.TrackerURL, &d.Notes, &d.Reason,
-		&d.UpdatedBy, &updated, &created)
-	d.UpdatedAt, d.CreatedAt = parseTime(updated), parseTime(created)
+		&d.UpdatedBy, (*Time)(&d.UpdatedAt), (*Time)(&d.CreatedAt))
 	return d, err
 }
 
@@ -128,7 +126,7 @@ func (tx *Tx) createDefects(a gonogo.Actor, releaseID int64, ins []gonogo.Defect
 		d := res.Defect
 		row, err := tx.Exec(`INSERT INTO defects (release_id, title, severity, status, key, tracker_url, notes, updated_by, updated_at, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, releaseID, d.Title, string(d.Severity), string(d.Status),
-			d.Key, d.TrackerURL, d.Notes, d.UpdatedBy, fmtTime(d.UpdatedAt), fmtTime(d.CreatedAt))
+			d.Key, d.TrackerURL, d.Notes, d.UpdatedBy, Time(d.UpdatedAt), Time(d.CreatedAt))
 		if err != nil {
 			return nil, err
 		}
@@ -202,7 +200,7 @@ func (tx *Tx) changeDefect(a gonogo.Actor, releaseID, id int64,
 	d := res.Defect
 	if _, err := tx.Exec(`UPDATE defects SET title = ?, severity = ?, status = ?, key = ?, tracker_url = ?, notes = ?, reason = ?,
 		updated_by = ?, updated_at = ? WHERE id = ?`, d.Title, string(d.Severity), string(d.Status), d.Key, d.TrackerURL,
-		d.Notes, d.Reason, d.UpdatedBy, fmtTime(d.UpdatedAt), id); err != nil {
+		d.Notes, d.Reason, d.UpdatedBy, Time(d.UpdatedAt), id); err != nil {
 		return d, err
 	}
 	if err := tx.record(a, releaseID, res.Audit); err != nil {
@@ -217,6 +215,6 @@ func (tx *Tx) release(id int64) (gonogo.Release, error) {
 }
 
 func (tx *Tx) touchRelease(id int64) error {
-	_, err := tx.Exec(`UPDATE releases SET updated_at = ? WHERE id = ?`, fmtTime(tx.now), id)
+	_, err := tx.Exec(`UPDATE releases SET updated_at = ? WHERE id = ?`, Time(tx.now), id)
 	return err
 }

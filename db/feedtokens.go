@@ -21,7 +21,7 @@ func (s *Store) SetFeedToken(ctx context.Context, a gonogo.Actor, hash string) e
 			return err
 		}
 		if _, err := tx.Exec(`INSERT INTO feed_tokens (user_id, hash, created_at) VALUES (?, ?, ?)
-			ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at`, a.UserID, hash, fmtTime(tx.now)); err != nil {
+			ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at`, a.UserID, hash, Time(tx.now)); err != nil {
 			return err
 		}
 		return tx.record(a, 0, gonogo.FeedTokenMade(had))

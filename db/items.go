@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/gonogo/gonogo"
 )
@@ -12,10 +11,8 @@ const itemColumns = `i.id, i.release_id, i.phase, i.pillar, i.title, i.guidance,
 
 func scanItem(sc interface{ Scan(...any) error }) (gonogo.Item, error) {
 	var it gonogo.Item
-	var updated sql.NullString
 	err := sc.Scan(&it.ID, &it.ReleaseID, &it.Phase, &it.Pillar, &it.Title, &it.Guidance, &it.OwnerRole,
-		&it.Required, &it.Custom, &it.CheckKey, &it.Position, &it.Status, &it.Evidence, &it.Reason, &it.UpdatedBy, &updated, &it.Source, &it.SourceID)
-	it.UpdatedAt = parseNullTime(updated)
+		&it.Required, &it.Custom, &it.CheckKey, &it.Position, &it.Status, &it.Evidence, &it.Reason, &it.UpdatedBy, (*Time)(&it.UpdatedAt), &it.Source, &it.SourceID)
 	return it, err
 }
 
@@ -25,16 +22,7 @@ func (s *Store) FindItems(ctx context.Context, releaseID int64) ([]gonogo.Item, 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []gonogo.Item
-	for rows.Next() {
-		it, err := scanItem(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return collect(rows, scanItem)
 }
 
 // FindItem returns one checklist item.
@@ -81,9 +69,9 @@ func (tx *Tx) applyItem(a gonogo.Actor, releaseID int64, res gonogo.ItemResult) 
 }
 
 func (tx *Tx) releaseItem(releaseID, id int64) (gonogo.Release, gonogo.Item, error) {
-	rel, err := scanRelease(tx.QueryRow(`SELECT `+releaseColumns+releaseFrom+`WHERE r.id = ?`, releaseID))
+	rel, err := tx.release(releaseID)
 	if err != nil {
-		return rel, gonogo.Item{}, notFound(err, "no release with id %d", releaseID)
+		return rel, gonogo.Item{}, err
 	}
 	it, err := scanItem(tx.QueryRow(`SELECT `+itemColumns+` FROM items i WHERE i.id = ? AND i.release_id = ?`, id, releaseID))
 	if err != nil {

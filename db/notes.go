@@ -22,19 +22,17 @@ const notesColumns = `n.id, n.release_id, n.title, n.highlights, n.changes, n.fi
 
 // notesRow holds the columns of a notes row that need decoding after the scan.
 type notesRow struct {
-	links, updated       string
-	published, amended   sql.NullString
-	released             sql.NullString // the release's released_at, where a query selects it
+	links                string
+	released             Time           // the release's released_at, where a query selects it
 	markedTitle, snippet sql.NullString // search results only
 }
 
 func (r *notesRow) dests(n *gonogo.Notes) []any {
 	return []any{&n.ID, &n.ReleaseID, &n.Title, &n.Highlights, &n.Changes, &n.Fixes, &n.KnownIssues, &n.Internal, &r.links,
-		&n.Status, &n.UpdatedBy, &r.updated, &n.PublishedBy, &r.published, &r.amended}
+		&n.Status, &n.UpdatedBy, (*Time)(&n.UpdatedAt), &n.PublishedBy, (*Time)(&n.PublishedAt), (*Time)(&n.AmendedAt)}
 }
 
 func (r *notesRow) decode(n *gonogo.Notes) error {
-	n.UpdatedAt, n.PublishedAt, n.AmendedAt = parseTime(r.updated), parseNullTime(r.published), parseNullTime(r.amended)
 	return json.Unmarshal([]byte(r.links), &n.Links)
 }
 
@@ -70,7 +68,7 @@ func scanEntry(marked bool) func(sc scanner) (gonogo.NotesEntry, error) {
 		if err != nil {
 			return e, err
 		}
-		e.Release, e.ShippedAt = rel, parseNullTime(r.released)
+		e.Release, e.ShippedAt = rel, time.Time(r.released)
 		e.MarkedTitle, e.Snippet = r.markedTitle.String, r.snippet.String
 		return e, r.decode(&e.Notes)
 	}
@@ -185,7 +183,7 @@ func (tx *Tx) writeNotes(n *gonogo.Notes) error {
 		links = []byte("[]")
 	}
 	args := []any{n.Title, n.Highlights, n.Changes, n.Fixes, n.KnownIssues, n.Internal, string(links), string(n.Status),
-		n.UpdatedBy, fmtTime(n.UpdatedAt), n.PublishedBy, nullTime(n.PublishedAt), nullTime(n.AmendedAt)}
+		n.UpdatedBy, Time(n.UpdatedAt), n.PublishedBy, Time(n.PublishedAt), Time(n.AmendedAt)}
 	if n.ID != 0 {
 		_, err := tx.Exec(`UPDATE notes SET title = ?, highlights = ?, changes = ?, fixes = ?, known_issues = ?, internal = ?, links = ?,
 			status = ?, updated_by = ?, updated_at = ?, published_by = ?, published_at = ?, amended_at = ? WHERE id = ?`, append(args, n.ID)...)
@@ -214,7 +212,7 @@ func (tx *Tx) keepRevision(a gonogo.Actor, ch gonogo.NotesChange) error {
 	_, err = tx.Exec(`INSERT INTO notes_revisions (notes_id, number, kind, note, content, by_id, by_name, at)
 		VALUES (?, (SELECT COALESCE(max(number), 0) + 1 FROM notes_revisions WHERE notes_id = ?), ?, ?, ?, ?, ?, ?)`,
 		ch.Notes.ID, ch.Notes.ID, string(kind), ch.Note, string(content),
-		sql.NullInt64{Int64: a.UserID, Valid: a.UserID != 0}, a.Name, fmtTime(tx.now))
+		sql.NullInt64{Int64: a.UserID, Valid: a.UserID != 0}, a.Name, Time(tx.now))
 	return err
 }
 
@@ -239,11 +237,10 @@ func (s *Store) FindNotesRevisions(ctx context.Context, notesID int64) ([]gonogo
 	}
 	return collect(rows, func(sc scanner) (gonogo.NotesRevision, error) {
 		var r gonogo.NotesRevision
-		var content, at string
-		if err := sc.Scan(&r.ID, &r.NotesID, &r.Number, &r.Kind, &r.Note, &content, &r.ByID, &r.By, &at); err != nil {
+		var content string
+		if err := sc.Scan(&r.ID, &r.NotesID, &r.Number, &r.Kind, &r.Note, &content, &r.ByID, &r.By, (*Time)(&r.At)); err != nil {
 			return r, err
 		}
-		r.At = parseTime(at)
 		return r, json.Unmarshal([]byte(content), &r.Content)
 	})
 }
@@ -358,21 +355,18 @@ func (s *Store) readNotesProducts(ctx context.Context, shippedOnly bool) ([]stri
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(sc scanner) (string, error) {
-		var p string
-		return p, sc.Scan(&p)
-	})
+	return collect(rows, scanOne[string])
 }
 
 // ProductChangedAt returns when product's releases last changed, or those
 // of every product when product is empty; on a board without releases, when
 // its first person was made. A feed with no entry is as new as that.
 func (s *Store) ProductChangedAt(ctx context.Context, product string) (time.Time, error) {
-	var at sql.NullString
+	var at Time
 	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(
 		(SELECT MAX(updated_at) FROM releases WHERE ? = '' OR product = ?),
 		(SELECT MIN(created_at) FROM users))`, product, product).Scan(&at)
-	return parseNullTime(at), err
+	return time.Time(at), err
 }
 
 func searchError(q string) error {

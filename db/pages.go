@@ -81,16 +81,6 @@ func (s *Store) CountVotes(ctx context.Context, releaseID int64, cycle int) (map
 		if err != nil {
 			return nil, err
 		}
-		defer rows.Close()
-		out := map[gonogo.Role]int{}
-		for rows.Next() {
-			var r gonogo.Role
-			var n int
-			if err := rows.Scan(&r, &n); err != nil {
-				return nil, err
-			}
-			out[r] = n
-		}
-		return out, rows.Err()
+		return collectMap[gonogo.Role, int](rows)
 	}, maps.Clone[map[gonogo.Role]int])
 }

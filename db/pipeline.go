@@ -53,17 +53,7 @@ func (s *Store) FindCurrentOutcomes(ctx context.Context, f gonogo.ReleaseFilter)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[int64]gonogo.Outcome{}
-	for rows.Next() {
-		var id int64
-		var o gonogo.Outcome
-		if err := rows.Scan(&id, &o); err != nil {
-			return nil, err
-		}
-		out[id] = o
-	}
-	return out, rows.Err()
+	return collectMap[int64, gonogo.Outcome](rows)
 }
 
 // ReportCheck applies a pipeline's result to the item of releaseID that

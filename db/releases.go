@@ -18,13 +18,9 @@ const releaseFrom = ` FROM releases r LEFT JOIN users m ON m.id = r.manager_id `
 
 func scanRelease(sc scanner) (gonogo.Release, error) {
 	var r gonogo.Release
-	var ws, we, review sql.NullString
-	var created, updated string
 	err := sc.Scan(&r.ID, &r.Product, &r.Version, &r.Title, &r.Summary, &r.State, &r.Cycle,
-		&r.ManagerID, &r.ManagerName, &ws, &we, &created, &updated, &review)
-	r.ReviewAt = parseNullTime(review)
-	r.Window = gonogo.Window{Start: parseNullTime(ws), End: parseNullTime(we)}
-	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
+		&r.ManagerID, &r.ManagerName, (*Time)(&r.Window.Start), (*Time)(&r.Window.End),
+		(*Time)(&r.CreatedAt), (*Time)(&r.UpdatedAt), (*Time)(&r.ReviewAt))
 	return r, err
 }
 
@@ -65,7 +61,7 @@ func (tx *Tx) createRelease(a gonogo.Actor, in gonogo.ReleaseInput, state gonogo
 	res, err := tx.Exec(`INSERT INTO releases (product, version, title, summary, state, manager_id, window_start, window_end, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		in.Product, in.Version, in.Title, in.Summary, string(state), sql.NullInt64{Int64: in.ManagerID, Valid: in.ManagerID != 0},
-		nullTime(in.Window.Start), nullTime(in.Window.End), fmtTime(tx.now), fmtTime(tx.now))
+		Time(in.Window.Start), Time(in.Window.End), Time(tx.now), Time(tx.now))
 	if isUnique(err) {
 		// The domain's rule, held by the index when two requests race.
 		return 0, gonogo.FieldErrorf("version", "%s %s already exists", in.Product, in.Version)
@@ -111,9 +107,9 @@ func (s *Store) UpdateRelease(ctx context.Context, a gonogo.Actor, id int64, in 
 		return gonogo.Release{}, err
 	}
 	err := s.inTx(ctx, func(tx *Tx) error {
-		old, err := scanRelease(tx.QueryRow(`SELECT `+releaseColumns+releaseFrom+`WHERE r.id = ?`, id))
+		old, err := tx.release(id)
 		if err != nil {
-			return notFound(err, "no release with id %d", id)
+			return err
 		}
 		if err := tx.checkManager(in.ManagerID); err != nil {
 			return err
@@ -123,7 +119,7 @@ func (s *Store) UpdateRelease(ctx context.Context, a gonogo.Actor, id int64, in 
 			return nil
 		}
 		if _, err := tx.Exec(`UPDATE releases SET title = ?, summary = ?, manager_id = ?, updated_at = ? WHERE id = ?`,
-			in.Title, in.Summary, sql.NullInt64{Int64: in.ManagerID, Valid: in.ManagerID != 0}, fmtTime(tx.now), id); err != nil {
+			in.Title, in.Summary, sql.NullInt64{Int64: in.ManagerID, Valid: in.ManagerID != 0}, Time(tx.now), id); err != nil {
 			return err
 		}
 		return tx.record(a, id, au)
@@ -179,16 +175,7 @@ func (s *Store) FindReleases(ctx context.Context, f gonogo.ReleaseFilter) ([]gon
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []gonogo.Release
-	for rows.Next() {
-		r, err := scanRelease(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collect(rows, scanRelease)
 }
 
 func releaseWhere(f gonogo.ReleaseFilter) (string, []any) {
@@ -199,7 +186,7 @@ func releaseWhere(f gonogo.ReleaseFilter) (string, []any) {
 		args = append(args, f.Product)
 	}
 	if len(f.States) > 0 {
-		conds = append(conds, "r.state IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.States)), ",")+")")
+		conds = append(conds, "r.state IN ("+placeholders(len(f.States))+")")
 		for _, st := range f.States {
 			args = append(args, string(st))
 		}
@@ -209,7 +196,7 @@ func releaseWhere(f gonogo.ReleaseFilter) (string, []any) {
 		for _, st := range gonogo.ActiveStates {
 			args = append(args, string(st))
 		}
-		args = append(args, fmtTime(f.ClosedSince))
+		args = append(args, Time(f.ClosedSince))
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -228,16 +215,7 @@ func (s *Store) readProducts(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collect(rows, scanOne[string])
 }
 
 // FindSnapshots returns, for every release matching f, the release with its
@@ -246,7 +224,7 @@ func (s *Store) readProducts(ctx context.Context) ([]string, error) {
 // and a card read (see boardItemColumns). They are kept until the next
 // commit (memo).
 func (s *Store) FindSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]gonogo.Snapshot, error) {
-	key := fmt.Sprintf("snapshots %q %q %s", f.Product, f.States, fmtTime(f.ClosedSince))
+	key := fmt.Sprintf("snapshots %q %q %s", f.Product, f.States, Time(f.ClosedSince))
 	return remember(ctx, s, key, func(ctx context.Context) ([]gonogo.Snapshot, error) { return s.loadSnapshots(ctx, f) }, gonogo.CloneAll[gonogo.Snapshot])
 }
 
@@ -320,9 +298,7 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 	}
 	waivers, err := collect(rows, func(sc scanner) (releaseWaiver, error) {
 		var rw releaseWaiver
-		var at string
-		err := sc.Scan(&rw.id, &rw.w.Role, &rw.w.Reason, &rw.w.By, &at)
-		rw.w.At = parseTime(at)
+		err := sc.Scan(&rw.id, &rw.w.Role, &rw.w.Reason, &rw.w.By, (*Time)(&rw.w.At))
 		return rw, err
 	})
 	if err != nil {

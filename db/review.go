@@ -15,19 +15,16 @@ const voteColumns = `v.id, v.release_id, v.cycle, v.role, v.user_id, v.user_name
 
 func scanVote(sc scanner) (gonogo.Vote, error) {
 	var v gonogo.Vote
-	var conds, at string
-	if err := sc.Scan(&v.ID, &v.ReleaseID, &v.Cycle, &v.Role, &v.UserID, &v.UserName, &v.Value, &v.Comment, &conds, &at); err != nil {
+	var conds string
+	if err := sc.Scan(&v.ID, &v.ReleaseID, &v.Cycle, &v.Role, &v.UserID, &v.UserName, &v.Value, &v.Comment, &conds, (*Time)(&v.At)); err != nil {
 		return v, err
 	}
-	v.At = parseTime(at)
 	return v, json.Unmarshal([]byte(conds), &v.Conditions)
 }
 
 func scanWaiver(sc scanner) (gonogo.Waiver, error) {
 	var w gonogo.Waiver
-	var at string
-	err := sc.Scan(&w.Role, &w.Reason, &w.By, &at)
-	w.At = parseTime(at)
+	err := sc.Scan(&w.Role, &w.Reason, &w.By, (*Time)(&w.At))
 	return w, err
 }
 
@@ -163,7 +160,7 @@ func (tx *Tx) castVote(ctx context.Context, a gonogo.Actor, releaseID int64, in 
 	}
 	row, err := tx.Exec(`INSERT INTO votes (release_id, cycle, role, user_id, user_name, value, comment, conditions, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, releaseID, v.Cycle, string(v.Role), v.UserID, v.UserName, string(v.Value),
-		v.Comment, string(conds), fmtTime(v.At))
+		v.Comment, string(conds), Time(v.At))
 	if err != nil {
 		return v, err
 	}
@@ -224,7 +221,7 @@ func (s *Store) SetWaiver(ctx context.Context, a gonogo.Actor, releaseID int64, 
 		if w := res.Waiver; w != nil {
 			_, err = tx.Exec(`INSERT INTO waivers (release_id, role, reason, by_name, at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (release_id, role) DO UPDATE SET reason = excluded.reason, by_name = excluded.by_name, at = excluded.at`,
-				releaseID, string(w.Role), w.Reason, w.By, fmtTime(w.At))
+				releaseID, string(w.Role), w.Reason, w.By, Time(w.At))
 		} else {
 			_, err = tx.Exec(`DELETE FROM waivers WHERE release_id = ? AND role = ?`, releaseID, string(res.Role))
 		}
@@ -273,7 +270,7 @@ func (tx *Tx) decide(ctx context.Context, a gonogo.Actor, releaseID int64, in go
 	}
 	row, err := tx.Exec(`INSERT INTO decisions (release_id, number, cycle, outcome, rationale, conditions, decider_id, decider_name, at, record)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, releaseID, d.Number, d.Cycle, string(d.Outcome), d.Rationale, string(conds),
-		sql.NullInt64{Int64: d.DeciderID, Valid: d.DeciderID != 0}, d.DeciderName, fmtTime(d.At), string(record))
+		sql.NullInt64{Int64: d.DeciderID, Valid: d.DeciderID != 0}, d.DeciderName, Time(d.At), string(record))
 	if isUnique(err) {
 		return d, gonogo.Errorf(gonogo.ECONFLICT, "this review cycle already has its decision")
 	} else if err != nil {
@@ -281,7 +278,7 @@ func (tx *Tx) decide(ctx context.Context, a gonogo.Actor, releaseID int64, in go
 	}
 	d.ID, _ = row.LastInsertId()
 	if _, err := tx.Exec(`UPDATE releases SET state = ?, updated_at = ? WHERE id = ? AND state = ?`,
-		string(res.State), fmtTime(tx.now), releaseID, string(snap.Release.State)); err != nil {
+		string(res.State), Time(tx.now), releaseID, string(snap.Release.State)); err != nil {
 		return d, err
 	}
 	if _, err := tx.addItems(releaseID, res.AddItems, d.ID); err != nil {
@@ -294,11 +291,10 @@ const decisionColumns = `id, release_id, number, cycle, outcome, rationale, cond
 
 func scanDecision(sc scanner) (gonogo.Decision, error) {
 	var d gonogo.Decision
-	var conds, at, record string
-	if err := sc.Scan(&d.ID, &d.ReleaseID, &d.Number, &d.Cycle, &d.Outcome, &d.Rationale, &conds, &d.DeciderID, &d.DeciderName, &at, &record); err != nil {
+	var conds, record string
+	if err := sc.Scan(&d.ID, &d.ReleaseID, &d.Number, &d.Cycle, &d.Outcome, &d.Rationale, &conds, &d.DeciderID, &d.DeciderName, (*Time)(&d.At), &record); err != nil {
 		return d, err
 	}
-	d.At = parseTime(at)
 	if err := json.Unmarshal([]byte(conds), &d.Conditions); err != nil {
 		return d, err
 	}
@@ -370,7 +366,7 @@ func (tx *Tx) applyTransition(a gonogo.Actor, releaseID int64, res gonogo.Transi
 		}
 	}
 	if _, err := tx.Exec(`UPDATE releases SET state = ?, cycle = ?, updated_at = ?, review_at = COALESCE(?, review_at) WHERE id = ?`,
-		string(res.To), res.Cycle, fmtTime(tx.now), nullTime(res.ReviewAt), releaseID); err != nil {
+		string(res.To), res.Cycle, Time(tx.now), Time(res.ReviewAt), releaseID); err != nil {
 		return err
 	}
 	return tx.record(a, releaseID, res.Audit)

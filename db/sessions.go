@@ -19,7 +19,7 @@ type Session struct {
 func (s *Store) CreateSession(ctx context.Context, a gonogo.Actor, idHash string) error {
 	return s.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(`INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)`,
-			idHash, a.UserID, fmtTime(tx.now), fmtTime(tx.now)); err != nil {
+			idHash, a.UserID, Time(tx.now), Time(tx.now)); err != nil {
 			return err
 		}
 		return tx.record(a, 0, gonogo.SignedIn())
@@ -34,15 +34,15 @@ func (s *Store) FindSession(ctx context.Context, idHash string) (Session, error)
 }
 
 func (s *Store) readSession(ctx context.Context, idHash string) (Session, error) {
-	var ss Session
-	var created, seen string
+	ss := Session{IDHash: idHash}
 	row := s.read.QueryRowContext(ctx, `SELECT s.created_at, s.last_seen_at, `+userColumns+`
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, idHash)
-	u, err := scanUser(scanPrefix{row, []any{&created, &seen}})
+	u, err := scanUser(scanPrefix{row, []any{(*Time)(&ss.CreatedAt), (*Time)(&ss.LastSeenAt)}})
 	if err != nil {
-		return ss, notFound(err, "no such session")
+		return Session{}, notFound(err, "no such session")
 	}
-	return Session{IDHash: idHash, User: u, CreatedAt: parseTime(created), LastSeenAt: parseTime(seen)}, nil
+	ss.User = u
+	return ss, nil
 }
 
 // scanPrefix scans leading columns into dest before handing the rest on.
@@ -55,7 +55,7 @@ func (p scanPrefix) Scan(rest ...any) error { return p.sc.Scan(append(p.dest, re
 
 // TouchSession moves a session's idle clock forward.
 func (s *Store) TouchSession(ctx context.Context, idHash string, at time.Time) error {
-	_, err := s.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`, fmtTime(at), idHash)
+	_, err := s.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`, Time(at), idHash)
 	return err
 }
 
@@ -79,7 +79,7 @@ func (s *Store) SignOut(ctx context.Context, a gonogo.Actor, idHash string) erro
 // created before createdBefore.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefore time.Time) (int64, error) {
 	res, err := s.write.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?`,
-		fmtTime(idleBefore), fmtTime(createdBefore))
+		Time(idleBefore), Time(createdBefore))
 	if err != nil {
 		return 0, err
 	}

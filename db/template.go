@@ -54,16 +54,13 @@ func (s *Store) FindTemplate(ctx context.Context) ([]TemplateItem, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []TemplateItem
-	for rows.Next() {
-		var t TemplateItem
-		if err := rows.Scan(&t.ID, &t.Phase, &t.Pillar, &t.Title, &t.Guidance, &t.OwnerRole, &t.Required, &t.CheckKey, &t.Position); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return collect(rows, scanTemplateItem)
+}
+
+func scanTemplateItem(sc scanner) (TemplateItem, error) {
+	var t TemplateItem
+	err := sc.Scan(&t.ID, &t.Phase, &t.Pillar, &t.Title, &t.Guidance, &t.OwnerRole, &t.Required, &t.CheckKey, &t.Position)
+	return t, err
 }
 
 // AddTemplateItem appends an item to the template.
@@ -145,14 +142,5 @@ func (tx *Tx) templateOrder() ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return collect(rows, scanOne[int64])
 }

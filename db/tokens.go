@@ -19,11 +19,8 @@ const tokensFrom = ` FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by_
 
 func scanToken(sc scanner) (gonogo.Token, error) {
 	var t gonogo.Token
-	var created string
-	var used, revoked sql.NullString
-	err := sc.Scan(&t.ID, &t.Name, &t.Product, &t.Hint, &t.CreatedBy, &created, &used, &revoked, &t.RevokedBy,
+	err := sc.Scan(&t.ID, &t.Name, &t.Product, &t.Hint, &t.CreatedBy, (*Time)(&t.CreatedAt), (*Time)(&t.LastUsedAt), (*Time)(&t.RevokedAt), &t.RevokedBy,
 		&t.Creator.ID, &t.Creator.Name, &t.Creator.Disabled)
-	t.CreatedAt, t.LastUsedAt, t.RevokedAt = parseTime(created), parseNullTime(used), parseNullTime(revoked)
 	return t, err
 }
 
@@ -46,7 +43,7 @@ func (s *Store) CreateToken(ctx context.Context, a gonogo.Actor, in gonogo.Token
 	err := s.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.Exec(`INSERT INTO api_tokens (name, product, hash, hint, created_by, created_by_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			in.Name, in.Product, gonogo.HashToken(secret), secret[:len(gonogo.TokenPrefix)+4], a.Name,
-			sql.NullInt64{Int64: a.UserID, Valid: a.UserID != 0}, fmtTime(tx.now))
+			sql.NullInt64{Int64: a.UserID, Valid: a.UserID != 0}, Time(tx.now))
 		if isUnique(err) {
 			return gonogo.FieldErrorf("name", "a working token is already named %q; revoke it first or choose another name", in.Name)
 		} else if err != nil {
@@ -95,7 +92,7 @@ func (s *Store) FindTokens(ctx context.Context) ([]gonogo.Token, error) {
 // TouchToken records that a token was used. Like a session's last-seen
 // time, it is bookkeeping rather than a change anyone made, so it is not audited.
 func (s *Store) TouchToken(ctx context.Context, id int64) error {
-	_, err := s.write.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, fmtTime(s.Now()), id)
+	_, err := s.write.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, Time(s.Now()), id)
 	return err
 }
 
@@ -110,7 +107,7 @@ func (s *Store) RevokeToken(ctx context.Context, a gonogo.Actor, id int64) error
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?`, fmtTime(tx.now), a.Name, id); err != nil {
+		if _, err := tx.Exec(`UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?`, Time(tx.now), a.Name, id); err != nil {
 			return err
 		}
 		return tx.record(a, 0, au)

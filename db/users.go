@@ -19,11 +19,10 @@ const userColumns = `u.id, u.email, u.name, u.admin, u.disabled, u.created_at,
 
 func scanUser(sc interface{ Scan(...any) error }) (gonogo.User, error) {
 	var u gonogo.User
-	var created, roles string
-	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.Disabled, &created, &roles); err != nil {
+	var roles string
+	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.Disabled, (*Time)(&u.CreatedAt), &roles); err != nil {
 		return u, err
 	}
-	u.CreatedAt = parseTime(created)
 	u.Roles = parseRoles(roles)
 	return u, nil
 }
@@ -71,7 +70,7 @@ func (s *Store) CreateUser(ctx context.Context, a gonogo.Actor, in gonogo.NewUse
 
 func (tx *Tx) createUser(in gonogo.NewUser, hash string) (int64, error) {
 	res, err := tx.Exec(`INSERT INTO users (email, name, password_hash, admin, created_at) VALUES (?, ?, ?, ?, ?)`,
-		in.Email, in.Name, hash, boolInt(in.Admin), fmtTime(tx.now))
+		in.Email, in.Name, hash, boolInt(in.Admin), Time(tx.now))
 	if isUnique(err) {
 		return 0, gonogo.FieldErrorf("email", "%s already has an account", in.Email)
 	} else if err != nil {
@@ -105,16 +104,7 @@ func (s *Store) FindUsers(ctx context.Context) ([]gonogo.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []gonogo.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collect(rows, scanUser)
 }
 
 // FindUsersWithRole returns the enabled users holding role, by name.
@@ -125,16 +115,7 @@ func (s *Store) FindUsersWithRole(ctx context.Context, role gonogo.Role) ([]gono
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []gonogo.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collect(rows, scanUser)
 }
 
 // Authenticate returns the enabled user with email whose password matches.

@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -13,11 +12,10 @@ const webhookColumns = `id, url, secret, topics, created_by, created_at`
 
 func scanWebhook(sc scanner) (gonogo.Webhook, error) {
 	var w gonogo.Webhook
-	var topics, created string
-	if err := sc.Scan(&w.ID, &w.URL, &w.Secret, &topics, &w.CreatedBy, &created); err != nil {
+	var topics string
+	if err := sc.Scan(&w.ID, &w.URL, &w.Secret, &topics, &w.CreatedBy, (*Time)(&w.CreatedAt)); err != nil {
 		return w, err
 	}
-	w.CreatedAt = parseTime(created)
 	return w, json.Unmarshal([]byte(topics), &w.Topics)
 }
 
@@ -40,7 +38,7 @@ func (s *Store) CreateWebhook(ctx context.Context, a gonogo.Actor, in gonogo.Web
 	var id int64
 	err := s.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.Exec(`INSERT INTO webhooks (url, secret, topics, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
-			in.URL, in.Secret, topicsJSON(in.Topics), a.Name, fmtTime(tx.now))
+			in.URL, in.Secret, topicsJSON(in.Topics), a.Name, Time(tx.now))
 		if err != nil {
 			return err
 		}
@@ -86,13 +84,11 @@ const deliveryColumns = `id, webhook_id, event_id, topics, body, status, attempt
 
 func scanDelivery(sc scanner) (gonogo.Delivery, error) {
 	var d gonogo.Delivery
-	var topics, created string
-	var next, last sql.NullString
+	var topics string
 	if err := sc.Scan(&d.ID, &d.WebhookID, &d.EventID, &topics, &d.Body, &d.Status, &d.Attempts, &d.StatusCode, &d.Error,
-		&next, &last, &created); err != nil {
+		(*Time)(&d.NextAttemptAt), (*Time)(&d.LastAttemptAt), (*Time)(&d.CreatedAt)); err != nil {
 		return d, err
 	}
-	d.NextAttemptAt, d.LastAttemptAt, d.CreatedAt = parseNullTime(next), parseNullTime(last), parseTime(created)
 	return d, json.Unmarshal([]byte(topics), &d.Topics)
 }
 
@@ -107,7 +103,7 @@ func (s *Store) EnqueueDeliveries(ctx context.Context, ds []gonogo.Delivery) err
 		for _, d := range ds {
 			if _, err := tx.Exec(`INSERT INTO webhook_deliveries (webhook_id, event_id, topics, body, status, next_attempt_at, created_at)
 				VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (webhook_id, event_id) DO NOTHING`,
-				d.WebhookID, d.EventID, topicsJSON(d.Topics), d.Body, fmtTime(tx.now), fmtTime(tx.now)); err != nil {
+				d.WebhookID, d.EventID, topicsJSON(d.Topics), d.Body, Time(tx.now), Time(tx.now)); err != nil {
 				return fmt.Errorf("enqueue delivery: %w", err)
 			}
 		}
@@ -131,7 +127,7 @@ func (s *Store) FindPendingDeliveries(ctx context.Context, limit int) ([]gonogo.
 func (s *Store) SaveAttempt(ctx context.Context, d gonogo.Delivery) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE webhook_deliveries SET status = ?, attempts = ?, status_code = ?, error = ?,
 		next_attempt_at = ?, last_attempt_at = ? WHERE id = ?`, string(d.Status), d.Attempts, d.StatusCode, d.Error,
-		nullTime(d.NextAttemptAt), nullTime(d.LastAttemptAt), d.ID)
+		Time(d.NextAttemptAt), Time(d.LastAttemptAt), d.ID)
 	return err
 }
 
