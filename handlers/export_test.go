@@ -13,3 +13,6 @@ func (h *Handler) OccupyPasswordSlots() (release func()) {
 		}
 	}
 }
+
+// DefectPageSize is how many defects a page of /defects shows.
+const DefectPageSize = defectPageSize
