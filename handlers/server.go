@@ -84,6 +84,8 @@ type Handler struct {
 	streams   *live.Broker
 	metrics   *metrics
 	boards    db.Cache[boardEntry] // rendered boards, until the next commit
+	renders   db.Cache[rendered]   // calendars and feeds, until the next commit (feedcache.go)
+	builds    buildCounts
 	// tokenTouches lets one request a minute record a token's use.
 	tokenTouches touchGuard
 	openAPI      []byte // the API's description, naming this board (openapi.go)
@@ -117,7 +119,8 @@ func New(store *db.Store, cfg Config) *Handler {
 		streams:  live.NewBroker(cfg.StreamLimits),
 		openAPI:  openAPIFor(cfg.BaseURL),
 	}
-	h.boards.Max = 64 // a board per filter and time zone in use
+	h.boards.Max = 64   // a board per filter and time zone in use
+	h.renders.Max = 128 // a calendar per month, view and product; a feed per product
 	store.Listen(h.streams.Publish)
 	h.metrics = newMetrics(h)
 	h.e = h.echo()
