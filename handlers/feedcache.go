@@ -48,6 +48,20 @@ func (h *Handler) cached(ctx context.Context, kind, key string, build func(conte
 	}, func(r rendered) rendered { return r })
 }
 
+// cachedNotes is cached for the notes list and its searches, in a cache of
+// their own: every search typed makes a key, and they should not push the
+// calendars and feeds out.
+func (h *Handler) cachedNotes(ctx context.Context, key string, build func(context.Context) (rendered, error)) (rendered, error) {
+	v, err := h.store.Version(ctx)
+	if err != nil {
+		return rendered{}, err
+	}
+	return h.noteLists.Get(ctx, v, key, func(ctx context.Context) (rendered, error) {
+		h.builds.add("notes")
+		return build(ctx)
+	}, func(r rendered) rendered { return r })
+}
+
 // serveFeed answers a feed from what was rendered, with its validators, so
 // that a feed reader or calendar app that has the current copy gets a 304
 // and nothing else. Feeds may be kept by the reader itself (private: the

@@ -198,3 +198,45 @@ func TestKeptFeedsStillAskForTheToken(t *testing.T) {
 		wantFeedRefused(t, s, anon, p+"?token="+url.QueryEscape(tok))
 	}
 }
+
+// TestNotesSearchIsKeptUntilACommit: a search read twice without a commit
+// is answered once from the store, page and htmx swap alike; anonymous
+// readers, who see only what shipped, never get the signed-in list; and
+// notes published since show at the next read.
+func TestNotesSearchIsKeptUntilACommit(t *testing.T) {
+	s := newServer(t, func(cfg *handlers.Config) { cfg.PublicNotes = true })
+	notesFixture(t, s)
+	support := s.signIn(t, "support")
+	anon := s.client(t)
+	stopClock(s)
+	search := "/notes?q=refund"
+
+	before := s.h.Builds("notes")
+	for range 2 {
+		_, doc := support.get(search)
+		if got := entryNames(doc); len(got) != 2 {
+			t.Fatalf("signed in, the search finds %v, want the shipped 2.3.1 and 2.4.0 in review", got)
+		}
+		_, doc = support.getHX(search)
+		if got := entryNames(doc); len(got) != 2 {
+			t.Fatalf("the htmx swap finds %v", got)
+		}
+		_, doc = anon.get(search)
+		if got := entryNames(doc); len(got) != 1 || got[0] != "payments 2.3.1" {
+			t.Fatalf("anonymous, the search finds %v, want only what shipped", got)
+		}
+	}
+	if got := s.h.Builds("notes") - before; got != 2 {
+		t.Fatalf("the search was built %d times for six reads by two kinds of reader, want twice", got)
+	}
+
+	rel := s.mustCreateRelease(t, "payments", "2.5.0")
+	in := gonogo.NotesInput{Title: "Refunds by the hour", Fixes: "Refunds arrive in an hour."}
+	if _, err := s.store.SaveNotes(t.Context(), s.actorOf("po"), rel.ID, in, true); err != nil {
+		t.Fatal(err)
+	}
+	_, doc := support.get(search)
+	if got := entryNames(doc); len(got) != 3 {
+		t.Fatalf("after the notes of 2.5.0 were published the search finds %v", got)
+	}
+}
