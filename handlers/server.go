@@ -87,6 +87,8 @@ type Handler struct {
 	renders   db.Cache[rendered]   // calendars and feeds, until the next commit (feedcache.go)
 	noteLists db.Cache[rendered]   // the notes list and its searches, likewise
 	builds    buildCounts
+	// liveRenders are what the live pages are sent, rendered once.
+	liveRenders liveRenders
 	// tokenTouches lets one request a minute record a token's use.
 	tokenTouches touchGuard
 	openAPI      []byte // the API's description, naming this board (openapi.go)
