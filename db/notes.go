@@ -25,6 +25,8 @@ type notesRow struct {
 	links                string
 	released             Time           // the release's released_at, where a query selects it
 	markedTitle, snippet sql.NullString // search results only
+	score                float64        // search results only: the rank, which orders them
+	noteID               int64          // search results only: the tie-break
 }
 
 func (r *notesRow) dests(n *gonogo.Notes) []any {
@@ -55,14 +57,15 @@ type withExtra struct {
 func (w withExtra) Scan(dest ...any) error { return w.sc.Scan(append(dest, w.extra...)...) }
 
 // scanEntry reads a row of releaseColumns, notesColumns, r.released_at and,
-// when marked, the highlighted title and snippet of a search.
+// when marked, the highlighted title and snippet, the rank and the notes'
+// id of a search.
 func scanEntry(marked bool) func(sc scanner) (gonogo.NotesEntry, error) {
 	return func(sc scanner) (gonogo.NotesEntry, error) {
 		var e gonogo.NotesEntry
 		var r notesRow
 		extra := append(r.dests(&e.Notes), &r.released)
 		if marked {
-			extra = append(extra, &r.markedTitle, &r.snippet)
+			extra = append(extra, &r.markedTitle, &r.snippet, &r.score, &r.noteID)
 		}
 		rel, err := scanRelease(withExtra{sc, extra})
 		if err != nil {
@@ -348,8 +351,7 @@ const searchHorizon = 300
 
 // searchNotes runs a full-text search for match, an FTS5 query, among the
 // notes that meet conds: it ranks the newest searchHorizon matches (walking
-// the index from the newest note back), and marks the words only in the
-// limit best of them.
+// the index from the newest note back) and returns the limit best.
 func (s *Store) searchNotes(ctx context.Context, match string, conds []string, args []any, limit int) ([]gonogo.NotesEntry, error) {
 	q, args := searchQuery(match, conds, args, limit)
 	rows, err := s.read.QueryContext(ctx, q, args...)
@@ -359,23 +361,21 @@ func (s *Store) searchNotes(ctx context.Context, match string, conds []string, a
 	return collect(rows, scanEntry(true))
 }
 
+// searchQuery marks the words of every note it ranks: FTS5 can mark them
+// only while it walks the matches, and asking it again for the best few
+// afterwards ran the whole search once per note shown.
 func searchQuery(match string, conds []string, args []any, limit int) (string, []any) {
 	// Title matches weigh most, then product and version, then the text.
-	return `WITH recent AS (
-			SELECT notes_fts.rowid AS id, bm25(notes_fts, 10.0, 1.0, 5.0) AS score, n.published_at AS published
+	return `SELECT * FROM (
+			SELECT ` + releaseColumns + `, ` + notesColumns + `, r.released_at,
+				highlight(notes_fts, 0, ?, ?), snippet(notes_fts, 1, ?, ?, '…', 24),
+				bm25(notes_fts, 10.0, 1.0, 5.0) AS score, n.id AS note_id
 			FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid JOIN releases r ON r.id = n.release_id
+				LEFT JOIN users m ON m.id = r.manager_id
 			WHERE notes_fts MATCH ? AND ` + strings.Join(conds, " AND ") + `
 			ORDER BY notes_fts.rowid DESC LIMIT ?
-		), best AS (
-			SELECT id, score, published FROM recent ORDER BY score, published DESC, id DESC LIMIT ?
-		)
-		SELECT ` + releaseColumns + `, ` + notesColumns + `, r.released_at,
-			highlight(notes_fts, 0, ?, ?), snippet(notes_fts, 1, ?, ?, '…', 24)
-		FROM best CROSS JOIN notes_fts ON notes_fts.rowid = best.id JOIN notes n ON n.id = best.id
-			JOIN releases r ON r.id = n.release_id LEFT JOIN users m ON m.id = r.manager_id
-		WHERE notes_fts MATCH ?
-		ORDER BY best.score, best.published DESC, best.id DESC`,
-		append(append(append([]any{match}, args...), searchHorizon, limit), gonogo.MarkStart, gonogo.MarkEnd, gonogo.MarkStart, gonogo.MarkEnd, match)
+		) ORDER BY score, published_at DESC, note_id DESC LIMIT ?`,
+		append(append([]any{gonogo.MarkStart, gonogo.MarkEnd, gonogo.MarkStart, gonogo.MarkEnd, match}, args...), searchHorizon, limit)
 }
 
 // shippedAt returns when product's version shipped, for "since" filters.
