@@ -48,6 +48,13 @@ func TestReadsSeekTheirIndexes(t *testing.T) {
 		{"search of what shipped", func() (string, []any) { return search(true) }, []string{"SCAN notes_fts VIRTUAL TABLE INDEX 192:M"}},
 		{"products with notes", products(false), []string{"SEARCH releases USING COVERING INDEX releases_version (product>?)"}},
 		{"products with shipped notes", products(true), []string{"releases_product_shipped (product=?)"}},
+		{"products of the board", func() (string, []any) { return productsQuery, nil }, []string{"SEARCH releases USING COVERING INDEX releases_version (product>?)"}},
+		{"board's releases", func() (string, []any) {
+			where, args := releaseWhere(gonogo.ReleaseFilter{ClosedSince: now.AddDate(0, 0, -30)})
+			return `SELECT r.id FROM releases r ` + where, args
+		}, []string{"LEFT-MOST SUBQUERY\nSEARCH releases USING COVERING INDEX", "releases_state (state=? AND updated_at>?)"}},
+		{"current votes", func() (string, []any) { return currentVotesQuery, append(roleArgs(), 1, 1) },
+			[]string{"SEARCH x USING COVERING INDEX votes_current (release_id=? AND cycle=? AND role=?)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			q, args := tc.query()

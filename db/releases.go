@@ -229,8 +229,14 @@ func (s *Store) FindProducts(ctx context.Context) ([]string, error) {
 	return remember(ctx, s, "products", func(ctx context.Context) ([]string, error) { return s.readProducts(ctx) }, slices.Clone[[]string])
 }
 
+// productsQuery lists the products with one seek of the (product, version)
+// index per product, where DISTINCT walked every release ever made.
+const productsQuery = `WITH RECURSIVE p(product) AS (SELECT min(product) FROM releases
+	UNION ALL SELECT (SELECT min(product) FROM releases WHERE product > p.product) FROM p WHERE p.product IS NOT NULL)
+	SELECT product FROM p WHERE product IS NOT NULL`
+
 func (s *Store) readProducts(ctx context.Context) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT product FROM releases ORDER BY product`)
+	rows, err := s.read.QueryContext(ctx, productsQuery)
 	if err != nil {
 		return nil, err
 	}
