@@ -24,12 +24,13 @@ import (
 // their own, and the page shows its last outcome.
 
 // The sizes of a look at the trail. Reading and hashing an event takes
-// about 3.5 µs, so a chunk holds a reader for a few milliseconds and a
-// look costs at most about 70 ms, whatever the length of the trail. They
-// are variables so tests can make them small.
+// about 3 µs on a quiet machine (several times that on a busy one), so a
+// chunk holds a reader for a few milliseconds and a look costs at most
+// some tens of milliseconds, whatever the length of the trail. They are
+// variables so tests can make them small.
 var (
-	markChunk  = 2000      // events one read takes
-	markBudget = 10 * 2000 // events one look verifies at most
+	markChunk  = 1000      // events one read takes
+	markBudget = 10 * 1000 // events one look verifies at most
 )
 
 // auditState is the store's part in verifying the trail: one look, and one
