@@ -107,7 +107,9 @@ func BenchmarkAuditPage(b *testing.B) {
 		for b.Loop() {
 			b.StopTimer()
 			for range 100 {
-				if err := s.inTx(ctx, func(tx *Tx) error { return tx.audit(gonogo.SystemActor, 0, gonogo.Audit{Action: "bench", Detail: "one more"}) }); err != nil {
+				if err := s.inTx(ctx, func(tx *Tx) error {
+					return tx.audit(gonogo.SystemActor, 0, gonogo.Audit{Action: "bench", Detail: "one more"})
+				}); err != nil {
 					b.Fatal(err)
 				}
 			}
