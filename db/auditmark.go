@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -107,23 +108,33 @@ func (s *Store) VerifyNewEvents(ctx context.Context) (TrailCheck, error) {
 	return share(ctx, &s.audit.flights, "new events", s.verifyNewEvents)
 }
 
-// share runs fn once for every caller asking under key at the same time.
-// It runs without the first caller's cancellation, since others may be
-// waiting for it.
+// share runs fn once for every caller asking under key at the same time,
+// with the context of the first. Each waits for it to end: a verification
+// stops soon after its context ends, so a job that stops, or a store that
+// closes after it, leaves no read behind. If the first caller gave up, the
+// others ask again.
 func share[T any](ctx context.Context, g *singleflight.Group, key string, fn func(context.Context) (T, error)) (T, error) {
-	ch := g.DoChan(key, func() (any, error) { return fn(context.WithoutCancel(ctx)) })
-	select {
-	case r := <-ch:
+	for {
+		r := <-g.DoChan(key, func() (any, error) {
+			v, err := fn(ctx)
+			if err != nil && ctx.Err() != nil {
+				err = fmt.Errorf("%w: %w", errAbandoned, ctx.Err())
+			}
+			return v, err
+		})
+		if errors.Is(r.Err, errAbandoned) && ctx.Err() == nil {
+			continue
+		}
 		if r.Err != nil {
 			var zero T
 			return zero, r.Err
 		}
 		return r.Val.(T), nil
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
 	}
 }
+
+// errAbandoned is the error of a verification whose caller gave up.
+var errAbandoned = errors.New("verification abandoned by the caller who asked for it")
 
 func (s *Store) verifyNewEvents(ctx context.Context) (TrailCheck, error) {
 	mark, err := s.AuditMark(ctx)
