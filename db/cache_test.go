@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -42,5 +43,41 @@ func TestCacheSharesOneRead(t *testing.T) {
 		t.Fatal("a commit left the version as it was")
 	} else if _, err := c.Get(t.Context(), v2, "k", load, db.Plain[int]); err != nil || reads.Load() != 2 {
 		t.Fatalf("after a commit: %d reads, %v", reads.Load(), err)
+	}
+}
+
+// TestCacheKeepsMostPastItsBound checks that a cache filled past Max lets
+// go of the least recently used values only: a value read early and used
+// since is still answered from memory, and so are most of the others.
+func TestCacheKeepsMostPastItsBound(t *testing.T) {
+	s := db.OpenTest(t)
+	c := db.Cache[int]{Max: 100}
+	v, err := s.Version(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reads atomic.Int32
+	get := func(k int) {
+		t.Helper()
+		load := func(context.Context) (int, error) { reads.Add(1); return k, nil }
+		if x, err := c.Get(t.Context(), v, strconv.Itoa(k), load, db.Plain[int]); err != nil || x != k {
+			t.Fatalf("key %d: got %d, %v", k, x, err)
+		}
+	}
+	for k := range 110 {
+		get(k)
+		get(0) // in use all along
+	}
+	before := reads.Load()
+	get(0)
+	for k := 20; k < 110; k++ {
+		get(k)
+	}
+	if n := reads.Load() - before; n != 0 {
+		t.Errorf("%d of 91 values kept past the bound were read again, want 0", n)
+	}
+	get(1) // among the least recently used: let go
+	if n := reads.Load() - before; n != 1 {
+		t.Errorf("the least recently used value was read %d times, want once", n)
 	}
 }

@@ -153,17 +153,37 @@ func (s *Store) SetWindow(ctx context.Context, a gonogo.Actor, releaseID int64, 
 	})
 }
 
+// longestWindow is the longest window gonogo.Window.Validate allows: a
+// window that overlaps a span starts at most this long before it, which
+// bounds the calendar's seek on releases_window.
+const longestWindow = 7 * 24 * time.Hour
+
+// scheduledWhere selects the releases not cancelled whose windows overlap
+// [from, to): a range of releases_window, whatever the history.
+const scheduledWhere = ` FROM releases WHERE window_start IS NOT NULL AND window_start >= ? AND window_start < ?
+	AND window_end > ? AND state <> 'cancelled'`
+
+func scheduledArgs(from, to time.Time, product string) (string, []any) {
+	q, args := scheduledWhere, []any{Time(from.Add(-longestWindow)), Time(to), Time(from)}
+	if product != "" {
+		// Unary + keeps SQLite from walking the product's every release
+		// (releases_live_version) instead of the dates asked for.
+		q += ` AND +product = ?`
+		args = append(args, product)
+	}
+	return q, args
+}
+
+func scheduledQuery(from, to time.Time, product string) (string, []any) {
+	where, args := scheduledArgs(from, to, product)
+	return `SELECT id, product, version, title, state, window_start, window_end, updated_at` + where + ` ORDER BY window_start, id`, args
+}
+
 // FindScheduled returns the windows of releases not cancelled that overlap
 // [from, to), earliest first.
 func (s *Store) FindScheduled(ctx context.Context, from, to time.Time, product string) ([]gonogo.Scheduled, error) {
-	q := `SELECT id, product, version, title, state, window_start, window_end, updated_at FROM releases
-		WHERE window_start IS NOT NULL AND state <> 'cancelled' AND window_start < ? AND window_end > ?`
-	args := []any{Time(to), Time(from)}
-	if product != "" {
-		q += ` AND product = ?`
-		args = append(args, product)
-	}
-	rows, err := s.read.QueryContext(ctx, q+` ORDER BY window_start, id`, args...)
+	q, args := scheduledQuery(from, to, product)
+	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -192,10 +212,11 @@ func (s *Store) readActiveWindows(ctx context.Context) ([]gonogo.Scheduled, erro
 	return collect(rows, scanScheduled)
 }
 
-// WindowSeq returns how many times each release's window has moved, for
-// calendar feeds.
-func (s *Store) WindowSeqs(ctx context.Context) (map[int64]int, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, window_seq FROM releases WHERE window_start IS NOT NULL`)
+// WindowSeqs returns how many times the window of each release that
+// FindScheduled finds has moved, for calendar feeds.
+func (s *Store) WindowSeqs(ctx context.Context, from, to time.Time, product string) (map[int64]int, error) {
+	where, args := scheduledArgs(from, to, product)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, window_seq`+where, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -29,8 +29,8 @@ var migrations embed.FS
 // Store is the SQLite store. Writes go through one connection, so they never
 // wait on each other's locks; reads use a pool that WAL lets run beside them.
 type Store struct {
-	write *sql.DB
-	read  *readPool
+	write *stmtPool
+	read  *stmtPool
 	path  string
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
@@ -126,7 +126,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		read.Close()
 		return nil, err
 	}
-	s := &Store{write: write, read: &readPool{DB: read}, path: path, watch: &watch{db: w}, Now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{write: &stmtPool{DB: write}, read: &stmtPool{DB: read}, path: path, watch: &watch{db: w}, Now: func() time.Time { return time.Now().UTC() }}
 	if err := s.seedTemplate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("seed template: %w", err)
@@ -164,9 +164,11 @@ func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx)
 // audit event it writes carries the same time.
 type Tx struct {
 	*sql.Tx
-	now     time.Time
-	zone    *time.Location  // the default team zone, for snapshots taken inside
-	notices []gonogo.Notice // published once the transaction commits
+	stmts      *stmtPool // the writer's prepared statements
+	unprepared []string  // queries to prepare once the transaction ends
+	now        time.Time
+	zone       *time.Location  // the default team zone, for snapshots taken inside
+	notices    []gonogo.Notice // published once the transaction commits
 }
 
 // inTx runs fn in one immediate transaction, committing if it returns nil,
@@ -178,7 +180,8 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Tx: sqlTx, now: s.txTime(ctx), zone: s.DefaultZone}
+	tx := &Tx{Tx: sqlTx, stmts: s.write, now: s.txTime(ctx), zone: s.DefaultZone}
+	defer tx.prepareLater(context.WithoutCancel(ctx))
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err

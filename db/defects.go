@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -44,9 +45,52 @@ type ReleaseDefect struct {
 	Release gonogo.Release
 }
 
-// FindOpenDefects returns the defects of every active release that match f;
-// with no status in f, the unresolved ones. Worst first.
-func (s *Store) FindOpenDefects(ctx context.Context, f gonogo.DefectFilter) ([]ReleaseDefect, error) {
+// DefectCursor is where a page of the QA view starts: just past the defect
+// of this severity, status and id, in the order of gonogo.CompareDefects.
+// The zero cursor starts at the worst defect.
+type DefectCursor struct {
+	Severity gonogo.Severity
+	Status   gonogo.DefectStatus
+	ID       int64
+}
+
+// CursorAfter is the cursor of the page that follows d.
+func CursorAfter(d gonogo.Defect) DefectCursor {
+	return DefectCursor{Severity: d.Severity, Status: d.Status, ID: d.ID}
+}
+
+// Rank expressions order defects in SQL as gonogo.CompareDefects does in
+// Go: by the domain's order of severities, then of statuses, then by id.
+var (
+	severityRank = rankCase("d.severity", gonogo.Severities)
+	statusRank   = rankCase("d.status", gonogo.DefectStatuses)
+)
+
+func rankCase[T ~string](col string, order []T) string {
+	var b strings.Builder
+	b.WriteString("CASE " + col)
+	for i, v := range order {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", v, i) // the domain's own names, never input
+	}
+	fmt.Fprintf(&b, " ELSE %d END", len(order))
+	return b.String()
+}
+
+// FindDefectPage returns up to limit defects of active releases that
+// match f (with no status in f, the unresolved ones), worst first, from
+// the cursor on. A page costs what it shows plus the unresolved defects
+// of active releases, never the defects of releases long closed: the
+// active releases are found by their state index, their defects by
+// release, and SQLite keeps only the best limit rows while it sorts.
+// It is remembered until the next commit (memo).
+func (s *Store) FindDefectPage(ctx context.Context, f gonogo.DefectFilter, after DefectCursor, limit int) ([]ReleaseDefect, error) {
+	key := fmt.Sprintf("defect page %#v %#v %d", f, after, limit)
+	return remember(ctx, s, key, func(ctx context.Context) ([]ReleaseDefect, error) {
+		return s.readDefectPage(ctx, f, after, limit)
+	}, slices.Clone[[]ReleaseDefect])
+}
+
+func (s *Store) readDefectPage(ctx context.Context, f gonogo.DefectFilter, after DefectCursor, limit int) ([]ReleaseDefect, error) {
 	conds := []string{"r.state IN (" + placeholders(len(gonogo.ActiveStates)) + ")"}
 	var args []any
 	for _, st := range gonogo.ActiveStates {
@@ -63,8 +107,12 @@ func (s *Store) FindOpenDefects(ctx context.Context, f gonogo.DefectFilter) ([]R
 	} else {
 		conds = append(conds, "d.status NOT IN ('verified', 'deferred', 'wont-fix')")
 	}
+	if after.ID > 0 {
+		conds = append(conds, "("+severityRank+", "+statusRank+", d.id) > (?, ?, ?)")
+		args = append(args, after.Severity.Rank(), after.Status.Rank(), after.ID)
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+defectColumns+` FROM defects d JOIN releases r ON r.id = d.release_id
-		WHERE `+strings.Join(conds, " AND ")+` LIMIT 2000`, args...)
+		WHERE `+strings.Join(conds, " AND ")+` ORDER BY `+severityRank+`, `+statusRank+`, d.id LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}
@@ -72,26 +120,39 @@ func (s *Store) FindOpenDefects(ctx context.Context, f gonogo.DefectFilter) ([]R
 	if err != nil {
 		return nil, err
 	}
-	// Active releases are few; one more query gives them all.
-	rels, err := s.FindReleases(ctx, gonogo.ReleaseFilter{Product: f.Product, States: gonogo.ActiveStates})
+	rels, err := s.releasesByID(ctx, defects)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]gonogo.Release, len(rels))
-	for _, r := range rels {
-		byID[r.ID] = r
-	}
 	out := make([]ReleaseDefect, 0, len(defects))
 	for _, d := range defects {
-		out = append(out, ReleaseDefect{Defect: d, Release: byID[d.ReleaseID]})
+		out = append(out, ReleaseDefect{Defect: d, Release: rels[d.ReleaseID]})
 	}
-	slices.SortFunc(out, func(a, b ReleaseDefect) int {
-		if c := gonogo.CompareDefects(a.Defect, b.Defect); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Release.Name(), b.Release.Name())
-	})
 	return out, nil
+}
+
+// releasesByID reads the releases a page of defects belongs to.
+func (s *Store) releasesByID(ctx context.Context, defects []gonogo.Defect) (map[int64]gonogo.Release, error) {
+	out := map[int64]gonogo.Release{}
+	var ids []any
+	for _, d := range defects {
+		if _, ok := out[d.ReleaseID]; !ok {
+			out[d.ReleaseID] = gonogo.Release{}
+			ids = append(ids, d.ReleaseID)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+releaseColumns+releaseFrom+`WHERE r.id IN (`+placeholders(len(ids))+`)`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	rels, err := collect(rows, scanRelease)
+	for _, r := range rels {
+		out[r.ID] = r
+	}
+	return out, err
 }
 
 // CreateDefects adds defects to a release, all or none, with one audit event

@@ -25,6 +25,8 @@ type notesRow struct {
 	links                string
 	released             Time           // the release's released_at, where a query selects it
 	markedTitle, snippet sql.NullString // search results only
+	score                float64        // search results only: the rank, which orders them
+	noteID               int64          // search results only: the tie-break
 }
 
 func (r *notesRow) dests(n *gonogo.Notes) []any {
@@ -55,14 +57,15 @@ type withExtra struct {
 func (w withExtra) Scan(dest ...any) error { return w.sc.Scan(append(dest, w.extra...)...) }
 
 // scanEntry reads a row of releaseColumns, notesColumns, r.released_at and,
-// when marked, the highlighted title and snippet of a search.
+// when marked, the highlighted title and snippet, the rank and the notes'
+// id of a search.
 func scanEntry(marked bool) func(sc scanner) (gonogo.NotesEntry, error) {
 	return func(sc scanner) (gonogo.NotesEntry, error) {
 		var e gonogo.NotesEntry
 		var r notesRow
 		extra := append(r.dests(&e.Notes), &r.released)
 		if marked {
-			extra = append(extra, &r.markedTitle, &r.snippet)
+			extra = append(extra, &r.markedTitle, &r.snippet, &r.score, &r.noteID)
 		}
 		rel, err := scanRelease(withExtra{sc, extra})
 		if err != nil {
@@ -247,6 +250,11 @@ func (s *Store) FindNotesRevisions(ctx context.Context, notesID int64) ([]gonogo
 
 const entryFrom = ` FROM notes n JOIN releases r ON r.id = n.release_id LEFT JOIN users m ON m.id = r.manager_id `
 
+// shippedFrom reads the releases before their notes (CROSS JOIN keeps
+// SQLite to that order), so that a list of what shipped walks the shipped
+// releases newest first and stops at its limit.
+const shippedFrom = ` FROM releases r CROSS JOIN notes n ON n.release_id = r.id LEFT JOIN users m ON m.id = r.manager_id `
+
 // FindNotesEntry returns the published notes of product's version: of its
 // live release, when a cancelled one of the same version is beside it.
 func (s *Store) FindNotesEntry(ctx context.Context, product, version string) (gonogo.NotesEntry, error) {
@@ -268,32 +276,25 @@ func (s *Store) FindPublishedNotes(ctx context.Context, f gonogo.NotesFilter) ([
 }
 
 func (s *Store) readPublishedNotes(ctx context.Context, f gonogo.NotesFilter) ([]gonogo.NotesEntry, error) {
-	conds, args := []string{"n.status = 'published'"}, []any{}
-	if f.Product != "" {
-		conds, args = append(conds, "r.product = ?"), append(args, f.Product)
-	}
-	if f.ShippedOnly {
-		conds = append(conds, "r.state = 'released'")
-	}
+	var since string
 	if f.Since != "" {
-		since, err := s.shippedAt(ctx, f.Product, f.Since)
-		if err != nil {
+		var err error
+		if since, err = s.shippedAt(ctx, f.Product, f.Since); err != nil {
 			return nil, err
 		}
-		conds, args = append(conds, "r.released_at > ?"), append(args, since)
 	}
+	conds, args := notesConds(f, since)
 	limit := f.Limit
 	if limit <= 0 {
 		limit = defaultNotesLimit
 	}
 	query := strings.TrimSpace(f.Query)
 	if query == "" {
-		order := "n.published_at DESC, n.id DESC"
-		if f.ShippedOnly {
-			order = "r.released_at DESC, n.id DESC"
-		}
-		rows, err := s.read.QueryContext(ctx, `SELECT `+releaseColumns+`, `+notesColumns+`, r.released_at`+entryFrom+`
-			WHERE `+strings.Join(conds, " AND ")+` ORDER BY `+order+` LIMIT ?`, append(args, limit)...)
+		// Newest first, walking an index in its order and stopping at the
+		// limit: notes_published for every published note, or the shipped
+		// releases (releases_shipped, releases_product_shipped) first.
+		q, args := notesListQuery(f.ShippedOnly, conds, args, limit)
+		rows, err := s.read.QueryContext(ctx, q, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -315,20 +316,66 @@ func (s *Store) readPublishedNotes(ctx context.Context, f gonogo.NotesFilter) ([
 	return out, err
 }
 
+// notesConds are the conditions on n and r of the notes f asks for; since
+// is when f.Since shipped.
+func notesConds(f gonogo.NotesFilter, since string) ([]string, []any) {
+	conds, args := []string{"n.status = 'published'"}, []any{}
+	if f.Product != "" {
+		conds, args = append(conds, "r.product = ?"), append(args, f.Product)
+	}
+	if f.ShippedOnly {
+		conds = append(conds, "r.state = 'released'")
+	}
+	if since != "" {
+		conds, args = append(conds, "r.released_at > ?"), append(args, since)
+	}
+	return conds, args
+}
+
+// notesListQuery lists the notes that meet conds newest first.
+func notesListQuery(shippedOnly bool, conds []string, args []any, limit int) (string, []any) {
+	from, order := entryFrom, "n.published_at DESC, n.id DESC"
+	if shippedOnly {
+		from, order = shippedFrom, "r.released_at DESC, r.id DESC"
+	}
+	return `SELECT ` + releaseColumns + `, ` + notesColumns + `, r.released_at` + from + `
+		WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, append(args, limit)
+}
+
+// searchHorizon is how many of the newest matching notes a search ranks.
+// Ranking every match made a common word cost as much as the history
+// (every note ever published matches "customer"); the newest few hundred
+// matches hold what support looks for, and a rarer word, a product or a
+// phrase reaches further back, since only matches count.
+const searchHorizon = 300
+
 // searchNotes runs a full-text search for match, an FTS5 query, among the
-// notes that meet conds.
+// notes that meet conds: it ranks the newest searchHorizon matches (walking
+// the index from the newest note back) and returns the limit best.
 func (s *Store) searchNotes(ctx context.Context, match string, conds []string, args []any, limit int) ([]gonogo.NotesEntry, error) {
-	// Title matches weigh most, then product and version, then the text.
-	rows, err := s.read.QueryContext(ctx, `SELECT `+releaseColumns+`, `+notesColumns+`, r.released_at,
-		highlight(notes_fts, 0, ?, ?), snippet(notes_fts, 1, ?, ?, '…', 24)
-		FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid JOIN releases r ON r.id = n.release_id LEFT JOIN users m ON m.id = r.manager_id
-		WHERE notes_fts MATCH ? AND `+strings.Join(conds, " AND ")+`
-		ORDER BY bm25(notes_fts, 10.0, 1.0, 5.0), n.published_at DESC LIMIT ?`,
-		append(append([]any{gonogo.MarkStart, gonogo.MarkEnd, gonogo.MarkStart, gonogo.MarkEnd, match}, args...), limit)...)
+	q, args := searchQuery(match, conds, args, limit)
+	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, scanEntry(true))
+}
+
+// searchQuery marks the words of every note it ranks: FTS5 can mark them
+// only while it walks the matches, and asking it again for the best few
+// afterwards ran the whole search once per note shown.
+func searchQuery(match string, conds []string, args []any, limit int) (string, []any) {
+	// Title matches weigh most, then product and version, then the text.
+	return `SELECT * FROM (
+			SELECT ` + releaseColumns + `, ` + notesColumns + `, r.released_at,
+				highlight(notes_fts, 0, ?, ?), snippet(notes_fts, 1, ?, ?, '…', 24),
+				bm25(notes_fts, 10.0, 1.0, 5.0) AS score, n.id AS note_id
+			FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid JOIN releases r ON r.id = n.release_id
+				LEFT JOIN users m ON m.id = r.manager_id
+			WHERE notes_fts MATCH ? AND ` + strings.Join(conds, " AND ") + `
+			ORDER BY notes_fts.rowid DESC LIMIT ?
+		) ORDER BY score, published_at DESC, note_id DESC LIMIT ?`,
+		append(append([]any{gonogo.MarkStart, gonogo.MarkEnd, gonogo.MarkStart, gonogo.MarkEnd, match}, args...), searchHorizon, limit)
 }
 
 // shippedAt returns when product's version shipped, for "since" filters.
@@ -349,13 +396,32 @@ func (s *Store) FindNotesProducts(ctx context.Context, shippedOnly bool) ([]stri
 	return remember(ctx, s, fmt.Sprintf("notes products %t", shippedOnly), func(ctx context.Context) ([]string, error) { return s.readNotesProducts(ctx, shippedOnly) }, slices.Clone[[]string])
 }
 
+// readNotesProducts walks the products one by one (each the least product
+// after the last, a seek on releases_version) and asks of each whether a
+// release of it has published notes, stopping at the first: a read that
+// grows with the products, not with their releases.
 func (s *Store) readNotesProducts(ctx context.Context, shippedOnly bool) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT r.product FROM notes n JOIN releases r ON r.id = n.release_id
-		WHERE n.status = 'published' AND (? = 0 OR r.state = 'released') ORDER BY r.product`, boolInt(shippedOnly))
+	rows, err := s.read.QueryContext(ctx, notesProductsQuery(shippedOnly))
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, scanOne[string])
+}
+
+func notesProductsQuery(shippedOnly bool) string {
+	released := ""
+	if shippedOnly {
+		released = ` AND r.state = 'released'`
+	}
+	return `WITH RECURSIVE p (product) AS (
+			SELECT min(product) FROM releases
+			UNION ALL
+			SELECT (SELECT min(product) FROM releases WHERE product > p.product) FROM p WHERE p.product IS NOT NULL
+		)
+		SELECT product FROM p WHERE product IS NOT NULL AND EXISTS (
+			SELECT 1 FROM releases r CROSS JOIN notes n ON n.release_id = r.id
+			WHERE r.product = p.product AND n.status = 'published'` + released + `)
+		ORDER BY product`
 }
 
 // ProductChangedAt returns when product's releases last changed, or those

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -204,8 +205,14 @@ func releaseWhere(f gonogo.ReleaseFilter) (string, []any) {
 		}
 	}
 	if !f.ClosedSince.IsZero() {
-		conds = append(conds, "(r.state IN ("+placeholders(len(gonogo.ActiveStates))+") OR r.updated_at >= ?)")
+		// Active, or closed since: two seeks of the state index, where
+		// "active or changed since" scanned every release ever made.
+		conds = append(conds, "r.id IN (SELECT id FROM releases WHERE state IN ("+placeholders(len(gonogo.ActiveStates))+
+			") UNION ALL SELECT id FROM releases WHERE state IN ("+placeholders(len(gonogo.ClosedStates))+") AND updated_at >= ?)")
 		for _, st := range gonogo.ActiveStates {
+			args = append(args, string(st))
+		}
+		for _, st := range gonogo.ClosedStates {
 			args = append(args, string(st))
 		}
 		args = append(args, Time(f.ClosedSince))
@@ -253,25 +260,30 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 		out[i].Release = r
 		index[r.ID] = i
 	}
-	where, args := releaseWhere(f)
+	// The releases found, by id: every read below seeks them, whatever
+	// the history behind them.
+	// One JSON array keeps the queries' text the same for any number of
+	// releases, so each is prepared once (stmtPool).
+	idList := make([]int64, len(rels))
+	for i, r := range rels {
+		idList[i] = r.ID
+	}
+	idJSON, _ := json.Marshal(idList)
+	ids := []any{string(idJSON)}
+	const in = "(SELECT value FROM json_each(?))"
 	rows, err := s.read.QueryContext(ctx, `SELECT `+boardItemColumns+` FROM items i
-		WHERE i.phase = 'readiness' AND i.release_id IN (SELECT r.id FROM releases r `+where+`)
-		ORDER BY i.release_id, i.position, i.id`, args...)
+		WHERE i.release_id IN `+in+` AND i.phase = 'readiness' ORDER BY i.release_id, i.position, i.id`, ids...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	items, err := collect(rows, scanBoardItem)
 	if err != nil {
 		return nil, err
 	}
 	for _, it := range items {
-		if i, ok := index[it.ReleaseID]; ok {
-			out[i].Items = append(out[i].Items, it)
-		}
+		out[index[it.ReleaseID]].Items = append(out[index[it.ReleaseID]].Items, it)
 	}
-	rows, err = s.read.QueryContext(ctx, `SELECT `+boardDefectColumns+` FROM defects d
-		WHERE d.release_id IN (SELECT r.id FROM releases r `+where+`)`, args...)
+	rows, err = s.read.QueryContext(ctx, `SELECT `+boardDefectColumns+` FROM defects d WHERE d.release_id IN `+in, ids...)
 	if err != nil {
 		return nil, err
 	}
@@ -280,13 +292,13 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 		return nil, err
 	}
 	for _, d := range defects {
-		if i, ok := index[d.ReleaseID]; ok {
-			out[i].Defects = append(out[i].Defects, d)
-		}
+		out[index[d.ReleaseID]].Defects = append(out[index[d.ReleaseID]].Defects, d)
 	}
-	// Only the current cycle's votes count on the board.
-	rows, err = s.read.QueryContext(ctx, `SELECT `+boardVoteColumns+` FROM votes v JOIN releases r ON r.id = v.release_id AND r.cycle = v.cycle
-		`+where+` ORDER BY v.id`, args...)
+	// Only the vote that counts for each role (see currentVotesQuery): a
+	// cycle's votes grow with every sign-off, the board's read does not.
+	rows, err = s.read.QueryContext(ctx, `WITH `+rolesTable+` SELECT `+boardVoteColumns+` FROM votes v WHERE v.id IN
+		(SELECT `+latestVote("r.id", "r.cycle")+` FROM releases r, roles WHERE r.id IN `+in+`) ORDER BY v.id`,
+		append(roleArgs(), ids[0])...)
 	if err != nil {
 		return nil, err
 	}
@@ -295,12 +307,10 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 		return nil, err
 	}
 	for _, v := range votes {
-		if i, ok := index[v.ReleaseID]; ok {
-			out[i].Votes = append(out[i].Votes, v)
-		}
+		out[index[v.ReleaseID]].Votes = append(out[index[v.ReleaseID]].Votes, v)
 	}
 	rows, err = s.read.QueryContext(ctx, `SELECT w.release_id, w.role, w.reason, w.by_name, w.at FROM waivers w
-		JOIN releases r ON r.id = w.release_id `+where, args...)
+		WHERE w.release_id IN `+in, ids...)
 	if err != nil {
 		return nil, err
 	}
@@ -317,9 +327,7 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 		return nil, err
 	}
 	for _, rw := range waivers {
-		if i, ok := index[rw.id]; ok {
-			out[i].Waivers = append(out[i].Waivers, rw.w)
-		}
+		out[index[rw.id]].Waivers = append(out[index[rw.id]].Waivers, rw.w)
 	}
 	freezes, err := findFreezes(ctx, s.read)
 	if err != nil {
@@ -332,7 +340,7 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 	for i := range out {
 		out[i].Freezes, out[i].Zone = freezes, zone
 	}
-	if err := findNotesStatuses(ctx, s.read, where, args, func(id int64, st gonogo.NotesStatus) {
+	if err := findNotesStatuses(ctx, s.read, "WHERE r.id IN "+in, ids, func(id int64, st gonogo.NotesStatus) {
 		if i, ok := index[id]; ok {
 			out[i].Notes = st
 		}

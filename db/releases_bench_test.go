@@ -18,7 +18,12 @@ var benchDir string
 
 // benchStore is a board of DefaultBenchSpec's size, generated once per run:
 // the go test benchmark harness calls a benchmark several times.
+// GONOGO_BENCH_DB names a board generated before (of any size) to read
+// instead; it is opened as it is, so give it a copy.
 var benchStore = sync.OnceValues(func() (*db.Store, error) {
+	if path := os.Getenv("GONOGO_BENCH_DB"); path != "" {
+		return db.Open(context.Background(), path)
+	}
 	dir, err := os.MkdirTemp("", "gonogo-bench")
 	if err != nil {
 		return nil, err

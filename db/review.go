@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gonogo/gonogo"
@@ -53,8 +54,29 @@ type querier interface {
 
 // currentVotesQuery reads the vote that counts for each role, as
 // gonogo.CurrentVotes picks it: the latest of the cycle, by time, then id.
-const currentVotesQuery = `SELECT ` + voteColumns + ` FROM (SELECT *, row_number() OVER
-	(PARTITION BY role ORDER BY at DESC, id DESC) AS latest FROM votes WHERE release_id = ? AND cycle = ?) v WHERE v.latest = 1`
+// Each role's is one seek of the votes_current index, so the read stays the
+// same size however many votes the cycle took.
+var currentVotesQuery = `WITH ` + rolesTable + ` SELECT ` + voteColumns + ` FROM votes v WHERE v.id IN
+	(SELECT ` + latestVote("?", "?") + ` FROM roles)`
+
+// rolesTable names every role as a table, roles(role), to seek each one's
+// vote; roleArgs are its values.
+var rolesTable = `roles(role) AS (VALUES ` + strings.TrimSuffix(strings.Repeat("(?), ", len(gonogo.Roles)), ", ") + `)`
+
+func roleArgs() []any {
+	out := make([]any, len(gonogo.Roles))
+	for i, r := range gonogo.Roles {
+		out[i] = string(r)
+	}
+	return out
+}
+
+// latestVote is the subquery that finds the id of roles.role's latest vote
+// in the release and cycle the expressions name.
+func latestVote(release, cycle string) string {
+	return `(SELECT x.id FROM votes x WHERE x.release_id = ` + release + ` AND x.cycle = ` + cycle + ` AND x.role = roles.role
+		ORDER BY x.at DESC, x.id DESC LIMIT 1)`
+}
 
 // snapshot loads everything the gate needs for one release through q: the
 // read pool for pages, the write transaction for changes that must judge the
@@ -88,7 +110,7 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Lo
 	if whole {
 		rows, err = q.QueryContext(ctx, `SELECT `+voteColumns+` FROM votes v WHERE v.release_id = ? ORDER BY v.id`, releaseID)
 	} else {
-		rows, err = q.QueryContext(ctx, currentVotesQuery+` ORDER BY v.id`, releaseID, rel.Cycle)
+		rows, err = q.QueryContext(ctx, currentVotesQuery+` ORDER BY v.id`, append(roleArgs(), releaseID, rel.Cycle)...)
 	}
 	if err != nil {
 		return snap, err
@@ -124,11 +146,11 @@ func (tx *Tx) snapshot(ctx context.Context, releaseID int64) (gonogo.Snapshot, e
 type txQuerier struct{ *Tx }
 
 func (q txQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return q.Tx.Tx.QueryContext(ctx, query, args...)
+	return q.Tx.QueryContext(ctx, query, args...)
 }
 
 func (q txQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return q.Tx.Tx.QueryRowContext(ctx, query, args...)
+	return q.Tx.QueryRowContext(ctx, query, args...)
 }
 
 // CastVote stores the sign-off gonogo.CastVote makes of in, judged on the
@@ -189,8 +211,8 @@ func (tx *Tx) voteSnapshot(ctx context.Context, releaseID int64) (gonogo.VoteSna
 		return snap, err
 	}
 	snap.Release = rel
-	rows, err := tx.QueryContext(ctx, `SELECT `+voteColumns+` FROM votes v WHERE v.release_id = ? AND v.cycle = ?
-		AND v.id IN (SELECT source_id FROM items WHERE release_id = ? AND source = ?) ORDER BY v.id`,
+	rows, err := tx.QueryContext(ctx, `SELECT `+voteColumns+` FROM votes v WHERE +v.release_id = ? AND +v.cycle = ?
+		AND v.id IN (SELECT source_id FROM items WHERE release_id = ? AND source = ?) ORDER BY v.id`, // "+": seek the few ids, not the cycle's votes
 		releaseID, rel.Cycle, releaseID, gonogo.SourceVote)
 	if err != nil {
 		return snap, err

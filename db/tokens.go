@@ -81,8 +81,17 @@ func (s *Store) readTokenBySecret(ctx context.Context, secret string) (gonogo.To
 // creator ahead of the rest (they are the ones to review), then by creator,
 // newest first.
 func (s *Store) FindTokens(ctx context.Context) ([]gonogo.Token, error) {
+	return s.FindTokenPage(ctx, 0, -1)
+}
+
+// FindTokenPage returns up to limit tokens in FindTokens' order, skipping
+// the first offset (a negative limit means all). Revoked tokens are kept
+// for the record, so the list grows with the years; the admin page reads
+// it a page at a time.
+func (s *Store) FindTokenPage(ctx context.Context, offset, limit int) ([]gonogo.Token, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+tokenColumns+tokensFrom+`
-		ORDER BY t.revoked_at IS NOT NULL, COALESCE(u.disabled, 0) DESC, COALESCE(u.name, t.created_by), t.id DESC`)
+		ORDER BY t.revoked_at IS NOT NULL, COALESCE(u.disabled, 0) DESC, COALESCE(u.name, t.created_by), t.id DESC
+		LIMIT ? OFFSET ?`, limit, offset)
 	if err != nil {
 		return nil, err
 	}

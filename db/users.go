@@ -100,7 +100,15 @@ func (s *Store) FindUser(ctx context.Context, id int64) (gonogo.User, error) {
 
 // FindUsers returns every user, by name.
 func (s *Store) FindUsers(ctx context.Context) ([]gonogo.User, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.disabled, lower(u.name), u.email`)
+	return s.FindUserPage(ctx, 0, -1)
+}
+
+// FindUserPage returns up to limit users in FindUsers' order, skipping the
+// first offset (a negative limit means all): the admin page reads a
+// company's people a page at a time.
+func (s *Store) FindUserPage(ctx context.Context, offset, limit int) ([]gonogo.User, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.disabled, lower(u.name), u.email, u.id
+		LIMIT ? OFFSET ?`, limit, offset)
 	if err != nil {
 		return nil, err
 	}

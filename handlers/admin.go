@@ -20,11 +20,16 @@ func (h *Handler) showUsers(c echo.Context) error {
 }
 
 func (h *Handler) renderUsers(c echo.Context, status int, f views.UserForm) error {
-	users, err := h.store.FindUsers(c.Request().Context())
+	from, err := offsetParam(c)
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.UsersPage(h.page(c, "People", "admin"), users, f))
+	users, err := h.store.FindUserPage(c.Request().Context(), from, userPageSize+1)
+	if err != nil {
+		return err
+	}
+	users, nav := offsetPage(users, "/admin/users", from, userPageSize)
+	return render(c, status, views.UsersPage(h.page(c, "People", "admin"), users, nav, f))
 }
 
 // formRoles reads the role checkboxes; an unknown role is a bad form.

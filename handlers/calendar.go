@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/gonogo/gonogo"
@@ -48,7 +50,7 @@ func (h *Handler) zone(ctx context.Context) *time.Location {
 func (h *Handler) showCalendar(c echo.Context) error {
 	ctx := c.Request().Context()
 	loc := h.zone(ctx)
-	now := h.store.Now().In(loc)
+	now := h.store.Now().In(loc).Truncate(time.Minute)
 	v := views.CalendarView{Product: c.QueryParam("product"), List: c.QueryParam("view") == "list"}
 	v.Month = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc)
 	if m := c.QueryParam("month"); m != "" {
@@ -58,20 +60,43 @@ func (h *Handler) showCalendar(c echo.Context) error {
 		}
 		v.Month = t
 	}
+	p := h.page(c, "Calendar", "calendar")
+	h.live(c, &p, "calendar", 0)
+	// The calendar shows every signed-in person the same windows: it
+	// depends on the view, the month, the product, the zone, whether the
+	// page is live, and the minute (today, and the list's next 90 days).
+	key := fmt.Sprintf("%t %s %q %s %t %d", v.List, v.Month.Format("2006-01"), v.Product, loc, p.Live != "", now.Unix())
+	r, err := h.cached(ctx, "calendar", key, func(ctx context.Context) (rendered, error) {
+		return h.renderCalendar(ctx, p, v, now)
+	})
+	if err != nil {
+		return err
+	}
+	if isPartial(c) {
+		return render(c, http.StatusOK, templ.Raw(r.body))
+	}
+	if v.Products, err = h.store.FindProducts(ctx); err != nil {
+		return err
+	}
+	v.HTML = r.body
+	return render(c, http.StatusOK, views.CalendarPage(p, v))
+}
+
+// renderCalendar reads the windows and freezes of the dates v shows, and
+// renders the calendar's swappable body.
+func (h *Handler) renderCalendar(ctx context.Context, p views.Page, v views.CalendarView, now time.Time) (rendered, error) {
+	loc := p.Loc
 	from, to := v.Month.AddDate(0, 0, -7), v.Month.AddDate(0, 1, 7)
 	if v.List {
 		from, to = now, now.AddDate(0, 0, listDays)
 	}
 	scheduled, err := h.store.FindScheduled(ctx, from, to, v.Product)
 	if err != nil {
-		return err
+		return rendered{}, err
 	}
 	freezes, err := h.store.FindFreezes(ctx)
 	if err != nil {
-		return err
-	}
-	if v.Products, err = h.store.FindProducts(ctx); err != nil {
-		return err
+		return rendered{}, err
 	}
 	if v.Product != "" {
 		freezes = slices.DeleteFunc(freezes, func(f gonogo.Freeze) bool { return !f.Applies(v.Product) })
@@ -85,12 +110,11 @@ func (h *Handler) showCalendar(c echo.Context) error {
 	v.Prev = calendarURL(v.Month.AddDate(0, -1, 0), v.Product)
 	v.Next = calendarURL(v.Month.AddDate(0, 1, 0), v.Product)
 	v.Today = calendarURL(time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc), v.Product)
-	p := h.page(c, "Calendar", "calendar")
-	h.live(c, &p, "calendar", 0)
-	if isPartial(c) {
-		return render(c, http.StatusOK, views.Calendar(p, v))
+	var buf bytes.Buffer
+	if err := views.Calendar(p, v).Render(ctx, &buf); err != nil {
+		return rendered{}, err
 	}
-	return render(c, http.StatusOK, views.CalendarPage(p, v))
+	return newRendered(buf.Bytes(), time.Time{}), nil
 }
 
 func calendarURL(month time.Time, product string) string {
@@ -158,20 +182,36 @@ func monthGrid(month, now time.Time, items []views.CalendarItem, loc *time.Locat
 func (h *Handler) calendarFeed(c echo.Context) error {
 	ctx := c.Request().Context()
 	loc := h.zone(ctx)
-	now := h.store.Now()
-	from := now.AddDate(0, -feedMonthsBack, 0)
+	now := h.store.Now().Truncate(time.Minute)
 	product := c.QueryParam("product")
-	scheduled, err := h.store.FindScheduled(ctx, from, now.AddDate(1, 0, 0), product)
+	// Like the notes feeds, the calendar feed is the same for every
+	// reader: kept per product, zone and minute.
+	key := fmt.Sprintf("%q %s %d", product, loc, now.Unix())
+	r, err := h.cached(ctx, "ics", key, func(ctx context.Context) (rendered, error) {
+		return h.renderCalendarFeed(ctx, loc, now, product)
+	})
 	if err != nil {
 		return err
 	}
-	seqs, err := h.store.WindowSeqs(ctx)
+	c.Response().Header().Set("Content-Disposition", `inline; filename="gonogo.ics"`)
+	return serveFeed(c, "text/calendar; charset=utf-8", r)
+}
+
+// renderCalendarFeed reads and renders the iCalendar feed: the windows
+// from feedMonthsBack months ago to a year ahead, and the freezes.
+func (h *Handler) renderCalendarFeed(ctx context.Context, loc *time.Location, now time.Time, product string) (rendered, error) {
+	from, to := now.AddDate(0, -feedMonthsBack, 0), now.AddDate(1, 0, 0)
+	scheduled, err := h.store.FindScheduled(ctx, from, to, product)
 	if err != nil {
-		return err
+		return rendered{}, err
+	}
+	seqs, err := h.store.WindowSeqs(ctx, from, to, product)
+	if err != nil {
+		return rendered{}, err
 	}
 	freezes, err := h.store.FindFreezes(ctx)
 	if err != nil {
-		return err
+		return rendered{}, err
 	}
 	if product != "" {
 		freezes = slices.DeleteFunc(freezes, func(f gonogo.Freeze) bool { return !f.Applies(product) })
@@ -181,6 +221,5 @@ func (h *Handler) calendarFeed(c echo.Context) error {
 	for _, s := range scheduled {
 		feed.Windows = append(feed.Windows, views.FeedWindow{Scheduled: s, Seq: seqs[s.ReleaseID]})
 	}
-	c.Response().Header().Set("Content-Disposition", `inline; filename="gonogo.ics"`)
-	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(views.ICS(feed)))
+	return newRendered([]byte(views.ICS(feed)), time.Time{}), nil
 }

@@ -3,11 +3,15 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/views"
 )
 
@@ -170,6 +174,11 @@ func (h *Handler) importPaste(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/releases/%d?notice=pasted#defects", rid))
 }
 
+// defectPageSize is how many defects a page of /defects shows: at about
+// 2.5 KB a row with its status form, a page stays near 130 KB however many
+// defects are open (the whole list was 3 MB on a ten-year board).
+const defectPageSize = 50
+
 func (h *Handler) showDefects(c echo.Context) error {
 	f := gonogo.DefectFilter{Product: c.QueryParam("product")}
 	if s := c.QueryParam("severity"); s != "" {
@@ -182,7 +191,11 @@ func (h *Handler) showDefects(c echo.Context) error {
 			return gonogo.Errorf(gonogo.EINVALID, "unknown status %q", s)
 		}
 	}
-	v, err := h.defectListView(c, f)
+	after, err := parseDefectCursor(c.QueryParam("after"))
+	if err != nil {
+		return err
+	}
+	v, err := h.defectListView(c, f, after)
 	if err != nil {
 		return err
 	}
@@ -194,10 +207,11 @@ func (h *Handler) showDefects(c echo.Context) error {
 	return render(c, http.StatusOK, views.DefectListPage(p, v))
 }
 
-// defectListView builds the QA view of the defects f selects.
-func (h *Handler) defectListView(c echo.Context, f gonogo.DefectFilter) (views.DefectListView, error) {
+// defectListView builds the page of the QA view that f selects from the
+// cursor on, with links to the next page and back to the first.
+func (h *Handler) defectListView(c echo.Context, f gonogo.DefectFilter, after db.DefectCursor) (views.DefectListView, error) {
 	ctx := c.Request().Context()
-	found, err := h.store.FindOpenDefects(ctx, f)
+	found, err := h.store.FindDefectPage(ctx, f, after, defectPageSize+1)
 	if err != nil {
 		return views.DefectListView{}, err
 	}
@@ -205,7 +219,14 @@ func (h *Handler) defectListView(c echo.Context, f gonogo.DefectFilter) (views.D
 	if err != nil {
 		return views.DefectListView{}, err
 	}
-	v := views.DefectListView{Products: products, Filter: f}
+	v := views.DefectListView{Products: products, Filter: f, Here: defectsURL(f, after)}
+	if len(found) > defectPageSize {
+		found = found[:defectPageSize]
+		v.Nav.Older = defectsURL(f, db.CursorAfter(found[len(found)-1].Defect))
+	}
+	if after != (db.DefectCursor{}) {
+		v.Nav.Newest = defectsURL(f, db.DefectCursor{})
+	}
 	for _, rd := range found {
 		ab := h.abilities(c, gonogo.Snapshot{Release: rd.Release})
 		v.Defects = append(v.Defects, defectView(ab, rd.Release, rd.Defect, true))
@@ -213,11 +234,48 @@ func (h *Handler) defectListView(c echo.Context, f gonogo.DefectFilter) (views.D
 	return v, nil
 }
 
+// defectsURL is the address of a page of /defects: the filter, and where
+// the page starts (?after=severity.status.id, the last defect of the page
+// before), which a plain link carries without JavaScript.
+func defectsURL(f gonogo.DefectFilter, after db.DefectCursor) string {
+	q := url.Values{}
+	for k, v := range map[string]string{"product": f.Product, "severity": string(f.Severity), "status": string(f.Status)} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if after.ID > 0 {
+		q.Set("after", fmt.Sprintf("%s.%s.%d", after.Severity, after.Status, after.ID))
+	}
+	if len(q) == 0 {
+		return "/defects"
+	}
+	return "/defects?" + q.Encode()
+}
+
+// parseDefectCursor reads ?after= as defectsURL writes it.
+func parseDefectCursor(s string) (db.DefectCursor, error) {
+	if s == "" {
+		return db.DefectCursor{}, nil
+	}
+	bad := gonogo.Errorf(gonogo.EINVALID, "?after= takes the place a “next” link gives, like major.open.42; %q is not one", s)
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return db.DefectCursor{}, bad
+	}
+	id, err := strconv.ParseInt(parts[2], 10, 64)
+	cur := db.DefectCursor{Severity: gonogo.Severity(parts[0]), Status: gonogo.DefectStatus(parts[1]), ID: id}
+	if err != nil || id <= 0 || !cur.Severity.Valid() || !cur.Status.Valid() {
+		return db.DefectCursor{}, bad
+	}
+	return cur, nil
+}
+
 // renderDefectsWith shows the QA view after adjusting the row of defect
 // did, e.g. to show its refused change. The row is put first when the view
 // does not list it (a defect no longer unresolved), so the refusal is seen.
 func (h *Handler) renderDefectsWith(c echo.Context, status int, rid, did int64, adjust func(*views.DefectView)) error {
-	v, err := h.defectListView(c, gonogo.DefectFilter{})
+	v, err := h.defectListView(c, gonogo.DefectFilter{}, db.DefectCursor{})
 	if err != nil {
 		return err
 	}

@@ -13,3 +13,13 @@ func (h *Handler) OccupyPasswordSlots() (release func()) {
 		}
 	}
 }
+
+// DefectPageSize is how many defects a page of /defects shows.
+const DefectPageSize = defectPageSize
+
+// UserPageSize and TokenPageSize are how many people and tokens a page of
+// the administration shows.
+const (
+	UserPageSize  = userPageSize
+	TokenPageSize = tokenPageSize
+)

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,35 +23,49 @@ func (h *Handler) notesFeed(c echo.Context) error { return h.writeFeed(c, "") }
 
 // writeFeed answers the Atom feed of shipped releases, of one product or of
 // all. Feeds are read by programs, and passed on, so they carry only what
-// customers may read: shipped releases, no internal notes, no names.
+// customers may read: shipped releases, no internal notes, no names. That
+// makes a feed the same for every reader, so it is rendered once per
+// commit (feedcache.go) and answered 304 to a reader who has it.
 func (h *Handler) writeFeed(c echo.Context, product string) error {
-	ctx := c.Request().Context()
-	entries, err := h.store.FindPublishedNotes(ctx, gonogo.NotesFilter{Product: product, ShippedOnly: true, Limit: feedLimit})
+	base := h.baseURL(c)
+	r, err := h.cached(c.Request().Context(), "atom", base+" "+product, func(ctx context.Context) (rendered, error) {
+		return h.renderFeed(ctx, base, product)
+	})
 	if err != nil {
 		return err
+	}
+	return serveFeed(c, "application/atom+xml; charset=utf-8", r)
+}
+
+// renderFeed reads and renders a feed: its newest feedLimit entries.
+func (h *Handler) renderFeed(ctx context.Context, base, product string) (rendered, error) {
+	entries, err := h.store.FindPublishedNotes(ctx, gonogo.NotesFilter{Product: product, ShippedOnly: true, Limit: feedLimit})
+	if err != nil {
+		return rendered{}, err
 	}
 	var since time.Time
 	if len(entries) == 0 {
-		if since, err = h.emptyFeedUpdated(c, product); err != nil {
-			return err
+		if since, err = h.emptyFeedUpdated(ctx, product); err != nil {
+			return rendered{}, err
 		}
 	}
-	atom, err := h.atomFeed(c, product, entries, since)
+	atom, err := atomFeed(ctx, base, product, entries, since)
 	if err != nil {
-		return err
+		return rendered{}, err
 	}
 	var buf bytes.Buffer
 	if err := feeds.WriteXML(atom, &buf); err != nil {
-		return err
+		return rendered{}, err
 	}
-	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", buf.Bytes())
+	updated, _ := time.Parse(time.RFC3339, atom.Updated)
+	return newRendered(buf.Bytes(), updated), nil
 }
 
 // emptyFeedUpdated is the updated time of a feed with no entry: when the
 // product, or the board, last changed. Never the clock, or the feed would
 // look changed at every fetch.
-func (h *Handler) emptyFeedUpdated(c echo.Context, product string) (time.Time, error) {
-	changed, err := h.store.ProductChangedAt(c.Request().Context(), product)
+func (h *Handler) emptyFeedUpdated(ctx context.Context, product string) (time.Time, error) {
+	changed, err := h.store.ProductChangedAt(ctx, product)
 	if changed.IsZero() && err == nil { // a board without anyone: nothing is older than now
 		changed = h.store.Now()
 	}
@@ -62,8 +77,7 @@ func (h *Handler) emptyFeedUpdated(c echo.Context, product string) (time.Time, e
 // release and the day its notes were first published), the self link, and
 // times taken from the notes, never from the clock; since is the feed's
 // updated time until an entry is newer.
-func (h *Handler) atomFeed(c echo.Context, product string, entries []gonogo.NotesEntry, since time.Time) (*feeds.AtomFeed, error) {
-	base := h.baseURL(c)
+func atomFeed(ctx context.Context, base, product string, entries []gonogo.NotesEntry, since time.Time) (*feeds.AtomFeed, error) {
 	self, title := base+"/notes.atom", "Release notes"
 	if product != "" {
 		self, title = base+"/notes/"+product+".atom", "Release notes: "+product
@@ -72,7 +86,7 @@ func (h *Handler) atomFeed(c echo.Context, product string, entries []gonogo.Note
 		Description: "What shipped, what changed and what to tell customers."}
 	updated := since.UTC()
 	for _, e := range entries {
-		content, err := feedContent(c, e.Notes.NotesContent)
+		content, err := feedContent(ctx, e.Notes.NotesContent)
 		if err != nil {
 			return nil, err
 		}
@@ -119,9 +133,9 @@ func entryID(base string, e gonogo.NotesEntry) string {
 }
 
 // feedContent renders the customer-facing notes as the HTML of an entry.
-func feedContent(c echo.Context, content gonogo.NotesContent) (string, error) {
+func feedContent(ctx context.Context, content gonogo.NotesContent) (string, error) {
 	var buf bytes.Buffer
-	if err := views.NotesFeedContent(content).Render(c.Request().Context(), &buf); err != nil {
+	if err := views.NotesFeedContent(content).Render(ctx, &buf); err != nil {
 		return "", err
 	}
 	return buf.String(), nil

@@ -1,12 +1,16 @@
 package handlers
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/gonogo/gonogo"
@@ -177,27 +181,45 @@ func (h *Handler) showNotes(c echo.Context) error {
 }
 
 // showNotesList is /notes: published notes, newest first, filtered by
-// product, or ranked by a search.
+// product, or ranked by a search. The list is kept, rendered, until the
+// next commit (feedcache.go): it depends on the filter, on whether the
+// reader is signed in (anonymous readers see only what shipped) and on the
+// zone its dates are shown in, never on who the reader is.
 func (h *Handler) showNotesList(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := currentUser(c)
 	f := gonogo.NotesFilter{Product: c.QueryParam("product"), Query: strings.TrimSpace(c.QueryParam("q")), ShippedOnly: u == nil}
 	v := views.NotesListView{Filter: f, Internal: u != nil}
+	p := h.page(c, "Release notes", "notes")
+	p.Feed = "/notes.atom"
 	status := http.StatusOK
 	var err error
 	if utf8.RuneCountInString(f.Query) > maxQueryLen {
 		err = gonogo.FieldErrorf("q", "a search may be at most %d characters", maxQueryLen)
 	} else {
-		v.Entries, err = h.store.FindPublishedNotes(ctx, f)
+		var r rendered
+		r, err = h.cachedNotes(ctx, fmt.Sprintf("%#v %s", f, p.Loc), func(ctx context.Context) (rendered, error) {
+			list := v
+			entries, err := h.store.FindPublishedNotes(ctx, f)
+			if err != nil {
+				return rendered{}, err
+			}
+			list.Entries = entries
+			var buf bytes.Buffer
+			err = views.NotesResults(p, list).Render(ctx, &buf)
+			return newRendered(buf.Bytes(), time.Time{}), err
+		})
+		v.HTML = r.body
 	}
 	if v.Errors = formErrors(err); v.Errors != nil {
 		status = http.StatusUnprocessableEntity
 	} else if err != nil {
 		return err
 	}
-	p := h.page(c, "Release notes", "notes")
-	p.Feed = "/notes.atom"
 	if isPartial(c) {
+		if v.HTML != "" {
+			return render(c, status, templ.Raw(v.HTML))
+		}
 		return render(c, status, views.NotesResults(p, v))
 	}
 	if v.Products, err = h.store.FindNotesProducts(ctx, u == nil); err != nil {

@@ -84,6 +84,9 @@ type Handler struct {
 	streams   *live.Broker
 	metrics   *metrics
 	boards    db.Cache[boardEntry] // rendered boards, until the next commit
+	renders   db.Cache[rendered]   // calendars and feeds, until the next commit (feedcache.go)
+	noteLists db.Cache[rendered]   // the notes list and its searches, likewise
+	builds    buildCounts
 	// liveRenders are what the live pages are sent, rendered once.
 	liveRenders liveRenders
 	// tokenTouches lets one request a minute record a token's use.
@@ -119,7 +122,9 @@ func New(store *db.Store, cfg Config) *Handler {
 		streams:  live.NewBroker(cfg.StreamLimits),
 		openAPI:  openAPIFor(cfg.BaseURL),
 	}
-	h.boards.Max = 64 // a board per filter and time zone in use
+	h.boards.Max = 64     // a board per filter and time zone in use
+	h.renders.Max = 128   // a calendar per month, view and product; a feed per product
+	h.noteLists.Max = 256 // searches as they are typed
 	store.Listen(h.streams.Publish)
 	h.metrics = newMetrics(h)
 	h.e = h.echo()

@@ -14,11 +14,16 @@ func (h *Handler) showTokens(c echo.Context) error {
 }
 
 func (h *Handler) renderTokens(c echo.Context, status int, f views.TokenForm, created *views.NewToken) error {
-	tokens, err := h.store.FindTokens(c.Request().Context())
+	from, err := offsetParam(c)
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.TokensPage(h.page(c, "API tokens", "admin"), tokens, f, created))
+	tokens, err := h.store.FindTokenPage(c.Request().Context(), from, tokenPageSize+1)
+	if err != nil {
+		return err
+	}
+	tokens, nav := offsetPage(tokens, "/admin/tokens", from, tokenPageSize)
+	return render(c, status, views.TokensPage(h.page(c, "API tokens", "admin"), tokens, nav, f, created))
 }
 
 // createToken makes a token and shows its secret on the page it answers,

@@ -49,6 +49,7 @@ type NotesListView struct {
 	Entries  []gonogo.NotesEntry
 	Errors   map[string]string
 	Internal bool
+	HTML     string // NotesResults as rendered and kept (handlers/feedcache.go), for the page
 }
 
 // Searching reports whether the list answers a search.
