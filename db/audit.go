@@ -68,42 +68,83 @@ func (s *Store) readReleaseEvents(ctx context.Context, releaseID int64, limit in
 
 // FindEvents returns the latest events of the whole board, newest first.
 func (s *Store) FindEvents(ctx context.Context, limit int) ([]gonogo.Event, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events ORDER BY id DESC LIMIT ?`, limit)
+	return s.FindEventsBefore(ctx, 0, limit)
+}
+
+// FindEventsBefore returns up to limit events of the whole board with ids
+// below before (0: from the newest), newest first: a page of the audit
+// trail, read along the primary key whatever its length.
+func (s *Store) FindEventsBefore(ctx context.Context, before int64, limit int) ([]gonogo.Event, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events WHERE id < ? ORDER BY id DESC LIMIT ?`, cursor(before), limit)
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, scanEvent)
 }
 
-// VerifyAudit walks the whole trail in id order and reports the first break,
-// or nil, with the number of events checked.
+// VerifyAudit verifies the whole trail (VerifyWholeTrail) and reports the
+// first break, or nil, with the number of events checked.
 func (s *Store) VerifyAudit(ctx context.Context) (*gonogo.ChainBreak, int, error) {
-	t, err := s.Trail(ctx, 0)
-	return t.Break, t.Checked, err
+	v, err := s.VerifyWholeTrail(ctx)
+	return v.Break, v.Checked, err
 }
 
-// Trail walks the whole trail in id order, in one read, and reports where
-// its chain first breaks, how many events verify before that, its newest
+// Trail verifies the whole trail (VerifyWholeTrail) and reports where its
+// chain first breaks, how many events verify before that, its newest
 // event, and the hash of event seq (GenesisHash for 0): what a checkpoint
-// is verified against. It reads on past a break, to find the newest event.
+// is verified against.
 func (s *Store) Trail(ctx context.Context, seq int64) (gonogo.Trail, error) {
+	v, err := s.VerifyWholeTrail(ctx)
+	if err == nil && v.Last < seq {
+		// A verification under way when this one was asked for may have
+		// begun before the checkpoint was signed: one of its own.
+		v, err = s.VerifyWholeTrail(ctx)
+	}
+	if err != nil {
+		return gonogo.Trail{}, err
+	}
+	t := gonogo.Trail{Checked: v.Checked, Break: v.Break, Last: v.Last}
+	t.SeqHash, err = s.eventHash(ctx, seq)
+	return t, err
+}
+
+// eventHash is the hash of event seq: GenesisHash for 0, "" if there is
+// no such event.
+func (s *Store) eventHash(ctx context.Context, seq int64) (string, error) {
+	if seq == 0 {
+		return gonogo.GenesisHash, nil
+	}
+	var hash string
+	err := s.read.QueryRowContext(ctx, `SELECT hash FROM audit_events WHERE id = ?`, seq).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return hash, err
+}
+
+// walkTrail walks the whole trail in id order, in one read on conn, and
+// reports where its chain first breaks, how many events verify before
+// that, its newest event, and the hash of event seq (GenesisHash for 0);
+// and the newest event's id and hash. It reads on past a break, to find
+// the newest event.
+func walkTrail(ctx context.Context, conn *sql.DB, seq int64) (gonogo.Trail, AuditMark, error) {
 	var t gonogo.Trail
+	head := AuditMark{Hash: gonogo.GenesisHash}
 	if seq == 0 {
 		t.SeqHash = gonogo.GenesisHash
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events ORDER BY id`)
+	rows, err := conn.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events ORDER BY id`)
 	if err != nil {
-		return t, err
+		return t, head, err
 	}
 	defer rows.Close()
-	prev := gonogo.GenesisHash
 	for rows.Next() {
 		e, err := scanEvent(rows)
 		if err != nil {
-			return t, err
+			return t, head, err
 		}
 		if t.Break == nil {
-			t.Break = chainLink(e, prev, t.Last)
+			t.Break = chainLink(e, head.Hash, t.Last)
 		}
 		if t.Break == nil {
 			t.Checked++
@@ -111,9 +152,9 @@ func (s *Store) Trail(ctx context.Context, seq int64) (gonogo.Trail, error) {
 		if e.ID == seq {
 			t.SeqHash = e.Hash
 		}
-		prev, t.Last = e.Hash, e.ID
+		head.Hash, head.Seq, t.Last = e.Hash, e.ID, e.ID
 	}
-	return t, rows.Err()
+	return t, head, rows.Err()
 }
 
 // chainLink checks that e follows the event with id lastID and hash prev

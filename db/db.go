@@ -38,6 +38,7 @@ type Store struct {
 	DefaultZone *time.Location
 
 	memo      Cache[any] // what was read, until the next commit
+	audit     auditState // verifying the audit trail (auditmark.go)
 	watch     *watch     // sees commits, for memo
 	commitMu  sync.Mutex // orders commits with their notices
 	listenMu  sync.RWMutex

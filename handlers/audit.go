@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,36 +13,54 @@ import (
 	"github.com/gonogo/gonogo/views"
 )
 
-// auditLimit is how many events the audit page shows.
-const auditLimit = 200
+// auditPageSize is how many events a page of the audit trail shows: the
+// page costs the same however long the trail grows, and older events are a
+// link away.
+const auditPageSize = 200
 
 // checkpointsShown is how many past checkpoints the audit page lists.
 const checkpointsShown = 10
 
-// showAudit lists the latest events and verifies the whole chain.
+// showAudit shows a page of the latest events (?before= for older ones)
+// and whether the chain holds. htmx asking for another page gets the list
+// alone, without verifying anything.
 func (h *Handler) showAudit(c echo.Context) error {
-	return h.renderAudit(c, http.StatusOK, views.CheckpointPanel{}, nil)
+	before, err := cursorParam(c.QueryParams(), "before", "event")
+	if err != nil {
+		return err
+	}
+	if isPartial(c) {
+		c.Response().Header().Add("Vary", "HX-Target")
+		if c.Request().Header.Get("HX-Target") == "audit-events" {
+			events, err := h.auditEvents(c, before)
+			if err != nil {
+				return err
+			}
+			return render(c, http.StatusOK, views.AuditEvents(events))
+		}
+	}
+	return h.renderAudit(c, http.StatusOK, before, views.CheckpointPanel{}, nil)
 }
 
-// renderAudit shows the audit page. With a checkpoint, it verifies the
-// trail against it too, in the same walk of the trail.
-func (h *Handler) renderAudit(c echo.Context, status int, panel views.CheckpointPanel, cp *gonogo.Checkpoint) error {
+// renderAudit shows the audit page. With a checkpoint, it first verifies
+// the whole trail against it, which the page then shows as the last
+// verification of the whole trail.
+func (h *Handler) renderAudit(c echo.Context, status int, before int64, panel views.CheckpointPanel, cp *gonogo.Checkpoint) error {
 	ctx := c.Request().Context()
-	events, err := h.store.FindEvents(ctx, auditLimit)
-	if err != nil {
-		return err
-	}
-	var seq int64
+	var trail gonogo.Trail
+	var err error
 	if cp != nil {
-		seq = cp.Seq
+		if trail, err = h.store.Trail(ctx, cp.Seq); err != nil {
+			return err
+		}
 	}
-	trail, err := h.store.Trail(ctx, seq)
+	events, err := h.auditEvents(c, before)
 	if err != nil {
 		return err
 	}
-	chain := views.ChainStatus{Checked: trail.Checked, Break: trail.Break}
-	if len(events) > 0 && trail.Break == nil {
-		chain.Head = events[0].Hash
+	chain, err := h.chainStatus(c, events.Events, before, status < 400)
+	if err != nil {
+		return err
 	}
 	if panel.Recent, err = h.store.FindCheckpoints(ctx, checkpointsShown); err != nil {
 		return err
@@ -56,6 +75,60 @@ func (h *Handler) renderAudit(c echo.Context, status int, panel views.Checkpoint
 		}
 	}
 	return render(c, status, views.AuditPage(h.page(c, "Audit trail", "admin"), events, chain, panel))
+}
+
+// auditEvents reads the page of events that ends before before (0: the
+// newest), and links it to the older page and back to the newest.
+func (h *Handler) auditEvents(c echo.Context, before int64) (views.AuditEventsView, error) {
+	rows, err := h.store.FindEventsBefore(c.Request().Context(), before, auditPageSize+1)
+	if err != nil {
+		return views.AuditEventsView{}, err
+	}
+	var v views.AuditEventsView
+	var older int64
+	v.Events, older = onePage(rows, auditPageSize, func(e gonogo.Event) int64 { return e.ID })
+	if older > 0 {
+		v.Nav.Older = "/admin/audit?before=" + strconv.FormatInt(older, 10)
+	}
+	if before > 0 {
+		v.Nav.Newest = "/admin/audit"
+	}
+	return v, nil
+}
+
+// chainStatus verifies the events written since the last look (a bounded
+// amount, whatever the length of the trail) and adds what the last
+// verification of the whole trail found behind the mark: the first break
+// of the two is the one shown. Without look it verifies nothing, since
+// that moves the mark: a refused request changes nothing.
+func (h *Handler) chainStatus(c echo.Context, events []gonogo.Event, before int64, look bool) (views.ChainStatus, error) {
+	ctx := c.Request().Context()
+	verify := h.store.VerifyNewEvents
+	if !look {
+		verify = h.store.AuditProgress
+	}
+	check, err := verify(ctx)
+	if err != nil {
+		return views.ChainStatus{}, err
+	}
+	whole, err := h.store.LastVerification(ctx)
+	if err != nil {
+		return views.ChainStatus{}, err
+	}
+	chain := views.ChainStatus{Checked: check.Mark.Seq, Break: check.Break, Pending: check.Pending(),
+		Whole: views.WholeVerification{At: whole.At, Checked: whole.Checked, Break: whole.Break}}
+	if whole.Break != nil && (chain.Break == nil || whole.Break.EventID < chain.Break.EventID) {
+		chain.Break, chain.Checked = whole.Break, int64(whole.Checked)
+	}
+	if m := check.Moved; m != nil {
+		chain.Moved, chain.MovedAt = m.Seq, m.At
+		h.log.Warn("audit: the trail no longer holds the event it was verified through as it was; verified again from the first event",
+			"event", m.Seq, "verified", m.At)
+	}
+	if before == 0 && len(events) > 0 && chain.Break == nil && chain.Pending == 0 {
+		chain.Head = events[0].Hash
+	}
+	return chain, nil
 }
 
 // checkpointPublicKey is the public half of the board's checkpoint key, or
@@ -98,14 +171,14 @@ func (h *Handler) verifyCheckpoint(c echo.Context) error {
 		panel.Text = "" // not worth showing again
 	}
 	if panel.Errors = formErrors(err); panel.Errors != nil {
-		return h.renderAudit(c, http.StatusUnprocessableEntity, panel, nil)
+		return h.renderAudit(c, http.StatusUnprocessableEntity, 0, panel, nil)
 	} else if err != nil {
 		return err
 	}
 	if h.checkpointPublicKey() == nil {
 		return gonogo.Errorf(gonogo.ECONFLICT, "checkpoints are off: gonogo was started without an audit key")
 	}
-	return h.renderAudit(c, http.StatusOK, panel, &cp)
+	return h.renderAudit(c, http.StatusOK, 0, panel, &cp)
 }
 
 // checkpointText is the checkpoint the form gives: the uploaded file if

@@ -114,6 +114,7 @@ func runAuditCheckpoint(ctx context.Context, args []string, getenv func(string) 
 
 // runAuditVerify verifies the trail against a checkpoint, with the board's
 // key or a public key given, and returns why it does not verify, if not.
+// It verifies the whole trail, whose outcome the audit page then shows.
 func runAuditVerify(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	f := newAuditFlags("verify", getenv, stdout)
 	path := f.String("checkpoint", "", "the checkpoint file to verify the trail against (required)")

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -124,3 +125,34 @@ func TestAuditKeySetting(t *testing.T) {
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestServerVerifiesTheWholeTrail: the server verifies the whole audit
+// trail in the background from its start, for the audit page to show.
+func TestServerVerifiesTheWholeTrail(t *testing.T) {
+	db.BcryptCost = bcrypt.MinCost
+	path := filepath.Join(t.TempDir(), "gonogo.db")
+	_, stop := start(t, "-db", path, "-demo")
+	defer stop()
+	store, err := db.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		v, err := store.LastVerification(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !v.At.IsZero() {
+			if v.Break != nil || v.Checked == 0 {
+				t.Fatalf("the demo board's trail: %+v, want it intact", v)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server did not verify the whole trail")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -176,6 +176,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	defer hooks.Close()
 	daily := checkpoint.StartDaily(store, key, checkpoint.Options{Logger: log})
 	defer daily.Close() // before the dispatcher: deferred calls run last first
+	verifier := checkpoint.StartVerifier(store, checkpoint.Options{Logger: log})
+	defer verifier.Close()
 	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log,
 		WebhookAllowPrivate: cfg.webhookAllowPrivate, PublicNotes: cfg.publicNotes, MetricsToken: cfg.metricsToken, Webhooks: hooks,
 		CheckpointKey: key, WriteBurst: cfg.writeBurst, WriteRate: rate.Limit(cfg.writeRate)})
