@@ -208,13 +208,3 @@ func (tx *Tx) changeDefect(a gonogo.Actor, releaseID, id int64,
 	}
 	return d, tx.touchRelease(releaseID)
 }
-
-func (tx *Tx) release(id int64) (gonogo.Release, error) {
-	r, err := scanRelease(tx.QueryRow(`SELECT `+releaseColumns+releaseFrom+`WHERE r.id = ?`, id))
-	return r, notFound(err, "no release with id %d", id)
-}
-
-func (tx *Tx) touchRelease(id int64) error {
-	_, err := tx.Exec(`UPDATE releases SET updated_at = ? WHERE id = ?`, Time(tx.now), id)
-	return err
-}

@@ -76,6 +76,18 @@ func (tx *Tx) createRelease(a gonogo.Actor, in gonogo.ReleaseInput, state gonogo
 	return id, tx.record(a, id, gonogo.ReleaseCreated(in, n, replaces))
 }
 
+// release reads the release with id inside the transaction.
+func (tx *Tx) release(id int64) (gonogo.Release, error) {
+	r, err := scanRelease(tx.QueryRow(`SELECT `+releaseColumns+releaseFrom+`WHERE r.id = ?`, id))
+	return r, notFound(err, "no release with id %d", id)
+}
+
+// touchRelease marks a release changed at the transaction's time.
+func (tx *Tx) touchRelease(id int64) error {
+	_, err := tx.Exec(`UPDATE releases SET updated_at = ? WHERE id = ?`, Time(tx.now), id)
+	return err
+}
+
 // checkManager asks the domain whether the user with id may manage a
 // release; 0 is no manager.
 func (tx *Tx) checkManager(id int64) error {

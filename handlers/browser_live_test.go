@@ -542,3 +542,49 @@ func TestBrowserChecklistByKeyboard(t *testing.T) {
 	}
 	screenshot(t, ctx, "checklist-focus")
 }
+
+// TestBrowserLiveBoardSwapsTheCardItIsSent: an open board is sent the
+// changed card in the stream and puts it in place, without fetching it
+// and without a reload, and the new card takes the next change too.
+func TestBrowserLiveBoardSwapsTheCardItIsSent(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "payments", "2.4.0")
+	s.move(t, rel.ID, gonogo.OpenReview)
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, s, "support")
+	card := fmt.Sprintf(`#card-%d`, rel.ID)
+	must(t, ctx, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS(card)),
+		chromedp.Evaluate[chromedp.Void](`window.__sameDocument = true`))
+	waitStreams(t, s, 1)
+	var fetched atomic.Int32
+	requests := chromedp.Events(ctx, network.RequestWillBeSent)
+	go func() {
+		for ev, err := range requests {
+			if err != nil {
+				return
+			}
+			if strings.Contains(ev.Request.URL, "/card") {
+				fetched.Add(1)
+			}
+		}
+	}()
+	badge := card + ` [data-testid=gate-badge]`
+	before := textOf(t, ctx, badge)
+	for i, who := range []struct {
+		name string
+		role gonogo.Role
+	}{{"qa", gonogo.QALead}, {"ops", gonogo.Ops}} {
+		s.vote(t, rel.ID, who.name, who.role, gonogo.VoteGo, "")
+		js := fmt.Sprintf(`document.querySelector(%q).textContent.trim() !== %q`, badge, before)
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+			t.Fatalf("vote %d: the card still says %q", i+1, before)
+		}
+		before = textOf(t, ctx, badge)
+	}
+	if same, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__sameDocument === true`)); err != nil || !same {
+		t.Fatal("the board reloaded to show the votes")
+	}
+	if n := fetched.Load(); n != 0 {
+		t.Errorf("the board fetched the card %d times; the stream carries it", n)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/gonogo/gonogo"
@@ -76,7 +77,7 @@ func triggers(sc scope, e gonogo.Event) []string {
 		if a == gonogo.ActionReleaseState || a == gonogo.ActionReleaseCreate || a == gonogo.ActionFreezeCreate || a == gonogo.ActionFreezeDelete {
 			return []string{"board"}
 		}
-		return []string{fmt.Sprintf("card-%d", e.ReleaseID)}
+		return []string{cardTrigger(e.ReleaseID)}
 	case "release":
 		return []string{a.Area()}
 	}
@@ -96,7 +97,7 @@ func (h *Handler) streamEvents(c echo.Context) error {
 	sessionID, _ := c.Get("session").(string)
 	t := &tether{store: h.store, idHash: hashID(sessionID)}
 	viewer := currentUser(c).ID
-	sub, refused := h.streams.Subscribe(live.Owner{Session: t.idHash, User: viewer}, func(n gonogo.Notice) bool { return sc.wants(n.Event) })
+	sub, refused := h.streams.Subscribe(live.Owner{Session: t.idHash, User: viewer}, func(n *gonogo.Notice) bool { return sc.wants(n.Event) })
 	if refused != "" {
 		return h.refuseStream(refused)
 	}
@@ -172,22 +173,71 @@ func (h *Handler) streamEvents(c echo.Context) error {
 // event's id. Notices are for changes by others: the viewer's own change
 // brings none (their page, or the answer to their form, already shows
 // it), but its triggers still go out, so the viewer's other tabs update.
-// A release reaching released is celebrated with everyone, its shipper
-// included.
+// A board is sent the changed card itself, rather than asked to fetch
+// it: one render serves every open board. A release reaching released is
+// celebrated with everyone, its shipper included. What is sent is
+// rendered once for all the streams (liveRenders).
 func (h *Handler) writeEvent(c echo.Context, sc scope, viewer int64, e gonogo.Event) {
 	w := c.Response()
+	ctx := context.WithoutCancel(c.Request().Context()) // a render serves other streams too
 	if e.ActorID == 0 || e.ActorID != viewer {
-		var buf bytes.Buffer
-		if err := views.LiveNotice(h.page(c, "", ""), e).Render(c.Request().Context(), &buf); err == nil {
-			writeSSE(w, e.ID, "notice", buf.String())
+		html, ok := h.liveRenders.get(liveKey{event: e.ID, what: "notice"}, func() (string, bool) {
+			return renderString(ctx, views.LiveNotice(views.Page{}, e))
+		})
+		if ok {
+			writeSSE(w, e.ID, "notice", html)
 		}
 	}
 	for _, t := range triggers(sc, e) {
+		if sc.kind == "board" && t == cardTrigger(e.ReleaseID) {
+			if card, ok := h.liveCard(c, e); ok {
+				writeSSE(w, e.ID, t, card)
+			} else {
+				writeSSE(w, e.ID, "board", strconv.FormatInt(e.ID, 10)) // the whole board, then
+			}
+			continue
+		}
 		writeSSE(w, e.ID, t, strconv.FormatInt(e.ID, 10))
 	}
 	if e.Action == string(gonogo.ActionReleaseState) && strings.Contains(e.Detail, "to Released") {
-		h.writeCelebration(c, e)
+		html, ok := h.liveRenders.get(liveKey{event: e.ID, what: "celebrate"}, func() (string, bool) {
+			shipped := h.shipped(ctx, e.ReleaseID)
+			if shipped == nil {
+				return "", false
+			}
+			return renderString(ctx, views.Celebration(*shipped))
+		})
+		if ok {
+			writeSSE(w, e.ID, "celebrate", html)
+		}
 	}
+}
+
+// liveCard is the card of e's release, rendered as it is now in the
+// page's zone.
+func (h *Handler) liveCard(c echo.Context, e gonogo.Event) (string, bool) {
+	ctx := context.WithoutCancel(c.Request().Context())
+	p := h.page(c, "", "board")
+	return h.liveRenders.get(liveKey{event: e.ID, what: "card", zone: p.Loc.String()}, func() (string, bool) {
+		card, err := h.card(ctx, e.ReleaseID, p.Loc)
+		if err != nil {
+			return "", false
+		}
+		p.Live = "on"
+		return renderString(ctx, views.ReleaseCard(p, card))
+	})
+}
+
+// cardTrigger is the event a board's card listens for.
+func cardTrigger(releaseID int64) string { return fmt.Sprintf("card-%d", releaseID) }
+
+// renderString renders a component to a string; false if it failed.
+func renderString(ctx context.Context, comp templ.Component) (string, bool) {
+	var buf bytes.Buffer
+	if err := comp.Render(ctx, &buf); err != nil {
+		return "", false
+	}
+	return buf.String(), true
 }
 
 // writeSSE writes one event. Its data is split into data lines wherever a
@@ -211,20 +261,6 @@ func lastEventID(c echo.Context) int64 {
 		}
 	}
 	return 0
-}
-
-// writeCelebration announces a release that reached released, naming the
-// people who signed off its Go.
-func (h *Handler) writeCelebration(c echo.Context, e gonogo.Event) {
-	ctx := c.Request().Context()
-	shipped := h.shipped(ctx, e.ReleaseID)
-	if shipped == nil {
-		return
-	}
-	var buf bytes.Buffer
-	if err := views.Celebration(*shipped).Render(ctx, &buf); err == nil {
-		writeSSE(c.Response(), e.ID, "celebrate", buf.String())
-	}
 }
 
 // shipped is the release with id and who signed off its Go, if it is
@@ -272,14 +308,24 @@ func (h *Handler) showCard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	rel, err := h.store.FindRelease(ctx, id)
+	p := h.page(c, "", "board")
+	card, err := h.card(c.Request().Context(), id, p.Loc)
 	if err != nil {
 		return err
 	}
+	p.Live = "on"
+	return render(c, http.StatusOK, views.ReleaseCard(p, card))
+}
+
+// card is release id's board card as it is now, its window told in loc.
+func (h *Handler) card(ctx context.Context, id int64, loc *time.Location) (views.Card, error) {
+	rel, err := h.store.FindRelease(ctx, id)
+	if err != nil {
+		return views.Card{}, err
+	}
 	snaps, err := h.store.FindSnapshots(ctx, gonogo.ReleaseFilter{Product: rel.Product, States: []gonogo.State{rel.State}})
 	if err != nil {
-		return err
+		return views.Card{}, err
 	}
 	for _, s := range snaps {
 		if s.Release.ID != id {
@@ -287,17 +333,15 @@ func (h *Handler) showCard(c echo.Context) error {
 		}
 		active, err := h.store.FindActiveWindows(ctx)
 		if err != nil {
-			return err
+			return views.Card{}, err
 		}
 		team := h.team(ctx)
 		card := views.Card{Release: s.Release, Gate: gonogo.Evaluate(s), Progress: pillarStats(s.Items), Defects: gonogo.CountDefects(s.Defects)}
 		self := gonogo.Scheduled{ReleaseID: rel.ID, Product: rel.Product, Version: rel.Version, Window: rel.Window}
-		card.Warnings = gonogo.WindowWarnings(self, active, team.LowTraffic, team.Location(h.cfg.Location))
-		p := h.page(c, "", "board")
-		p.Live = "on"
-		return render(c, http.StatusOK, views.ReleaseCard(p, card))
+		card.Warnings = gonogo.WindowWarnings(self, active, team.LowTraffic, loc)
+		return card, nil
 	}
-	return gonogo.Errorf(gonogo.ENOTFOUND, "no release with id %d", id)
+	return views.Card{}, gonogo.Errorf(gonogo.ENOTFOUND, "no release with id %d", id)
 }
 
 // syncRelease answers a live release page with the parts a kind of change

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/tmaxmax/go-sse"
 
 	"github.com/gonogo/gonogo"
@@ -164,4 +165,44 @@ func TestLiveStreamScopesAndShutdown(t *testing.T) {
 	// Shutting down ends the stream rather than holding up the server.
 	s.h.CloseStreams()
 	waitClosed(t, events, 5*time.Second, nil)
+}
+
+// A board is sent the changed card itself, rendered once however many
+// boards are open: before, every open board fetched its own copy.
+func TestLiveBoardsAreSentTheCardRenderedOnce(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "payments", "2.4.0")
+	s.move(t, rel.ID, gonogo.OpenReview)
+	var streams []<-chan sseEvent
+	for _, name := range []string{"po", "eng", "ops", "support", "rm"} {
+		events, stop := openStream(t, s.signIn(t, name), "scope=board", "")
+		defer stop()
+		streams = append(streams, events)
+	}
+	renders := func() float64 {
+		_, fams := scrape(t, s, nil)
+		n, ok := series(fams, "gonogo_sse_renders_total", nil)
+		if !ok {
+			t.Fatal("no gonogo_sse_renders_total metric")
+		}
+		return n
+	}
+	before := renders()
+	s.vote(t, rel.ID, "qa", gonogo.QALead, gonogo.VoteGo, "")
+	for _, events := range streams {
+		next(t, events, "notice")
+		e := next(t, events, "card-"+itoa(rel.ID))
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(e.data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		card := doc.Find(`[data-testid=release-card]`)
+		if card.AttrOr("data-release", "") != "payments 2.4.0" || card.AttrOr("data-sse-swap", "") != "card-"+itoa(rel.ID) {
+			t.Fatalf("the card event carries %q, not the card that listens for the next one", e.data)
+		}
+	}
+	// One notice and one card, for five boards.
+	if got := renders() - before; got != 2 {
+		t.Errorf("rendered %v times for five boards, want 2 (a notice and a card)", got)
+	}
 }

@@ -64,6 +64,10 @@ func newMetrics(h *Handler) *metrics {
 			Help: "How many live pages the server follows at once; more are refused with 429.",
 		}, func() float64 { return float64(h.streams.Limits().Total) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "gonogo_sse_renders_total",
+			Help: "Notices, celebrations and cards rendered for the live pages: one per change and time zone, shared by every stream.",
+		}, func() float64 { return float64(h.liveRenders.rendered.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "gonogo_password_hashes_total",
 			Help: "Passwords checked or hashed with bcrypt (sign-in, password changes, setup, new people, resets).",
 		}, func() float64 { return float64(h.hashes.hashed.Load()) }),

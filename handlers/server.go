@@ -84,6 +84,8 @@ type Handler struct {
 	streams   *live.Broker
 	metrics   *metrics
 	boards    db.Cache[boardEntry] // rendered boards, until the next commit
+	// liveRenders are what the live pages are sent, rendered once.
+	liveRenders liveRenders
 	// tokenTouches lets one request a minute record a token's use.
 	tokenTouches touchGuard
 	openAPI      []byte // the API's description, naming this board (openapi.go)

@@ -28,7 +28,7 @@ func tethered(t *testing.T) (*db.Store, *tether, *live.Subscriber, *live.Broker)
 		t.Fatal("a fresh session does not hold")
 	}
 	b := live.NewBroker(live.Limits{})
-	sub, _ := b.Subscribe(live.Owner{Session: id, User: u.ID}, func(gonogo.Notice) bool { return true })
+	sub, _ := b.Subscribe(live.Owner{Session: id, User: u.ID}, func(*gonogo.Notice) bool { return true })
 	return store, tt, sub, b
 }
 

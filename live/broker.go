@@ -10,6 +10,8 @@ import (
 // subscriberBuffer is how many notices a live page may fall behind before it
 // is dropped. A dropped page reconnects and catches up from the audit trail,
 // so no one waits on a slow or stuck browser: not the others, not the writer.
+// The buffer holds pointers to notices every stream shares, 512 bytes a
+// stream, where copies of the notices took 10 KB.
 const subscriberBuffer = 64
 
 // Limits caps the live streams one browser (a session), one person
@@ -70,8 +72,8 @@ type Broker struct {
 
 // Subscriber is one live page's stream of notices.
 type Subscriber struct {
-	ch     chan gonogo.Notice
-	wants  func(gonogo.Notice) bool
+	ch     chan *gonogo.Notice
+	wants  func(*gonogo.Notice) bool
 	owner  Owner
 	closed bool
 	// recheck is signalled when a change that may have ended sessions is
@@ -89,7 +91,7 @@ func NewBroker(limits Limits) *Broker {
 // Subscribe registers a page of o that wants the notices wants accepts,
 // unless o or the server already hold as many streams as they may. The
 // channel closes when the subscriber is dropped or the broker shuts down.
-func (b *Broker) Subscribe(o Owner, wants func(gonogo.Notice) bool) (*Subscriber, Refusal) {
+func (b *Broker) Subscribe(o Owner, wants func(*gonogo.Notice) bool) (*Subscriber, Refusal) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	switch {
@@ -102,7 +104,7 @@ func (b *Broker) Subscribe(o Owner, wants func(gonogo.Notice) bool) (*Subscriber
 	case len(b.subs) >= b.limits.Total:
 		return nil, RefusedTotal
 	}
-	s := &Subscriber{ch: make(chan gonogo.Notice, subscriberBuffer), wants: wants, owner: o,
+	s := &Subscriber{ch: make(chan *gonogo.Notice, subscriberBuffer), wants: wants, owner: o,
 		recheck: make(chan struct{}, 1)}
 	b.subs[s] = struct{}{}
 	b.bySession[o.Session]++
@@ -137,14 +139,15 @@ func (b *Broker) drop(s *Subscriber) {
 }
 
 // Publish hands each notice to every subscriber that wants it, in commit
-// order. A subscriber whose buffer is full is dropped. A change to people
+// order; they share it, and must not change it. A subscriber whose buffer is full is dropped. A change to people
 // (sign-in, sign-out, an admin's change, a password change: every commit
 // that deletes sessions audits one) asks every stream to look at its
 // session before the notices after it, which it receives later.
 func (b *Broker) Publish(ns []gonogo.Notice) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for _, n := range ns {
+	for i := range ns {
+		n := &ns[i]
 		if gonogo.Action(n.Event.Action).Area() == "user" {
 			for s := range b.subs {
 				select {
@@ -184,7 +187,7 @@ func (b *Broker) Limits() Limits { return b.limits }
 
 // Notices is the subscriber's stream, closed when it is dropped (it fell
 // behind) or the broker shuts down.
-func (s *Subscriber) Notices() <-chan gonogo.Notice { return s.ch }
+func (s *Subscriber) Notices() <-chan *gonogo.Notice { return s.ch }
 
 // Recheck is signalled when a change that may have ended sessions is
 // committed: the stream then looks at its own before sending more.

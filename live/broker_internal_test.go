@@ -9,7 +9,7 @@ import (
 // someone holds the streams of the tests that are not about owners.
 var someone = Owner{Session: "a session", User: 1}
 
-func everything(gonogo.Notice) bool { return true }
+func everything(*gonogo.Notice) bool { return true }
 
 func notice(id int64, release int64) gonogo.Notice {
 	return gonogo.Notice{Event: gonogo.Event{ID: id, ReleaseID: release, Action: "vote"}}
@@ -17,8 +17,8 @@ func notice(id int64, release int64) gonogo.Notice {
 
 func TestBrokerDeliversInOrderToThoseWhoWant(t *testing.T) {
 	b := NewBroker(Limits{})
-	all, _ := b.Subscribe(someone, func(gonogo.Notice) bool { return true })
-	one, _ := b.Subscribe(someone, func(n gonogo.Notice) bool { return n.Event.ReleaseID == 1 })
+	all, _ := b.Subscribe(someone, func(*gonogo.Notice) bool { return true })
+	one, _ := b.Subscribe(someone, func(n *gonogo.Notice) bool { return n.Event.ReleaseID == 1 })
 	b.Publish([]gonogo.Notice{notice(1, 1), notice(2, 2)})
 	b.Publish([]gonogo.Notice{notice(3, 1)})
 	for _, want := range []int64{1, 2, 3} {
@@ -38,8 +38,8 @@ func TestBrokerDeliversInOrderToThoseWhoWant(t *testing.T) {
 
 func TestBrokerDropsSlowSubscriberWithoutBlocking(t *testing.T) {
 	b := NewBroker(Limits{})
-	slow, _ := b.Subscribe(someone, func(gonogo.Notice) bool { return true })
-	fast, _ := b.Subscribe(someone, func(gonogo.Notice) bool { return true })
+	slow, _ := b.Subscribe(someone, func(*gonogo.Notice) bool { return true })
+	fast, _ := b.Subscribe(someone, func(*gonogo.Notice) bool { return true })
 	// The slow one never reads; publishing more than its buffer must not
 	// block, and the one that keeps up keeps getting everything.
 	for i := range subscriberBuffer + 10 {
@@ -69,7 +69,7 @@ func TestBrokerDropsSlowSubscriberWithoutBlocking(t *testing.T) {
 
 func TestBrokerUnsubscribe(t *testing.T) {
 	b := NewBroker(Limits{})
-	s, _ := b.Subscribe(someone, func(gonogo.Notice) bool { return true })
+	s, _ := b.Subscribe(someone, func(*gonogo.Notice) bool { return true })
 	b.Unsubscribe(s)
 	b.Unsubscribe(s) // twice is harmless
 	b.Publish([]gonogo.Notice{notice(1, 1)})
@@ -109,7 +109,7 @@ func TestBrokerCapsStreamsPerSessionUserAndServer(t *testing.T) {
 
 func TestBrokerAsksStreamsToRecheckBeforeLaterNotices(t *testing.T) {
 	b := NewBroker(Limits{})
-	s, _ := b.Subscribe(someone, func(n gonogo.Notice) bool { return n.Event.ReleaseID != 0 })
+	s, _ := b.Subscribe(someone, func(n *gonogo.Notice) bool { return n.Event.ReleaseID != 0 })
 	b.Publish([]gonogo.Notice{notice(1, 1)})
 	select {
 	case <-s.recheck:
