@@ -257,7 +257,7 @@ func scaleTable(boards []*boardRun, rows [][]load) string {
 // crowdTable prints the live measurement.
 func crowdTable(boards []*boardRun) string {
 	var sb strings.Builder
-	sb.WriteString("| board | open boards | events delivered | event p50 | event p99 | card fetched again | card p50 | card p99 | CPU per vote | heap per stream | RSS before | RSS open | RSS 10 s after close | peak RSS |\n")
+	sb.WriteString("| board | open boards | events delivered | event p50 | event p99 | cards refreshed | card p50 | card p99 | CPU per vote | heap per stream | RSS before | RSS open | RSS 10 s after close | peak RSS |\n")
 	sb.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for i := range crowds {
 		for _, b := range boards {

@@ -41,9 +41,10 @@ type stream struct {
 }
 
 // openStream follows the board's live stream as a browser tab does, and
-// reports on ready once the server has answered. With refetch, it fetches
-// a card again whenever an event asks for it (event card-<id>), as the
-// board's htmx does, through refetch.
+// reports on ready once the server has answered. With refetch, it takes
+// a card whenever an event names it (event card-<id>) as the board's htmx
+// does: from the event when it carries the card's HTML, otherwise by
+// fetching it again through refetch.
 func openStream(ctx context.Context, b *benchBrowser, client *http.Client, ready chan<- error, refetch *http.Client) *stream {
 	s := &stream{arrived: map[int64]time.Time{}, cards: map[int64]time.Time{}}
 	go func() {
@@ -63,7 +64,7 @@ func openStream(ctx context.Context, b *benchBrowser, client *http.Client, ready
 		ready <- nil
 		sc := bufio.NewScanner(res.Body)
 		var id int64
-		var event string
+		var event, data string
 		for sc.Scan() {
 			line := sc.Text()
 			if rest, ok := strings.CutPrefix(line, "id: "); ok {
@@ -77,11 +78,21 @@ func openStream(ctx context.Context, b *benchBrowser, client *http.Client, ready
 			if rest, ok := strings.CutPrefix(line, "event: "); ok {
 				event = rest
 			}
+			if rest, ok := strings.CutPrefix(line, "data: "); ok && data == "" {
+				data = rest
+			}
 			if line == "" {
-				if card, ok := strings.CutPrefix(event, "card-"); ok && refetch != nil {
+				card, ok := strings.CutPrefix(event, "card-")
+				switch {
+				case !ok || refetch == nil:
+				case strings.HasPrefix(data, "<"):
+					s.mu.Lock()
+					s.cards[id] = time.Now() // the card came with the event
+					s.mu.Unlock()
+				default:
 					go s.fetchCard(ctx, b, refetch, card, id)
 				}
-				event = ""
+				event, data = "", ""
 			}
 		}
 	}()
@@ -185,7 +196,8 @@ func deliveries(streams []*stream, answered []time.Time) sseResult {
 	return r
 }
 
-// crowdResult is what many open boards cost the server.
+// crowdResult is what many open boards cost the server. A card counts as
+// fetched again when it arrived, in the event or by a fetch of its own.
 type crowdResult struct {
 	streams, votes       int
 	delivered, refetched int
