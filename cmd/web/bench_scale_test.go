@@ -164,6 +164,7 @@ func scaleLoads() []scaleLoad {
 		coldAndHot("notes search, common term", "/notes?q="+url.QueryEscape(commonTerm)),
 		coldAndHot("notes search, rare term", "/notes?q="+url.QueryEscape(rareTerm)),
 		coldAndHot("notes feed", "/notes.atom"), coldAndHot("product feed", "/notes/payments.atom"),
+		coldAndHot("calendar feed", "/calendar.ics"),
 		coldAndHot("defects", "/defects"), auditLoads)
 }
 
