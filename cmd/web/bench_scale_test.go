@@ -168,8 +168,9 @@ func scaleLoads() []scaleLoad {
 		coldAndHot("defects", "/defects"), auditLoads)
 }
 
-// commonTerm is in every release's notes; rareTerm in one release's (a
-// defect key: 100 + 15 × the release's number, payments' 21st release).
+// commonTerm is in every release's notes; rareTerm in one release's at 1×
+// (a defect key: 100 + 15 × the release's number, payments' 21st), and in
+// two at H30, where PAY-4000 matches its prefix too.
 const commonTerm, rareTerm = "customer", "PAY-400"
 
 // gateLoads poll the gate API across the first 40 active releases, the
