@@ -50,9 +50,11 @@ $(VNU_JAR):
 	rm -rf .cache/vnu.tmp
 
 ## bench: load-test the real server binary on a generated year of data and
-## print the figures as a Markdown table (a few minutes; not part of test)
+## print the figures as a Markdown table (a few minutes; not part of test).
+## SCALE=10, 30 or H30 measures 1× and that bigger board side by side, with
+## the loads that grow with history or viewers (see docs/performance.md)
 bench:
-	$(GO) test -tags bench -run TestBench -count=1 -v -timeout 60m ./cmd/web
+	GONOGO_BENCH_SCALE=$(SCALE) $(GO) test -tags bench -run 'TestBench$$' -count=1 -v -timeout 180m ./cmd/web
 
 ## generate: regenerate the templ views
 generate:

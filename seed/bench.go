@@ -21,13 +21,37 @@ type BenchSpec struct {
 	ExtraItems  int // custom readiness items added to the template's own
 	Defects     int // per release
 	Days        int // how far back the first release was created
-	Password    string
+	// History adds, per product, that many older releases before the
+	// first of the Days: the same board on screen, with a longer past
+	// behind it (the H30 board). Their versions start at 0.
+	History  int
+	Password string
 }
 
 // DefaultBenchSpec is the size make bench measures: 300 releases over 10
 // products, 40 checklist items and 15 defects each, six votes per review
 // cycle, published notes for every release past its Go, a year of history.
 var DefaultBenchSpec = BenchSpec{Products: 10, ReleasesPer: 30, ExtraItems: 16, Defects: 15, Days: 365, Password: "bench-password"}
+
+// BenchScales are the boards a scale run of make bench measures beside
+// 1×: more products and more years (10×: 20 products × 150 releases over
+// five years; 30×: 50 × 180 over ten), or the 1× board's active releases
+// with 30 times its history behind them (H30: 10 products × 900 releases,
+// the newest 30 of each as at 1×).
+var BenchScales = map[string]BenchSpec{
+	"1":   DefaultBenchSpec,
+	"10":  {Products: 20, ReleasesPer: 150, ExtraItems: 16, Defects: 15, Days: 5 * 365, Password: "bench-password"},
+	"30":  {Products: 50, ReleasesPer: 180, ExtraItems: 16, Defects: 15, Days: 10 * 365, Password: "bench-password"},
+	"H30": {Products: 10, ReleasesPer: 30, ExtraItems: 16, Defects: 15, Days: 365, History: 30*30 - 30, Password: "bench-password"},
+}
+
+// Releases is how many releases the spec makes.
+func (spec BenchSpec) Releases() int { return spec.Products * (spec.History + spec.ReleasesPer) }
+
+// period is the time between two releases of a product.
+func (spec BenchSpec) period() time.Duration {
+	return time.Duration(spec.Days) * 24 * time.Hour / time.Duration(spec.ReleasesPer)
+}
 
 // BenchAccounts are the people of a generated board: one per role, an
 // admin, and a lead who holds every role (the load test's writer).
@@ -59,14 +83,14 @@ func Bench(ctx context.Context, store *db.Store, spec BenchSpec) error {
 	w := newWriter(ctx, store)
 	end := w.now
 	start := end.AddDate(0, 0, -spec.Days)
-	w.at(start)
+	w.at(start.Add(-time.Duration(spec.History) * spec.period()))
 	people, err := w.benchPeople(spec.Password)
 	if err != nil {
 		return err
 	}
 	var steps []benchStep
 	for p := range spec.Products {
-		for k := range spec.ReleasesPer {
+		for k := -spec.History; k < spec.ReleasesPer; k++ {
 			steps = append(steps, benchLife(spec, p, k, start, people)...)
 		}
 	}

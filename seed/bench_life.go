@@ -22,9 +22,10 @@ type benchRelease struct {
 	items   []gonogo.Item // of the phase being settled, loaded at its first step
 }
 
-// benchFate says where release k (oldest first) of product p ends up: the
-// newest few of each product are still on their way, the others closed,
-// most of them released.
+// benchFate says where release k (oldest first; the History's releases
+// before the first have k < 0) of product p ends up: the newest few of
+// each product are still on their way, the others closed, most of them
+// released.
 func benchFate(spec BenchSpec, p, k int) gonogo.State {
 	switch spec.ReleasesPer - 1 - k {
 	case 0:
@@ -35,11 +36,11 @@ func benchFate(spec BenchSpec, p, k int) gonogo.State {
 		return []gonogo.State{gonogo.Go, gonogo.Deploying, gonogo.Verifying}[p%3]
 	}
 	switch {
-	case k%11 == 5:
+	case mod(k, 11) == 5:
 		return gonogo.Cancelled
-	case k%7 == 3:
+	case mod(k, 7) == 3:
 		return gonogo.RolledBack
-	case k%13 == 6:
+	case mod(k, 13) == 6:
 		return gonogo.NoGo
 	}
 	return gonogo.Released
@@ -49,7 +50,7 @@ func benchFate(spec BenchSpec, p, k int) gonogo.State {
 // in the year, its life spread over three weeks, or squeezed into the time
 // left before now for the newest.
 func benchLife(spec BenchSpec, p, k int, start time.Time, people map[gonogo.Role]gonogo.Actor) []benchStep {
-	period := time.Duration(spec.Days) * 24 * time.Hour / time.Duration(spec.ReleasesPer)
+	period := spec.period()
 	r := &benchRelease{spec: spec, p: p, k: k, fate: benchFate(spec, p, k), people: people}
 	r.t0 = start.Add(time.Duration(k)*period + time.Duration(p)*period/time.Duration(spec.Products))
 	end := start.Add(time.Duration(spec.Days) * 24 * time.Hour)
@@ -120,9 +121,9 @@ func (r *benchRelease) deploySteps(at func(float64, func(w *writer) error)) {
 
 func (r *benchRelease) create(w *writer) error {
 	rm := r.people[gonogo.ReleaseManager]
-	product := benchProducts[r.p%len(benchProducts)]
+	product := r.product()
 	in := gonogo.ReleaseInput{
-		Product: product.name, Version: fmt.Sprintf("%d.%d.0", 1+r.k/10, r.k%10),
+		Product: product.name, Version: benchVersion(r.k),
 		Title: benchTitle(product, r.k), Summary: "Ships " + benchTitle(product, r.k+3) + " to every customer.", ManagerID: rm.UserID,
 	}
 	start := r.t0.Add(r.life * 9 / 10).Truncate(time.Hour)
@@ -178,3 +179,15 @@ func verificationItems() int {
 	}
 	return n
 }
+
+// benchVersion is release k's version: 1.0.0 for the first of the year,
+// 0.x.y for the History's older releases.
+func benchVersion(k int) string {
+	if k < 0 {
+		return fmt.Sprintf("0.%d.%d", -k/10, -k%10)
+	}
+	return fmt.Sprintf("%d.%d.0", 1+k/10, k%10)
+}
+
+// mod is k modulo n, never negative: the History's k are.
+func mod(k, n int) int { return (k%n + n) % n }

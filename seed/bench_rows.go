@@ -29,10 +29,25 @@ var benchProducts = []benchProduct{
 var benchVerbs = []string{"Faster", "Simpler", "Safer", "New", "Redesigned", "Smarter"}
 
 func benchTitle(p benchProduct, k int) string {
-	return benchVerbs[k%len(benchVerbs)] + " " + p.features[(k/len(benchVerbs)+k)%len(p.features)]
+	return benchVerbs[mod(k, len(benchVerbs))] + " " + p.features[mod(k/len(benchVerbs)+k, len(p.features))]
 }
 
-func (r *benchRelease) product() benchProduct { return benchProducts[r.p%len(benchProducts)] }
+// benchProductOf is product p: the ten above, then the same again with a
+// number, so that any number of products have names and keys of their own
+// (payments, ..., support, payments-2, ..., support-2, payments-3, ...).
+func benchProductOf(p int) benchProduct {
+	b := benchProducts[p%len(benchProducts)]
+	if n := p / len(benchProducts); n > 0 {
+		b.name, b.key = fmt.Sprintf("%s-%d", b.name, n+1), fmt.Sprintf("%s%d", b.key, n+1)
+	}
+	return b
+}
+
+func (r *benchRelease) product() benchProduct { return benchProductOf(r.p) }
+
+// seq numbers release k from 0, the History's included: defect keys are
+// made of it.
+func (r *benchRelease) seq() int { return r.k + r.spec.History }
 
 // addItem adds one of the custom readiness items every release here has
 // beside the template's: a quarter of them advisory.
@@ -56,9 +71,9 @@ func (r *benchRelease) addItem(w *writer, i int) error {
 func (r *benchRelease) addDefect(w *writer, i int) error {
 	p := r.product()
 	in := gonogo.DefectInput{
-		Title:    fmt.Sprintf("%s: %s", p.features[(i+r.k)%len(p.features)], benchDefectTitles[i%len(benchDefectTitles)]),
+		Title:    fmt.Sprintf("%s: %s", p.features[mod(i+r.k, len(p.features))], benchDefectTitles[i%len(benchDefectTitles)]),
 		Severity: gonogo.Minor, Status: []gonogo.DefectStatus{gonogo.DefectVerified, gonogo.DefectFixed, gonogo.DefectOpen}[i%3],
-		Key: fmt.Sprintf("%s-%d", p.key, 100+r.k*r.spec.Defects+i),
+		Key: fmt.Sprintf("%s-%d", p.key, 100+r.seq()*r.spec.Defects+i),
 	}
 	switch {
 	case i == 0:
@@ -144,7 +159,7 @@ func (r *benchRelease) settle(w *writer, phase gonogo.Phase, i int) error {
 func (r *benchRelease) publishNotes(w *writer) error {
 	po := r.people[gonogo.ProductOwner]
 	p := r.product()
-	f1, f2 := p.features[r.k%len(p.features)], p.features[(r.k+2)%len(p.features)]
+	f1, f2 := p.features[mod(r.k, len(p.features))], p.features[mod(r.k+2, len(p.features))]
 	in := gonogo.NotesInput{
 		Title:      benchTitle(p, r.k),
 		Highlights: fmt.Sprintf("**%s** for every %s customer, and %s that keep up with busy days.", benchTitle(p, r.k), p.name, f2),
@@ -155,7 +170,7 @@ func (r *benchRelease) publishNotes(w *writer) error {
 			"- Error messages say what to do next.",
 		}, "\n"),
 		Fixes: fmt.Sprintf("- %s-%d: %s %s.\n- %s-%d: the export no longer stops at 1,000 rows.",
-			p.key, 100+r.k*r.spec.Defects, f1, benchDefectTitles[r.k%len(benchDefectTitles)], p.key, 101+r.k*r.spec.Defects),
+			p.key, 100+r.seq()*r.spec.Defects, f1, benchDefectTitles[mod(r.k, len(benchDefectTitles))], p.key, 101+r.seq()*r.spec.Defects),
 		Internal: "Escalate anything about " + f1 + " to the " + p.name + " on-call channel.",
 		Links:    fmt.Sprintf("About %s | https://help.example.com/%s/%d", f1, p.name, r.k),
 	}

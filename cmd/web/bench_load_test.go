@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -19,6 +20,12 @@ type load struct {
 	p50, p90   time.Duration
 	p99        time.Duration
 	codes      map[uint16]int
+	bytes      int64       // mean body of an answer
+	ends       []time.Time // when each answered request ended, in order
+	// Measured on the server (see measured): its CPU per request and its
+	// peak resident memory during the load.
+	cpu time.Duration
+	rss int64
 }
 
 func (l load) errors() int { return l.sent - l.ok }
@@ -39,9 +46,11 @@ func attack(name string, targets []vegeta.Target, rate, workers int, d time.Dura
 	l := load{name: name, mode: mode, codes: map[uint16]int{}}
 	var lat []time.Duration
 	var first, last time.Time
+	var bytes int64
 	for res := range atk.Attack(vegeta.NewStaticTargeter(targets...), pace, d, name) {
 		l.sent++
 		l.codes[res.Code]++
+		bytes += int64(res.BytesIn)
 		lat = append(lat, res.Latency)
 		if first.IsZero() || res.Timestamp.Before(first) {
 			first = res.Timestamp
@@ -51,14 +60,38 @@ func attack(name string, targets []vegeta.Target, rate, workers int, d time.Dura
 		}
 		if slices.Contains(want, res.Code) {
 			l.ok++
+			l.ends = append(l.ends, res.End())
 		}
 	}
+	if l.sent > 0 {
+		l.bytes = bytes / int64(l.sent)
+	}
+	if l.bytes == 0 {
+		l.bytes = meanSize(targets) // the attack read no body: see MaxBody
+	}
+	slices.SortFunc(l.ends, func(a, b time.Time) int { return a.Compare(b) })
 	slices.Sort(lat)
 	if n := len(lat); n > 0 {
 		l.p50, l.p90, l.p99 = lat[n*50/100], lat[n*90/100], lat[min(n-1, n*99/100)]
 		l.perSecond = float64(l.ok) / last.Sub(first).Seconds()
 	}
 	return l
+}
+
+// meanSize is the mean size of the answers to (the first 40 of) targets,
+// each asked once.
+func meanSize(targets []vegeta.Target) int64 {
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	var sum, n int64
+	for _, tg := range targets[:min(40, len(targets))] {
+		if _, size, err := send(client, tg); err == nil {
+			sum, n = sum+size, n+1
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / n
 }
 
 // table prints the report as Markdown.

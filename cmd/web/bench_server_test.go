@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -15,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -121,26 +119,7 @@ func (s *benchServer) stop() {
 }
 
 // peakRSS is the server's peak resident memory (VmHWM), in bytes.
-func (s *benchServer) peakRSS(t *testing.T) int64 {
-	t.Helper()
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return kb * 1024
-		}
-	}
-	t.Fatal("no VmHWM in /proc status")
-	return 0
-}
+func (s *benchServer) peakRSS(t *testing.T) int64 { return s.procStatus(t, "VmHWM") }
 
 // createToken makes an API token with the binary's own subcommand, as an
 // operator would, while the server runs.

@@ -6,6 +6,9 @@
 //	go test -tags bench -run TestBench -count=1 -v -timeout 60m ./cmd/web
 //
 // GONOGO_BENCH_DURATION sets how long each load runs (default 10s).
+// GONOGO_BENCH_SCALE (make bench SCALE=10, 30 or H30) measures 1× and a
+// bigger board side by side, with the loads that grow with history or
+// with viewers (bench_scale_test.go); SCALE=1 runs those on 1× alone.
 package main
 
 import (
@@ -13,10 +16,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/gonogo/gonogo/seed"
 )
 
 // readRate is the constant rate read latencies are measured at.
@@ -34,11 +40,15 @@ const (
 
 func TestBench(t *testing.T) {
 	d := benchDuration(t)
+	if os.Getenv("GONOGO_BENCH_SCALE") != "" {
+		benchScale(t, benchScales(t), d)
+		return
+	}
 	dir := t.TempDir()
-	dbPath := filepath.Join(dir, "bench.db")
-	start := time.Now()
-	fx := seedBench(t, dbPath)
-	t.Logf("generated %d releases in %s", fx.releases, time.Since(start).Round(time.Millisecond))
+	bf := prepareBoard(t, "1", dir)
+	logBoard(t, bf)
+	dbPath := bf.path
+	fx := loadFixture(t, bf, sseViewers)
 	srv, ceiling, boardSize := startMeasured(t, dir, dbPath, fx)
 	b := signIn(t, srv.base, fx.email, fx.password)
 	reads := fx.readTargets(b, createToken(t, srv.cmd.Path, dbPath))
@@ -53,6 +63,36 @@ func TestBench(t *testing.T) {
 	loads = append(loads, attack("change a checklist item", fx.itemTargets(b), 0, writers, d, http.StatusOK))
 	sse := measureSSE(t, b, fx.viewerBrowsers(t, srv.base), 100, fx.sseVote, fx.sseRelease)
 	report(t, loads, loads[1], static, boardSize, sse, srv.peakRSS(t))
+}
+
+// TestBenchPrepare only generates the boards of GONOGO_BENCH_SCALE (and
+// 1×) into the cache, for a run later.
+func TestBenchPrepare(t *testing.T) {
+	for _, scale := range benchScales(t) {
+		logBoard(t, prepareBoard(t, scale, t.TempDir()))
+	}
+}
+
+// benchScales are the boards a run measures: 1×, and the scale asked for.
+func benchScales(t *testing.T) []string {
+	t.Helper()
+	scale := strings.TrimSuffix(strings.ToUpper(os.Getenv("GONOGO_BENCH_SCALE")), "X")
+	if scale == "" || scale == "1" {
+		return []string{"1"}
+	}
+	if _, ok := seed.BenchScales[scale]; !ok {
+		t.Fatalf("SCALE=%s: want 1, 10, 30 or H30", scale)
+	}
+	return []string{"1", scale}
+}
+
+func logBoard(t *testing.T, bf boardFile) {
+	t.Helper()
+	how := "generated"
+	if bf.cached {
+		how = "reused from .cache; generating it took"
+	}
+	t.Logf("board %s: %d releases, %s %s", bf.scale, bf.spec.Releases(), how, bf.seeded)
 }
 
 // startMeasured starts the server to measure: a first start learns the
@@ -100,9 +140,14 @@ func report(t *testing.T, loads []load, board, static load, boardSize int, sse s
 // mixed is release day: the board read at the constant rate while votes
 // come in, each a commit after which the board is judged anew.
 func mixed(board, votes []vegeta.Target, d time.Duration) load {
+	return mixedAt(board, votes, readRate, d)
+}
+
+// mixedAt is mixed with the board read at rate requests a second.
+func mixedAt(board, votes []vegeta.Target, rate int, d time.Duration) load {
 	done := make(chan load)
 	go func() { done <- attack("votes beside", votes, mixedVotes, 0, d, http.StatusOK) }()
-	l := attack(fmt.Sprintf("board page, %d votes/s beside", mixedVotes), board, readRate, 0, d, http.StatusOK)
+	l := attack(fmt.Sprintf("board page, %d votes/s beside", mixedVotes), board, rate, 0, d, http.StatusOK)
 	if v := <-done; v.errors() > 0 {
 		l.sent, l.ok = l.sent+v.sent, l.ok+v.ok // a failed vote is an error of this run too
 	}
