@@ -518,7 +518,7 @@ func UsersPage(p Page, users []gonogo.User, nav ListNav, f UserForm) templ.Compo
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = PageLinks(nav, "Next people", "Back to the first").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ListLinks(nav, "", "", "Next people", "Back to the first").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

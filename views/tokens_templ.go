@@ -374,7 +374,7 @@ func TokensPage(p Page, tokens []gonogo.Token, nav ListNav, f TokenForm, created
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = PageLinks(nav, "Next tokens", "Back to the first").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ListLinks(nav, "", "", "Next tokens", "Back to the first").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
