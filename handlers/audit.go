@@ -99,8 +99,10 @@ func (h *Handler) auditEvents(c echo.Context, before int64) (views.AuditEventsVi
 // chainStatus verifies the events written since the last look (a bounded
 // amount, whatever the length of the trail) and adds what the last
 // verification of the whole trail found behind the mark: the first break
-// of the two is the one shown. Without look it verifies nothing, since
-// that moves the mark: a refused request changes nothing.
+// of the two is the one shown. A look moves the mark in the store's memory
+// only, writing nothing to the database, so it leaves every cached read
+// warm. Without look it verifies nothing: a refused request changes
+// nothing.
 func (h *Handler) chainStatus(c echo.Context, events []gonogo.Event, before int64, look bool) (views.ChainStatus, error) {
 	ctx := c.Request().Context()
 	verify := h.store.VerifyNewEvents
