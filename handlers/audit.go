@@ -23,12 +23,16 @@ const checkpointsShown = 10
 
 // showAudit shows a page of the latest events (?before= for older ones)
 // and whether the chain holds. htmx asking for another page gets the list
-// alone, without verifying anything.
+// alone, without verifying anything. One view is built at a time: admins
+// on the audit page wait for each other rather than taking both cores
+// from the board's readers (docs/performance.md).
 func (h *Handler) showAudit(c echo.Context) error {
 	before, err := cursorParam(c.QueryParams(), "before", "event")
 	if err != nil {
 		return err
 	}
+	h.auditViews.Lock()
+	defer h.auditViews.Unlock()
 	if isPartial(c) {
 		c.Response().Header().Add("Vary", "HX-Target")
 		if c.Request().Header.Get("HX-Target") == "audit-events" {
