@@ -31,8 +31,12 @@ func (h *Handler) showAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.auditViews.Lock()
-	defer h.auditViews.Unlock()
+	select {
+	case h.auditViews <- struct{}{}:
+		defer func() { <-h.auditViews }()
+	case <-c.Request().Context().Done():
+		return c.Request().Context().Err() // the admin went away while waiting
+	}
 	if isPartial(c) {
 		c.Response().Header().Add("Vary", "HX-Target")
 		if c.Request().Header.Get("HX-Target") == "audit-events" {

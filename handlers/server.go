@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -92,8 +91,8 @@ type Handler struct {
 	liveRenders liveRenders
 	// tokenTouches lets one request a minute record a token's use.
 	tokenTouches touchGuard
-	openAPI      []byte     // the API's description, naming this board (openapi.go)
-	auditViews   sync.Mutex // one audit page built at a time (audit.go)
+	openAPI      []byte        // the API's description, naming this board (openapi.go)
+	auditViews   chan struct{} // one audit page built at a time (audit.go)
 }
 
 // New builds the server around store.
@@ -114,15 +113,16 @@ func New(store *db.Store, cfg Config) *Handler {
 		cfg.Heartbeat = defaultHeartbeat
 	}
 	h := &Handler{
-		store:    store,
-		cfg:      cfg,
-		log:      cfg.Logger,
-		sessions: newSessionStore(store, strings.HasPrefix(cfg.BaseURL, "https://")),
-		throttle: newThrottle(cfg.LoginDelay),
-		hashes:   newHashGate(hashSlots),
-		writes:   newWriteLimiter(cfg.WriteRate, cfg.WriteBurst),
-		streams:  live.NewBroker(cfg.StreamLimits),
-		openAPI:  openAPIFor(cfg.BaseURL),
+		store:      store,
+		cfg:        cfg,
+		log:        cfg.Logger,
+		sessions:   newSessionStore(store, strings.HasPrefix(cfg.BaseURL, "https://")),
+		throttle:   newThrottle(cfg.LoginDelay),
+		hashes:     newHashGate(hashSlots),
+		writes:     newWriteLimiter(cfg.WriteRate, cfg.WriteBurst),
+		streams:    live.NewBroker(cfg.StreamLimits),
+		openAPI:    openAPIFor(cfg.BaseURL),
+		auditViews: make(chan struct{}, 1),
 	}
 	h.boards.Max = 64     // a board per filter and time zone in use
 	h.renders.Max = 128   // a calendar per month, view and product; a feed per product
