@@ -93,7 +93,7 @@ func (s Session) clone() Session {
 }
 
 // SessionEnds counts the changes that may have ended a session, by any
-// process (migration 00019's triggers): while it stands still, no session
+// process (migration 00017's triggers): while it stands still, no session
 // has ended but by running out its time. It is remembered until the next
 // commit (memo), so every live stream that asks after one commit shares
 // one read.
