@@ -6,11 +6,10 @@ package gonogo
 // before they change anything, the routes' access sets (RolesFor), the view
 // models the handlers build, and the board cache's key.
 //
-// Roles per product: when a person holds a role for some products only,
-// AbilitiesOf is the one function to change. It resolves the actor's roles
-// on s.Release.Product (today every role holds for every product, so it
-// takes actor.Roles) and the tables stay as they are. RolesFor stays the
-// union over products, which is what a route can check before it knows the
+// Roles per product: a person holds a role for some products or for all
+// (Grant). AbilitiesOf resolves the actor's roles on s.Release.Product and
+// the tables stay as they are. RolesFor and AppAbilitiesOf take the union
+// over products, which is what a route can check before it knows the
 // release; the action functions, which call AbilitiesOf, keep the product's
 // own answer.
 
@@ -164,6 +163,17 @@ func AppAbilitiesOf(actor Actor) AppAbilities {
 	}
 }
 
+// CheckCreateRelease refuses a person who holds the roles that create
+// releases, but not for product. An actor without grants (the system, a
+// token, whose own scope says what it may touch) is judged by its roles
+// where the route let it in.
+func CheckCreateRelease(a Actor, product string) error {
+	if a.Grants == nil || may(a.Grants.On(product), false, ActCreateRelease) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "you cannot create releases of %s: that takes the product owner or release manager role for %s", product, product)
+}
+
 // AdminMay reports whether an admin may take the action without a role.
 func AdminMay(a Act) bool { return adminMay[a] }
 
@@ -195,7 +205,7 @@ type Abilities struct {
 // one place where roles become abilities on a release (see the note on
 // roles per product at the top of this file).
 func AbilitiesOf(actor Actor, s Snapshot) Abilities {
-	a := Abilities{roles: actor.Roles, state: s.Release.State}
+	a := Abilities{roles: actor.RolesOn(s.Release.Product), state: s.Release.State}
 	now := func(act Act) bool { return a.Granted(act) && act.OpenIn(a.state) }
 	a.EditRelease = now(ActEditRelease)
 	a.EditChecklist = now(ActEditChecklist)

@@ -8,8 +8,11 @@ import (
 // UserUpdate is an admin's change to a user. Nil fields stay as they are.
 // Password is the new password in clear: the store hashes it.
 type UserUpdate struct {
-	Name     *string
-	Roles    *RoleSet
+	Name  *string
+	Roles *RoleSet // the roles held for every product
+	// Products are the roles held for some products only; they replace
+	// the ones held before.
+	Products *Grants
 	Admin    *bool
 	Disabled *bool
 	Password *string
@@ -26,6 +29,23 @@ func (up *UserUpdate) Normalize() {
 		rs := NewRoleSet(*up.Roles...)
 		up.Roles = &rs
 	}
+	if up.Products != nil {
+		gs := NewGrants(*up.Products...)
+		up.Products = &gs
+	}
+}
+
+// grants returns the roles u is to hold after up: each part up leaves out
+// stays as it is.
+func (up UserUpdate) grants(u User) Grants {
+	everywhere, scoped := u.Grants.Split()
+	if up.Roles != nil {
+		everywhere = *up.Roles
+	}
+	if up.Products != nil {
+		scoped = *up.Products
+	}
+	return NewGrants(append(Everywhere(everywhere), scoped...)...)
 }
 
 // Validate checks the name; the password is checked against the user's
@@ -64,9 +84,9 @@ func UpdateUser(u User, up UserUpdate, otherAdmins int) (UserResult, error) {
 		res.Name, res.User.Name = true, *up.Name
 		changes = append(changes, fmt.Sprintf("name %q", *up.Name))
 	}
-	if up.Roles != nil && RolesText(*up.Roles) != RolesText(u.Roles) {
-		res.Roles, res.User.Roles = true, *up.Roles
-		changes = append(changes, "roles "+RolesText(*up.Roles))
+	if gs := up.grants(u); gs.Text() != u.Grants.Text() {
+		res.Roles, res.User.Grants, res.User.Roles = true, gs, gs.Roles()
+		changes = append(changes, "roles "+gs.Text())
 	}
 	if up.Admin != nil && *up.Admin != u.Admin {
 		res.Admin, res.User.Admin = true, *up.Admin
@@ -103,7 +123,7 @@ func UserCreated(in NewUser) Audit {
 	if in.Admin {
 		admin = ", admin"
 	}
-	return audit(ActionUserCreate, "created user %s (%s)%s", in.Email, RolesText(in.Roles), admin)
+	return audit(ActionUserCreate, "created user %s (%s)%s", in.Email, in.Grants().Text(), admin)
 }
 
 // FirstAdmin checks that a board with that many users may be set up with
@@ -121,17 +141,6 @@ func errSetUp() error {
 	return Errorf(ECONFLICT, "this board is already set up; sign in instead")
 }
 
-// RolesText lists roles by their handles for the audit trail.
-func RolesText(rs RoleSet) string {
-	if len(rs) == 0 {
-		return "no roles"
-	}
-	var parts []string
-	for _, r := range rs {
-		parts = append(parts, string(r))
-	}
-	return strings.Join(parts, ", ")
-}
 
 // SignedIn is the audit of a person signing in.
 func SignedIn() Audit { return audit(ActionUserSignIn, "signed in") }

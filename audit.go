@@ -9,11 +9,22 @@ import (
 
 // Actor is who makes a change: a signed-in user or, later, an API token.
 type Actor struct {
-	UserID     int64 // 0 for the system or a token
-	Name       string
-	Roles      RoleSet
+	UserID int64 // 0 for the system or a token
+	Name   string
+	Roles  RoleSet // every role held, for some product or for all
+	// Grants are the roles held with their products; nil means each of
+	// Roles is held for every product (the system, a token, a script).
+	Grants     Grants
 	Admin      bool
 	RemoteAddr string
+}
+
+// RolesOn returns the roles a holds for product.
+func (a Actor) RolesOn(product string) RoleSet {
+	if a.Grants == nil {
+		return a.Roles
+	}
+	return a.Grants.On(product)
 }
 
 // SystemActor is the actor for changes gonogo makes by itself (setup, demo data).

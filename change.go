@@ -41,6 +41,10 @@ const (
 	ActionNotesPublish Action = "notes.publish"
 	ActionNotesAmend   Action = "notes.amend"
 
+	ActionProductCreate  Action = "product.create"
+	ActionProductUpdate  Action = "product.update"
+	ActionProductArchive Action = "product.archive"
+
 	ActionFreezeCreate Action = "freeze.create"
 	ActionFreezeDelete Action = "freeze.delete"
 	ActionTeamSettings Action = "settings.team"

@@ -9,6 +9,7 @@ import "slices"
 // Clone copies u, its roles included.
 func (u User) Clone() User {
 	u.Roles = slices.Clone(u.Roles)
+	u.Grants = slices.Clone(u.Grants)
 	return u
 }
 
@@ -78,3 +79,6 @@ func CloneAll[T interface{ Clone() T }](xs []T) []T {
 	}
 	return out
 }
+
+// Clone copies p, which refers to nothing.
+func (p Product) Clone() Product { return p }

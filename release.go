@@ -136,19 +136,23 @@ type ReleaseFilter struct {
 
 // CheckManager judges the person chosen to manage a release; found says
 // whether the chosen id named anyone at all.
-func CheckManager(u User, found bool) error {
-	if !found || u.Disabled || !u.Roles.Has(ReleaseManager) {
-		return FieldErrorf("manager", "choose an enabled user who holds the release manager role")
+func CheckManager(u User, found bool, product string) error {
+	if !found || u.Disabled || !u.RolesOn(product).Has(ReleaseManager) {
+		return FieldErrorf("manager", "choose an enabled user who holds the release manager role for %s", product)
 	}
 	return nil
 }
 
 // ReleaseCreated is the audit of a release made from in with a checklist
-// of items, replacing the cancelled release replaces (0 when none).
-func ReleaseCreated(in ReleaseInput, items, replaces int64) Audit {
+// of items, replacing the cancelled release replaces (0 when none); with
+// newProduct, the release was its product's first and made the product.
+func ReleaseCreated(in ReleaseInput, items, replaces int64, newProduct bool) Audit {
 	a := audit(ActionReleaseCreate, "created %s %s %q with %d checklist items", in.Product, in.Version, in.Title, items)
 	if replaces != 0 {
 		a.Detail += fmt.Sprintf(", replacing cancelled release #%d", replaces)
+	}
+	if newProduct {
+		a.Detail += fmt.Sprintf(", the first of the new product %s", in.Product)
 	}
 	return a
 }

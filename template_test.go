@@ -41,8 +41,16 @@ func TestChangeTeamSettings(t *testing.T) {
 
 func TestCheckManager(t *testing.T) {
 	rm := gonogo.User{ID: 3, Roles: gonogo.NewRoleSet(gonogo.ReleaseManager)}
-	if err := gonogo.CheckManager(rm, true); err != nil {
+	if err := gonogo.CheckManager(rm, true, "payments"); err != nil {
 		t.Fatal(err)
+	}
+	// A release manager for one product manages that product's releases.
+	web := gonogo.User{ID: 5, Roles: gonogo.RoleSet{gonogo.ReleaseManager}, Grants: gonogo.Grants{{Role: gonogo.ReleaseManager, Product: "web"}}}
+	if err := gonogo.CheckManager(web, true, "web"); err != nil {
+		t.Fatal(err)
+	}
+	if gonogo.ErrorFields(gonogo.CheckManager(web, true, "payments"))["manager"] == "" {
+		t.Error("web's release manager may manage a payments release")
 	}
 	disabled := rm
 	disabled.Disabled = true
@@ -51,7 +59,7 @@ func TestCheckManager(t *testing.T) {
 		u     gonogo.User
 		found bool
 	}{"missing": {gonogo.User{}, false}, "disabled": {disabled, true}, "not a release manager": {po, true}} {
-		if gonogo.ErrorFields(gonogo.CheckManager(c.u, c.found))["manager"] == "" {
+		if gonogo.ErrorFields(gonogo.CheckManager(c.u, c.found, "payments"))["manager"] == "" {
 			t.Errorf("%s: accepted", name)
 		}
 	}

@@ -28,10 +28,19 @@ type User struct {
 	ID        int64
 	Email     string
 	Name      string
-	Roles     RoleSet
+	Roles     RoleSet // every role held, for some product or for all
+	Grants    Grants  // each role held, with the product it is held for
 	Admin     bool
 	Disabled  bool
 	CreatedAt time.Time
+}
+
+// RolesOn returns the roles u holds for product.
+func (u User) RolesOn(product string) RoleSet {
+	if u.Grants == nil {
+		return u.Roles
+	}
+	return u.Grants.On(product)
 }
 
 // NewUser is what an admin (or the setup page) gives to create a user.
@@ -43,8 +52,10 @@ type NewUser struct {
 	// it on a form, where the field hides what is typed; nil when nobody
 	// typed it twice (the demo accounts, a script).
 	Repeat *string
-	Roles  RoleSet
-	Admin  bool
+	Roles  RoleSet // held for every product
+	// Products are roles held for some products only.
+	Products Grants
+	Admin    bool
 	// OperatorSet says the operator, not the person, set the password (the
 	// demo's accounts share the one -demo-password gives): it need only
 	// pass PasswordProblem, not NewPasswordProblem.
@@ -57,7 +68,11 @@ func (u *NewUser) Normalize() {
 	u.Email = NormalizeEmail(u.Email)
 	u.Name = strings.TrimSpace(u.Name)
 	u.Roles = NewRoleSet(u.Roles...)
+	u.Products = NewGrants(u.Products...)
 }
+
+// Grants returns every role u is to hold, each with its products.
+func (u NewUser) Grants() Grants { return NewGrants(append(Everywhere(u.Roles), u.Products...)...) }
 
 // Validate reports every problem with u at once.
 func (u NewUser) Validate() error {

@@ -16,8 +16,19 @@ func scanComment(sc scanner) (gonogo.Comment, error) {
 	var mentions string
 	err := sc.Scan(&c.ID, &c.ReleaseID, &c.Cycle, &c.ParentID, &c.AuthorID, &c.Author, &c.Body, &mentions,
 		(*Time)(&c.CreatedAt), (*Time)(&c.UpdatedAt), &c.Edits)
-	c.Mentions = parseRoles(mentions)
+	c.Mentions = parseRoleList(mentions)
 	return c, err
+}
+
+// parseRoleList reads a comma-separated list of roles.
+func parseRoleList(s string) gonogo.RoleSet {
+	var rs []gonogo.Role
+	for r := range strings.SplitSeq(s, ",") {
+		if r != "" {
+			rs = append(rs, gonogo.Role(r))
+		}
+	}
+	return gonogo.NewRoleSet(rs...)
 }
 
 func findComments(ctx context.Context, q querier, releaseID int64, cycle int) ([]gonogo.Comment, error) {

@@ -52,7 +52,7 @@ func TestReadsHandOutCopies(t *testing.T) {
 	}
 	snaps[0].Items[0].Title = "changed by a caller"
 	snaps[0].Release.Title = "changed by a caller"
-	products, err := s.FindProducts(t.Context())
+	products, err := s.FindProductKeys(t.Context())
 	if err != nil || len(products) != 1 {
 		t.Fatalf("products %v, %v", products, err)
 	}
@@ -68,7 +68,7 @@ func TestReadsHandOutCopies(t *testing.T) {
 	if snaps, _ = s.FindSnapshots(t.Context(), gonogo.ReleaseFilter{}); snaps[0].Items[0].Title != title || snaps[0].Release.Title == "changed by a caller" {
 		t.Errorf("the next reader of the board sees %q, %q", snaps[0].Items[0].Title, snaps[0].Release.Title)
 	}
-	if products, _ = s.FindProducts(t.Context()); products[0] != "web" {
+	if products, _ = s.FindProductKeys(t.Context()); products[0] != "web" {
 		t.Errorf("the next reader of the products sees %q", products[0])
 	}
 }

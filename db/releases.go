@@ -44,7 +44,14 @@ func (s *Store) CreateRelease(ctx context.Context, a gonogo.Actor, in gonogo.Rel
 }
 
 func (tx *Tx) createRelease(a gonogo.Actor, in gonogo.ReleaseInput, state gonogo.State) (int64, error) {
-	if err := tx.checkManager(in.ManagerID); err != nil {
+	if err := gonogo.CheckCreateRelease(a, in.Product); err != nil {
+		return 0, err
+	}
+	if err := tx.checkManager(in.ManagerID, in.Product); err != nil {
+		return 0, err
+	}
+	newProduct, err := tx.productForRelease(in.Product)
+	if err != nil {
 		return 0, err
 	}
 	rows, err := tx.Query(`SELECT `+releaseColumns+releaseFrom+`WHERE r.product = ? AND r.version = ? ORDER BY r.id`, in.Product, in.Version)
@@ -74,7 +81,7 @@ func (tx *Tx) createRelease(a gonogo.Actor, in gonogo.ReleaseInput, state gonogo
 	if err != nil {
 		return 0, err
 	}
-	return id, tx.record(a, id, gonogo.ReleaseCreated(in, n, replaces))
+	return id, tx.record(a, id, gonogo.ReleaseCreated(in, n, replaces, newProduct))
 }
 
 // release reads the release with id inside the transaction.
@@ -90,8 +97,8 @@ func (tx *Tx) touchRelease(id int64) error {
 }
 
 // checkManager asks the domain whether the user with id may manage a
-// release; 0 is no manager.
-func (tx *Tx) checkManager(id int64) error {
+// release of product; 0 is no manager.
+func (tx *Tx) checkManager(id int64, product string) error {
 	if id == 0 {
 		return nil
 	}
@@ -99,7 +106,7 @@ func (tx *Tx) checkManager(id int64) error {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	return gonogo.CheckManager(u, err == nil)
+	return gonogo.CheckManager(u, err == nil, product)
 }
 
 func (tx *Tx) copyTemplate(releaseID int64) (int64, error) {
@@ -124,7 +131,7 @@ func (s *Store) UpdateRelease(ctx context.Context, a gonogo.Actor, id int64, in 
 		if err != nil {
 			return err
 		}
-		if err := tx.checkManager(in.ManagerID); err != nil {
+		if err := tx.checkManager(in.ManagerID, old.Product); err != nil {
 			return err
 		}
 		au, changed := gonogo.EditRelease(old, in)
@@ -223,10 +230,11 @@ func releaseWhere(f gonogo.ReleaseFilter) (string, []any) {
 	return "WHERE " + strings.Join(conds, " AND "), args
 }
 
-// FindProducts returns every product that has a release, sorted.
-// It is remembered until the next commit (memo).
-func (s *Store) FindProducts(ctx context.Context) ([]string, error) {
-	return remember(ctx, s, "products", func(ctx context.Context) ([]string, error) { return s.readProducts(ctx) }, slices.Clone[[]string])
+// FindProductKeys returns the key of every product that has a release,
+// sorted: the board's product menus. It is remembered until the next
+// commit (memo).
+func (s *Store) FindProductKeys(ctx context.Context) ([]string, error) {
+	return remember(ctx, s, "product keys", func(ctx context.Context) ([]string, error) { return s.readProducts(ctx) }, slices.Clone[[]string])
 }
 
 // productsQuery lists the products with one seek of the (product, version)

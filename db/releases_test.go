@@ -297,7 +297,7 @@ func TestFindReleasesAndSnapshots(t *testing.T) {
 		}
 	})
 	t.Run("products", func(t *testing.T) {
-		ps, err := s.FindProducts(t.Context())
+		ps, err := s.FindProductKeys(t.Context())
 		if err != nil || !slices.Equal(ps, []string{"mobile", "payments", "storefront"}) {
 			t.Errorf("FindProducts = %v, %v", ps, err)
 		}

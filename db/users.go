@@ -15,7 +15,7 @@ import (
 var BcryptCost = bcrypt.DefaultCost
 
 const userColumns = `u.id, u.email, u.name, u.admin, u.disabled, u.created_at,
-	COALESCE((SELECT group_concat(role) FROM user_roles r WHERE r.user_id = u.id), '')`
+	COALESCE((SELECT group_concat(role || '@' || product) FROM user_roles r WHERE r.user_id = u.id), '')`
 
 func scanUser(sc interface{ Scan(...any) error }) (gonogo.User, error) {
 	var u gonogo.User
@@ -23,18 +23,23 @@ func scanUser(sc interface{ Scan(...any) error }) (gonogo.User, error) {
 	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.Disabled, (*Time)(&u.CreatedAt), &roles); err != nil {
 		return u, err
 	}
-	u.Roles = parseRoles(roles)
+	u.Grants = parseGrants(roles)
+	u.Roles = u.Grants.Roles()
 	return u, nil
 }
 
-func parseRoles(s string) gonogo.RoleSet {
-	var rs []gonogo.Role
-	for _, r := range strings.Split(s, ",") {
-		if r != "" {
-			rs = append(rs, gonogo.Role(r))
+// parseGrants reads user_roles as userColumns lists them: role@product,
+// comma-separated, the product empty for every product. Keys hold no
+// comma or @ (gonogo.ValidateProductKey).
+func parseGrants(s string) gonogo.Grants {
+	gs := gonogo.Grants{}
+	for part := range strings.SplitSeq(s, ",") {
+		role, product, _ := strings.Cut(part, "@")
+		if role != "" {
+			gs = append(gs, gonogo.Grant{Role: gonogo.Role(role), Product: product})
 		}
 	}
-	return gonogo.NewRoleSet(rs...)
+	return gonogo.NewGrants(gs...)
 }
 
 // CountUsers returns how many users exist; zero means the instance needs setup.
@@ -77,15 +82,15 @@ func (tx *Tx) createUser(in gonogo.NewUser, hash string) (int64, error) {
 		return 0, err
 	}
 	id, _ := res.LastInsertId()
-	return id, tx.setRoles(id, in.Roles)
+	return id, tx.setGrants(id, in.Grants())
 }
 
-func (tx *Tx) setRoles(userID int64, roles gonogo.RoleSet) error {
+func (tx *Tx) setGrants(userID int64, gs gonogo.Grants) error {
 	if _, err := tx.Exec(`DELETE FROM user_roles WHERE user_id = ?`, userID); err != nil {
 		return err
 	}
-	for _, r := range roles {
-		if _, err := tx.Exec(`INSERT INTO user_roles (user_id, role) VALUES (?, ?)`, userID, string(r)); err != nil {
+	for _, g := range gs {
+		if _, err := tx.Exec(`INSERT INTO user_roles (user_id, role, product) VALUES (?, ?, ?)`, userID, string(g.Role), g.Product); err != nil {
 			return err
 		}
 	}
@@ -216,7 +221,7 @@ func (tx *Tx) applyUser(a gonogo.Actor, res gonogo.UserResult, hash, keepSession
 		}
 	}
 	if res.Roles {
-		if err := tx.setRoles(u.ID, u.Roles); err != nil {
+		if err := tx.setGrants(u.ID, u.Grants); err != nil {
 			return err
 		}
 	}

@@ -93,7 +93,7 @@ func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.Re
 			col.Cards[i].Warnings = gonogo.WindowWarnings(self, e.active, team.LowTraffic, p.Loc)
 		}
 	}
-	if b.Products, err = h.store.FindProducts(ctx); err != nil {
+	if b.Products, err = h.store.FindProductKeys(ctx); err != nil {
 		return e, err
 	}
 	var buf bytes.Buffer

@@ -75,7 +75,7 @@ func (h *Handler) showCalendar(c echo.Context) error {
 	if isPartial(c) {
 		return render(c, http.StatusOK, templ.Raw(r.body))
 	}
-	if v.Products, err = h.store.FindProducts(ctx); err != nil {
+	if v.Products, err = h.store.FindProductKeys(ctx); err != nil {
 		return err
 	}
 	v.HTML = r.body

@@ -215,7 +215,7 @@ func (h *Handler) defectListView(c echo.Context, f gonogo.DefectFilter, after db
 	if err != nil {
 		return views.DefectListView{}, err
 	}
-	products, err := h.store.FindProducts(ctx)
+	products, err := h.store.FindProductKeys(ctx)
 	if err != nil {
 		return views.DefectListView{}, err
 	}

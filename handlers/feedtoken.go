@@ -18,7 +18,7 @@ const maxProductFeeds = 20
 // carry it are shown now and never again.
 func (h *Handler) newFeedToken(c echo.Context) error {
 	ctx := c.Request().Context()
-	products, err := h.store.FindProducts(ctx)
+	products, err := h.store.FindProductKeys(ctx)
 	if err != nil {
 		return err
 	}

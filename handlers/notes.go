@@ -271,7 +271,7 @@ func (h *Handler) knownProduct(c echo.Context, product string) error {
 	if currentUser(c) == nil {
 		products, err = h.store.FindNotesProducts(ctx, true)
 	} else {
-		products, err = h.store.FindProducts(ctx)
+		products, err = h.store.FindProductKeys(ctx)
 	}
 	if err != nil {
 		return err

@@ -66,7 +66,7 @@ func (h *Handler) renderReleaseForm(c echo.Context, status int, f views.ReleaseF
 	if f.Managers, err = h.store.FindUsersWithRole(ctx, gonogo.ReleaseManager); err != nil {
 		return err
 	}
-	if f.Products, err = h.store.FindProducts(ctx); err != nil {
+	if f.Products, err = h.store.FindProductKeys(ctx); err != nil {
 		return err
 	}
 	title := "New release"

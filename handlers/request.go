@@ -29,7 +29,7 @@ func (h *Handler) page(c echo.Context, title, nav string) views.Page {
 func (h *Handler) actor(c echo.Context) gonogo.Actor {
 	a := gonogo.Actor{RemoteAddr: c.RealIP()}
 	if u := currentUser(c); u != nil {
-		a.UserID, a.Name, a.Roles, a.Admin = u.ID, u.DisplayName(), u.Roles, u.Admin
+		a.UserID, a.Name, a.Roles, a.Grants, a.Admin = u.ID, u.DisplayName(), u.Roles, u.Grants, u.Admin
 	}
 	return a
 }

@@ -181,7 +181,7 @@ func isEmpty(ctx context.Context, store *db.Store) (bool, error) {
 	if err != nil || n > 0 {
 		return false, err
 	}
-	products, err := store.FindProducts(ctx)
+	products, err := store.FindProductKeys(ctx)
 	return len(products) == 0, err
 }
 

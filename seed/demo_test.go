@@ -77,7 +77,7 @@ func TestSeedDemo(t *testing.T) {
 		if len(rels) < 8 || len(rels) > 12 {
 			t.Errorf("%d demo releases, want about ten", len(rels))
 		}
-		products, err := s.FindProducts(t.Context())
+		products, err := s.FindProductKeys(t.Context())
 		if err != nil || len(products) != 3 {
 			t.Errorf("products %v, %v; want 3", products, err)
 		}

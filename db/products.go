@@ -1,0 +1,123 @@
+package db
+
+import (
+	"context"
+
+	"github.com/gonogo/gonogo"
+)
+
+const productColumns = `p.key, p.name, p.description, p.owner_team, p.archived_at, p.created_at`
+
+func scanProduct(sc scanner) (gonogo.Product, error) {
+	var p gonogo.Product
+	err := sc.Scan(&p.Key, &p.Name, &p.Description, &p.OwnerTeam, (*Time)(&p.ArchivedAt), (*Time)(&p.CreatedAt))
+	return p, err
+}
+
+// FindProducts returns every product, those in use first, by name. A
+// company has tens of products, not thousands: the list is not paged.
+// It is remembered until the next commit (memo).
+func (s *Store) FindProducts(ctx context.Context) ([]gonogo.Product, error) {
+	return remember(ctx, s, "products", func(ctx context.Context) ([]gonogo.Product, error) {
+		rows, err := s.read.QueryContext(ctx, `SELECT `+productColumns+` FROM products p
+			ORDER BY p.archived_at IS NOT NULL, lower(p.name), p.key`)
+		if err != nil {
+			return nil, err
+		}
+		return collect(rows, scanProduct)
+	}, gonogo.CloneAll[gonogo.Product])
+}
+
+// FindProduct returns the product with key.
+func (s *Store) FindProduct(ctx context.Context, key string) (gonogo.Product, error) {
+	p, err := scanProduct(s.read.QueryRowContext(ctx, `SELECT `+productColumns+` FROM products p WHERE p.key = ?`, key))
+	return p, notFound(err, "no product %q", key)
+}
+
+func (tx *Tx) product(key string) (gonogo.Product, error) {
+	p, err := scanProduct(tx.QueryRow(`SELECT `+productColumns+` FROM products p WHERE p.key = ?`, key))
+	return p, notFound(err, "no product %q", key)
+}
+
+// CreateProduct adds a product; its key must be unused.
+func (s *Store) CreateProduct(ctx context.Context, a gonogo.Actor, in gonogo.ProductInput) (gonogo.Product, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return gonogo.Product{}, err
+	}
+	err := s.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(`INSERT INTO products (key, name, description, owner_team, created_at) VALUES (?, ?, ?, ?, ?)`,
+			in.Key, in.Name, in.Description, in.OwnerTeam, Time(tx.now))
+		if isUnique(err) {
+			return gonogo.FieldErrorf("key", "a product with the key %s already exists", in.Key)
+		} else if err != nil {
+			return err
+		}
+		return tx.record(a, 0, gonogo.ProductCreated(in))
+	})
+	if err != nil {
+		return gonogo.Product{}, err
+	}
+	return s.FindProduct(ctx, in.Key)
+}
+
+// UpdateProduct changes a product's name, description and owner team.
+func (s *Store) UpdateProduct(ctx context.Context, a gonogo.Actor, key string, in gonogo.ProductInput) error {
+	in.Key = key
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		p, err := tx.product(key)
+		if err != nil {
+			return err
+		}
+		au, changed := gonogo.EditProduct(p, in)
+		if !changed {
+			return nil
+		}
+		if _, err := tx.Exec(`UPDATE products SET name = ?, description = ?, owner_team = ? WHERE key = ?`,
+			in.Name, in.Description, in.OwnerTeam, key); err != nil {
+			return err
+		}
+		return tx.record(a, 0, au)
+	})
+}
+
+// ArchiveProduct archives a product, or puts it back in use.
+func (s *Store) ArchiveProduct(ctx context.Context, a gonogo.Actor, key string, archive bool) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		p, err := tx.product(key)
+		if err != nil {
+			return err
+		}
+		au, err := gonogo.ArchiveProduct(p, archive)
+		if err != nil {
+			return err
+		}
+		var at Time // NULL: in use
+		if archive {
+			at = Time(tx.now)
+		}
+		if _, err := tx.Exec(`UPDATE products SET archived_at = ? WHERE key = ?`, at, key); err != nil {
+			return err
+		}
+		return tx.record(a, 0, au)
+	})
+}
+
+// productForRelease makes sure a new release's product exists and takes
+// new releases: a release naming a product nobody made yet makes it (CI
+// pipelines create releases of new products, as they always have), and
+// says so (the release's audit names the new product).
+func (tx *Tx) productForRelease(key string) (created bool, err error) {
+	p, err := tx.product(key)
+	if gonogo.ErrorCode(err) == gonogo.ENOTFOUND {
+		_, err := tx.Exec(`INSERT INTO products (key, name, created_at) VALUES (?, ?, ?)`, key, key, Time(tx.now))
+		return err == nil, err
+	} else if err != nil {
+		return false, err
+	}
+	return false, gonogo.CheckNewRelease(p)
+}
