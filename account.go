@@ -141,7 +141,6 @@ func errSetUp() error {
 	return Errorf(ECONFLICT, "this board is already set up; sign in instead")
 }
 
-
 // SignedIn is the audit of a person signing in.
 func SignedIn() Audit { return audit(ActionUserSignIn, "signed in") }
 
