@@ -1,8 +1,11 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -80,7 +83,50 @@ func (h *Handler) showUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.UserPage(h.page(c, u.DisplayName(), "admin"), views.UserForm{User: u}))
+	products, err := h.grantProducts(c.Request().Context(), u)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.UserPage(h.page(c, u.DisplayName(), "admin"), views.UserForm{User: u, Products: products}))
+}
+
+// grantProducts are the products u's roles may be held for alone: those
+// in use, and any archived one u still holds a role for.
+func (h *Handler) grantProducts(ctx context.Context, u gonogo.User) ([]gonogo.Product, error) {
+	all, err := h.store.FindProducts(ctx)
+	return slices.DeleteFunc(all, func(p gonogo.Product) bool {
+		return p.Archived() && !slices.Contains(u.Grants.Products(), p.Key)
+	}), err
+}
+
+// formGrants reads the roles held for some products only from the user
+// form, or nil when the form did not show them (a script's post of names
+// and roles alone leaves them as they are). Each names a known product.
+func (h *Handler) formGrants(c echo.Context) (*gonogo.Grants, error) {
+	form, err := c.FormParams()
+	if err != nil {
+		return nil, gonogo.Errorf(gonogo.EINVALID, "the form could not be read")
+	}
+	if form.Get("product-roles") != "1" {
+		return nil, nil
+	}
+	products, err := h.store.FindProducts(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	gs := gonogo.Grants{}
+	for _, s := range form["grants"] {
+		role, product, _ := strings.Cut(s, "@")
+		r, err := gonogo.ParseRole(role)
+		if err != nil {
+			return nil, gonogo.FieldErrorf("grants", "%s", gonogo.ErrorMessage(err))
+		}
+		if !slices.ContainsFunc(products, func(p gonogo.Product) bool { return p.Key == product }) {
+			return nil, gonogo.FieldErrorf("grants", "there is no product %q", product)
+		}
+		gs = append(gs, gonogo.Grant{Role: r, Product: product})
+	}
+	return &gs, nil
 }
 
 // updateUser saves name, roles and the admin flag.
@@ -93,9 +139,13 @@ func (h *Handler) updateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	grants, err := h.formGrants(c)
+	if err != nil {
+		return err
+	}
 	name := c.FormValue("name")
 	adm := c.FormValue("admin") == "1"
-	return h.saveUser(c, id, "", db.UserUpdate{Name: &name, Roles: &roles, Admin: &adm})
+	return h.saveUser(c, id, "", db.UserUpdate{Name: &name, Roles: &roles, Products: grants, Admin: &adm})
 }
 
 func (h *Handler) setUserStatus(c echo.Context) error {
@@ -174,7 +224,11 @@ func (h *Handler) saveUser(c echo.Context, id int64, form string, up db.UserUpda
 		if up.Roles != nil && up.Admin != nil {
 			u.Roles, u.Admin = *up.Roles, *up.Admin
 		}
-		return render(c, statusOf[code], views.UserPage(h.page(c, u.DisplayName(), "admin"), views.UserForm{User: u, Errors: errs, Form: form}))
+		products, perr := h.grantProducts(ctx, u)
+		if perr != nil {
+			return perr
+		}
+		return render(c, statusOf[code], views.UserPage(h.page(c, u.DisplayName(), "admin"), views.UserForm{User: u, Errors: errs, Form: form, Products: products}))
 	} else if err != nil {
 		return err
 	}
