@@ -378,18 +378,22 @@ func (s *Store) readSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, er
 // by last change (FindReleases) would move a release changed mid-walk
 // to a page already read.
 func (s *Store) FindReleasePage(ctx context.Context, f gonogo.ReleaseFilter, before int64, limit int) ([]gonogo.Release, error) {
+	q, args := releasePageQuery(f, before, limit)
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanRelease)
+}
+
+func releasePageQuery(f gonogo.ReleaseFilter, before int64, limit int) (string, []any) {
 	where, args := releaseWhere(f)
 	if where == "" {
 		where = "WHERE r.id < ?"
 	} else {
 		where += " AND r.id < ?"
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+releaseColumns+releaseFrom+where+` ORDER BY r.id DESC LIMIT ?`,
-		append(args, cursor(before), limit)...)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, scanRelease)
+	return `SELECT ` + releaseColumns + releaseFrom + where + ` ORDER BY r.id DESC LIMIT ?`, append(args, cursor(before), limit)
 }
 
 // FindOutcomesOf returns, for each of the releases ids that has decided

@@ -23,3 +23,10 @@ const (
 	UserPageSize  = userPageSize
 	TokenPageSize = tokenPageSize
 )
+
+// NotesPageSize and NotesPageText bound a page of a product's notes: so
+// many notes, and so many characters of their text.
+const (
+	NotesPageSize = notesPageSize
+	NotesPageText = notesPageText
+)
