@@ -30,3 +30,6 @@ const (
 	NotesPageSize = notesPageSize
 	NotesPageText = notesPageText
 )
+
+// FreezePageSize is how many freezes a page of /freezes shows.
+const FreezePageSize = freezePageSize
