@@ -25,7 +25,7 @@ func (s *testServer) mustFreeze(t *testing.T, in gonogo.FreezeInput) {
 // freezesPage reads a page of /freezes: the names of the freezes it
 // lists, and its links.
 type freezesPage struct {
-	names                         []string
+	names                      []string
 	more, first, past, current string
 }
 
