@@ -15,8 +15,8 @@ import (
 	"github.com/gonogo/gonogo/views"
 )
 
-// freezePageSize is how many freezes a page of /freezes lists: about 0.7
-// KB each with its remove button, a page stays near 40 KB. A team keeps a
+// freezePageSize is how many freezes a page of /freezes lists: about 0.6
+// KB each with its remove button, a page stays near 35 KB. A team keeps a
 // weekly freeze or two and a few one-off ones a quarter, so the first page
 // holds every freeze in force or to come; the list once held every freeze
 // ever made.

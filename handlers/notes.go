@@ -230,13 +230,13 @@ func (h *Handler) showNotesList(c echo.Context) error {
 }
 
 // A page of a product's rollup (/notes/{product}) shows the full text of
-// the 20 newest notes: ordinary notes (about 1 KB of Markdown each on the
-// benchmark's board, a few KB when written at length) make a page of 30 to
-// 100 KB. A page also ends once its notes hold 100,000 characters of text,
-// as much as one note may hold at most (five sections of 20,000): notes
-// written near their limits would make 20 of them a 2 MB page, and with
-// this a page is one such note, or a few long ones, about 110 KB of HTML.
-// Before, the rollup showed its 100 newest notes at once.
+// the 20 newest notes: notes like the benchmark board's (about 700
+// characters each) make a page of 48 KB, where the 100 the rollup showed
+// at once made about 210 KB. A page also ends once its notes hold 100,000
+// characters of text, as much as one note may hold at most (five sections
+// of 20,000): notes written near their limits would make 20 of them a
+// 2 MB page, and with this a page is one such note, about 105 KB of HTML,
+// or a few long ones.
 const (
 	notesPageSize = 20
 	notesPageText = 100_000
