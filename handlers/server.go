@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -91,7 +92,8 @@ type Handler struct {
 	liveRenders liveRenders
 	// tokenTouches lets one request a minute record a token's use.
 	tokenTouches touchGuard
-	openAPI      []byte // the API's description, naming this board (openapi.go)
+	openAPI      []byte     // the API's description, naming this board (openapi.go)
+	auditViews   sync.Mutex // one audit page built at a time (audit.go)
 }
 
 // New builds the server around store.
