@@ -410,6 +410,26 @@ func (h *Handler) passwordAllowed(u gonogo.User) error {
 	return gonogo.PasswordSignIn(u, !s.NoPasswords, s.BreakGlassAdmin, s.label())
 }
 
+// contentSecurityPolicy is csp, with the provider's origin let in as a
+// form's destination when there is a provider: the sign-out button posts to
+// /logout, which sends the browser on to the provider's end_session, and
+// browsers hold a form's redirects to form-action too.
+func (h *Handler) contentSecurityPolicy() string {
+	if h.oidc == nil {
+		return csp
+	}
+	return strings.Replace(csp, "form-action 'self'", "form-action 'self' "+h.oidc.origin(), 1)
+}
+
+// origin is the scheme and host of the issuer.
+func (o *oidcClient) origin() string {
+	u, err := url.Parse(o.cfg.Issuer)
+	if err != nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
 // afterSignOut is where a signed-out browser goes: the provider's
 // end_session_endpoint when the session came through a provider that has
 // one, so the person is signed out there too, else the sign-in page.
@@ -422,7 +442,10 @@ func (h *Handler) afterSignOut(ctx context.Context, idToken string) string {
 		return "/login"
 	}
 	u, err := url.Parse(end)
-	if err != nil {
+	if err != nil || u.Scheme+"://"+u.Host != h.oidc.origin() {
+		// The content security policy lets forms lead to the issuer's
+		// origin only (contentSecurityPolicy).
+		h.log.Warn("the provider's end_session_endpoint is not at the issuer's origin; signing out of gonogo only", "endpoint", end)
 		return "/login"
 	}
 	q := u.Query()

@@ -109,7 +109,7 @@ func (p *testProvider) signsWithRogueKey(t *testing.T) {
 }
 
 var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
-<html lang="en"><head><title>Test provider</title></head><body>
+<html lang="en"><head><title>Test provider</title><link rel="icon" href="data:,"></head><body>
 <h1>Test provider</h1>
 {{if .Error}}<p id="error">{{.Error}}</p>{{end}}
 <form method="post" action="/login">

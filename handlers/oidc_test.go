@@ -354,8 +354,12 @@ func TestOIDCSignOutEndsTheProviderSession(t *testing.T) {
 	s := newOIDCServer(t, p)
 	c := s.client(t)
 	wantStatus(t, oidcSignIn(t, c, p, opAna), http.StatusSeeOther)
-	c.get("/")
-	res := c.post("/logout", nil)
+	res, _ := c.get("/")
+	// Browsers hold the sign-out form's redirect to form-action.
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+p.URL+";") {
+		t.Errorf("the pages' CSP does not let the sign-out form lead to the provider: %s", csp)
+	}
+	res = c.post("/logout", nil)
 	wantStatus(t, res, http.StatusSeeOther)
 	end, err := url.Parse(res.Header.Get("Location"))
 	if err != nil || !strings.HasPrefix(end.String(), p.URL+"/end_session") || end.Query().Get("id_token_hint") == "" ||
