@@ -286,8 +286,19 @@ func (h *Handler) verifyIDToken(c echo.Context, f flow, raw string) (gonogo.Iden
 	name, _ := claims["name"].(string)
 	return gonogo.Identity{
 		Issuer: tok.Issuer, Subject: tok.Subject, Email: email, Name: name,
-		EmailVerified: isTrueClaim(claims["email_verified"]), Groups: stringsClaim(claims[h.oidc.cfg.GroupsClaim]),
+		EmailVerified: emailVerified(claims), Groups: stringsClaim(claims[h.oidc.cfg.GroupsClaim]),
 	}, nil
+}
+
+// emailVerified reads whether the provider verified the email. Microsoft
+// Entra ID sends no email_verified for work accounts; its optional claim
+// xms_edov says the email's domain is one the tenant proved it owns, which
+// stands in for it only where email_verified is missing.
+func emailVerified(claims map[string]any) bool {
+	if v, sent := claims["email_verified"]; sent {
+		return isTrueClaim(v)
+	}
+	return isTrueClaim(claims["xms_edov"])
 }
 
 // signInWith signs in the person id vouches for with a new session, ending

@@ -51,8 +51,10 @@ type opUser struct {
 	id, username, password string
 	email                  string
 	verified               bool
-	name                   string
-	groups                 []string
+	// edov sends Entra ID's xms_edov in place of email_verified.
+	edov   *bool
+	name   string
+	groups []string
 }
 
 // newTestProvider starts a provider with one client (id gonogo) and these people.
@@ -335,7 +337,10 @@ func (p *testProvider) SetUserinfoFromRequest(_ context.Context, info *oidc.User
 			continue
 		}
 		info.Subject = u.id
-		if slices.Contains(scopes, oidc.ScopeEmail) {
+		if slices.Contains(scopes, oidc.ScopeEmail) && u.edov != nil {
+			info.Email = u.email
+			info.AppendClaims("xms_edov", *u.edov)
+		} else if slices.Contains(scopes, oidc.ScopeEmail) {
 			info.Email, info.EmailVerified = u.email, oidc.Bool(u.verified)
 		}
 		if slices.Contains(scopes, oidc.ScopeProfile) {

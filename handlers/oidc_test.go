@@ -25,6 +25,13 @@ var (
 		verified: false, name: "Eve"}
 )
 
+// opEntra is a person at Microsoft Entra ID, which sends xms_edov, whether
+// the email's domain is the tenant's, in place of email_verified.
+func opEntra(edov bool) opUser {
+	return opUser{id: "sub-entra", username: "entra", password: "entra's provider password", email: "ed@example.com",
+		edov: &edov, name: "Ed Entra"}
+}
+
 // newOIDCServer starts gonogo, with the test users, signing in through p.
 func newOIDCServer(t *testing.T, p *testProvider, opts ...func(*handlers.Config)) *testServer {
 	t.Helper()
@@ -177,6 +184,17 @@ func TestOIDCFirstSignInCreatesTheAccount(t *testing.T) {
 	}
 }
 
+// Entra ID's xms_edov stands in for the email_verified it does not send.
+func TestOIDCTakesEntraDomainVerification(t *testing.T) {
+	p := newTestProvider(t, opEntra(true))
+	s := newOIDCServer(t, p)
+	c := s.client(t)
+	wantStatus(t, oidcSignIn(t, c, p, opEntra(true)), http.StatusSeeOther)
+	if who := signedInAs(t, c); who != "Ed Entra" {
+		t.Fatalf("signed in as %q", who)
+	}
+}
+
 func TestOIDCLinksTheAccountWithTheVerifiedEmail(t *testing.T) {
 	p := newTestProvider(t, opQA)
 	s := newOIDCServer(t, p)
@@ -263,6 +281,8 @@ func TestOIDCRefusals(t *testing.T) {
 		{name: "ID token signed with another key", user: opAna, status: http.StatusUnauthorized, says: "could not be verified",
 			before: func(t *testing.T, p *testProvider, s *testServer) { p.signsWithRogueKey(t) }},
 		{name: "unverified email", user: opUnverified, status: http.StatusForbidden, says: "has not verified your email address admin@example.com"},
+		{name: "Entra ID's domain not verified (xms_edov false)", user: opEntra(false), status: http.StatusForbidden,
+			says: "has not verified your email address"},
 		{name: "disabled account", user: opQA, status: http.StatusForbidden, says: "Your gonogo account is disabled",
 			before: func(t *testing.T, p *testProvider, s *testServer) {
 				disabled := true
