@@ -14,7 +14,10 @@ import (
 // so an edit to an event it already verified is found by this
 // verification, at most this long after it was made (or at once by
 // `gonogo audit verify`). At a million events it takes a few seconds of
-// one core, on a connection of its own.
+// one core, on a connection of its own. It also writes back the mark the
+// views move in memory (the store writes it back when it closes too), so
+// a crash makes the views after a restart hash again at most this long's
+// events.
 const VerifyEvery = time.Hour
 
 // Verifier verifies the whole audit trail at start, unless it was verified

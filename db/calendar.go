@@ -76,6 +76,28 @@ func findFreezes(ctx context.Context, q querier) ([]gonogo.Freeze, error) {
 	return collect(rows, scanFreeze)
 }
 
+// findFreezesSince reads the freezes that matter to a release's gate: every
+// weekly one, and each one-off that ends after from. One that ended before
+// both the release's window and now can neither cover the window nor hold
+// the release now, and years of past freezes are not read for it.
+func findFreezesSince(ctx context.Context, q querier, from time.Time) ([]gonogo.Freeze, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+freezeColumns+` FROM freezes
+		WHERE weekly = 1 OR once_end > ? ORDER BY weekly, once_start, id`, Time(from))
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanFreeze)
+}
+
+// since is where the freezes that matter to a release begin: at its
+// window's start or now, whichever is earlier.
+func since(w gonogo.Window, now time.Time) time.Time {
+	if !w.IsZero() && w.Start.Before(now) {
+		return w.Start
+	}
+	return now
+}
+
 // FindFreezes returns every freeze.
 // It is remembered until the next commit (memo).
 func (s *Store) FindFreezes(ctx context.Context) ([]gonogo.Freeze, error) {

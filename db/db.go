@@ -131,6 +131,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("seed template: %w", err)
 	}
+	if err := s.loadAuditMark(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("read the audit mark: %w", err)
+	}
 	return s, nil
 }
 
@@ -149,9 +153,13 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// Close closes both pools.
+// Close writes the audit mark back (auditmark.go) and closes both pools.
 func (s *Store) Close() error {
-	return errors.Join(s.watch.close(), s.read.Close(), s.write.Close())
+	saved := s.saveAuditMark(context.Background())
+	if saved != nil {
+		saved = fmt.Errorf("write the audit mark back: %w", saved)
+	}
+	return errors.Join(saved, s.watch.close(), s.read.Close(), s.write.Close())
 }
 
 // Path is the database file.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/gonogo/gonogo"
 )
@@ -57,19 +58,43 @@ func (s *Store) FindCommentPage(ctx context.Context, releaseID int64, cycle int,
 	}, gonogo.CloneAll[gonogo.Comment])
 }
 
-// FindVotePage returns up to limit votes of one role in a release's review
-// cycle with ids below before (0: from the newest), newest first.
-func (s *Store) FindVotePage(ctx context.Context, releaseID int64, cycle int, role gonogo.Role, before int64, limit int) ([]gonogo.Vote, error) {
-	key := fmt.Sprintf("vote page %d %d %s %d %d", releaseID, cycle, role, before, limit)
-	return remember(ctx, s, key, func(ctx context.Context) ([]gonogo.Vote, error) {
-		rows, err := s.read.QueryContext(ctx, `SELECT `+voteColumns+` FROM votes v
-			WHERE v.release_id = ? AND v.cycle = ? AND v.role = ? AND v.id < ? ORDER BY v.id DESC LIMIT ?`,
-			releaseID, cycle, string(role), cursor(before), limit)
+// FindVotePages returns, in one statement, a page of each role's votes in
+// a release's review cycle: up to limit votes of each role in roles, with
+// ids below the role's cursor in before (absent or 0: from the newest),
+// newest first.
+func (s *Store) FindVotePages(ctx context.Context, releaseID int64, cycle int, roles []gonogo.Role, before map[gonogo.Role]int64, limit int) (map[gonogo.Role][]gonogo.Vote, error) {
+	if len(roles) == 0 {
+		return map[gonogo.Role][]gonogo.Vote{}, nil
+	}
+	key := fmt.Sprintf("vote pages %d %d %d", releaseID, cycle, limit)
+	var parts []string
+	var args []any
+	for _, r := range roles {
+		key += fmt.Sprintf(" %s<%d", r, before[r])
+		parts = append(parts, `SELECT * FROM (SELECT `+voteColumns+` FROM votes v
+			WHERE v.release_id = ? AND v.cycle = ? AND v.role = ? AND v.id < ? ORDER BY v.id DESC LIMIT ?)`)
+		args = append(args, releaseID, cycle, string(r), cursor(before[r]), limit)
+	}
+	return remember(ctx, s, key, func(ctx context.Context) (map[gonogo.Role][]gonogo.Vote, error) {
+		rows, err := s.read.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
 		if err != nil {
 			return nil, err
 		}
-		return collect(rows, scanVote)
-	}, gonogo.CloneAll[gonogo.Vote])
+		votes, err := collect(rows, scanVote)
+		out := map[gonogo.Role][]gonogo.Vote{}
+		for _, v := range votes {
+			out[v.Role] = append(out[v.Role], v) // each role's rows come newest first
+		}
+		return out, err
+	}, cloneVotePages)
+}
+
+func cloneVotePages(m map[gonogo.Role][]gonogo.Vote) map[gonogo.Role][]gonogo.Vote {
+	out := make(map[gonogo.Role][]gonogo.Vote, len(m))
+	for r, vs := range m {
+		out[r] = gonogo.CloneAll(vs)
+	}
+	return out
 }
 
 // CountVotes returns how many votes each role has cast in a release's

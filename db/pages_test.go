@@ -73,9 +73,10 @@ func TestPagesReadFromACursor(t *testing.T) {
 		t.Fatalf("event pages %+v then %+v", events, older)
 	}
 
-	votes, _ := s.FindVotePage(t.Context(), rel.ID, rel.Cycle, gonogo.QALead, 0, 5)
+	pages, _ := s.FindVotePages(t.Context(), rel.ID, rel.Cycle, []gonogo.Role{gonogo.QALead, gonogo.Ops}, nil, 5)
+	votes := pages[gonogo.QALead]
 	counts, _ := s.CountVotes(t.Context(), rel.ID, rel.Cycle)
-	if len(votes) != 1 || votes[0].Role != gonogo.QALead || counts[gonogo.QALead] != 1 || len(counts) != len(gonogo.Roles) {
+	if len(pages) != 2 || len(pages[gonogo.Ops]) != 1 || len(votes) != 1 || votes[0].Role != gonogo.QALead || counts[gonogo.QALead] != 1 || len(counts) != len(gonogo.Roles) {
 		t.Fatalf("QA's votes %+v, counts %v", votes, counts)
 	}
 }

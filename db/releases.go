@@ -367,5 +367,5 @@ func (s *Store) FindSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, er
 }
 
 func (s *Store) readSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, error) {
-	return loadSnapshot(ctx, s.read, id, s.DefaultZone, false)
+	return loadSnapshot(ctx, s.read, id, s.DefaultZone, s.Now(), false)
 }

@@ -85,7 +85,7 @@ func latestVote(release, cycle string) string {
 // its record; otherwise it holds only the vote that counts for each role
 // and no comments, so that a page's read stays the same size however long
 // the review went on (the page reads those lists a page at a time).
-func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Location, whole bool) (gonogo.Snapshot, error) {
+func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Location, now time.Time, whole bool) (gonogo.Snapshot, error) {
 	var snap gonogo.Snapshot
 	rel, err := scanRelease(q.QueryRowContext(ctx, `SELECT `+releaseColumns+releaseFrom+`WHERE r.id = ?`, releaseID))
 	if err != nil {
@@ -121,7 +121,7 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Lo
 	if snap.Waivers, err = findWaivers(ctx, q, releaseID); err != nil {
 		return snap, err
 	}
-	if snap.Freezes, err = findFreezes(ctx, q); err != nil {
+	if snap.Freezes, err = findFreezesSince(ctx, q, since(rel.Window, now)); err != nil {
 		return snap, err
 	}
 	if whole {
@@ -139,7 +139,7 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Lo
 
 // snapshot loads the release as it is inside the transaction.
 func (tx *Tx) snapshot(ctx context.Context, releaseID int64) (gonogo.Snapshot, error) {
-	return loadSnapshot(ctx, txQuerier{tx}, releaseID, tx.zone, true)
+	return loadSnapshot(ctx, txQuerier{tx}, releaseID, tx.zone, tx.now, true)
 }
 
 // txQuerier lets a transaction serve as a querier.

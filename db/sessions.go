@@ -91,3 +91,16 @@ func (s Session) clone() Session {
 	s.User = s.User.Clone()
 	return s
 }
+
+// SessionEnds counts the changes that may have ended a session, by any
+// process (migration 00019's triggers): while it stands still, no session
+// has ended but by running out its time. It is remembered until the next
+// commit (memo), so every live stream that asks after one commit shares
+// one read.
+func (s *Store) SessionEnds(ctx context.Context) (int64, error) {
+	return remember(ctx, s, "session ends", func(ctx context.Context) (int64, error) {
+		var n int64
+		err := s.read.QueryRowContext(ctx, `SELECT n FROM session_ends WHERE id = 1`).Scan(&n)
+		return n, err
+	}, func(n int64) int64 { return n })
+}

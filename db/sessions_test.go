@@ -104,3 +104,37 @@ func TestDeleteExpiredSessions(t *testing.T) {
 		})
 	}
 }
+
+// SessionEnds moves with every change that may end a session, whoever
+// makes it, and stands still for the ones that cannot.
+func TestSessionEndsCountsWhatMayEndASession(t *testing.T) {
+	s := db.OpenTest(t)
+	u := mustCreateUser(t, s, "quinn@example.com", false, gonogo.QALead)
+	ends := func() int64 {
+		t.Helper()
+		n, err := s.SessionEnds(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	steps := []struct {
+		what  string
+		do    func()
+		moves bool
+	}{
+		{"a sign-in", func() { mustCreateSession(t, s, u, "hash-1"); mustCreateSession(t, s, u, "hash-2") }, false},
+		{"a session used", func() { s.TouchSession(t.Context(), "hash-1", time.Now()) }, false},
+		{"a sign-out", func() { s.DeleteSession(t.Context(), "hash-1") }, true},
+		{"a name changed elsewhere", func() { db.ExecElsewhereForTest(t, s.Path(), `UPDATE users SET name = 'Q' WHERE id = ?`, u.ID) }, false},
+		{"a person disabled elsewhere", func() { db.ExecElsewhereForTest(t, s.Path(), `UPDATE users SET disabled = 1 WHERE id = ?`, u.ID) }, true},
+		{"a session deleted elsewhere", func() { db.ExecElsewhereForTest(t, s.Path(), `DELETE FROM sessions`) }, true},
+	}
+	for _, step := range steps {
+		before := ends()
+		step.do()
+		if moved := ends() != before; moved != step.moves {
+			t.Errorf("after %s the count moved: %v, want %v", step.what, moved, step.moves)
+		}
+	}
+}

@@ -107,3 +107,18 @@ func tamper(t testing.TB, path string, change func(*sql.Tx) error) {
 		t.Fatalf("tamper: %v", err)
 	}
 }
+
+// ExecElsewhereForTest runs a statement on the database at path through a
+// plain connection of its own, as another process (the sqlite3 shell, a
+// clean-up script) would: no Store hears of it but by reading the file.
+func ExecElsewhereForTest(t testing.TB, path, query string, args ...any) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}

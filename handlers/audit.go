@@ -23,11 +23,19 @@ const checkpointsShown = 10
 
 // showAudit shows a page of the latest events (?before= for older ones)
 // and whether the chain holds. htmx asking for another page gets the list
-// alone, without verifying anything.
+// alone, without verifying anything. One view is built at a time: admins
+// on the audit page wait for each other rather than taking both cores
+// from the board's readers (docs/performance.md).
 func (h *Handler) showAudit(c echo.Context) error {
 	before, err := cursorParam(c.QueryParams(), "before", "event")
 	if err != nil {
 		return err
+	}
+	select {
+	case h.auditViews <- struct{}{}:
+		defer func() { <-h.auditViews }()
+	case <-c.Request().Context().Done():
+		return c.Request().Context().Err() // the admin went away while waiting
 	}
 	if isPartial(c) {
 		c.Response().Header().Add("Vary", "HX-Target")
@@ -99,8 +107,10 @@ func (h *Handler) auditEvents(c echo.Context, before int64) (views.AuditEventsVi
 // chainStatus verifies the events written since the last look (a bounded
 // amount, whatever the length of the trail) and adds what the last
 // verification of the whole trail found behind the mark: the first break
-// of the two is the one shown. Without look it verifies nothing, since
-// that moves the mark: a refused request changes nothing.
+// of the two is the one shown. A look moves the mark in the store's memory
+// only, writing nothing to the database, so it leaves every cached read
+// warm. Without look it verifies nothing: a refused request changes
+// nothing.
 func (h *Handler) chainStatus(c echo.Context, events []gonogo.Event, before int64, look bool) (views.ChainStatus, error) {
 	ctx := c.Request().Context()
 	verify := h.store.VerifyNewEvents

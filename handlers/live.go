@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -181,17 +182,17 @@ func (h *Handler) writeEvent(c echo.Context, sc scope, viewer int64, e gonogo.Ev
 	w := c.Response()
 	ctx := context.WithoutCancel(c.Request().Context()) // a render serves other streams too
 	if e.ActorID == 0 || e.ActorID != viewer {
-		html, ok := h.liveRenders.get(liveKey{event: e.ID, what: "notice"}, func() (string, bool) {
-			return renderString(ctx, views.LiveNotice(views.Page{}, e))
+		frame, ok := h.liveRenders.get(liveKey{event: e.ID, what: "notice"}, func() (string, bool) {
+			return renderSSE(ctx, e.ID, "notice", views.LiveNotice(views.Page{}, e))
 		})
 		if ok {
-			writeSSE(w, e.ID, "notice", html)
+			io.WriteString(w, frame)
 		}
 	}
 	for _, t := range triggers(sc, e) {
 		if sc.kind == "board" && t == cardTrigger(e.ReleaseID) {
-			if card, ok := h.liveCard(c, e); ok {
-				writeSSE(w, e.ID, t, card)
+			if frame, ok := h.liveCard(c, e); ok {
+				io.WriteString(w, frame)
 			} else {
 				writeSSE(w, e.ID, "board", strconv.FormatInt(e.ID, 10)) // the whole board, then
 			}
@@ -200,44 +201,47 @@ func (h *Handler) writeEvent(c echo.Context, sc scope, viewer int64, e gonogo.Ev
 		writeSSE(w, e.ID, t, strconv.FormatInt(e.ID, 10))
 	}
 	if e.Action == string(gonogo.ActionReleaseState) && strings.Contains(e.Detail, "to Released") {
-		html, ok := h.liveRenders.get(liveKey{event: e.ID, what: "celebrate"}, func() (string, bool) {
+		frame, ok := h.liveRenders.get(liveKey{event: e.ID, what: "celebrate"}, func() (string, bool) {
 			shipped := h.shipped(ctx, e.ReleaseID)
 			if shipped == nil {
 				return "", false
 			}
-			return renderString(ctx, views.Celebration(*shipped))
+			return renderSSE(ctx, e.ID, "celebrate", views.Celebration(*shipped))
 		})
 		if ok {
-			writeSSE(w, e.ID, "celebrate", html)
+			io.WriteString(w, frame)
 		}
 	}
 }
 
-// liveCard is the card of e's release, rendered as it is now in the
-// page's zone.
+// liveCard is the event that carries the card of e's release, rendered
+// as it is now in the page's zone.
 func (h *Handler) liveCard(c echo.Context, e gonogo.Event) (string, bool) {
 	ctx := context.WithoutCancel(c.Request().Context())
-	p := h.page(c, "", "board")
-	return h.liveRenders.get(liveKey{event: e.ID, what: "card", zone: p.Loc.String()}, func() (string, bool) {
-		card, err := h.card(ctx, e.ReleaseID, p.Loc)
+	loc := h.zone(ctx)
+	return h.liveRenders.get(liveKey{event: e.ID, what: "card", zone: loc.String()}, func() (string, bool) {
+		card, err := h.card(ctx, e.ReleaseID, loc)
 		if err != nil {
 			return "", false
 		}
+		p := h.page(c, "", "board")
 		p.Live = "on"
-		return renderString(ctx, views.ReleaseCard(p, card))
+		return renderSSE(ctx, e.ID, cardTrigger(e.ReleaseID), views.ReleaseCard(p, card))
 	})
 }
 
 // cardTrigger is the event a board's card listens for.
 func cardTrigger(releaseID int64) string { return fmt.Sprintf("card-%d", releaseID) }
 
-// renderString renders a component to a string; false if it failed.
-func renderString(ctx context.Context, comp templ.Component) (string, bool) {
+// renderSSE renders a component as the data of an event, framed whole:
+// what a thousand streams send is rendered and framed once, and each
+// stream only writes it. False if the render failed.
+func renderSSE(ctx context.Context, id int64, event string, comp templ.Component) (string, bool) {
 	var buf bytes.Buffer
 	if err := comp.Render(ctx, &buf); err != nil {
 		return "", false
 	}
-	return buf.String(), true
+	return sseFrame(id, event, buf.String()), true
 }
 
 // writeSSE writes one event. Its data is split into data lines wherever a
@@ -245,11 +249,21 @@ func renderString(ctx context.Context, comp templ.Component) (string, bool) {
 // say): a CR left inside a data line would end it there, and what follows
 // would be read as fields of the event, another id, event or retry.
 func writeSSE(w http.ResponseWriter, id int64, event, data string) {
-	fmt.Fprintf(w, "id: %d\nevent: %s\n", id, event)
-	for _, line := range strings.Split(toLF(data), "\n") {
-		fmt.Fprintf(w, "data: %s\n", line)
+	io.WriteString(w, sseFrame(id, event, data))
+}
+
+// sseFrame is the text of one event, as writeSSE writes it.
+func sseFrame(id int64, event, data string) string {
+	var b strings.Builder
+	b.Grow(len(data) + len(event) + 64)
+	fmt.Fprintf(&b, "id: %d\nevent: %s\n", id, event)
+	for line := range strings.SplitSeq(toLF(data), "\n") {
+		b.WriteString("data: ")
+		b.WriteString(line)
+		b.WriteByte('\n')
 	}
-	fmt.Fprint(w, "\n")
+	b.WriteByte('\n')
+	return b.String()
 }
 
 // lastEventID is where a reconnecting page left off: the browser's

@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/handlers"
 )
 
@@ -113,4 +114,48 @@ func TestLiveStreamEndsWhenSessionExpires(t *testing.T) {
 	// idle for longer than sessions may idle has ended.
 	clock.Add((13 * time.Hour).Milliseconds())
 	waitClosed(t, events, oneHeartbeat, nil)
+}
+
+// A session ended by another process, which tells the server nothing,
+// ends the stream within a heartbeat: the triggers count the end.
+func TestLiveStreamEndsWhenAnotherProcessEndsTheSession(t *testing.T) {
+	s := newServer(t, withHeartbeat)
+	po := s.signIn(t, "po")
+	events, stop := openStream(t, po, "scope=board", "")
+	defer stop()
+
+	db.ExecElsewhereForTest(t, s.store.Path(), `DELETE FROM sessions WHERE user_id = ?`, s.users["po"].ID)
+	waitClosed(t, events, 2*oneHeartbeat, nil)
+}
+
+// So does a person disabled by another process.
+func TestLiveStreamEndsWhenAnotherProcessDisablesThePerson(t *testing.T) {
+	s := newServer(t, withHeartbeat)
+	po := s.signIn(t, "po")
+	events, stop := openStream(t, po, "scope=board", "")
+	defer stop()
+
+	db.ExecElsewhereForTest(t, s.store.Path(), `UPDATE users SET disabled = 1 WHERE id = ?`, s.users["po"].ID)
+	waitClosed(t, events, 2*oneHeartbeat, nil)
+}
+
+// Commits that end no session leave every stream open: a release page
+// keeps following through votes and heartbeats.
+func TestLiveStreamOutlivesCommitsThatEndNoSession(t *testing.T) {
+	s := newServer(t, withHeartbeat)
+	rel := s.mustCreateRelease(t, "payments", "2.4.0")
+	s.move(t, rel.ID, gonogo.OpenReview)
+	po := s.signIn(t, "po")
+	events, stop := openStream(t, po, "scope=board", "")
+	defer stop()
+	for i, who := range []struct {
+		name string
+		role gonogo.Role
+	}{{"ops", gonogo.Ops}, {"qa", gonogo.QALead}} {
+		s.vote(t, rel.ID, who.name, who.role, gonogo.VoteGo, "still here "+itoa(int64(i)))
+		time.Sleep(oneHeartbeat) // a heartbeat after the commit
+		if n := next(t, events, "notice"); !strings.Contains(n.data, "still here") {
+			t.Fatalf("notice %q", n.data)
+		}
+	}
 }

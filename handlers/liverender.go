@@ -11,9 +11,10 @@ import (
 // reconnecting renders it again.
 const liveRendersKept = 512
 
-// liveRenders keeps the HTML a change sends the live pages, rendered once
-// and shared by every stream that sends it: with thousands of pages open,
-// rendering a notice or a card per stream cost more than the change did.
+// liveRenders keeps the events a change sends the live pages, rendered and
+// framed once and shared by every stream that sends it: with thousands of
+// pages open, rendering a notice or a card per stream cost more than the
+// change did.
 // A notice and a celebration are the same for every reader; a card is the
 // same for every reader in one time zone (the board's cards never depend
 // on who reads them, see Handler.board).

@@ -34,37 +34,44 @@ func (h *Handler) earlierVotes(ctx context.Context, snap gonogo.Snapshot, pages 
 		return nil, err
 	}
 	current := gonogo.CurrentVotes(rel, snap.Votes)
-	out := earlierVotes{}
+	var roles []gonogo.Role
 	for _, r := range gonogo.Roles {
+		if earlier := counts[r] - count(current[r].ID != 0); earlier > 0 {
+			roles = append(roles, r)
+		}
+	}
+	// Two more than a page: the current vote may be among them, and one
+	// more says whether an older page exists. One statement for them all.
+	pagesOf, err := h.store.FindVotePages(ctx, rel.ID, rel.Cycle, roles, map[gonogo.Role]int64{pages.Role: pages.Votes}, votePageSize+2)
+	if err != nil {
+		return nil, err
+	}
+	out := earlierVotes{}
+	for _, r := range roles {
 		cur, has := current[r]
-		n := counts[r]
-		if has {
-			n--
-		}
-		if n <= 0 {
-			continue
-		}
 		var before int64
 		if pages.Role == r {
 			before = pages.Votes
 		}
-		// Two more than a page: the current vote may be among them, and
-		// one more says whether an older page exists.
-		rows, err := h.store.FindVotePage(ctx, rel.ID, rel.Cycle, r, before, votePageSize+2)
-		if err != nil {
-			return nil, err
-		}
-		var votes []gonogo.Vote // a copy: what the store read is shared
-		for _, v := range rows {
+		var votes []gonogo.Vote
+		for _, v := range pagesOf[r] {
 			if !has || v.ID != cur.ID {
 				votes = append(votes, v)
 			}
 		}
 		votes, older := onePage(votes, votePageSize, func(v gonogo.Vote) int64 { return v.ID })
-		out[r] = votePage{Votes: votes, Count: n, Open: before > 0,
+		out[r] = votePage{Votes: votes, Count: counts[r] - count(has), Open: before > 0,
 			Nav: pages.nav(rel.ID, before, older, func(p *listPages, at int64) { p.Role, p.Votes = r, at })}
 	}
 	return out, nil
+}
+
+// count is 1 for true, 0 for false.
+func count(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // releaseConfirms are the questions the release page may ask the viewer:

@@ -94,8 +94,9 @@ type Handler struct {
 	liveRenders liveRenders
 	// tokenTouches lets one request a minute record a token's use.
 	tokenTouches touchGuard
-	openAPI      []byte      // the API's description, naming this board (openapi.go)
-	oidc         *oidcClient // nil unless an OpenID provider is configured
+	openAPI      []byte        // the API's description, naming this board (openapi.go)
+	auditViews   chan struct{} // one audit page built at a time (audit.go)
+	oidc         *oidcClient   // nil unless an OpenID provider is configured
 }
 
 // New builds the server around store.
@@ -116,15 +117,16 @@ func New(store *db.Store, cfg Config) *Handler {
 		cfg.Heartbeat = defaultHeartbeat
 	}
 	h := &Handler{
-		store:    store,
-		cfg:      cfg,
-		log:      cfg.Logger,
-		sessions: newSessionStore(store, strings.HasPrefix(cfg.BaseURL, "https://")),
-		throttle: newThrottle(cfg.LoginDelay),
-		hashes:   newHashGate(hashSlots),
-		writes:   newWriteLimiter(cfg.WriteRate, cfg.WriteBurst),
-		streams:  live.NewBroker(cfg.StreamLimits),
-		openAPI:  openAPIFor(cfg.BaseURL),
+		store:      store,
+		cfg:        cfg,
+		log:        cfg.Logger,
+		sessions:   newSessionStore(store, strings.HasPrefix(cfg.BaseURL, "https://")),
+		throttle:   newThrottle(cfg.LoginDelay),
+		hashes:     newHashGate(hashSlots),
+		writes:     newWriteLimiter(cfg.WriteRate, cfg.WriteBurst),
+		streams:    live.NewBroker(cfg.StreamLimits),
+		openAPI:    openAPIFor(cfg.BaseURL),
+		auditViews: make(chan struct{}, 1),
 	}
 	if cfg.SignIn.Issuer != "" {
 		h.oidc = newOIDCClient(cfg.SignIn, cfg.BaseURL, func() time.Time { return store.Now() })

@@ -16,21 +16,27 @@ import (
 //
 // Looking the session up in the database at every heartbeat and before
 // every change would be simplest, but a board with 1,000 streams would then
-// read 1,000 sessions for each vote. So a stream looks only when something
-// may have ended its session, and the other times costs nothing:
-//   - a commit that deletes sessions audits a "user." event, on which the
-//     broker signals every stream to look, before handing it the notices
-//     committed after (the signal is checked first, so nothing slips by);
-//   - the session's own expiry is known, so time runs out without a read;
-//   - at each heartbeat, a commit since the last look (by any process: a
-//     clean-up, the sqlite3 shell) makes it look, which catches the rest.
+// read 1,000 sessions for each vote. So a stream looks only when its
+// session may have ended, and the other times costs next to nothing.
+// Triggers count every change that may end a session, made by any process
+// (a sign-out, a disable, a clean-up, the sqlite3 shell): see
+// db.Store.SessionEnds. After a commit, every stream shares one read of
+// that count, and only a count that moved costs each stream a read of its
+// own session. The stream checks the count:
+//   - when the broker signals it, on a "user." event (every commit that
+//     deletes sessions audits one), before the notices committed after
+//     (the signal is checked first, so nothing slips by);
+//   - at each heartbeat, which catches changes made by other processes.
+//
+// The session's own expiry is known, so time runs out without a read.
 //
 // Every signed-in person may see what any scope shows, so a change of roles
 // hides nothing from a stream; losing admin ends the sessions anyway.
 type tether struct {
 	store   *db.Store
 	idHash  string
-	version db.Version // the database as of the last look
+	version db.Version // the database as of the last look or beat
+	ends    int64      // the count of session ends as of the last look
 	expires time.Time  // the session's end, unless it is used meanwhile
 }
 
@@ -42,11 +48,17 @@ func (t *tether) look(ctx context.Context) bool {
 	if err != nil {
 		return false
 	}
+	// The count first, then the session: an end in between moves the
+	// count past what is kept here, and the next beat looks again.
+	ends, err := t.store.SessionEnds(ctx)
+	if err != nil {
+		return false
+	}
 	rec, err := t.store.FindSession(ctx, t.idHash)
 	if err != nil || sessionEnded(rec, t.store.Now()) {
 		return false
 	}
-	t.version, t.expires = v, sessionExpiry(rec)
+	t.version, t.ends, t.expires = v, ends, sessionExpiry(rec)
 	return true
 }
 
@@ -55,7 +67,7 @@ func (t *tether) look(ctx context.Context) bool {
 func (t *tether) holds(ctx context.Context, sub *live.Subscriber) bool {
 	select {
 	case <-sub.Recheck():
-		return t.look(ctx)
+		return t.beat(ctx)
 	default:
 	}
 	if t.store.Now().After(t.expires) {
@@ -64,17 +76,28 @@ func (t *tether) holds(ctx context.Context, sub *live.Subscriber) bool {
 	return true
 }
 
-// beat is the check at a heartbeat: a look if anything was committed since
-// the last one, or the session's time is up.
+// beat is the check at a heartbeat or a signal: a look if a session may
+// have ended since the last one, or the session's time is up.
 func (t *tether) beat(ctx context.Context) bool {
+	if t.store.Now().After(t.expires) {
+		return t.look(ctx)
+	}
 	v, err := t.store.Version(ctx)
 	if err != nil {
 		return false
 	}
-	if v == t.version && !t.store.Now().After(t.expires) {
+	if v == t.version {
 		return true
 	}
-	return t.look(ctx)
+	ends, err := t.store.SessionEnds(ctx)
+	if err != nil {
+		return false
+	}
+	if ends != t.ends {
+		return t.look(ctx)
+	}
+	t.version = v
+	return true
 }
 
 // streamRefusals are what a page past a cap is told, with 429: the page

@@ -1,7 +1,10 @@
 package live
 
 import (
+	"fmt"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gonogo/gonogo"
 )
@@ -127,5 +130,44 @@ func TestBrokerAsksStreamsToRecheckBeforeLaterNotices(t *testing.T) {
 	case <-s.recheck:
 	default:
 		t.Fatal("the notice after a sign-out arrived without a recheck before it")
+	}
+}
+
+// When half of a crowd of streams has closed, memory is given back once;
+// a small crowd's comings and goings never cost a collection.
+func TestBrokerGivesMemoryBackAfterACrowdLeaves(t *testing.T) {
+	for _, tc := range []struct {
+		crowd, leave int
+		reclaims     int
+	}{
+		{crowd: 600, leave: 299, reclaims: 0},
+		{crowd: 600, leave: 300, reclaims: 1},
+		{crowd: 600, leave: 600, reclaims: 1},
+		{crowd: 400, leave: 400, reclaims: 0},
+	} {
+		b := NewBroker(Limits{})
+		b.reclaimAfter = 10 * time.Millisecond
+		var reclaims atomic.Int32
+		b.reclaim = func() { reclaims.Add(1) }
+		var subs []*Subscriber
+		for i := range tc.crowd {
+			s, refused := b.Subscribe(Owner{Session: fmt.Sprint("s", i), User: int64(i)}, everything)
+			if refused != "" {
+				t.Fatal(refused)
+			}
+			subs = append(subs, s)
+		}
+		for _, s := range subs[:tc.leave] {
+			b.Unsubscribe(s)
+		}
+		// Wait for the reclaim that is due (or long enough for one that
+		// would wrongly come), then count.
+		for deadline := time.Now().Add(5 * time.Second); tc.reclaims > 0 && reclaims.Load() == 0 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond)
+		if got := int(reclaims.Load()); got != tc.reclaims {
+			t.Errorf("%d of %d streams closed: %d reclaims, want %d", tc.leave, tc.crowd, got, tc.reclaims)
+		}
 	}
 }
