@@ -55,6 +55,7 @@ const (
 	ActionUserSetup    Action = "user.setup"
 	ActionUserSignIn   Action = "user.signin"
 	ActionUserSignOut  Action = "user.signout"
+	ActionUserLink     Action = "user.link" // an account joined to a person at an OpenID provider
 	ActionFeedToken    Action = "feed.token"
 
 	ActionTokenCreate   Action = "token.create"

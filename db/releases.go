@@ -377,3 +377,48 @@ func (s *Store) FindSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, er
 func (s *Store) readSnapshot(ctx context.Context, id int64) (gonogo.Snapshot, error) {
 	return loadSnapshot(ctx, s.read, id, s.DefaultZone, s.Now(), false)
 }
+
+// FindReleasePage returns up to limit releases matching f with ids below
+// before (0: from the newest), newest first: the API's list, a page at a
+// time. The order is the primary key's, which no change to a release
+// moves, so a client paging through sees every release that existed when
+// it began exactly once, however the releases change meanwhile; the list
+// by last change (FindReleases) would move a release changed mid-walk
+// to a page already read.
+func (s *Store) FindReleasePage(ctx context.Context, f gonogo.ReleaseFilter, before int64, limit int) ([]gonogo.Release, error) {
+	q, args := releasePageQuery(f, before, limit)
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanRelease)
+}
+
+func releasePageQuery(f gonogo.ReleaseFilter, before int64, limit int) (string, []any) {
+	where, args := releaseWhere(f)
+	if where == "" {
+		where = "WHERE r.id < ?"
+	} else {
+		where += " AND r.id < ?"
+	}
+	return `SELECT ` + releaseColumns + releaseFrom + where + ` ORDER BY r.id DESC LIMIT ?`, append(args, cursor(before), limit)
+}
+
+// FindOutcomesOf returns, for each of the releases ids that has decided
+// its current cycle, that decision's outcome: FindCurrentOutcomes for a
+// page of releases rather than for every release a filter matches.
+func (s *Store) FindOutcomesOf(ctx context.Context, ids []int64) (map[int64]gonogo.Outcome, error) {
+	if len(ids) == 0 {
+		return map[int64]gonogo.Outcome{}, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT r.id, d.outcome FROM releases r
+		JOIN decisions d ON d.release_id = r.id AND d.cycle = r.cycle WHERE r.id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collectMap[int64, gonogo.Outcome](rows)
+}

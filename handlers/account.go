@@ -57,7 +57,7 @@ func (h *Handler) showLogin(c echo.Context) error {
 	if currentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
 	}
-	f := views.LoginForm{Next: safeNext(c.QueryParam("next"))}
+	f := h.loginForm(c, views.LoginForm{Next: safeNext(c.QueryParam("next"))})
 	return render(c, http.StatusOK, views.LoginPage(h.page(c, "Sign in", ""), f))
 }
 
@@ -65,7 +65,7 @@ func (h *Handler) showLogin(c echo.Context) error {
 // hashing gate bounds, and logs every attempt.
 func (h *Handler) login(c echo.Context) error {
 	email := gonogo.NormalizeEmail(c.FormValue("email"))
-	f := views.LoginForm{Email: email, Next: safeNext(c.FormValue("next"))}
+	f := h.loginForm(c, views.LoginForm{Email: email, Next: safeNext(c.FormValue("next"))})
 	ip := c.RealIP()
 	var u gonogo.User
 	var err error
@@ -94,6 +94,11 @@ func (h *Handler) login(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
+	if err := h.passwordAllowed(u); err != nil {
+		h.log.Warn("sign-in refused: passwords are off", "email", email, "ip", ip)
+		f.Error = gonogo.ErrorMessage(err)
+		return render(c, http.StatusForbidden, views.LoginPage(h.page(c, "Sign in", ""), f))
+	}
 	h.log.Info("sign-in", "email", email, "ip", ip, "user", u.ID)
 	if err := h.startSession(c, u); err != nil {
 		return err
@@ -121,6 +126,7 @@ func (h *Handler) startSession(c echo.Context, u gonogo.User) error {
 }
 
 func (h *Handler) logout(c echo.Context) error {
+	idToken := h.sessionIDToken(c)
 	if id, ok := c.Get("session").(string); ok && id != "" {
 		if err := h.store.SignOut(context.WithoutCancel(c.Request().Context()), h.actor(c), hashID(id)); err != nil {
 			return err
@@ -133,7 +139,7 @@ func (h *Handler) logout(c echo.Context) error {
 	if err := sess.Save(c.Request(), c.Response()); err != nil {
 		return err
 	}
-	return redirect(c, "/login")
+	return redirect(c, h.afterSignOut(c.Request().Context(), idToken))
 }
 
 // safeNext keeps a post-sign-in redirect on this site.

@@ -182,6 +182,9 @@ var publicTable = map[string]publicCase{
 	"GET /login":               {"/login", nil, http.StatusOK, http.StatusSeeOther},
 	"POST /login":              {"/login", url.Values{"email": {"login@example.com"}, "password": {testPassword}}, http.StatusSeeOther, http.StatusSeeOther},
 	"GET /api/v1/openapi.json": {"/api/v1/openapi.json", nil, http.StatusOK, http.StatusOK},
+	// Sign-in through an OpenID provider: none is configured here (see oidc_test.go).
+	"GET /auth/login":    {"/auth/login", nil, http.StatusNotFound, http.StatusNotFound},
+	"GET /auth/callback": {"/auth/callback", nil, http.StatusNotFound, http.StatusNotFound},
 	// Probes: the test clients call from loopback, where metrics are served.
 	"GET /healthz": {"/healthz", nil, http.StatusOK, http.StatusOK},
 	"GET /metrics": {"/metrics", nil, http.StatusOK, http.StatusOK},

@@ -23,3 +23,13 @@ const (
 	UserPageSize  = userPageSize
 	TokenPageSize = tokenPageSize
 )
+
+// NotesPageSize and NotesPageText bound a page of a product's notes: so
+// many notes, and so many characters of their text.
+const (
+	NotesPageSize = notesPageSize
+	NotesPageText = notesPageText
+)
+
+// FreezePageSize is how many freezes a page of /freezes shows.
+const FreezePageSize = freezePageSize

@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -9,19 +11,128 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/views"
 )
+
+// freezePageSize is how many freezes a page of /freezes lists: about 0.6
+// KB each with its remove button, a page stays near 35 KB. A team keeps a
+// weekly freeze or two and a few one-off ones a quarter, so the first page
+// holds every freeze in force or to come; the list once held every freeze
+// ever made.
+const freezePageSize = 50
 
 func (h *Handler) showFreezes(c echo.Context) error {
 	return h.renderFreezes(c, http.StatusOK, views.FreezeForm{StartDay: "5", StartTime: "12:00", EndDay: "1", EndTime: "06:00"})
 }
 
+// renderFreezes shows the page of freezes the address asks for with the
+// form f: those in force or to come, soonest first (?after= pages on), or
+// with ?view=past those that ended, latest first (?before= pages back).
 func (h *Handler) renderFreezes(c echo.Context, status int, f views.FreezeForm) error {
-	freezes, err := h.store.FindFreezes(c.Request().Context())
+	pg, err := freezePageOf(c)
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.FreezesPage(h.page(c, "Freezes", "calendar"), freezes, gonogo.AppAbilitiesOf(h.actor(c)).ManageFreezes, f))
+	ctx := c.Request().Context()
+	now := h.store.Now()
+	v := views.FreezesView{Past: pg.past, CanManage: gonogo.AppAbilitiesOf(h.actor(c)).ManageFreezes, Form: f}
+	var found []gonogo.Freeze
+	if pg.past {
+		found, err = h.store.FindEndedFreezes(ctx, now, pg.at, freezePageSize+1)
+		v.Other = "/freezes"
+	} else {
+		found, err = h.store.FindCurrentFreezes(ctx, now, pg.at, freezePageSize+1)
+		if err == nil {
+			var ended bool
+			if ended, err = h.store.HasEndedFreezes(ctx, now); ended {
+				v.Other = "/freezes?view=past"
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	v.Freezes, v.Nav = freezesPage(found, pg)
+	return render(c, status, views.FreezesPage(h.page(c, "Freezes", "calendar"), v))
+}
+
+// freezePage is which page of /freezes an address asks for.
+type freezePage struct {
+	past bool            // the ended freezes, latest first
+	at   db.FreezeCursor // where the page starts
+}
+
+// freezePageOf reads the address of a page of /freezes.
+func freezePageOf(c echo.Context) (freezePage, error) {
+	q := c.QueryParams()
+	var pg freezePage
+	for _, name := range []string{"view", "after", "before"} {
+		if vs, ok := q[name]; ok && (len(vs) != 1 || vs[0] == "") {
+			return pg, gonogo.Errorf(gonogo.EINVALID, "?%s= takes one value, from a link of the freezes page", name)
+		}
+	}
+	switch q.Get("view") {
+	case "":
+	case "past":
+		pg.past = true
+	default:
+		return pg, gonogo.Errorf(gonogo.EINVALID, "?view= is past or nothing, not %q", q.Get("view"))
+	}
+	name := "after"
+	if pg.past {
+		name = "before"
+	}
+	if other := map[string]string{"after": "before", "before": "after"}[name]; q.Has(other) {
+		return pg, gonogo.Errorf(gonogo.EINVALID, "?%s= pages the other list of freezes: use the page's own links", other)
+	}
+	var err error
+	if s := q.Get(name); s != "" {
+		if pg.at, err = parseFreezeCursor(s, !pg.past); err != nil {
+			return pg, gonogo.Errorf(gonogo.EINVALID, "?%s= takes the place a link of the freezes page gives, like 2026-11-27T00:00:00Z_42; %q is not one", name, s)
+		}
+	}
+	return pg, nil
+}
+
+// parseFreezeCursor reads a cursor as freezeCursor writes it: the start
+// and the id of the freeze a page follows, or weekly and its id.
+func parseFreezeCursor(s string, weeklyToo bool) (db.FreezeCursor, error) {
+	at, idText, ok := strings.Cut(s, "_")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if !ok || err != nil || id <= 0 {
+		return db.FreezeCursor{}, errors.New("not a cursor")
+	}
+	if at == "weekly" && weeklyToo {
+		return db.FreezeCursor{Weekly: true, ID: id}, nil
+	}
+	start, err := time.Parse(time.RFC3339Nano, at)
+	return db.FreezeCursor{Start: start, ID: id}, err
+}
+
+func freezeCursor(cur db.FreezeCursor) string {
+	if cur.Weekly {
+		return "weekly_" + strconv.FormatInt(cur.ID, 10)
+	}
+	return cur.Start.UTC().Format(time.RFC3339Nano) + "_" + strconv.FormatInt(cur.ID, 10)
+}
+
+// freezesPage trims freezes read with one more than a page to the page,
+// and links it to the next page of its list and back to the list's first.
+func freezesPage(found []gonogo.Freeze, pg freezePage) ([]gonogo.Freeze, views.ListNav) {
+	base, name := "/freezes", "?after="
+	if pg.past {
+		base, name = "/freezes?view=past", "&before="
+	}
+	var nav views.ListNav
+	if len(found) > freezePageSize {
+		found = found[:freezePageSize]
+		nav.Older = base + name + url.QueryEscape(freezeCursor(db.CursorAfterFreeze(found[len(found)-1])))
+	}
+	if pg.at != (db.FreezeCursor{}) {
+		nav.Newest = base
+	}
+	return found, nav
 }
 
 // freezeForm reads the freeze form: a one-off period in the team's zone, or

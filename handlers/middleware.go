@@ -34,7 +34,7 @@ func (h *Handler) middleware(e *echo.Echo) {
 		ContentTypeNosniff:    "nosniff",
 		XFrameOptions:         "DENY",
 		HSTSMaxAge:            hsts,
-		ContentSecurityPolicy: csp,
+		ContentSecurityPolicy: h.contentSecurityPolicy(),
 		ReferrerPolicy:        "same-origin",
 	}))
 	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -228,8 +229,26 @@ func (h *Handler) showNotesList(c echo.Context) error {
 	return render(c, status, views.NotesListPage(p, v))
 }
 
+// A page of a product's rollup (/notes/{product}) shows the full text of
+// the 20 newest notes: notes like the benchmark board's (about 700
+// characters each) make a page of 48 KB, where the 100 the rollup showed
+// at once made about 210 KB. A page also ends once its notes hold 100,000
+// characters of text, as much as one note may hold at most (five sections
+// of 20,000): notes written near their limits would make 20 of them a
+// 2 MB page, and with this a page is one such note, about 105 KB of HTML,
+// or a few long ones.
+const (
+	notesPageSize = 20
+	notesPageText = 100_000
+)
+
+// sinceChoices is how many shipped versions the rollup's "changes since"
+// offers, newest first: version names alone, a few KB.
+const sinceChoices = 100
+
 // showProductNotes rolls up what shipped for a product, newest first,
-// optionally only since a version; "{product}.atom" is its feed.
+// optionally only since a version, a page at a time ("Older notes" carries
+// ?before=, the last version shown); "{product}.atom" is its feed.
 func (h *Handler) showProductNotes(c echo.Context) error {
 	product, feed := strings.CutSuffix(c.Param("product"), ".atom")
 	if err := h.knownProduct(c, product); err != nil {
@@ -238,27 +257,87 @@ func (h *Handler) showProductNotes(c echo.Context) error {
 	if feed {
 		return h.writeFeed(c, product)
 	}
-	ctx := c.Request().Context()
-	shipped, err := h.store.FindPublishedNotes(ctx, gonogo.NotesFilter{Product: product, ShippedOnly: true})
+	before, err := beforeParam(c)
 	if err != nil {
 		return err
 	}
-	v := views.ProductNotesView{Product: product, Since: c.QueryParam("since"), Entries: shipped, Internal: currentUser(c) != nil}
-	for _, e := range shipped {
-		v.Versions = append(v.Versions, e.Release.Version)
+	ctx := c.Request().Context()
+	v := views.ProductNotesView{Product: product, Since: c.QueryParam("since"), Internal: currentUser(c) != nil}
+	if v.Versions, err = h.store.FindShippedVersions(ctx, product, sinceChoices); err != nil {
+		return err
 	}
 	status := http.StatusOK
-	if v.Since != "" {
-		v.Entries, err = h.store.FindPublishedNotes(ctx, gonogo.NotesFilter{Product: product, ShippedOnly: true, Since: v.Since})
-		if v.Errors = formErrors(err); v.Errors != nil {
-			status, v.Entries = http.StatusUnprocessableEntity, nil
-		} else if err != nil {
-			return err
-		}
+	found, err := h.store.FindShippedNotesPage(ctx, product, v.Since, before, notesPageSize+1)
+	if errs := formErrors(err); errs["since"] != "" {
+		status, v.Errors = http.StatusUnprocessableEntity, errs
+	} else if err != nil {
+		return err
 	}
+	v.Entries, v.Nav = notesPage(found, product, v.Since, before != "")
 	p := h.page(c, "What shipped in "+product, "notes")
 	p.Feed = "/notes/" + product + ".atom"
 	return render(c, status, views.ProductNotesPage(p, v))
+}
+
+// beforeParam reads ?before=, where an "Older notes" link starts: a
+// version, given once, or nothing for the newest page.
+func beforeParam(c echo.Context) (string, error) {
+	vs, ok := c.QueryParams()["before"]
+	if !ok {
+		return "", nil
+	}
+	if len(vs) != 1 || vs[0] == "" {
+		return "", gonogo.Errorf(gonogo.EINVALID, "?before= takes one version, from an “Older notes” link")
+	}
+	return vs[0], nil
+}
+
+// notesPage trims notes read with one more than a page to the page, ending
+// it early once its text passes notesPageText (but never before its first
+// note), and links it to the older page and back to the newest.
+func notesPage(found []gonogo.NotesEntry, product, since string, older bool) ([]gonogo.NotesEntry, views.ListNav) {
+	var nav views.ListNav
+	n, text := 0, 0
+	for n < len(found) && n < notesPageSize {
+		text += notesText(found[n].Notes)
+		if n > 0 && text > notesPageText {
+			break
+		}
+		n++
+	}
+	if n < len(found) {
+		nav.Older = rollupURL(product, since, found[n-1].Release.Version)
+	}
+	if older {
+		nav.Newest = rollupURL(product, since, "")
+	}
+	return found[:n], nav
+}
+
+// notesText is how many characters a note's text holds, what its share
+// of a page's weight grows with.
+func notesText(n gonogo.Notes) int {
+	size := len(n.Title) + len(n.Highlights) + len(n.Changes) + len(n.Fixes) + len(n.KnownIssues) + len(n.Internal)
+	for _, l := range n.Links {
+		size += len(l.Title) + len(l.URL)
+	}
+	return size
+}
+
+// rollupURL is the address of a page of a product's rollup.
+func rollupURL(product, since, before string) string {
+	q := url.Values{}
+	if since != "" {
+		q.Set("since", since)
+	}
+	if before != "" {
+		q.Set("before", before)
+	}
+	u := "/notes/" + url.PathEscape(product)
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u
 }
 
 // knownProduct refuses a product the reader may not know of: one without

@@ -76,6 +76,10 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/login", h.showLogin, public},
 		{http.MethodPost, "/login", h.login, public},
 		{http.MethodPost, "/logout", h.logout, signedIn},
+		// Sign-in through the company's OpenID provider (oidc.go): not
+		// found unless one is configured.
+		{http.MethodGet, signInPath, h.startSignIn, public},
+		{http.MethodGet, callbackPath, h.finishSignIn, public},
 		{http.MethodGet, "/profile", h.showProfile, signedIn},
 		{http.MethodPost, "/profile/password", h.changePassword, signedIn},
 		{http.MethodPost, "/profile/feed-token", h.newFeedToken, signedIn},

@@ -61,6 +61,9 @@ type Config struct {
 	// the limit off, for load tests. Tests make them small.
 	WriteRate  rate.Limit
 	WriteBurst int
+	// SignIn says how people sign in: passwords, an OpenID provider, or
+	// both (oidc.go). The zero value is passwords only.
+	SignIn SignIn
 }
 
 // DeliveryFailures counts the webhook deliveries that failed: attempts,
@@ -93,6 +96,7 @@ type Handler struct {
 	tokenTouches touchGuard
 	openAPI      []byte        // the API's description, naming this board (openapi.go)
 	auditViews   chan struct{} // one audit page built at a time (audit.go)
+	oidc         *oidcClient   // nil unless an OpenID provider is configured
 }
 
 // New builds the server around store.
@@ -123,6 +127,9 @@ func New(store *db.Store, cfg Config) *Handler {
 		streams:    live.NewBroker(cfg.StreamLimits),
 		openAPI:    openAPIFor(cfg.BaseURL),
 		auditViews: make(chan struct{}, 1),
+	}
+	if cfg.SignIn.Issuer != "" {
+		h.oidc = newOIDCClient(cfg.SignIn, cfg.BaseURL, func() time.Time { return store.Now() })
 	}
 	h.boards.Max = 64     // a board per filter and time zone in use
 	h.renders.Max = 128   // a calendar per month, view and product; a feed per product

@@ -61,10 +61,11 @@ func (v NotesListView) Searching() bool {
 type ProductNotesView struct {
 	Product  string
 	Since    string
-	Versions []string // versions that shipped, newest first, for "since"
+	Versions []string // the newest versions that shipped, newest first, for "since"
 	Entries  []gonogo.NotesEntry
 	Errors   map[string]string
 	Internal bool
+	Nav      ListNav // to the older page and back to the newest
 }
 
 // Part is a piece of search-result text, matched or not.

@@ -76,6 +76,9 @@ type config struct {
 	// a rate of inf turns the limit off, for load tests.
 	writeBurst int
 	writeRate  float64
+	// signIn is how people sign in: passwords, an OpenID provider, or
+	// both (signin.go).
+	signIn handlers.SignIn
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -115,7 +118,12 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		"changes a second one person or API token may keep up after the burst; inf for no limit (GONOGO_WRITE_RATE)")
 	fs.StringVar(&c.auditKey, "audit-key", env("GONOGO_AUDIT_KEY", ""),
 		"file of the key that signs audit checkpoints, made at first start; keep it apart from the database (GONOGO_AUDIT_KEY; default: "+checkpoint.KeyFileName+" beside the database)")
+	var signIn signInFlags
+	signIn.register(fs, env)
 	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if c.signIn, err = signIn.config(getenv("GONOGO_OIDC_CLIENT_SECRET")); err != nil {
 		return c, err
 	}
 	if c.writeBurst < 1 || !(c.writeRate > 0) {
@@ -180,11 +188,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	defer verifier.Close()
 	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log,
 		WebhookAllowPrivate: cfg.webhookAllowPrivate, PublicNotes: cfg.publicNotes, MetricsToken: cfg.metricsToken, Webhooks: hooks,
-		CheckpointKey: key, WriteBurst: cfg.writeBurst, WriteRate: rate.Limit(cfg.writeRate)})
+		CheckpointKey: key, WriteBurst: cfg.writeBurst, WriteRate: rate.Limit(cfg.writeRate), SignIn: cfg.signIn})
+	logSignIn(cfg, log)
 	if cfg.publicNotes {
 		log.Info("public notes: anonymous readers see the published notes of shipped releases")
 	}
 	return serve(ctx, cfg.addr, h, log)
+}
+
+// logSignIn says how people sign in, and what the provider must be told.
+func logSignIn(cfg config, log *slog.Logger) {
+	s := cfg.signIn
+	if s.Issuer != "" {
+		log.Info("sign-in through an OpenID provider", "issuer", s.Issuer, "client", s.ClientID,
+			"redirect_url", strings.TrimSuffix(cfg.baseURL, "/")+"/auth/callback", "signed_out_url", strings.TrimSuffix(cfg.baseURL, "/")+"/login")
+	}
+	if s.NoPasswords && s.BreakGlassAdmin == "" {
+		log.Warn("-password-login=false without -break-glass-admin: if the provider fails, nobody can sign in")
+	} else if s.NoPasswords {
+		log.Info("passwords are off but for the break-glass admin, at /login?local=1", "email", s.BreakGlassAdmin)
+	}
 }
 
 // warnExposed warns of each database file that other users may read: a
