@@ -14,14 +14,25 @@ import (
 var DemoAccounts = []struct {
 	Email, Name string
 	Role        gonogo.Role // "" for the admin
+	Product     string      // the one product the role is held for; "" for all
 }{
-	{"admin@example.com", "Avery Admin", ""},
-	{"po@example.com", "Priya Owner", gonogo.ProductOwner},
-	{"eng@example.com", "Eli Engineer", gonogo.EngineeringLead},
-	{"qa@example.com", "Quinn Tester", gonogo.QALead},
-	{"ops@example.com", "Oskar Ops", gonogo.Ops},
-	{"support@example.com", "Sam Support", gonogo.SupportLead},
-	{"rm@example.com", "Rita Manager", gonogo.ReleaseManager},
+	{"admin@example.com", "Avery Admin", "", ""},
+	{"po@example.com", "Priya Owner", gonogo.ProductOwner, ""},
+	{"eng@example.com", "Eli Engineer", gonogo.EngineeringLead, ""},
+	{"qa@example.com", "Quinn Tester", gonogo.QALead, ""},
+	{"ops@example.com", "Oskar Ops", gonogo.Ops, ""},
+	{"support@example.com", "Sam Support", gonogo.SupportLead, ""},
+	{"rm@example.com", "Rita Manager", gonogo.ReleaseManager, ""},
+	// People of one team: their role holds for their team's product only.
+	{"pay-qa@example.com", "Paz Checkout", gonogo.QALead, "payments"},
+	{"shop-support@example.com", "Sol Storefront", gonogo.SupportLead, "storefront"},
+}
+
+// demoProducts name the demo's products and their teams.
+var demoProducts = []gonogo.ProductInput{
+	{Key: "payments", Name: "Payments", OwnerTeam: "Checkout", Description: "Card, wallet and bank payments for every storefront."},
+	{Key: "storefront", Name: "Storefront", OwnerTeam: "Web shop", Description: "The web shop customers browse and buy in."},
+	{Key: "mobile", Name: "Mobile app", OwnerTeam: "Mobile", Description: "The iOS and Android apps, shared by both teams."},
 }
 
 // demoRelease is one release of the demo board and how far along it is.
@@ -149,16 +160,19 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 	w.at(steps[0].at.Add(-time.Hour))
 	for _, acc := range DemoAccounts {
 		in := gonogo.NewUser{Email: acc.Email, Name: acc.Name, Password: password, OperatorSet: true}
-		if acc.Role == "" {
+		switch {
+		case acc.Role == "":
 			in.Admin = true
-		} else {
+		case acc.Product != "":
+			in.Products = gonogo.Grants{{Role: acc.Role, Product: acc.Product}}
+		default:
 			in.Roles = gonogo.RoleSet{acc.Role}
 		}
 		u, err := store.CreateUser(w.ctx, gonogo.SystemActor, in)
 		if err != nil {
 			return false, fmt.Errorf("demo user %s: %w", acc.Email, err)
 		}
-		if acc.Role != "" {
+		if acc.Role != "" && acc.Product == "" {
 			users[acc.Role] = gonogo.Actor{UserID: u.ID, Name: acc.Name, Roles: in.Roles, RemoteAddr: "demo"}
 		}
 	}
@@ -169,6 +183,12 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 		}
 	}
 	w.at(now)
+	admin := gonogo.Actor{Name: "Avery Admin", Admin: true, RemoteAddr: "demo"}
+	for _, p := range demoProducts {
+		if err := store.UpdateProduct(w.ctx, admin, p.Key, p); err != nil {
+			return false, fmt.Errorf("demo product %s: %w", p.Key, err)
+		}
+	}
 	if err := w.seedFreezes(users[gonogo.ReleaseManager]); err != nil {
 		return false, fmt.Errorf("demo freezes: %w", err)
 	}
