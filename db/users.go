@@ -85,12 +85,15 @@ func (tx *Tx) createUser(in gonogo.NewUser, hash string) (int64, error) {
 	return id, tx.setGrants(id, in.Grants())
 }
 
+// setGrants makes gs the roles given to the user by hand. A role a group
+// of the identity provider gives stays the group's.
 func (tx *Tx) setGrants(userID int64, gs gonogo.Grants) error {
-	if _, err := tx.Exec(`DELETE FROM user_roles WHERE user_id = ?`, userID); err != nil {
+	if _, err := tx.Exec(`DELETE FROM user_roles WHERE user_id = ? AND source = 'hand'`, userID); err != nil {
 		return err
 	}
 	for _, g := range gs {
-		if _, err := tx.Exec(`INSERT INTO user_roles (user_id, role, product) VALUES (?, ?, ?)`, userID, string(g.Role), g.Product); err != nil {
+		if _, err := tx.Exec(`INSERT INTO user_roles (user_id, role, product, source) VALUES (?, ?, ?, 'hand')
+			ON CONFLICT (user_id, role, product) DO NOTHING`, userID, string(g.Role), g.Product); err != nil {
 			return err
 		}
 	}

@@ -16,11 +16,14 @@ INSERT INTO products (key, name, created_at)
 SELECT product, product, min(created_at) FROM releases GROUP BY product;
 
 -- A role is held for one product, or for every product (product ''). The
--- roles held until now were held for every product, and still are.
+-- roles held until now were held for every product, and still are. A role
+-- is given by hand (an admin) or by a group of the company's identity
+-- provider (source 'group'), which takes it away when the group goes.
 CREATE TABLE user_roles_new (
     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     role    TEXT NOT NULL,
     product TEXT NOT NULL DEFAULT '',
+    source  TEXT NOT NULL DEFAULT 'hand' CHECK (source IN ('hand', 'group')),
     PRIMARY KEY (user_id, role, product)
 ) STRICT, WITHOUT ROWID;
 INSERT INTO user_roles_new (user_id, role, product) SELECT user_id, role, '' FROM user_roles;
