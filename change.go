@@ -67,6 +67,8 @@ const (
 	ActionTemplateUpdate Action = "template.update"
 	ActionTemplateRemove Action = "template.remove"
 	ActionTemplateMove   Action = "template.move"
+	// A product's own template, made as a copy of the global one.
+	ActionTemplateCustomize Action = "template.customize"
 
 	ActionBackup          Action = "backup"
 	ActionCheckpoint      Action = "audit.checkpoint"

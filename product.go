@@ -23,6 +23,9 @@ type Product struct {
 	OwnerTeam   string
 	ArchivedAt  time.Time // zero while in use
 	CreatedAt   time.Time
+	// OwnTemplate is set once an admin customized the product's checklist
+	// template; until then its releases start from the global one.
+	OwnTemplate bool
 }
 
 // Archived reports whether the product was archived.

@@ -97,3 +97,40 @@ func MoveTemplateItem(order []int64, id int64, delta int) ([]int64, Audit, bool,
 	order[i], order[j] = order[j], order[i]
 	return order, audit(ActionTemplateMove, "moved template item %d", id), true, nil
 }
+
+// TemplateName is how people call the template of product: the global
+// one for "", the product's own otherwise.
+func TemplateName(product string) string {
+	if product == "" {
+		return "the global checklist template"
+	}
+	return "the checklist template of " + product
+}
+
+// InTemplate is au, an edit of a template item, saying which template it
+// was: a product's own template says so; the global one stays as it read.
+func InTemplate(au Audit, product string) Audit {
+	if product != "" {
+		au.Detail += " in " + TemplateName(product)
+	}
+	return au
+}
+
+// CustomizeTemplate is the change that gives p a template of its own, a
+// copy of the global one's n items; a product that has one already is a
+// conflict.
+func CustomizeTemplate(p Product, n int) (Audit, error) {
+	if p.OwnTemplate {
+		return Audit{}, Errorf(ECONFLICT, "%s has its own checklist template already", p.Key)
+	}
+	return audit(ActionTemplateCustomize, "customized the checklist of %s: a copy of the global template (%d items)", p.Key, n), nil
+}
+
+// CheckTemplateEdit refuses to edit a product's template while the
+// product still uses the global one: it is customized first, on purpose.
+func CheckTemplateEdit(p Product) error {
+	if !p.OwnTemplate {
+		return Errorf(ECONFLICT, "%s uses the global checklist template: customize its checklist first", p.Key)
+	}
+	return nil
+}

@@ -2,15 +2,16 @@ package db
 
 import (
 	"context"
+	"slices"
 
 	"github.com/gonogo/gonogo"
 )
 
-const productColumns = `p.key, p.name, p.description, p.owner_team, p.archived_at, p.created_at`
+const productColumns = `p.key, p.name, p.description, p.owner_team, p.archived_at, p.created_at, p.own_template`
 
 func scanProduct(sc scanner) (gonogo.Product, error) {
 	var p gonogo.Product
-	err := sc.Scan(&p.Key, &p.Name, &p.Description, &p.OwnerTeam, (*Time)(&p.ArchivedAt), (*Time)(&p.CreatedAt))
+	err := sc.Scan(&p.Key, &p.Name, &p.Description, &p.OwnerTeam, (*Time)(&p.ArchivedAt), (*Time)(&p.CreatedAt), &p.OwnTemplate)
 	return p, err
 }
 
@@ -120,4 +121,66 @@ func (tx *Tx) productForRelease(key string) (created bool, err error) {
 		return false, err
 	}
 	return false, gonogo.CheckNewRelease(p)
+}
+
+// CountReleases returns how many releases each product has, by key; a
+// product without releases is not in the map.
+func (s *Store) CountReleases(ctx context.Context) (map[string]int, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT product, count(*) FROM releases GROUP BY product`)
+	if err != nil {
+		return nil, err
+	}
+	return collectMap[string, int](rows)
+}
+
+// MaxHolders bounds how many holders of one role a product's team lists:
+// roles held for every product may be held by many; the rest are counted.
+const MaxHolders = 25
+
+// Holder is a person who holds a role for a product: for it alone, or for
+// every product (Everywhere).
+type Holder struct {
+	Role       gonogo.Role
+	UserID     int64
+	Name       string
+	Email      string
+	Everywhere bool
+}
+
+// Team is who holds each role for a product: by role, the product's own
+// holders first, then those for every product, by name, at most
+// MaxHolders each; Count says how many hold it in all. Disabled people
+// hold nothing.
+type Team struct {
+	Holders map[gonogo.Role][]Holder
+	Count   map[gonogo.Role]int
+}
+
+// FindTeam returns the team of the product key.
+func (s *Store) FindTeam(ctx context.Context, key string) (Team, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT role, user_id, name, email, everywhere, total FROM (
+		SELECT r.role, u.id AS user_id, u.name, u.email, r.product = '' AS everywhere,
+			row_number() OVER (PARTITION BY r.role ORDER BY r.product = '', lower(u.name), u.id) AS n,
+			count(*) OVER (PARTITION BY r.role) AS total
+		FROM user_roles r JOIN users u ON u.id = r.user_id
+		WHERE u.disabled = 0 AND r.product IN ('', ?)
+	) WHERE n <= ? ORDER BY role, n`, key, MaxHolders)
+	if err != nil {
+		return Team{}, err
+	}
+	defer rows.Close()
+	t := Team{Holders: map[gonogo.Role][]Holder{}, Count: map[gonogo.Role]int{}}
+	for rows.Next() {
+		var h Holder
+		var total int
+		if err := rows.Scan(&h.Role, &h.UserID, &h.Name, &h.Email, &h.Everywhere, &total); err != nil {
+			return Team{}, err
+		}
+		if !slices.Contains(gonogo.Roles, h.Role) {
+			continue
+		}
+		t.Holders[h.Role] = append(t.Holders[h.Role], h)
+		t.Count[h.Role] = total
+	}
+	return t, rows.Err()
 }

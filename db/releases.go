@@ -77,7 +77,7 @@ func (tx *Tx) createRelease(a gonogo.Actor, in gonogo.ReleaseInput, state gonogo
 		return 0, err
 	}
 	id, _ := res.LastInsertId()
-	n, err := tx.copyTemplate(id)
+	n, err := tx.copyTemplate(id, in.Product)
 	if err != nil {
 		return 0, err
 	}
@@ -109,9 +109,13 @@ func (tx *Tx) checkManager(id int64, product string) error {
 	return gonogo.CheckManager(u, err == nil, product)
 }
 
-func (tx *Tx) copyTemplate(releaseID int64) (int64, error) {
+// copyTemplate gives a new release of product its checklist: the
+// product's own template, or the global one while it has none.
+func (tx *Tx) copyTemplate(releaseID int64, product string) (int64, error) {
 	res, err := tx.Exec(`INSERT INTO items (release_id, phase, pillar, title, guidance, owner_role, required, custom, check_key, position)
-		SELECT ?, phase, pillar, title, guidance, owner_role, required, 0, check_key, position FROM template_items ORDER BY position, id`, releaseID)
+		SELECT ?, phase, pillar, title, guidance, owner_role, required, 0, check_key, position FROM template_items
+		WHERE product = COALESCE((SELECT CASE WHEN own_template THEN key ELSE '' END FROM products WHERE key = ?), '')
+		ORDER BY position, id`, releaseID, product)
 	if err != nil {
 		return 0, fmt.Errorf("copy template: %w", err)
 	}

@@ -1,6 +1,8 @@
 package db_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gonogo/gonogo"
@@ -23,7 +25,7 @@ func TestTemplateEdits(t *testing.T) {
 	old := mustCreateRelease(t, s, "payments", "2.4.0")
 
 	fuzz := gonogo.ItemInput{Phase: gonogo.Readiness, Pillar: gonogo.Technical, Title: "Fuzz tests pass", OwnerRole: gonogo.QALead, Required: true, CheckKey: "fuzz"}
-	if err := s.AddTemplateItem(t.Context(), a, fuzz); err != nil {
+	if err := s.AddTemplateItem(t.Context(), a, "", fuzz); err != nil {
 		t.Fatalf("AddTemplateItem: %v", err)
 	}
 	tpl := mustTemplate(t, s)
@@ -81,8 +83,8 @@ func TestTemplateEdits(t *testing.T) {
 			code  string
 			field string
 		}{
-			{"add with a used check key", func() error { return s.AddTemplateItem(t.Context(), a, smoke) }, gonogo.EINVALID, "check_key"},
-			{"add invalid", func() error { return s.AddTemplateItem(t.Context(), a, gonogo.ItemInput{Title: "x"}) }, gonogo.EINVALID, ""},
+			{"add with a used check key", func() error { return s.AddTemplateItem(t.Context(), a, "", smoke) }, gonogo.EINVALID, "check_key"},
+			{"add invalid", func() error { return s.AddTemplateItem(t.Context(), a, "", gonogo.ItemInput{Title: "x"}) }, gonogo.EINVALID, ""},
 			{"update to a used check key", func() error { return s.UpdateTemplateItem(t.Context(), a, added.ID, smoke) }, gonogo.EINVALID, "check_key"},
 			{"update unknown", func() error { return s.UpdateTemplateItem(t.Context(), a, 9999, fuzz) }, gonogo.ENOTFOUND, ""},
 			{"remove unknown", func() error { return s.RemoveTemplateItem(t.Context(), a, 9999) }, gonogo.ENOTFOUND, ""},
@@ -115,4 +117,67 @@ func TestTemplateEdits(t *testing.T) {
 			t.Errorf("event = %+v", e)
 		}
 	})
+}
+
+// A product customizes its checklist: a copy of the global template, edited
+// on its own, which its releases start with; other products keep the
+// global one, and edits of one template leave the other alone.
+func TestProductTemplates(t *testing.T) {
+	s := db.OpenTest(t)
+	a := actor(mustCreateUser(t, s, "admin@example.com", true))
+	ctx := t.Context()
+	global := mustTemplate(t, s)
+	mustCreateRelease(t, s, "payments", "1.0.0")
+	mustCreateRelease(t, s, "storefront", "1.0.0")
+
+	tpl, err := s.FindProductTemplate(ctx, "payments")
+	if err != nil || tpl.Own || len(tpl.Items) != len(global) {
+		t.Fatalf("payments before customizing: own %t, %d items, %v", tpl.Own, len(tpl.Items), err)
+	}
+	fuzz := gonogo.ItemInput{Phase: gonogo.Readiness, Pillar: gonogo.Technical, Title: "Fuzz tests pass", OwnerRole: gonogo.QALead, Required: true, CheckKey: "fuzz"}
+	wantCode(t, s.AddTemplateItem(ctx, a, "payments", fuzz), gonogo.ECONFLICT)
+
+	if err := s.CustomizeTemplate(ctx, a, "payments"); err != nil {
+		t.Fatal(err)
+	}
+	if e := lastEvent(t, s); e.Action != "template.customize" || !strings.Contains(e.Detail, "payments") {
+		t.Errorf("event = %+v", e)
+	}
+	wantCode(t, s.CustomizeTemplate(ctx, a, "payments"), gonogo.ECONFLICT)
+	wantCode(t, s.CustomizeTemplate(ctx, a, "nope"), gonogo.ENOTFOUND)
+	// The copy reports the same check keys as the global one: per product.
+	if err := s.AddTemplateItem(ctx, a, "payments", fuzz); err != nil {
+		t.Fatal(err)
+	}
+	if e := lastEvent(t, s); !strings.Contains(e.Detail, "payments") {
+		t.Errorf("the edit's audit does not name the template: %q", e.Detail)
+	}
+	tpl, _ = s.FindProductTemplate(ctx, "payments")
+	if !tpl.Own || len(tpl.Items) != len(global)+1 || tpl.Items[0].Product != "payments" {
+		t.Fatalf("payments' own template: own %t, %d items", tpl.Own, len(tpl.Items))
+	}
+	first := tpl.Items[0]
+	if err := s.RemoveTemplateItem(ctx, a, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MoveTemplateItem(ctx, a, tpl.Items[2].ID, -1); err != nil {
+		t.Fatal(err)
+	}
+	if got := titles(mustTemplate(t, s)); !slices.Equal(got, titles(global)) {
+		t.Errorf("editing payments' template changed the global one: %q", got)
+	}
+
+	pay := mustFindItems(t, s, mustCreateRelease(t, s, "payments", "2.0.0").ID)
+	itemTitled(t, pay, "Fuzz tests pass")
+	if len(pay) != len(global) {
+		t.Errorf("a payments release has %d items, want %d", len(pay), len(global))
+	}
+	shop := mustFindItems(t, s, mustCreateRelease(t, s, "storefront", "2.0.0").ID)
+	if len(shop) != len(global) || shop[0].Title != global[0].Title {
+		t.Errorf("a storefront release starts with %d items, %q", len(shop), shop[0].Title)
+	}
+	// A product made by its first release uses the global template.
+	if n := len(mustFindItems(t, s, mustCreateRelease(t, s, "mobile", "1.0.0").ID)); n != len(global) {
+		t.Errorf("a new product's release has %d items, want %d", n, len(global))
+	}
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -235,26 +236,65 @@ func (h *Handler) saveUser(c echo.Context, id int64, form string, up db.UserUpda
 	return c.Redirect(http.StatusSeeOther, "/admin/users/"+strconv.FormatInt(id, 10)+"?notice=saved")
 }
 
+// The template handlers edit the template named by ?product= (in the
+// address, so it can be kept and shared): a product's own, or the global
+// one when none is named.
+
+// newTemplateItem is the add form as it first shows.
+var newTemplateItem = views.ItemForm{Input: gonogo.ItemInput{Phase: gonogo.Readiness, Pillar: gonogo.Technical, Required: true}}
+
 func (h *Handler) showTemplate(c echo.Context) error {
-	add := views.ItemForm{Input: gonogo.ItemInput{Phase: gonogo.Readiness, Pillar: gonogo.Technical, Required: true}}
-	return h.renderTemplate(c, http.StatusOK, 0, views.ItemForm{}, add)
+	return h.renderTemplate(c, http.StatusOK, 0, views.ItemForm{}, newTemplateItem)
+}
+
+// templateProduct is the product whose template a request is about, ""
+// for the global one.
+func templateProduct(c echo.Context) string { return c.FormValue("product") }
+
+// templateURL is the template page of product, with the rest appended.
+func templateURL(product, rest string) string {
+	u := "/admin/template"
+	if product != "" {
+		u += "?product=" + url.QueryEscape(product)
+	}
+	if rest == "" {
+		return u
+	}
+	if product != "" && rest[0] == '?' {
+		rest = "&" + rest[1:]
+	}
+	return u + rest
 }
 
 // renderTemplate shows the template; failedID's form, if any, shows failed.
 func (h *Handler) renderTemplate(c echo.Context, status int, failedID int64, failed, add views.ItemForm) error {
-	items, err := h.store.FindTemplate(c.Request().Context())
+	ctx := c.Request().Context()
+	tpl, err := h.store.FindProductTemplate(ctx, templateProduct(c))
 	if err != nil {
 		return err
 	}
-	rows := make([]views.TemplateRow, 0, len(items))
-	for _, t := range items {
+	products, err := h.store.FindProducts(ctx)
+	if err != nil {
+		return err
+	}
+	v := views.TemplateView{Own: tpl.Own, Products: products, Add: add}
+	for _, p := range products {
+		if p.Key == tpl.Product {
+			v.Product = p
+		}
+	}
+	for _, t := range tpl.Items {
 		f := views.ItemForm{Input: t.ItemInput}
 		if t.ID == failedID {
 			f = failed
 		}
-		rows = append(rows, views.TemplateRow{ID: t.ID, Form: f})
+		v.Rows = append(v.Rows, views.TemplateRow{ID: t.ID, Form: f})
 	}
-	return render(c, status, views.TemplatePage(h.page(c, "Checklist template", "admin"), rows, add))
+	title := "Checklist template"
+	if v.Product.Key != "" {
+		title += " of " + v.Product.Name
+	}
+	return render(c, status, views.TemplatePage(h.page(c, title, "admin"), v))
 }
 
 func (h *Handler) addTemplateItem(c echo.Context) error {
@@ -262,14 +302,28 @@ func (h *Handler) addTemplateItem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = h.store.AddTemplateItem(c.Request().Context(), h.actor(c), in)
+	product := templateProduct(c)
+	err = h.store.AddTemplateItem(c.Request().Context(), h.actor(c), product, in)
 	if errs := formErrors(err); errs != nil {
 		return h.renderTemplate(c, http.StatusUnprocessableEntity, 0, views.ItemForm{},
 			views.ItemForm{Input: in, Errors: errs, Open: true})
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/template?notice=added")
+	return c.Redirect(http.StatusSeeOther, templateURL(product, "?notice=added"))
+}
+
+// customizeTemplate gives a product a template of its own, a copy of the
+// global one.
+func (h *Handler) customizeTemplate(c echo.Context) error {
+	product := templateProduct(c)
+	if product == "" {
+		return gonogo.Errorf(gonogo.EINVALID, "say which product's checklist to customize")
+	}
+	if err := h.store.CustomizeTemplate(c.Request().Context(), h.actor(c), product); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, templateURL(product, "?notice=customized"))
 }
 
 func (h *Handler) updateTemplateItem(c echo.Context) error {
@@ -283,13 +337,12 @@ func (h *Handler) updateTemplateItem(c echo.Context) error {
 	}
 	err = h.store.UpdateTemplateItem(c.Request().Context(), h.actor(c), id, in)
 	if errs := formErrors(err); errs != nil {
-		add := views.ItemForm{Input: gonogo.ItemInput{Phase: gonogo.Readiness, Pillar: gonogo.Technical, Required: true}}
 		return h.renderTemplate(c, http.StatusUnprocessableEntity, id,
-			views.ItemForm{Input: in, Errors: errs, Open: true}, add)
+			views.ItemForm{Input: in, Errors: errs, Open: true}, newTemplateItem)
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/template?notice=saved#tpl-"+strconv.FormatInt(id, 10))
+	return c.Redirect(http.StatusSeeOther, templateURL(templateProduct(c), "?notice=saved#tpl-"+strconv.FormatInt(id, 10)))
 }
 
 func (h *Handler) moveTemplateItem(c echo.Context) error {
@@ -304,7 +357,7 @@ func (h *Handler) moveTemplateItem(c echo.Context) error {
 	if err := h.store.MoveTemplateItem(c.Request().Context(), h.actor(c), id, delta); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/template#tpl-"+strconv.FormatInt(id, 10))
+	return c.Redirect(http.StatusSeeOther, templateURL(templateProduct(c), "#tpl-"+strconv.FormatInt(id, 10)))
 }
 
 func (h *Handler) removeTemplateItem(c echo.Context) error {
@@ -315,5 +368,5 @@ func (h *Handler) removeTemplateItem(c echo.Context) error {
 	if err := h.store.RemoveTemplateItem(c.Request().Context(), h.actor(c), id); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/template?notice=removed")
+	return c.Redirect(http.StatusSeeOther, templateURL(templateProduct(c), "?notice=removed"))
 }

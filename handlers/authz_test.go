@@ -29,7 +29,8 @@ type fixture struct {
 	comment int64       // written by the release manager
 	user    gonogo.User // a user for admin routes to act on
 	tplItem int64
-	token   int64 // an API token, working
+	product string // a product of its own, for the admin's product routes
+	token   int64  // an API token, working
 	webhook int64
 	sink    string // where webhooks deliver
 
@@ -134,7 +135,16 @@ var authTable = map[string]authCase{
 	"POST /admin/users/:id":          {"/admin/users/{user}", url.Values{"name": {"Renamed"}, "roles": {"qa-lead"}}, http.StatusSeeOther, []string{"admin"}},
 	"POST /admin/users/:id/status":   {"/admin/users/{user}/status", url.Values{"disabled": {"1"}, "confirm": {"1"}}, http.StatusSeeOther, []string{"admin"}},
 	"POST /admin/users/:id/password": {"/admin/users/{user}/password", url.Values{"password": {"another long password"}}, http.StatusSeeOther, []string{"admin"}},
-	"GET /admin/template":            {"/admin/template", nil, http.StatusOK, []string{"admin"}},
+	"GET /products/:key":             {"/products/authz", nil, http.StatusOK, everyone},
+	"GET /admin/products":            {"/admin/products", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/products": {"/admin/products", url.Values{"key": {"new-{release}"}, "name": {"New product"}},
+		http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/products/:key":          {"/admin/products/{product}", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/products/:key":         {"/admin/products/{product}", url.Values{"name": {"Renamed"}}, http.StatusSeeOther, []string{"admin"}},
+	"POST /admin/products/:key/archive": {"/admin/products/{product}/archive", url.Values{"archived": {"1"}}, http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/template":               {"/admin/template", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/template/customize": {"/admin/template/customize", url.Values{"product": {"{product}"}},
+		http.StatusSeeOther, []string{"admin"}},
 	"POST /admin/template": {"/admin/template", url.Values{"phase": {"rollback"}, "title": {"Feature flag off switch {release}"},
 		"owner_role": {"ops"}}, http.StatusSeeOther, []string{"admin"}},
 	"POST /admin/template/:id": {"/admin/template/{tpl}", url.Values{"phase": {"rollback"}, "title": {"Renamed item"},
@@ -233,6 +243,10 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	if err != nil || len(tpl) < 2 {
 		t.Fatalf("template: %v", err)
 	}
+	product, err := s.store.CreateProduct(ctx, s.actorOf("admin"), gonogo.ProductInput{Key: fmt.Sprintf("fixture-%d", n), Name: "Fixture"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tok, _, err := s.store.CreateToken(ctx, s.actorOf("admin"), gonogo.TokenInput{Name: fmt.Sprintf("fixture-%d", n)})
 	if err != nil {
 		t.Fatal(err)
@@ -252,6 +266,7 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 		comment: cm.ID,
 		user:    s.mustCreateUser(t, fmt.Sprintf("target%d", n), gonogo.RoleSet{gonogo.Ops}, false),
 		tplItem: tpl[len(tpl)-1].ID,
+		product: product.Key,
 
 		checkpoint: cp.String(),
 	}
@@ -272,6 +287,7 @@ func (f fixture) fill(s string) string {
 		"{webhook}", fmt.Sprint(f.webhook),
 		"{sink}", f.sink,
 		"{version}", f.release.Version,
+		"{product}", f.product,
 		"{checkpoint}", f.checkpoint,
 	).Replace(s)
 }

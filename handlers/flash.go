@@ -39,4 +39,9 @@ var flashes = map[string]string{
 	"published":   "Release notes published.",
 	"amended":     "Amendment published: the page now shows it as updated.",
 	"unchanged":   "Nothing changed, so nothing was saved.",
+	// Products
+	"product":    "Product added. It takes releases from now on.",
+	"archived":   "Product archived: its releases stay readable; it takes no new releases.",
+	"unarchived": "Product back in use: it takes new releases again.",
+	"customized": "The product has its own checklist now, a copy of the global one: edit it here.",
 }

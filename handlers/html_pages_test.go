@@ -127,6 +127,15 @@ func mainPages(t *testing.T) []htmlPage {
 	submit(qa, "empty reply", rp, rp+"/comments", url.Values{"body": {""}, "parent_id": {itoa(s.firstComment(t, review.ID))}},
 		http.StatusUnprocessableEntity)
 
+	fetch(rm, "product page", "/products/payments", http.StatusOK)
+	fetch(admin, "product page, as an admin", "/products/payments", http.StatusOK)
+	for _, p := range []string{"/admin/products", "/admin/products/payments", "/admin/template?product=payments"} {
+		fetch(admin, "admin "+p, p, http.StatusOK)
+	}
+	submit(admin, "new product with errors", "/admin/products", "/admin/products",
+		url.Values{"key": {"Bad key"}, "name": {""}, "owner_team": {strings.Repeat("x", gonogo.MaxTeamLen+1)}}, http.StatusUnprocessableEntity)
+	submit(admin, "product with errors", "/admin/products/payments", "/admin/products/payments",
+		url.Values{"name": {""}}, http.StatusUnprocessableEntity)
 	for _, p := range []string{"/admin/users", "/admin/users/" + itoa(s.users["rm"].ID), "/admin/template",
 		"/admin/audit", "/admin/tokens", "/admin/webhooks", "/admin/webhooks/" + itoa(hook.ID), "/admin/backup", "/admin/settings"} {
 		fetch(admin, "admin "+p, p, http.StatusOK)
