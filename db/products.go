@@ -158,12 +158,17 @@ type Team struct {
 
 // FindTeam returns the team of the product key.
 func (s *Store) FindTeam(ctx context.Context, key string) (Team, error) {
+	// A person may hold a role both for every product and for this one
+	// (by hand and through a group): they are listed once, as holding it
+	// for every product.
 	rows, err := s.read.QueryContext(ctx, `SELECT role, user_id, name, email, everywhere, total FROM (
-		SELECT r.role, u.id AS user_id, u.name, u.email, r.product = '' AS everywhere,
-			row_number() OVER (PARTITION BY r.role ORDER BY r.product = '', lower(u.name), u.id) AS n,
-			count(*) OVER (PARTITION BY r.role) AS total
-		FROM user_roles r JOIN users u ON u.id = r.user_id
-		WHERE u.disabled = 0 AND r.product IN ('', ?)
+		SELECT role, user_id, name, email, everywhere,
+			row_number() OVER (PARTITION BY role ORDER BY everywhere, lower(name), user_id) AS n,
+			count(*) OVER (PARTITION BY role) AS total
+		FROM (SELECT r.role, u.id AS user_id, u.name, u.email, max(r.product = '') AS everywhere
+			FROM user_roles r JOIN users u ON u.id = r.user_id
+			WHERE u.disabled = 0 AND r.product IN ('', ?)
+			GROUP BY r.role, u.id)
 	) WHERE n <= ? ORDER BY role, n`, key, MaxHolders)
 	if err != nil {
 		return Team{}, err
