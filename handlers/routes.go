@@ -160,6 +160,10 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/admin/users/:id", h.updateUser, admin},
 		{http.MethodPost, "/admin/users/:id/status", h.setUserStatus, admin},
 		{http.MethodPost, "/admin/users/:id/password", h.resetPassword, admin},
+		// Sign-in: the provider as configured, and its groups mapped to roles.
+		{http.MethodGet, "/admin/sign-in", h.showSignInAdmin, admin},
+		{http.MethodPost, "/admin/sign-in/mappings", h.addGroupMapping, admin},
+		{http.MethodPost, "/admin/sign-in/mappings/:id/delete", h.removeGroupMapping, admin},
 		{http.MethodGet, "/admin/template", h.showTemplate, admin},
 		{http.MethodPost, "/admin/template", h.addTemplateItem, admin},
 		{http.MethodPost, "/admin/template/:id", h.updateTemplateItem, admin},
