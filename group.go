@@ -238,3 +238,9 @@ func GivenBy(byGroup []Grant, adminByGroup bool, mappings []GroupMapping, groups
 	}
 	return out
 }
+
+// SeenGroup is a group people brought at their last sign-in, and how many.
+type SeenGroup struct {
+	Group  string
+	People int
+}

@@ -195,3 +195,23 @@ func (s *Store) FindGroupGiven(ctx context.Context, id int64) (given gonogo.Grou
 	}
 	return gonogo.GivenBy(h.ByGroup, h.AdminByGroup, mappings, groups), gonogo.NewGrants(h.Hand...), nil
 }
+
+// maxSeenGroups bounds the groups the Sign-in page lists as brought by
+// people at their last sign-in: the most common first.
+const maxSeenGroups = 100
+
+// FindSeenGroups returns the groups people brought at their last sign-in,
+// with how many people brought each, the most common first: the names an
+// admin can map, spelled as the provider spells them.
+func (s *Store) FindSeenGroups(ctx context.Context) ([]gonogo.SeenGroup, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT g.value, count(DISTINCT i.user_id) AS n
+		FROM identities i, json_each(i.groups) g
+		GROUP BY g.value ORDER BY n DESC, g.value LIMIT ?`, maxSeenGroups)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(sc scanner) (gonogo.SeenGroup, error) {
+		var g gonogo.SeenGroup
+		return g, sc.Scan(&g.Group, &g.People)
+	})
+}

@@ -26,7 +26,12 @@ func (h *Handler) renderSignInAdmin(c echo.Context, status int, f views.MappingF
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.SignInAdminPage(h.page(c, "Sign-in", "admin"), h.signInSettings(), mappings, products, f))
+	seen, err := h.store.FindSeenGroups(ctx)
+	if err != nil {
+		return err
+	}
+	v := views.SignInAdmin{Settings: h.signInSettings(), Mappings: mappings, Products: products, Seen: seen}
+	return render(c, status, views.SignInAdminPage(h.page(c, "Sign-in", "admin"), v, f))
 }
 
 // signInSettings is how the board was started to sign people in, as the

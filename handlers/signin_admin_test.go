@@ -194,6 +194,11 @@ func TestGroupRolesFollowTheProvider(t *testing.T) {
 	if doc.Find(`input[value="qa-lead@payments"][checked], input[name=roles][value=ops][checked]`).Length() != 0 {
 		t.Error("a role a group gave is a ticked box of the form")
 	}
+	// The Sign-in page lists the groups people brought, and which are mapped.
+	_, doc = admin.get("/admin/sign-in")
+	if got := text(doc, `[data-testid=seen-group][data-group=everyone]`); !strings.Contains(got, "1") || strings.Contains(got, "not mapped") {
+		t.Errorf("the page says of the group everyone: %q", got)
+	}
 	// The admin gives Ana support by hand, and ops by hand too.
 	form := url.Values{"name": {"Ana Payments"}, "roles": {"support-lead", "ops"}, "product-roles": {"1"}}
 	wantStatus(t, admin.post(page, form), http.StatusSeeOther)
