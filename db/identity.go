@@ -22,13 +22,18 @@ type IdentitySignIn struct {
 	RemoteAddr  string
 	SessionHash string
 	IDToken     string
+	// Warn, if set, hears what the sign-in did that the operator should
+	// know of: an admin flag the person's groups no longer give, kept
+	// because they are the board's last enabled admin.
+	Warn func(msg string)
 }
 
 // SignInWith signs a person in through their provider, in one transaction:
 // it finds their account by the identity's link, or links the account with
 // the identity's verified email, or makes one just in time, as
-// gonogo.PlanSignIn decides; keeps the groups the token named; starts the
-// session; and audits each step.
+// gonogo.PlanSignIn decides; keeps the groups the token named and gives
+// the roles they map to (syncGroups); starts the session; and audits each
+// step.
 func (s *Store) SignInWith(ctx context.Context, in IdentitySignIn) (gonogo.User, error) {
 	id := in.Identity
 	id.Normalize()
@@ -40,6 +45,7 @@ func (s *Store) SignInWith(ctx context.Context, in IdentitySignIn) (gonogo.User,
 		return gonogo.User{}, err
 	}
 	var userID int64
+	var warning string
 	err = s.inTx(ctx, func(tx *Tx) error {
 		u, err := tx.signInUser(id, in.RemoteAddr, string(groups))
 		if err != nil {
@@ -47,13 +53,16 @@ func (s *Store) SignInWith(ctx context.Context, in IdentitySignIn) (gonogo.User,
 		}
 		userID = u.ID
 		a := gonogo.Actor{UserID: u.ID, Name: u.DisplayName(), RemoteAddr: in.RemoteAddr}
-		if err := tx.syncGroups(a, u, id.Issuer, id.Groups); err != nil {
+		if warning, err = tx.syncGroups(a, u, id.Groups); err != nil {
 			return err
 		}
 		return tx.startIdentitySession(a, id.Issuer, in.SessionHash, in.IDToken)
 	})
 	if err != nil {
 		return gonogo.User{}, err
+	}
+	if warning != "" && in.Warn != nil {
+		in.Warn(warning)
 	}
 	return s.FindUser(ctx, userID)
 }
@@ -127,13 +136,30 @@ func (tx *Tx) linkIdentity(a gonogo.Actor, u gonogo.User, id gonogo.Identity, gr
 	return tx.record(a, 0, why)
 }
 
-// syncGroups is the seam where group mapping goes: the roles an admin maps
-// to the provider's groups, given and taken away at each sign-in, in the
-// sign-in's transaction and audited as the person's. Roles wait for roles
-// per product, so today there is no mapping and it changes nothing; the
-// groups are kept on the identity (see FindIdentities) all the same.
-func (tx *Tx) syncGroups(a gonogo.Actor, u gonogo.User, issuer string, groups []string) error {
-	return nil
+// syncGroups gives the person what their groups map to, in the sign-in's
+// transaction and audited in their name: they hold exactly the group-given
+// roles (and admin flag) that the groups the provider named now map to,
+// beside whatever an admin gave them by hand, which no group takes away
+// (gonogo.SyncGroups). It returns a warning for the operator, "" if none.
+// The groups are one provider's: the board signs in through one, and its
+// mappings name that provider's groups.
+func (tx *Tx) syncGroups(a gonogo.Actor, u gonogo.User, groups []string) (string, error) {
+	mappings, err := tx.groupMappings()
+	if err != nil {
+		return "", err
+	}
+	h, err := held(context.Background(), tx.Tx, u.ID)
+	if err != nil {
+		return "", err
+	}
+	plan := gonogo.SyncGroups(h, mappings, groups)
+	if plan.Audit == nil {
+		return "", nil
+	}
+	if err := tx.applyGroupSync(u.ID, plan); err != nil {
+		return "", err
+	}
+	return plan.Warning(), tx.record(a, 0, *plan.Audit)
 }
 
 // startIdentitySession records the session a sign-in through issuer starts,

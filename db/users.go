@@ -86,14 +86,15 @@ func (tx *Tx) createUser(in gonogo.NewUser, hash string) (int64, error) {
 }
 
 // setGrants makes gs the roles given to the user by hand. A role a group
-// of the identity provider gives stays the group's.
+// of the identity provider gives stays the group's, unless gs names it:
+// then an admin gave it by hand too, and it stays when the group goes.
 func (tx *Tx) setGrants(userID int64, gs gonogo.Grants) error {
 	if _, err := tx.Exec(`DELETE FROM user_roles WHERE user_id = ? AND source = 'hand'`, userID); err != nil {
 		return err
 	}
 	for _, g := range gs {
 		if _, err := tx.Exec(`INSERT INTO user_roles (user_id, role, product, source) VALUES (?, ?, ?, 'hand')
-			ON CONFLICT (user_id, role, product) DO NOTHING`, userID, string(g.Role), g.Product); err != nil {
+			ON CONFLICT (user_id, role, product) DO UPDATE SET source = 'hand'`, userID, string(g.Role), g.Product); err != nil {
 			return err
 		}
 	}
@@ -180,6 +181,9 @@ func (s *Store) UpdateUser(ctx context.Context, a gonogo.Actor, id int64, up Use
 		u, err := scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id))
 		if err != nil {
 			return notFound(err, "no user with id %d", id)
+		}
+		if err := tx.handOnly(&u, &up); err != nil {
+			return err
 		}
 		var admins int
 		if err := tx.QueryRow(`SELECT count(*) FROM users WHERE admin = 1 AND disabled = 0 AND id <> ?`, id).Scan(&admins); err != nil {

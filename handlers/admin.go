@@ -84,11 +84,25 @@ func (h *Handler) showUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	products, err := h.grantProducts(c.Request().Context(), u)
+	f, err := h.personForm(c.Request().Context(), u)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.UserPage(h.page(c, u.DisplayName(), "admin"), views.UserForm{User: u, Products: products}))
+	return render(c, http.StatusOK, views.UserPage(h.page(c, u.DisplayName(), "admin"), f))
+}
+
+// personForm is the person page's form for u: the roles and admin flag
+// given by hand, ticked; those the provider's groups gave, shown beside.
+// The boxes for every product are the roles held for every product.
+func (h *Handler) personForm(ctx context.Context, u gonogo.User) (views.UserForm, error) {
+	given, hand, err := h.store.FindGroupGiven(ctx, u.ID)
+	if err != nil {
+		return views.UserForm{}, err
+	}
+	u.Grants = hand
+	u.Roles, _ = hand.Split()
+	products, err := h.grantProducts(ctx, u)
+	return views.UserForm{User: u, Products: products, Given: given}, err
 }
 
 // grantProducts are the products u's roles may be held for alone: those
@@ -185,7 +199,11 @@ func (h *Handler) resetPassword(c echo.Context) error {
 		if ferr != nil {
 			return ferr
 		}
-		f := views.UserForm{User: u, Errors: formErrors(err), Form: "password"}
+		f, ferr := h.personForm(c.Request().Context(), u)
+		if ferr != nil {
+			return ferr
+		}
+		f.Errors, f.Form = formErrors(err), "password"
 		return render(c, http.StatusUnprocessableEntity, views.UserPage(h.page(c, u.DisplayName(), "admin"), f))
 	}
 	// The slot is held while the page renders too: a few milliseconds,
@@ -196,7 +214,11 @@ func (h *Handler) resetPassword(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		f := views.UserForm{User: u, Errors: map[string]string{"password": r.msg}, Form: "password"}
+		f, err := h.personForm(c.Request().Context(), u)
+		if err != nil {
+			return err
+		}
+		f.Errors, f.Form = map[string]string{"password": r.msg}, "password"
 		return render(c, r.status, views.UserPage(h.page(c, u.DisplayName(), "admin"), f))
 	}
 	return saved
@@ -222,14 +244,15 @@ func (h *Handler) saveUser(c echo.Context, id int64, form string, up db.UserUpda
 		if up.Name != nil {
 			u.Name = *up.Name // as typed
 		}
+		f, ferr := h.personForm(ctx, u)
+		if ferr != nil {
+			return ferr
+		}
 		if up.Roles != nil && up.Admin != nil {
-			u.Roles, u.Admin = *up.Roles, *up.Admin
+			f.User.Roles, f.User.Admin = *up.Roles, *up.Admin
 		}
-		products, perr := h.grantProducts(ctx, u)
-		if perr != nil {
-			return perr
-		}
-		return render(c, statusOf[code], views.UserPage(h.page(c, u.DisplayName(), "admin"), views.UserForm{User: u, Errors: errs, Form: form, Products: products}))
+		f.Errors, f.Form = errs, form
+		return render(c, statusOf[code], views.UserPage(h.page(c, u.DisplayName(), "admin"), f))
 	} else if err != nil {
 		return err
 	}

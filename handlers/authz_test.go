@@ -166,6 +166,11 @@ var authTable = map[string]authCase{
 	"POST /admin/webhooks/:id/delete": {"/admin/webhooks/{webhook}/delete", url.Values{"confirm": {"1"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/backup":               {"/admin/backup", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/backup":              {"/admin/backup", nil, http.StatusOK, []string{"admin"}},
+	"GET /admin/sign-in":              {"/admin/sign-in", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/sign-in/mappings": {"/admin/sign-in/mappings", url.Values{"group": {"authz-{release}"}, "role": {"ops"}},
+		http.StatusSeeOther, []string{"admin"}},
+	// Removing a mapping that is gone already is no error: it is gone.
+	"POST /admin/sign-in/mappings/:id/delete": {"/admin/sign-in/mappings/999999/delete", nil, http.StatusSeeOther, []string{"admin"}},
 	// Streams never end: the matrix reads only their status (see streamRoutes).
 	"GET /events": {"/events?scope=board", nil, http.StatusOK, everyone},
 }

@@ -309,7 +309,8 @@ func (h *Handler) signInWith(c echo.Context, id gonogo.Identity, rawIDToken, nex
 		h.store.DeleteSession(ctx, hashID(old))
 	}
 	sid := newSessionID()
-	u, err := h.store.SignInWith(ctx, db.IdentitySignIn{Identity: id, RemoteAddr: c.RealIP(), SessionHash: hashID(sid), IDToken: rawIDToken})
+	warn := func(msg string) { h.log.Warn("group mapping", "email", id.Email, "issuer", id.Issuer, "warning", msg) }
+	u, err := h.store.SignInWith(ctx, db.IdentitySignIn{Identity: id, RemoteAddr: c.RealIP(), SessionHash: hashID(sid), IDToken: rawIDToken, Warn: warn})
 	if code := gonogo.ErrorCode(err); code != "" && code != gonogo.EINTERNAL {
 		return refuseSignIn(statusOf[code], gonogo.ErrorMessage(err), err)
 	} else if err != nil {

@@ -166,6 +166,10 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/admin/products/:key", h.showProductAdmin, admin},
 		{http.MethodPost, "/admin/products/:key", h.updateProduct, admin},
 		{http.MethodPost, "/admin/products/:key/archive", h.archiveProduct, admin},
+		// Sign-in: the provider as configured, and its groups mapped to roles.
+		{http.MethodGet, "/admin/sign-in", h.showSignInAdmin, admin},
+		{http.MethodPost, "/admin/sign-in/mappings", h.addGroupMapping, admin},
+		{http.MethodPost, "/admin/sign-in/mappings/:id/delete", h.removeGroupMapping, admin},
 		{http.MethodGet, "/admin/template", h.showTemplate, admin},
 		{http.MethodPost, "/admin/template/customize", h.customizeTemplate, admin},
 		{http.MethodPost, "/admin/template", h.addTemplateItem, admin},
