@@ -24,12 +24,12 @@ type BoardView struct {
 	Product  string // the product filter, "" for all
 	State    string // the state filter, "" for all
 	Blocking bool   // only releases with blocking defects
+	Count    int
+	Upcoming Upcoming
 	// MineOffered is true for a reader who holds roles for some products
 	// only: the board offers them My products, which Mine says is on.
 	MineOffered bool
 	Mine        bool
-	Count       int
-	Upcoming    Upcoming
 	// Start is what a reader may do first on a board with no release.
 	Start BoardStart
 	// HTML, when set, is the Board already rendered for this view: the
