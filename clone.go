@@ -44,6 +44,7 @@ func (s Snapshot) Clone() Snapshot {
 	s.Defects = slices.Clone(s.Defects)
 	s.Votes = CloneAll(s.Votes)
 	s.Waivers = slices.Clone(s.Waivers)
+	s.Staffed = slices.Clone(s.Staffed)
 	s.Freezes = CloneAll(s.Freezes)
 	s.Comments = CloneAll(s.Comments)
 	return s

@@ -12,6 +12,10 @@ type Snapshot struct {
 	Defects []Defect
 	Votes   []Vote   // every vote of the release; the current cycle's latest per role count
 	Waivers []Waiver // roles that need not sign off
+	// Staffed is the roles some enabled person holds for the release's
+	// product, or for every product: a required role outside it is a gap
+	// that no vote can fill until someone is given the role.
+	Staffed RoleSet
 	Notes   NotesStatus
 	Freezes []Freeze
 	Zone    *time.Location // the team's time zone, where weekly freezes recur
@@ -32,6 +36,7 @@ const (
 	ReasonItem   ReasonKind = "item"   // a required readiness item is open or failed
 	ReasonNotes  ReasonKind = "notes"  // the release notes are not published
 	ReasonRole   ReasonKind = "role"   // a required role has not voted Go
+	ReasonGap    ReasonKind = "gap"    // a required role nobody holds for the product
 	ReasonQuorum ReasonKind = "quorum" // fewer than two people voted Go
 	ReasonFreeze ReasonKind = "freeze" // the window falls in a freeze
 )
@@ -60,7 +65,8 @@ const MinGoVoters = 2
 // Evaluate returns whether the snapshot is ready for a Go and, if not, every
 // reason why: No-Go votes first, then blocking defects, open or failed
 // readiness items, unpublished release notes, a window inside a freeze,
-// roles still to sign, and too few people behind the Go. It is a pure
+// roles still to sign (or that nobody holds for the product, so nobody
+// can sign), and too few people behind the Go. It is a pure
 // function: same snapshot, same verdict.
 func Evaluate(s Snapshot) Gate {
 	var reasons []Reason
@@ -90,16 +96,27 @@ func Evaluate(s Snapshot) Gate {
 	for _, r := range RequiredRoles(s.Waivers) {
 		v, ok := votes[r]
 		switch {
+		case ok && v.Value == VoteGo:
+			goVoters[v.UserID] = v.UserName
+		case !s.Staffed.Has(r):
+			// Waiting on the role would wait for ever: say who must act.
+			reasons = append(reasons, gapReason(r, s.Release.Product))
 		case !ok:
 			reasons = append(reasons, Reason{ReasonRole, fmt.Sprintf("%s has not signed off", r.Label()), "role-" + string(r)})
-		case v.Value == VoteGo:
-			goVoters[v.UserID] = v.UserName
 		}
 	}
 	if len(goVoters) < MinGoVoters {
 		reasons = append(reasons, Reason{ReasonQuorum, quorumText(goVoters), "signoffs"})
 	}
 	return Gate{Ready: len(reasons) == 0, Reasons: reasons, Warnings: gateWarnings(s.Release)}
+}
+
+// gapReason is a required role that no enabled person holds for product:
+// nobody can sign it until an admin gives someone the role. The page links
+// it to the product's team.
+func gapReason(r Role, product string) Reason {
+	return Reason{ReasonGap,
+		fmt.Sprintf("No one can sign as %s for %s: add one under Products → %s", r.Label(), product, product), "role-" + string(r)}
 }
 
 // gateWarnings are what the gate warns of: a release in review with no

@@ -2,6 +2,7 @@ package gonogo_test
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -175,5 +176,59 @@ func TestGateWarnsOfAReviewWithoutAWindow(t *testing.T) {
 				t.Fatalf("warnings %+v, want a no-window warning: %t", g.Warnings, tc.warn)
 			}
 		})
+	}
+}
+
+// everyoneStaffed is a product where some enabled person holds every role.
+var everyoneStaffed = gonogo.NewRoleSet(gonogo.Roles...)
+
+// A required role that no enabled person holds for the release's product
+// is a reason of its own, which says where to add one; a waived role, or
+// one whose Go is already in, is no gap.
+func TestEvaluateGaps(t *testing.T) {
+	payments := gonogo.Release{ID: 1, Product: "payments", State: gonogo.Review, Cycle: 1}
+	noSupport := gonogo.NewRoleSet(slices.DeleteFunc(slices.Clone(gonogo.Roles), func(r gonogo.Role) bool { return r == gonogo.SupportLead })...)
+	noGo := append(without(allSigned(), gonogo.SupportLead), vote(20, gonogo.SupportLead, 1, gonogo.VoteNoGo, 30))
+	tests := []struct {
+		name    string
+		staffed gonogo.RoleSet
+		votes   []gonogo.Vote
+		waivers []gonogo.Waiver
+		want    []gonogo.ReasonKind
+	}{
+		{name: "every role staffed, one to sign", staffed: everyoneStaffed, votes: without(allSigned(), gonogo.SupportLead),
+			want: []gonogo.ReasonKind{gonogo.ReasonRole}},
+		{name: "nobody holds the support lead role", staffed: noSupport, votes: without(allSigned(), gonogo.SupportLead),
+			want: []gonogo.ReasonKind{gonogo.ReasonGap}},
+		{name: "a waived role is no gap", staffed: noSupport, votes: without(allSigned(), gonogo.SupportLead),
+			waivers: []gonogo.Waiver{{Role: gonogo.SupportLead, Reason: "internal change"}}},
+		{name: "a Go already in is no gap", staffed: noSupport, votes: allSigned()},
+		{name: "a No-Go nobody can change", staffed: noSupport, votes: noGo,
+			want: []gonogo.ReasonKind{gonogo.ReasonNoGo, gonogo.ReasonGap}},
+		{name: "a product nobody works on", votes: nil, want: []gonogo.ReasonKind{gonogo.ReasonGap, gonogo.ReasonGap,
+			gonogo.ReasonGap, gonogo.ReasonGap, gonogo.ReasonGap, gonogo.ReasonGap, gonogo.ReasonQuorum}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := gonogo.Evaluate(gonogo.Snapshot{Release: payments, Votes: tc.votes, Waivers: tc.waivers,
+				Staffed: tc.staffed, Notes: gonogo.NotesPublished})
+			var kinds []gonogo.ReasonKind
+			for _, r := range g.Reasons {
+				kinds = append(kinds, r.Kind)
+			}
+			if !slices.Equal(kinds, tc.want) {
+				t.Fatalf("reasons %v, want %v (%v)", kinds, tc.want, g.Reasons)
+			}
+		})
+	}
+	g := gonogo.Evaluate(gonogo.Snapshot{Release: payments, Votes: without(allSigned(), gonogo.SupportLead), Staffed: noSupport,
+		Notes: gonogo.NotesPublished})
+	want := gonogo.Reason{Kind: gonogo.ReasonGap, Anchor: "role-support-lead",
+		Text: "No one can sign as Support lead for payments: add one under Products → payments"}
+	if len(g.Reasons) != 1 || g.Reasons[0] != want {
+		t.Fatalf("reasons %+v, want %+v", g.Reasons, want)
+	}
+	if g.Ready {
+		t.Error("a gap leaves the gate ready")
 	}
 }

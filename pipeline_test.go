@@ -233,7 +233,7 @@ func TestClear(t *testing.T) {
 		})
 	}
 	// A pending decision names what blocks the gate, so CI logs say what to fix.
-	c := gonogo.Clear(gonogo.Snapshot{Release: gonogo.Release{State: gonogo.Review, Cycle: 1}}, nil, pipelineNow)
+	c := gonogo.Clear(gonogo.Snapshot{Release: gonogo.Release{State: gonogo.Review, Cycle: 1}, Staffed: everyoneStaffed}, nil, pipelineNow)
 	if !slices.ContainsFunc(c.Reasons, func(r string) bool { return strings.Contains(r, "has not signed off") }) {
 		t.Fatalf("reasons %q do not include the gate's", c.Reasons)
 	}

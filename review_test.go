@@ -71,7 +71,8 @@ func TestEvaluateSignOffs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g := gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: tc.items, Defects: tc.defects, Votes: tc.votes, Waivers: tc.waivers, Notes: gonogo.NotesPublished})
+			g := gonogo.Evaluate(gonogo.Snapshot{Release: reviewRelease, Items: tc.items, Defects: tc.defects, Votes: tc.votes, Waivers: tc.waivers,
+				Staffed: everyoneStaffed, Notes: gonogo.NotesPublished})
 			var kinds []gonogo.ReasonKind
 			var anchors []string
 			for _, r := range g.Reasons {

@@ -355,8 +355,13 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 	if err != nil {
 		return nil, err
 	}
+	staffing, err := findStaffing(ctx, s.read)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
 		out[i].Freezes, out[i].Zone = freezes, zone
+		out[i].Staffed = gonogo.NewRoleSet(append(staffing[""], staffing[out[i].Release.Product]...)...)
 	}
 	if err := findNotesStatuses(ctx, s.read, "WHERE r.id IN "+in, ids, func(id int64, st gonogo.NotesStatus) {
 		if i, ok := index[id]; ok {
@@ -366,6 +371,31 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 		return nil, err
 	}
 	return out, nil
+}
+
+// findStaffing reads, for every product at once, the roles some enabled
+// person holds for it ("" for every product): one read for the whole
+// board, as long as the list of grants, not of releases.
+func findStaffing(ctx context.Context, q querier) (map[string][]gonogo.Role, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT ur.product, ur.role FROM user_roles ur
+		JOIN users u ON u.id = ur.user_id WHERE u.disabled = 0`)
+	if err != nil {
+		return nil, err
+	}
+	type grant struct {
+		product string
+		role    gonogo.Role
+	}
+	grants, err := collect(rows, func(sc scanner) (grant, error) {
+		var g grant
+		err := sc.Scan(&g.product, &g.role)
+		return g, err
+	})
+	out := map[string][]gonogo.Role{}
+	for _, g := range grants {
+		out[g.product] = append(out[g.product], g.role)
+	}
+	return out, err
 }
 
 // FindSnapshot returns everything the gate needs for one release: of the

@@ -78,6 +78,13 @@ func latestVote(release, cycle string) string {
 		ORDER BY x.at DESC, x.id DESC LIMIT 1)`
 }
 
+// staffedQuery lists the roles some enabled person holds for the product
+// named by the last argument, or for every product: per role, one seek of
+// user_roles_by_role that stops at the first enabled holder, however many
+// people hold it.
+var staffedQuery = `WITH ` + rolesTable + ` SELECT roles.role FROM roles WHERE EXISTS (SELECT 1 FROM user_roles ur
+	JOIN users u ON u.id = ur.user_id WHERE ur.role = roles.role AND ur.product IN ('', ?) AND u.disabled = 0)`
+
 // snapshot loads everything the gate needs for one release through q: the
 // read pool for pages, the write transaction for changes that must judge the
 // release as it is at that very moment. A whole snapshot holds every vote
@@ -124,6 +131,15 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Lo
 	if snap.Freezes, err = findFreezesSince(ctx, q, since(rel.Window, now)); err != nil {
 		return snap, err
 	}
+	rows, err = q.QueryContext(ctx, staffedQuery, append(roleArgs(), rel.Product)...)
+	if err != nil {
+		return snap, err
+	}
+	staffed, err := collect(rows, scanOne[gonogo.Role])
+	if err != nil {
+		return snap, err
+	}
+	snap.Staffed = gonogo.NewRoleSet(staffed...)
 	if whole {
 		if snap.Comments, err = findComments(ctx, q, releaseID, rel.Cycle); err != nil {
 			return snap, err

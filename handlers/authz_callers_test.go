@@ -143,7 +143,7 @@ func (m *matrix) fixture(t *testing.T, key string) fixture {
 // newClient makes a fresh caller for col.
 func (m *matrix) newClient(t *testing.T, col string) *client {
 	t.Helper()
-	return m.s.caller(t, col, fmt.Sprintf("%s-twin%d", strings.ReplaceAll(col, ":", "-"), m.n))
+	return m.s.caller(t, col, fmt.Sprintf("%s-twin%d", strings.NewReplacer(":", "-", "@", "-").Replace(col), m.n))
 }
 
 // caller makes a fresh caller for a column of the matrix: a new user named
@@ -160,6 +160,10 @@ func (s *testServer) caller(t *testing.T, col, name string) *client {
 		c := s.client(t)
 		c.get("/login")
 		return c
+	}
+	if actor, product, ok := scoped(col); ok {
+		s.mustScopedUser(t, name, gonogo.Grant{Role: roleOf[actor], Product: product})
+		return s.signIn(t, name)
 	}
 	u := s.users[col]
 	s.mustCreateUser(t, name, u.Roles, u.Admin)

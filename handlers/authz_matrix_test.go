@@ -18,15 +18,67 @@ import (
 // are the entries of authTable, apiAuthTable and publicTable; the outcome of
 // a cell follows from its row by the rules in expect.
 
-// columns are the callers: signed out, each role and an admin (actors);
-// someone who held every role and lost them while signed in ("demoted"); an
-// admin whose admin flag was taken away while signed in ("ex-admin"); and
-// API tokens of every kind; and a person's feed token in the address
-// ("token:feed"), which opens feeds and nothing else. Signed-out callers carry a CSRF token taken from
-// the sign-in page, as a script could, so that what refuses them is the
-// sign-in check, not the CSRF check.
-var columns = append(slices.Clone(actors), "demoted", "ex-admin",
+// columns are the callers: signed out, each role held for every product
+// and an admin (actors); each role held for the fixtures' product only
+// ("qa@authz") and for another product only ("qa@web"); someone who held
+// every role and lost them while signed in ("demoted"); an admin whose
+// admin flag was taken away while signed in ("ex-admin"); and API tokens of
+// every kind; and a person's feed token in the address ("token:feed"),
+// which opens feeds and nothing else. Signed-out callers carry a CSRF token
+// taken from the sign-in page, as a script could, so that what refuses
+// them is the sign-in check, not the CSRF check.
+var columns = append(append(slices.Clone(actors), scopedColumns...), "demoted", "ex-admin",
 	"token", "token:product", "token:other", "token:revoked", "token:unknown", "token:basic", "token:feed")
+
+// Every release the matrix acts on is of thisProduct; a role held for
+// otherProduct only is held for another product.
+const thisProduct, otherProduct = "authz", "web"
+
+// roleOf is the role each actor of a role holds.
+var roleOf = map[string]gonogo.Role{"po": gonogo.ProductOwner, "eng": gonogo.EngineeringLead, "qa": gonogo.QALead,
+	"ops": gonogo.Ops, "support": gonogo.SupportLead, "rm": gonogo.ReleaseManager}
+
+// scopedColumns are each actor of a role, holding the role for one product
+// only: "qa@authz", "qa@web", and so on.
+var scopedColumns = func() []string {
+	var out []string
+	for _, a := range actors {
+		if _, ok := roleOf[a]; ok {
+			out = append(out, a+"@"+thisProduct, a+"@"+otherProduct)
+		}
+	}
+	return out
+}()
+
+// scoped splits a column of scopedColumns into the actor whose role it
+// holds and the product it holds it for.
+func scoped(col string) (actor, product string, ok bool) {
+	actor, product, ok = strings.Cut(col, "@")
+	return actor, product, ok
+}
+
+// anyProductRoutes check the role on no one release: someone who holds it
+// for any product passes. Creating a release is judged on the product the
+// form names (POST /releases is not here); freezes are the whole board's.
+var anyProductRoutes = []string{"GET /releases/new", "POST /freezes", "POST /freezes/:id/delete"}
+
+// authorRoutes let in the author alone, whom the row's allowed list names:
+// the rm column wrote the comment; the scoped columns are other people.
+var authorRoutes = []string{"POST /releases/:id/comments/:comment"}
+
+// scopedAllowed reports whether a person holding actor's role for product
+// only may use the route key, whose row allows allowed.
+func scopedAllowed(key, actor, product string, allowed []string) bool {
+	switch {
+	case slices.Contains(authorRoutes, key):
+		return false
+	case anyoneSignedIn(allowed):
+		return true
+	case !slices.Contains(allowed, actor):
+		return false
+	}
+	return product == thisProduct || slices.Contains(anyProductRoutes, key)
+}
 
 // endsSession are the routes whose success ends or replaces the caller's
 // session: each of their cells gets a session of its own.
@@ -73,6 +125,9 @@ func expect(key, col string) (outcome, bool) {
 		case signedOut(col):
 			return outcome{status: http.StatusUnauthorized}, true
 		case col == "demoted" && anyoneSignedIn(tc.allowed), slices.Contains(tc.allowed, col):
+			return outcome{status: tc.ok}, true
+		}
+		if actor, product, ok := scoped(col); ok && scopedAllowed(key, actor, product, tc.allowed) {
 			return outcome{status: tc.ok}, true
 		}
 		return outcome{status: http.StatusForbidden}, true
@@ -164,7 +219,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.hook = hook.ID
-	s.mustCreateUser(t, "login", nil, false) // whom POST /login signs in
+	s.mustCreateUser(t, "login", nil, false)      // whom POST /login signs in
+	s.mustCreateRelease(t, otherProduct, "1.0.0") // a product to hold roles for
 
 	// The API acts on releases of the fixtures' product, "authz".
 	goRel := s.mustGoRelease(t, "authz", "2.0.0")

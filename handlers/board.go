@@ -23,9 +23,13 @@ func (h *Handler) showBoard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	mine, err := myBoardOf(c)
+	if err != nil {
+		return err
+	}
 	p := h.page(c, "Board", "board")
 	h.live(c, &p, "board", 0)
-	e, err := h.board(c, p, f, c.QueryParam("blocking") == "1")
+	e, err := h.board(c, p, f, c.QueryParam("blocking") == "1", mine)
 	if err != nil {
 		return err
 	}
@@ -43,8 +47,9 @@ func (h *Handler) showBoard(c echo.Context) error {
 // minute (the closed lane is judged to the minute), never on the reader,
 // except for the empty board's next steps, which follow from what the
 // reader may do across the board (gonogo.AppAbilities), never from their
-// roles themselves.
-func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool) (boardEntry, error) {
+// roles themselves, and for My products, which the key holds as the
+// products it keeps, so that readers of the same products share a board.
+func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool, mine myBoard) (boardEntry, error) {
 	ctx := c.Request().Context()
 	now := h.store.Now().Truncate(time.Minute)
 	v, err := h.store.Version(ctx)
@@ -52,10 +57,62 @@ func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, bl
 		return boardEntry{}, err
 	}
 	start := boardStart(p.App)
-	key := fmt.Sprintf("%q %q %t %s %t %+v %d", f.Product, f.States, blocking, p.Loc, p.Live != "", start, now.Unix())
+	key := fmt.Sprintf("%q %q %t %s %t %+v %d %s", f.Product, f.States, blocking, p.Loc, p.Live != "", start, now.Unix(), mine.key())
 	return h.boards.Get(ctx, v, key, func(ctx context.Context) (boardEntry, error) {
-		return h.buildBoardEntry(ctx, p, f, blocking, start, now)
+		return h.buildBoardEntry(ctx, p, f, blocking, mine, start, now)
 	}, boardEntry.copy)
+}
+
+// myBoard is the reader's "My products" filter (gonogo.MyProducts):
+// offered to those who hold a role for some products only, with the
+// products it keeps, and whether it is on.
+type myBoard struct {
+	products []string
+	on       bool
+}
+
+// myBoardOf reads the filter from the address, mine=1 or mine=0, or takes
+// the reader's default. The form sends a hidden mine=0 before its box's
+// mine=1, so that an unticked box says "off" without JavaScript: the last
+// value given counts.
+func myBoardOf(c echo.Context) (myBoard, error) {
+	var m myBoard
+	if u := currentUser(c); u != nil {
+		m.products, m.on = gonogo.MyProducts(u.Grants)
+	}
+	if vs := c.QueryParams()["mine"]; len(vs) > 0 {
+		switch vs[len(vs)-1] {
+		case "1":
+			m.on = true
+		case "0":
+			m.on = false
+		default:
+			return m, gonogo.Errorf(gonogo.EINVALID, "mine is 1 (my products) or 0 (every product)")
+		}
+	}
+	m.on = m.on && m.offered()
+	return m, nil
+}
+
+// offered reports whether the reader has products of their own to filter by.
+func (m myBoard) offered() bool { return len(m.products) > 0 }
+
+// keeps reports whether the board keeps a release of product: every one,
+// unless the filter is on; a product chosen by name is shown whatever it is.
+func (m myBoard) keeps(product string, f gonogo.ReleaseFilter) bool {
+	return !m.on || f.Product != "" || slices.Contains(m.products, product)
+}
+
+// key is what the filter adds to the board cache's key: nothing for a
+// reader it is not offered to; on or off, and the products it keeps.
+func (m myBoard) key() string {
+	if !m.offered() {
+		return ""
+	}
+	if !m.on {
+		return "mine=0"
+	}
+	return fmt.Sprintf("mine=%q", m.products)
 }
 
 // boardStart is what the empty board offers a reader who may do app as
@@ -66,7 +123,7 @@ func boardStart(app gonogo.AppAbilities) views.BoardStart {
 
 // buildBoardEntry reads, judges and renders the board, with what its page
 // head needs: the products to filter by, the windows and freezes to come.
-func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool, start views.BoardStart, now time.Time) (boardEntry, error) {
+func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool, mine myBoard, start views.BoardStart, now time.Time) (boardEntry, error) {
 	var e boardEntry
 	if len(f.States) == 0 {
 		// Only the recently closed are shown (buildBoard judges exactly
@@ -84,7 +141,7 @@ func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.Re
 		return e, err
 	}
 	team := h.team(ctx)
-	b := buildBoard(snaps, f, blocking, now)
+	b := buildBoard(snaps, f, blocking, mine, now)
 	b.Start = start
 	for _, col := range b.Columns {
 		for i := range col.Cards {
@@ -118,9 +175,9 @@ func boardFilter(c echo.Context) (gonogo.ReleaseFilter, error) {
 }
 
 // buildBoard sorts the snapshots into columns and the closed lane, judging
-// each through the gate.
-func buildBoard(snaps []gonogo.Snapshot, f gonogo.ReleaseFilter, blocking bool, now time.Time) views.BoardView {
-	b := views.BoardView{Product: f.Product, Blocking: blocking}
+// each through the gate; My products, when on, keeps its products' alone.
+func buildBoard(snaps []gonogo.Snapshot, f gonogo.ReleaseFilter, blocking bool, mine myBoard, now time.Time) views.BoardView {
+	b := views.BoardView{Product: f.Product, Blocking: blocking, MineOffered: mine.offered(), Mine: mine.on}
 	if len(f.States) == 1 {
 		b.State = string(f.States[0])
 	}
@@ -129,6 +186,9 @@ func buildBoard(snaps []gonogo.Snapshot, f gonogo.ReleaseFilter, blocking bool, 
 		st := s.Release.State
 		if !st.Active() && b.State == "" && now.Sub(s.Release.UpdatedAt) > closedFor {
 			continue // long closed: off the board unless asked for by state
+		}
+		if !mine.keeps(s.Release.Product, f) {
+			continue
 		}
 		counts := gonogo.CountDefects(s.Defects)
 		if blocking && counts.Blocking == 0 {

@@ -179,9 +179,34 @@ func (h *Handler) require(a access) echo.MiddlewareFunc {
 			if len(a.roles) > 0 && !u.Roles.Any(a.roles...) && !(a.orAdmin && u.Admin) {
 				return gonogo.Errorf(gonogo.EFORBIDDEN, "this needs the role of %s", rolesLabel(a.roles))
 			}
+			if err := h.requireOnProduct(c, u, a); err != nil {
+				return err
+			}
 			return next(c)
 		}
 	}
+}
+
+// requireOnProduct asks, on a route of one release, for the route's roles
+// held for the release's product: the check before took them held for any
+// product. A route open to every role (signing, working one's own items)
+// is left to its action, which names the role and product at stake.
+func (h *Handler) requireOnProduct(c echo.Context, u *gonogo.User, a access) error {
+	if len(a.roles) == 0 || len(a.roles) == len(gonogo.Roles) || !strings.HasPrefix(c.Path(), "/releases/:id") {
+		return nil
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	rel, err := h.store.FindRelease(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if u.RolesOn(rel.Product).Any(a.roles...) || (a.orAdmin && u.Admin) {
+		return nil
+	}
+	return gonogo.Errorf(gonogo.EFORBIDDEN, "this needs the role of %s for %s", rolesLabel(a.roles), rel.Product)
 }
 
 func rolesLabel(rs []gonogo.Role) string {

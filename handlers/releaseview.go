@@ -57,7 +57,7 @@ func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (view
 	}
 	u := currentUser(c)
 	ab := h.abilities(c, snap)
-	v := buildReleaseView(ab, snap, earlier, h.store.Now())
+	v := buildReleaseView(h.actor(c), ab, snap, earlier, h.store.Now())
 	v.History = historyView(id, pages, events)
 	v.Decisions = decisions
 	v.Window = windowView(ab, snap, active, h.team(ctx).LowTraffic, h.page(c, "", ""))
@@ -93,15 +93,15 @@ func (h *Handler) partsView(c echo.Context, id int64) (views.ReleaseView, error)
 	if err != nil {
 		return views.ReleaseView{}, err
 	}
-	return buildReleaseView(h.abilities(c, snap), snap, earlierVotes{}, h.store.Now()), nil
+	return buildReleaseView(h.actor(c), h.abilities(c, snap), snap, earlierVotes{}, h.store.Now()), nil
 }
 
-func buildReleaseView(ab gonogo.Abilities, snap gonogo.Snapshot, earlier earlierVotes, now time.Time) views.ReleaseView {
+func buildReleaseView(actor gonogo.Actor, ab gonogo.Abilities, snap gonogo.Snapshot, earlier earlierVotes, now time.Time) views.ReleaseView {
 	rel := snap.Release
 	v := views.ReleaseView{
 		Release:          rel,
 		Gate:             gateView(ab, snap),
-		Signoffs:         signoffView(ab, snap, earlier, now),
+		Signoffs:         signoffView(actor, ab, snap, earlier, now),
 		Lifecycle:        lifecycleView(ab, snap),
 		Confirms:         releaseConfirms(ab, rel),
 		Summary:          pillarStats(snap.Items),
@@ -215,14 +215,19 @@ func gateView(ab gonogo.Abilities, snap gonogo.Snapshot) views.GateView {
 	}
 }
 
-// signoffView builds the sign-off panel: every role, its current vote and
-// a page of its earlier ones, and a form for each role the viewer holds.
-func signoffView(ab gonogo.Abilities, snap gonogo.Snapshot, earlier earlierVotes, now time.Time) views.SignoffView {
+// signoffView builds the sign-off panel for actor: every role, its current
+// vote and a page of its earlier ones, a form for each role the viewer
+// holds, and, until the review is over, which roles they sign for here and
+// why not the others they hold.
+func signoffView(actor gonogo.Actor, ab gonogo.Abilities, snap gonogo.Snapshot, earlier earlierVotes, now time.Time) views.SignoffView {
 	rel := snap.Release
 	v := views.SignoffView{
 		Release:  rel,
 		Open:     gonogo.ActSign.OpenIn(rel.State),
 		CanWaive: ab.Waive,
+	}
+	if v.Open || rel.State == gonogo.Draft {
+		v.Signer = gonogo.SignerNote(actor, rel.Product)
 	}
 	v.Waiting = gonogo.Waiting(snap)
 	v.CanNudge = ab.Nudge

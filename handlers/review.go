@@ -160,7 +160,7 @@ func (h *Handler) castVote(c echo.Context) error {
 		return err
 	}
 	ab := h.abilities(c, snap)
-	v := views.ReleaseView{Signoffs: signoffView(ab, snap, earlier, h.store.Now()), Gate: gateView(ab, snap)}
+	v := views.ReleaseView{Signoffs: signoffView(h.actor(c), ab, snap, earlier, h.store.Now()), Gate: gateView(ab, snap)}
 	fix(&v)
 	return render(c, status, views.VoteUpdate(h.page(c, "", ""), v.Signoffs, v.Gate))
 }
