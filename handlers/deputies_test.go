@@ -127,31 +127,40 @@ func hasEvent(es []gonogo.Event, action gonogo.Action, actor, text string) bool 
 }
 
 // Ending a deputyship early takes the role away at once; naming the
-// deputy again gives it back.
+// deputy again gives it back. Dana holds no role of her own: as a deputy
+// she signs for Oskar, and for nobody else.
 func TestEndingADeputyshipEarly(t *testing.T) {
 	e := newDeputyEnv(t)
+	dana := e.mustPerson(t, "dana", "Dana Doe", nil)
 	rel := e.mustCreateRelease(t, "payments", "3.1.0")
 	e.testServer.move(t, rel.ID, gonogo.OpenReview)
 	oskar := e.signIn(t, "oskar")
-	form := deputyForm(gonogo.Ops, e.ana.ID, e.now(), e.now().Add(48*time.Hour))
-	wantStatus(t, oskar.post("/profile/deputies", form), http.StatusSeeOther)
+	name := func() url.Values { return deputyForm(gonogo.Ops, dana.ID, e.now(), e.now().Add(48*time.Hour)) }
+	wantStatus(t, oskar.post("/profile/deputies", name()), http.StatusSeeOther)
 	ds, err := e.store.FindDeputyships(t.Context(), e.oskar.ID)
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("deputyships %+v, %v", ds, err)
 	}
 	_, doc := oskar.get("/profile")
-	if doc.Find(`[data-testid=deputyship] form[action="/profile/deputies/`+itoa(ds[0].ID)+`/end"]`).Length() != 1 {
+	if doc.Find(`[data-testid=deputyship] form[action="/profile/deputies/` + itoa(ds[0].ID) + `/end"]`).Length() != 1 {
 		t.Fatal("the profile offers no way to end the deputyship")
 	}
+	d := e.signIn(t, "dana")
+	vote := func(role gonogo.Role) url.Values { return url.Values{"role": {string(role)}, "value": {"go"}} }
+	wantStatus(t, d.post("/releases/"+itoa(rel.ID)+"/votes", vote(gonogo.QALead)), http.StatusForbidden)
+	wantStatus(t, d.post("/releases/"+itoa(rel.ID)+"/votes", vote(gonogo.Ops)), http.StatusSeeOther)
+	votes, _ := e.store.FindVotes(t.Context(), rel.ID)
+	if len(votes) != 1 || votes[0].UserName != "Dana Doe (deputy for Oskar Ops)" {
+		t.Fatalf("votes %+v", votes)
+	}
+
 	wantStatus(t, oskar.post("/profile/deputies/"+itoa(ds[0].ID)+"/end", nil), http.StatusSeeOther)
-	ana := e.signIn(t, "ana")
-	vote := func() url.Values { return url.Values{"role": {"ops"}, "value": {"go"}} }
-	wantStatus(t, ana.post("/releases/"+itoa(rel.ID)+"/votes", vote()), http.StatusForbidden)
-	// Another person cannot end it: only its holder (or an admin).
-	wantStatus(t, oskar.post("/profile/deputies", deputyForm(gonogo.Ops, e.ana.ID, e.now(), e.now().Add(48*time.Hour))), http.StatusSeeOther)
+	wantStatus(t, d.post("/releases/"+itoa(rel.ID)+"/votes", vote(gonogo.Ops)), http.StatusForbidden)
+	// Naming her again gives the role back; she cannot end it herself.
+	wantStatus(t, oskar.post("/profile/deputies", name()), http.StatusSeeOther)
 	ds, _ = e.store.FindDeputyships(t.Context(), e.oskar.ID)
-	wantStatus(t, ana.post("/profile/deputies/"+itoa(ds[0].ID)+"/end", nil), http.StatusForbidden)
-	wantStatus(t, ana.post("/releases/"+itoa(rel.ID)+"/votes", vote()), http.StatusSeeOther)
+	wantStatus(t, d.post("/profile/deputies/"+itoa(ds[0].ID)+"/end", nil), http.StatusForbidden)
+	wantStatus(t, d.post("/releases/"+itoa(rel.ID)+"/votes", vote(gonogo.Ops)), http.StatusSeeOther)
 }
 
 // Naming a deputy is checked, and every problem is shown at its field.

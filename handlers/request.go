@@ -31,6 +31,11 @@ func (h *Handler) actor(c echo.Context) gonogo.Actor {
 	a := gonogo.Actor{RemoteAddr: c.RealIP()}
 	if u := currentUser(c); u != nil {
 		a.UserID, a.Name, a.Roles, a.Grants, a.Admin = u.ID, u.DisplayName(), u.Roles, u.Grants, u.Admin
+		if a.Grants == nil {
+			// A person holds the roles given them, for their products:
+			// nil would mean every role held for every product (Actor).
+			a.Grants = gonogo.Grants{}
+		}
 		a = h.withDeputies(c, a)
 	}
 	return a
