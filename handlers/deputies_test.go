@@ -142,7 +142,7 @@ func TestEndingADeputyshipEarly(t *testing.T) {
 		t.Fatalf("deputyships %+v, %v", ds, err)
 	}
 	_, doc := oskar.get("/profile")
-	if doc.Find(`[data-testid=deputyship] form[action="/profile/deputies/` + itoa(ds[0].ID) + `/end"]`).Length() != 1 {
+	if doc.Find(`[data-testid=deputyship] form[action="/profile/deputies/`+itoa(ds[0].ID)+`/end"]`).Length() != 1 {
 		t.Fatal("the profile offers no way to end the deputyship")
 	}
 	d := e.signIn(t, "dana")
