@@ -168,7 +168,7 @@ func AppAbilitiesOf(actor Actor) AppAbilities {
 // token, whose own scope says what it may touch) is judged by its roles
 // where the route let it in.
 func CheckCreateRelease(a Actor, product string) error {
-	if a.Grants == nil || may(a.Grants.On(product), false, ActCreateRelease) {
+	if a.Grants == nil || may(a.RolesOn(product), false, ActCreateRelease) {
 		return nil
 	}
 	return Errorf(EFORBIDDEN, "you cannot create releases of %s: that takes the product owner or release manager role for %s", product, product)

@@ -3,6 +3,7 @@ package gonogo
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -17,14 +18,20 @@ type Actor struct {
 	Grants     Grants
 	Admin      bool
 	RemoteAddr string
+	// Deputies are the deputyships naming the actor that are in force now:
+	// each adds its role on its holder's products (see deputy.go). Lapsed
+	// are the others, current no more or not yet, which say why not.
+	Deputies []Deputyship
+	Lapsed   []Deputyship
 }
 
-// RolesOn returns the roles a holds for product.
+// RolesOn returns the roles a holds for product, in their own right or
+// as a deputy.
 func (a Actor) RolesOn(product string) RoleSet {
 	if a.Grants == nil {
 		return a.Roles
 	}
-	return a.Grants.On(product)
+	return NewGrants(append(slices.Clone(a.Grants), DeputyGrants(a.Deputies)...)...).On(product)
 }
 
 // SystemActor is the actor for changes gonogo makes by itself (setup, demo data).

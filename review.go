@@ -102,7 +102,11 @@ func CastVote(actor Actor, s VoteSnapshot, in VoteInput, now time.Time) (VoteRes
 		return VoteResult{}, FieldErrorf("role", "choose the role you sign for")
 	}
 	if !AbilitiesOf(actor, Snapshot{Release: rel}).Holds(in.Role) {
-		return VoteResult{}, Errorf(EFORBIDDEN, "you cannot sign for %s: you do not hold that role", in.Role.InText())
+		why := "you do not hold that role"
+		if lapsed := actor.lapsedFor(in.Role, rel.Product, now); lapsed != "" {
+			why = lapsed
+		}
+		return VoteResult{}, Errorf(EFORBIDDEN, "you cannot sign for %s: %s", in.Role.InText(), why)
 	}
 	if !ActSign.OpenIn(rel.State) {
 		return VoteResult{}, Errorf(ECONFLICT, "sign-offs are taken while the release is in review; it is %s", rel.State.InText())
@@ -127,7 +131,11 @@ func CastVote(actor Actor, s VoteSnapshot, in VoteInput, now time.Time) (VoteRes
 		ReleaseID: rel.ID, Cycle: rel.Cycle, Role: in.Role, UserID: actor.UserID, UserName: actor.Name,
 		Value: in.Value, Comment: comment, Conditions: conds, At: now,
 	}
-	return VoteResult{Vote: v, DropItems: earlierConditions(s, v), AddItems: conditionItems(SourceVote, conds), Audit: voteAudit(v)}, nil
+	holder := ""
+	if d, ok := actor.StandsInFor(in.Role, rel.Product); ok {
+		v.UserName, holder = d.Signer(), d.HolderName
+	}
+	return VoteResult{Vote: v, DropItems: earlierConditions(s, v), AddItems: conditionItems(SourceVote, conds), Audit: voteAudit(v, holder)}, nil
 }
 
 // earlierConditions are the condition items of the role's earlier votes
@@ -148,8 +156,13 @@ func earlierConditions(s VoteSnapshot, v Vote) []int64 {
 	return out
 }
 
-func voteAudit(v Vote) Audit {
+// voteAudit is the sentence of a sign-off; holder names the person whose
+// role a deputy signed for, if one did.
+func voteAudit(v Vote, holder string) Audit {
 	detail := fmt.Sprintf("signed %s for %s", v.Value.Label(), v.Role.Label())
+	if holder != "" {
+		detail += " as deputy for " + holder
+	}
 	if v.Comment != "" {
 		detail += ": " + v.Comment
 	}

@@ -163,6 +163,9 @@ func (h *Handler) renderProfile(c echo.Context, status int, f views.PasswordForm
 		return err
 	}
 	f.Feed.Has = f.Feed.Has || has
+	if f.Deputies, err = h.deputiesView(c, f.Deputies); err != nil {
+		return err
+	}
 	return render(c, status, views.ProfilePage(h.page(c, "Your profile", "profile"), f))
 }
 

@@ -109,6 +109,13 @@ var authTable = map[string]authCase{
 	"GET /calendar.ics":               {"/calendar.ics", nil, http.StatusOK, everyone},
 	"POST /profile/feed-token":        {"/profile/feed-token", nil, http.StatusOK, everyone},
 	"POST /profile/feed-token/delete": {"/profile/feed-token/delete", url.Values{"confirm": {"1"}}, http.StatusSeeOther, everyone},
+	// Deputies: anyone signed in reaches the domain, which judges the role
+	// (here, a deputy who is nobody: 422) and who may end one (here, none
+	// that exists: 404); TestAuthorizationMatrixDeputies and
+	// TestEndingADeputyshipEarly prove the rest.
+	"POST /profile/deputies": {"/profile/deputies", url.Values{"role": {"ops"}, "deputy": {"999999"},
+		"from": {"2026-12-01T09:00"}, "until": {"2026-12-08T09:00"}}, http.StatusUnprocessableEntity, everyone},
+	"POST /profile/deputies/:id/end": {"/profile/deputies/999999/end", nil, http.StatusNotFound, everyone},
 
 	// Release notes: everyone signed in reads them (anyone, with public notes
 	// on: TestPublicNotes); product owners and release managers write them.

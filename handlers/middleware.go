@@ -121,6 +121,9 @@ func (h *Handler) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		if u, ok := sess.Values[userKey].(gonogo.User); ok {
 			c.Set("user", &u)
 			c.Set("session", sess.ID)
+			if err := h.loadDeputyships(c, u); err != nil {
+				return err
+			}
 		}
 		return next(c)
 	}
@@ -176,7 +179,7 @@ func (h *Handler) require(a access) echo.MiddlewareFunc {
 			if a.admin && !u.Admin {
 				return gonogo.Errorf(gonogo.EFORBIDDEN, "only admins may do this")
 			}
-			if len(a.roles) > 0 && !u.Roles.Any(a.roles...) && !(a.orAdmin && u.Admin) {
+			if len(a.roles) > 0 && !h.actor(c).Roles.Any(a.roles...) && !(a.orAdmin && u.Admin) { // a deputy's roles count
 				return gonogo.Errorf(gonogo.EFORBIDDEN, "this needs the role of %s", rolesLabel(a.roles))
 			}
 			if err := h.requireOnProduct(c, u, a); err != nil {

@@ -25,11 +25,18 @@ func (h *Handler) page(c echo.Context, title, nav string) views.Page {
 	}
 }
 
-// actor is who makes the request's changes, for the audit trail.
+// actor is who makes the request's changes, for the audit trail, with
+// the roles they hold in their own right and as a deputy at this moment.
 func (h *Handler) actor(c echo.Context) gonogo.Actor {
 	a := gonogo.Actor{RemoteAddr: c.RealIP()}
 	if u := currentUser(c); u != nil {
 		a.UserID, a.Name, a.Roles, a.Grants, a.Admin = u.ID, u.DisplayName(), u.Roles, u.Grants, u.Admin
+		if a.Grants == nil {
+			// A person holds the roles given them, for their products:
+			// nil would mean every role held for every product (Actor).
+			a.Grants = gonogo.Grants{}
+		}
+		a = h.withDeputies(c, a)
 	}
 	return a
 }

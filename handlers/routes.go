@@ -84,6 +84,10 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/profile/password", h.changePassword, signedIn},
 		{http.MethodPost, "/profile/feed-token", h.newFeedToken, signedIn},
 		{http.MethodPost, "/profile/feed-token/delete", h.revokeFeedToken, signedIn},
+		// Deputies (deputies.go): a person names one for a role they hold;
+		// the domain checks the role, and who may end one.
+		{http.MethodPost, "/profile/deputies", h.nameDeputy, signedIn},
+		{http.MethodPost, "/profile/deputies/:id/end", h.endDeputyship, signedIn},
 
 		// The board and releases
 		{http.MethodGet, "/", h.showBoard, signedIn},
