@@ -152,6 +152,7 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 	w := newWriter(ctx, store)
 	now := w.now
 	users := map[gonogo.Role]gonogo.Actor{} // filled before any step is taken
+	ids := map[string]int64{}               // the demo accounts' ids, by email
 	var steps []demoStep
 	for _, d := range demoReleases {
 		steps = append(steps, w.planRelease(d, users, now)...)
@@ -172,6 +173,7 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 		if err != nil {
 			return false, fmt.Errorf("demo user %s: %w", acc.Email, err)
 		}
+		ids[acc.Email] = u.ID
 		if acc.Role != "" && acc.Product == "" {
 			users[acc.Role] = gonogo.Actor{UserID: u.ID, Name: acc.Name, Roles: in.Roles, RemoteAddr: "demo"}
 		}
@@ -188,6 +190,13 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 		if err := store.UpdateProduct(w.ctx, admin, p.Key, p); err != nil {
 			return false, fmt.Errorf("demo product %s: %w", p.Key, err)
 		}
+	}
+	// Oskar is away this week: Paz signs for ops meanwhile.
+	ops := users[gonogo.Ops]
+	ops.Grants = gonogo.Everywhere(ops.Roles)
+	if _, err := store.NameDeputy(w.ctx, ops, gonogo.DeputyInput{Role: gonogo.Ops, DeputyID: ids["pay-qa@example.com"],
+		From: now, Until: now.Add(7 * 24 * time.Hour)}); err != nil {
+		return false, fmt.Errorf("demo deputy: %w", err)
 	}
 	if err := w.seedFreezes(users[gonogo.ReleaseManager]); err != nil {
 		return false, fmt.Errorf("demo freezes: %w", err)

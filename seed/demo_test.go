@@ -84,6 +84,19 @@ func TestSeedDemo(t *testing.T) {
 		}
 	})
 
+	t.Run("deputy", func(t *testing.T) {
+		var paz gonogo.User
+		for _, u := range users {
+			if u.Email == "pay-qa@example.com" {
+				paz = u
+			}
+		}
+		ds, err := s.FindDeputyshipsFor(t.Context(), paz.ID)
+		if err != nil || len(ds) != 1 || ds[0].Role != gonogo.Ops || ds[0].HolderName != "Oskar Ops" {
+			t.Fatalf("Paz's deputyships %+v, %v; want one, for Oskar Ops as ops", ds, err)
+		}
+	})
+
 	t.Run("releases", func(t *testing.T) {
 		rels, err := s.FindReleases(t.Context(), gonogo.ReleaseFilter{})
 		if err != nil {
