@@ -36,6 +36,10 @@ func TestSigningNeedsTheRoleForTheReleasesProduct(t *testing.T) {
 	if len(votes) != 0 {
 		t.Fatalf("storefront holds %d votes", len(votes))
 	}
+	// Her profile says which product her role is for.
+	if _, doc := paula.get("/profile"); !strings.Contains(doc.Find(`[data-testid=my-roles]`).Text(), "QA lead · payments") {
+		t.Errorf("Paula's profile lists her roles as %q", doc.Find(`[data-testid=my-roles]`).Text())
+	}
 	// The release page offers the sign-off form on payments only.
 	_, doc := paula.get("/releases/" + itoa(pay.ID))
 	if doc.Find(`#role-qa-lead form[action$="/votes"]`).Length() == 0 {
