@@ -112,6 +112,21 @@ func (gs Grants) Products() []string {
 	return out
 }
 
+// CheckProducts refuses roles given for some products only that name no
+// product, or one not among known: a role held for a product nobody made
+// would hold for nothing until someone made it.
+func (gs Grants) CheckProducts(known []string) error {
+	for _, g := range gs {
+		if g.Everywhere() {
+			return FieldErrorf("grants", "a role for some products only names its product")
+		}
+		if !slices.Contains(known, g.Product) {
+			return FieldErrorf("grants", "there is no product %q", g.Product)
+		}
+	}
+	return nil
+}
+
 // Text is how the grants read in the audit trail.
 func (gs Grants) Text() string {
 	if len(gs) == 0 {

@@ -108,6 +108,15 @@ func (s *Store) ArchiveProduct(ctx context.Context, a gonogo.Actor, key string, 
 	})
 }
 
+// productKeys reads every product's key inside the transaction.
+func (tx *Tx) productKeys() ([]string, error) {
+	rows, err := tx.Query(`SELECT key FROM products`)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanOne[string])
+}
+
 // productForRelease makes sure a new release's product exists and takes
 // new releases: a release naming a product nobody made yet makes it (CI
 // pipelines create releases of new products, as they always have), and

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gonogo/gonogo"
@@ -112,6 +113,8 @@ func TestRolesPerProduct(t *testing.T) {
 	s := db.OpenTest(t)
 	admin := actor(mustCreateUser(t, s, "admin@example.com", true))
 	u := mustCreateUser(t, s, "quinn@example.com", false, gonogo.Ops)
+	mustCreateRelease(t, s, "payments", "1.0.0") // makes the products
+	mustCreateRelease(t, s, "web", "1.0.0")
 	scoped := gonogo.Grants{{Role: gonogo.QALead, Product: "payments"}, {Role: gonogo.QALead, Product: "web"}}
 	if _, err := s.UpdateUser(t.Context(), admin, u.ID, db.UserUpdate{Products: &scoped}); err != nil {
 		t.Fatal(err)
@@ -122,6 +125,11 @@ func TestRolesPerProduct(t *testing.T) {
 	}
 	if e := lastEvent(t, s); e.Detail != "updated quinn@example.com: roles qa-lead@payments, qa-lead@web, ops" {
 		t.Errorf("audit %q", e.Detail)
+	}
+	// A role for a product nobody made is refused, and nothing changes.
+	nowhere := gonogo.Grants{{Role: gonogo.Ops, Product: "nowhere"}}
+	if _, err := s.UpdateUser(t.Context(), admin, u.ID, db.UserUpdate{Products: &nowhere}); !strings.Contains(gonogo.ErrorFields(err)["grants"], `no product "nowhere"`) {
+		t.Errorf("a role for no product: %v", err)
 	}
 	// Roles for every product change; the product ones stay.
 	if _, err := s.UpdateUser(t.Context(), admin, u.ID, db.UserUpdate{Roles: ptr(gonogo.RoleSet{gonogo.SupportLead})}); err != nil {
@@ -189,6 +197,9 @@ func TestReleasesOfOnesOwnProducts(t *testing.T) {
 	s := db.OpenTest(t)
 	admin := actor(mustCreateUser(t, s, "admin@example.com", true))
 	u := mustCreateUser(t, s, "rita@example.com", false)
+	if _, err := s.CreateProduct(t.Context(), admin, gonogo.ProductInput{Key: "web", Name: "Web"}); err != nil {
+		t.Fatal(err)
+	}
 	scoped := gonogo.Grants{{Role: gonogo.ReleaseManager, Product: "web"}}
 	u, err := s.UpdateUser(t.Context(), admin, u.ID, db.UserUpdate{Products: &scoped})
 	if err != nil {

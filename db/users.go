@@ -185,6 +185,15 @@ func (s *Store) UpdateUser(ctx context.Context, a gonogo.Actor, id int64, up Use
 		if err := tx.handOnly(&u, &up); err != nil {
 			return err
 		}
+		if up.Products != nil {
+			keys, err := tx.productKeys()
+			if err != nil {
+				return err
+			}
+			if err := up.Products.CheckProducts(keys); err != nil {
+				return err
+			}
+		}
 		var admins int
 		if err := tx.QueryRow(`SELECT count(*) FROM users WHERE admin = 1 AND disabled = 0 AND id <> ?`, id).Scan(&admins); err != nil {
 			return err

@@ -116,8 +116,9 @@ func (h *Handler) grantProducts(ctx context.Context, u gonogo.User) ([]gonogo.Pr
 
 // formGrants reads the roles held for some products only from the user
 // form, or nil when the form did not show them (a script's post of names
-// and roles alone leaves them as they are). Each names a known product.
-func (h *Handler) formGrants(c echo.Context) (*gonogo.Grants, error) {
+// and roles alone leaves them as they are). The store refuses a product
+// nobody made (gonogo.Grants.CheckProducts).
+func formGrants(c echo.Context) (*gonogo.Grants, error) {
 	form, err := c.FormParams()
 	if err != nil {
 		return nil, gonogo.Errorf(gonogo.EINVALID, "the form could not be read")
@@ -125,19 +126,12 @@ func (h *Handler) formGrants(c echo.Context) (*gonogo.Grants, error) {
 	if form.Get("product-roles") != "1" {
 		return nil, nil
 	}
-	products, err := h.store.FindProducts(c.Request().Context())
-	if err != nil {
-		return nil, err
-	}
 	gs := gonogo.Grants{}
 	for _, s := range form["grants"] {
 		role, product, _ := strings.Cut(s, "@")
 		r, err := gonogo.ParseRole(role)
 		if err != nil {
 			return nil, gonogo.FieldErrorf("grants", "%s", gonogo.ErrorMessage(err))
-		}
-		if !slices.ContainsFunc(products, func(p gonogo.Product) bool { return p.Key == product }) {
-			return nil, gonogo.FieldErrorf("grants", "there is no product %q", product)
 		}
 		gs = append(gs, gonogo.Grant{Role: r, Product: product})
 	}
@@ -154,7 +148,7 @@ func (h *Handler) updateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	grants, err := h.formGrants(c)
+	grants, err := formGrants(c)
 	if err != nil {
 		return err
 	}

@@ -43,6 +43,9 @@ func TestAuthorizationMatrixDeputies(t *testing.T) {
 		t.Fatal(err)
 	}
 	web := s.mustCreateUser(t, "webqa", nil, false)
+	if _, err := s.store.CreateProduct(t.Context(), s.actorOf("admin"), gonogo.ProductInput{Key: "web", Name: "Web"}); err != nil {
+		t.Fatal(err)
+	}
 	scoped := gonogo.Grants{{Role: gonogo.QALead, Product: "web"}}
 	if _, err := s.store.UpdateUser(t.Context(), s.actorOf("admin"), web.ID, db.UserUpdate{Products: &scoped}); err != nil {
 		t.Fatal(err)
