@@ -229,7 +229,7 @@ func signoffView(actor gonogo.Actor, ab gonogo.Abilities, snap gonogo.Snapshot, 
 	if v.Open || rel.State == gonogo.Draft {
 		v.Signer = gonogo.SignerNote(actor, rel.Product)
 	}
-	v.Waiting = gonogo.Waiting(snap)
+	v.Waiting, v.Unstaffed = gonogo.Waiting(snap), gonogo.Unstaffed(snap)
 	v.CanNudge = ab.Nudge
 	if !rel.ReviewAt.IsZero() {
 		v.Waited = now.Sub(rel.ReviewAt)
