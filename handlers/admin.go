@@ -343,6 +343,28 @@ func (h *Handler) customizeTemplate(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, templateURL(product, "?notice=customized"))
 }
 
+// revertTemplate puts a product back on the global template, removing its
+// own for good, once the admin confirms it.
+func (h *Handler) revertTemplate(c echo.Context) error {
+	product := templateProduct(c)
+	if product == "" {
+		return gonogo.Errorf(gonogo.EINVALID, "say which product's checklist to put back on the global template")
+	}
+	if ok, err := confirmed(c); err != nil {
+		return err
+	} else if !ok {
+		p, err := h.store.FindProduct(c.Request().Context(), product)
+		if err != nil {
+			return err
+		}
+		return h.askToConfirm(c, views.RevertTemplateConfirm(p))
+	}
+	if err := h.store.RevertTemplate(c.Request().Context(), h.actor(c), product); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, templateURL(product, "?notice=reverted"))
+}
+
 func (h *Handler) updateTemplateItem(c echo.Context) error {
 	id, err := idParam(c, "id")
 	if err != nil {

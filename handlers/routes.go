@@ -176,6 +176,7 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/admin/sign-in/mappings/:id/delete", h.removeGroupMapping, admin},
 		{http.MethodGet, "/admin/template", h.showTemplate, admin},
 		{http.MethodPost, "/admin/template/customize", h.customizeTemplate, admin},
+		{http.MethodPost, "/admin/template/revert", h.revertTemplate, admin},
 		{http.MethodPost, "/admin/template", h.addTemplateItem, admin},
 		{http.MethodPost, "/admin/template/:id", h.updateTemplateItem, admin},
 		{http.MethodPost, "/admin/template/:id/move", h.moveTemplateItem, admin},
