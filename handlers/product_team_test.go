@@ -84,6 +84,9 @@ func TestGapShowsOnTheCardAndTheGate(t *testing.T) {
 	if got := strings.Join(strings.Fields(text(doc, `[data-testid=unstaffed]`)), " "); got != "No one can sign as Support lead for payments: add one under Products → payments" {
 		t.Errorf("the panel's gap reads %q", got)
 	}
+	if got := text(doc, `[data-role=support-lead] [data-testid=vote]`); got != "No one holds it" {
+		t.Errorf("the support lead's row says %q", got)
+	}
 	if doc.Find(`[data-testid=nudge-support-lead]`).Length() != 0 || doc.Find(`[data-testid=nudge-qa-lead]`).Length() != 1 {
 		t.Error("the nudge buttons are not those of the roles someone holds")
 	}

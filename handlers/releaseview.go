@@ -236,7 +236,7 @@ func signoffView(actor gonogo.Actor, ab gonogo.Abilities, snap gonogo.Snapshot, 
 	}
 	current := gonogo.CurrentVotes(rel, snap.Votes)
 	for _, r := range gonogo.Roles {
-		row := views.SignoffRow{Role: r, CanSign: ab.SignAs(r)}
+		row := views.SignoffRow{Role: r, CanSign: ab.SignAs(r), Unstaffed: slices.Contains(v.Unstaffed, r)}
 		if w, ok := snap.WaiverFor(r); ok {
 			row.Waiver = &w
 		}
