@@ -150,6 +150,10 @@ func boardStart(app gonogo.AppAbilities) views.BoardStart {
 
 // buildBoardEntry reads, judges and renders the board, with what its page
 // head needs: the products to filter by, the windows and freezes to come.
+// Of the releases its filter finds it reads the snapshots of the cards it
+// shows alone: a board of two hundred releases on their way shows each
+// column's first, and reading every card's checklist and defects was most
+// of what rebuilding it cost.
 func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool, mine myBoard, page int, start views.BoardStart, now time.Time) (boardEntry, error) {
 	var e boardEntry
 	if len(f.States) == 0 {
@@ -157,9 +161,19 @@ func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.Re
 		// which); the hour keeps one filter, and its snapshots, per hour.
 		f.ClosedSince = now.Add(-closedFor).Truncate(time.Hour)
 	}
-	snaps, err := h.store.FindSnapshots(ctx, f)
+	rels, snaps, err := h.boardReleases(ctx, f, blocking)
 	if err != nil {
 		return e, err
+	}
+	b, err := buildBoard(rels, f, mine, page, now)
+	if err != nil {
+		return e, err
+	}
+	b.Blocking = blocking
+	if snaps == nil {
+		if snaps, err = h.store.FindSnapshotsOf(ctx, shownReleases(b)); err != nil {
+			return e, err
+		}
 	}
 	if e.active, err = h.store.FindActiveWindows(ctx); err != nil {
 		return e, err
@@ -168,10 +182,7 @@ func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.Re
 		return e, err
 	}
 	team := h.team(ctx)
-	b, err := buildBoard(snaps, f, blocking, mine, page, now)
-	if err != nil {
-		return e, err
-	}
+	judge(&b, snaps)
 	b.Start = start
 	for _, col := range b.Columns {
 		for i := range col.Cards {
@@ -190,6 +201,64 @@ func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.Re
 	b.Columns, b.Closed = nil, nil
 	e.head, e.html = b, buf.String()
 	return e, nil
+}
+
+// boardReleases are the releases f finds, the most recently changed
+// first. With blocking, only those with a blocking defect, which their
+// snapshots tell: every one is read then, and given too.
+func (h *Handler) boardReleases(ctx context.Context, f gonogo.ReleaseFilter, blocking bool) ([]gonogo.Release, []gonogo.Snapshot, error) {
+	if !blocking {
+		rels, err := h.store.FindReleases(ctx, f)
+		return rels, nil, err
+	}
+	snaps, err := h.store.FindSnapshots(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	snaps = slices.DeleteFunc(snaps, func(s gonogo.Snapshot) bool { return gonogo.CountDefects(s.Defects).Blocking == 0 })
+	rels := make([]gonogo.Release, len(snaps))
+	for i, s := range snaps {
+		rels[i] = s.Release
+	}
+	return rels, snaps, nil
+}
+
+// shownReleases are the releases of the cards b shows.
+func shownReleases(b views.BoardView) []gonogo.Release {
+	var out []gonogo.Release
+	for _, col := range b.Columns {
+		for _, c := range col.Cards {
+			out = append(out, c.Release)
+		}
+	}
+	for _, c := range b.Closed {
+		out = append(out, c.Release)
+	}
+	return out
+}
+
+// judge fills in each card of b from its release's snapshot among snaps:
+// the gate's verdict, the pillars' progress, the defects.
+func judge(b *views.BoardView, snaps []gonogo.Snapshot) {
+	byID := make(map[int64]*gonogo.Snapshot, len(snaps))
+	for i := range snaps {
+		byID[snaps[i].Release.ID] = &snaps[i]
+	}
+	fill := func(cards []views.Card) {
+		for i := range cards {
+			s, ok := byID[cards[i].Release.ID]
+			if !ok {
+				continue // every card's snapshot is read; this is a guard
+			}
+			cards[i].Gate = gonogo.Evaluate(*s)
+			cards[i].Progress = pillarStats(s.Items)
+			cards[i].Defects = gonogo.CountDefects(s.Defects)
+		}
+	}
+	for _, col := range b.Columns {
+		fill(col.Cards)
+	}
+	fill(b.Closed)
 }
 
 func boardFilter(c echo.Context) (gonogo.ReleaseFilter, error) {
@@ -242,33 +311,29 @@ func (e pastEnd) url(c echo.Context) string {
 	return "/?" + q.Encode()
 }
 
-// buildBoard sorts the snapshots into columns and the closed lane, and
-// judges through the gate the cards they show: on the whole board, each
-// lane's first laneCap; on a board filtered to a state, its lane's page
-// (pastEnd past its last). My products, when on, keeps its products'
-// releases alone.
-func buildBoard(snaps []gonogo.Snapshot, f gonogo.ReleaseFilter, blocking bool, mine myBoard, page int, now time.Time) (views.BoardView, error) {
-	b := views.BoardView{Product: f.Product, Blocking: blocking, MineOffered: mine.offered(), Mine: mine.on, Page: 1, Pages: 1}
+// buildBoard sorts the releases into columns and the closed lane, and
+// picks the cards they show, each of its release alone (judge fills them
+// in): on the whole board, each lane's first laneCap; on a board filtered
+// to a state, its lane's page (pastEnd past its last). My products, when
+// on, keeps its products' releases alone.
+func buildBoard(rels []gonogo.Release, f gonogo.ReleaseFilter, mine myBoard, page int, now time.Time) (views.BoardView, error) {
+	b := views.BoardView{Product: f.Product, MineOffered: mine.offered(), Mine: mine.on, Page: 1, Pages: 1}
 	if len(f.States) == 1 {
 		b.State = string(f.States[0])
 	}
-	byState := map[gonogo.State][]gonogo.Snapshot{}
-	for _, s := range snaps {
-		st := s.Release.State
-		if !st.Active() && b.State == "" && now.Sub(s.Release.UpdatedAt) > closedFor {
+	byState := map[gonogo.State][]gonogo.Release{}
+	for _, r := range rels {
+		if !r.State.Active() && b.State == "" && now.Sub(r.UpdatedAt) > closedFor {
 			continue // long closed: off the board unless asked for by state
 		}
-		if !mine.keeps(s.Release.Product, f) {
+		if !mine.keeps(r.Product, f) {
 			continue
 		}
-		if blocking && gonogo.CountDefects(s.Defects).Blocking == 0 {
-			continue
-		}
-		byState[st] = append(byState[st], s)
+		byState[r.State] = append(byState[r.State], r)
 		b.Count++
 	}
 	// shown is the part of a lane the board shows.
-	shown := func(lane []gonogo.Snapshot) ([]gonogo.Snapshot, error) {
+	shown := func(lane []gonogo.Release) ([]gonogo.Release, error) {
 		if b.State == "" {
 			return lane[:min(len(lane), laneCap)], nil
 		}
@@ -291,15 +356,15 @@ func buildBoard(snaps []gonogo.Snapshot, f gonogo.ReleaseFilter, blocking bool, 
 		}
 		b.Columns = append(b.Columns, views.BoardColumn{State: st, Cards: cards(part), Total: len(lane)})
 	}
-	var closed []gonogo.Snapshot
+	var closed []gonogo.Release
 	for _, st := range gonogo.ClosedStates {
 		closed = append(closed, byState[st]...)
 	}
 	if len(closed) == 0 {
 		return b, nil
 	}
-	slices.SortStableFunc(closed, func(x, y gonogo.Snapshot) int {
-		return cmp.Or(y.Release.UpdatedAt.Compare(x.Release.UpdatedAt), cmp.Compare(y.Release.ID, x.Release.ID))
+	slices.SortStableFunc(closed, func(x, y gonogo.Release) int {
+		return cmp.Or(y.UpdatedAt.Compare(x.UpdatedAt), cmp.Compare(y.ID, x.ID))
 	})
 	part, err := shown(closed)
 	if err != nil {
@@ -312,26 +377,21 @@ func buildBoard(snaps []gonogo.Snapshot, f gonogo.ReleaseFilter, blocking bool, 
 	return b, nil
 }
 
-// cards are the board's cards of snaps, each judged through the gate.
-func cards(snaps []gonogo.Snapshot) []views.Card {
-	out := make([]views.Card, len(snaps))
-	for i, s := range snaps {
-		out[i] = views.Card{
-			Release:  s.Release,
-			Gate:     gonogo.Evaluate(s),
-			Progress: pillarStats(s.Items),
-			Defects:  gonogo.CountDefects(s.Defects),
-		}
+// cards are the board's cards of rels, to be judged.
+func cards(rels []gonogo.Release) []views.Card {
+	out := make([]views.Card, len(rels))
+	for i, r := range rels {
+		out[i].Release = r
 	}
 	return out
 }
 
 // hidden counts, by state in the order of gonogo.States, the releases a
 // capped lane leaves out.
-func hidden(snaps []gonogo.Snapshot) []views.LaneMore {
+func hidden(rels []gonogo.Release) []views.LaneMore {
 	n := map[gonogo.State]int{}
-	for _, s := range snaps {
-		n[s.Release.State]++
+	for _, r := range rels {
+		n[r.State]++
 	}
 	var out []views.LaneMore
 	for _, st := range gonogo.States {
@@ -343,12 +403,12 @@ func hidden(snaps []gonogo.Snapshot) []views.LaneMore {
 }
 
 // sortLane puts the soonest window first, unscheduled releases last.
-func sortLane(lane []gonogo.Snapshot) {
-	slices.SortStableFunc(lane, func(x, y gonogo.Snapshot) int {
-		xw, yw := x.Release.Window, y.Release.Window
+func sortLane(lane []gonogo.Release) {
+	slices.SortStableFunc(lane, func(x, y gonogo.Release) int {
+		xw, yw := x.Window, y.Window
 		switch {
 		case xw.IsZero() && yw.IsZero():
-			return y.Release.UpdatedAt.Compare(x.Release.UpdatedAt)
+			return y.UpdatedAt.Compare(x.UpdatedAt)
 		case xw.IsZero():
 			return 1
 		case yw.IsZero():
