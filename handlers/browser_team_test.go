@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -101,4 +102,126 @@ func TestBrowserDeputySignsForTheHolder(t *testing.T) {
 		t.Errorf("after the period the panel tells Ana %q", got)
 	}
 	shoot(t, ctx, "deputy-ended", `[data-testid=signoffs]`)
+}
+
+// boardCards are the releases the board shows in the browser, sorted.
+func boardCards(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return eval[string](t, ctx, `[...document.querySelectorAll('[data-testid=release-card]')].map(c => c.dataset.release).sort().join(", ")`)
+}
+
+// waitCards waits until the board shows exactly want.
+func waitCards(t *testing.T, ctx context.Context, want string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll('[data-testid=release-card]')].map(c => c.dataset.release).sort().join(", ") === '`+want+`'`)); err != nil {
+		t.Fatalf("the board shows %q, want %q: %v", boardCards(t, ctx), want, err)
+	}
+	settled(t, ctx)
+}
+
+// Paula holds QA lead for payments only: her board opens with My products
+// ticked and payments alone; Space on the box unticks it and the whole
+// board shows, the address saying so; Space again narrows it back.
+func TestBrowserMyBoard(t *testing.T) {
+	s := newServer(t)
+	s.mustCreateRelease(t, "payments", "2.4.0")
+	s.mustCreateRelease(t, "storefront", "5.0.0")
+	s.mustCreateRelease(t, "mobile", "1.0.0")
+	s.mustScopedUser(t, "paula", gonogo.Grant{Role: gonogo.QALead, Product: "payments"})
+	const mine, every = "payments 2.4.0", "mobile 1.0.0, payments 2.4.0, storefront 5.0.0"
+	box := `[data-testid=filter-mine]`
+
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, s, "paula")
+	must(t, ctx, laptop(), chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=board]`)))
+	if on := eval[bool](t, ctx, `document.querySelector('`+box+`').checked`); !on {
+		t.Fatal("My products is not ticked for a person whose roles are for payments only")
+	}
+	waitCards(t, ctx, mine)
+	shoot(t, ctx, "myboard-mine", `[data-testid=board-filters]`)
+
+	must(t, ctx, chromedp.Evaluate[chromedp.Void](`window.__sameDocument = true`),
+		chromedp.Focus(chromedp.CSS(box)), chromedp.KeyEvent(" "))
+	waitCards(t, ctx, every)
+	if on := eval[bool](t, ctx, `document.querySelector('`+box+`').checked`); on {
+		t.Error("Space left My products ticked")
+	}
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	if q := query(t, loc); q.Get("mine") != "0" {
+		t.Errorf("with the box unticked the address is %q, want it to carry mine=0", loc)
+	}
+	if !eval[bool](t, ctx, `window.__sameDocument === true`) {
+		t.Error("the page reloaded to filter")
+	}
+	shoot(t, ctx, "myboard-every", `[data-testid=board-filters]`)
+
+	// The address holds the filter: reloading it keeps the whole board.
+	must(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid=board]`)))
+	waitCards(t, ctx, every)
+
+	must(t, ctx, chromedp.Focus(chromedp.CSS(box)), chromedp.KeyEvent(" "))
+	waitCards(t, ctx, mine)
+	loc, _ = chromedp.Run(ctx, chromedp.Location())
+	if vs := query(t, loc)["mine"]; len(vs) == 0 || vs[len(vs)-1] != "1" {
+		t.Errorf("with the box ticked again the address is %q, want its last mine to be 1", loc)
+	}
+}
+
+// query is the query of the address loc.
+func query(t *testing.T, loc string) url.Values {
+	t.Helper()
+	u, err := url.Parse(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query()
+}
+
+// Payments has no support lead: the board's card names the gap, the
+// release page's gate lists it as a reason, and both links lead to the
+// product's team, where the gap shows too.
+func TestBrowserGapOnCardAndGate(t *testing.T) {
+	s := newServer(t)
+	pay := s.mustCreateRelease(t, "payments", "2.4.0")
+	shop := s.mustCreateRelease(t, "storefront", "5.0.0")
+	s.move(t, pay.ID, gonogo.OpenReview)
+	s.move(t, shop.ID, gonogo.OpenReview)
+	s.regrant(t, "support", gonogo.Grant{Role: gonogo.SupportLead, Product: "storefront"})
+	const want = "No one can sign as Support lead for payments: add one under Products → payments"
+	card := `[data-testid=release-card][data-release="payments 2.4.0"]`
+
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, s, "rm")
+	must(t, ctx, laptop(), chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS(card+` [data-testid=card-gap]`)))
+	if got := textOf(t, ctx, card+` [data-testid=card-gap]`); got != want {
+		t.Errorf("the card shows the gap %q, want %q", got, want)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('[data-release="storefront 5.0.0"] [data-testid=card-gap]').length`); n != 0 {
+		t.Errorf("storefront's card shows %d gaps", n)
+	}
+	shoot(t, ctx, "gap-card", card)
+	must(t, ctx, chromedp.Click(chromedp.CSS(card+` [data-testid=card-gap] a`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid=product-team]`)))
+	wantTeamGap(t, ctx, s)
+
+	gap := `#gate [data-testid=gate-reasons] li[data-kind=gap]`
+	must(t, ctx, chromedp.Navigate(s.URL+"/releases/"+itoa(pay.ID)), chromedp.WaitVisible(chromedp.CSS(gap)))
+	if got := strings.Join(strings.Fields(textOf(t, ctx, gap)), " "); got != want {
+		t.Errorf("the gate lists the gap as %q, want %q", got, want)
+	}
+	shoot(t, ctx, "gap-gate", gap)
+	must(t, ctx, chromedp.Click(chromedp.CSS(gap+` a`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid=product-team]`)))
+	wantTeamGap(t, ctx, s)
+	shoot(t, ctx, "gap-team", `[data-testid=product-team]`)
+}
+
+// wantTeamGap checks that the browser is on payments' page and that its
+// team shows no support lead.
+func wantTeamGap(t *testing.T, ctx context.Context, s *testServer) {
+	t.Helper()
+	if loc, _ := chromedp.Run(ctx, chromedp.Location()); loc != s.URL+"/products/payments" {
+		t.Errorf("the gap's link led to %q, want payments' page", loc)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('[data-testid=team-role][data-role=support-lead] [data-testid=team-gap]').length`); n != 1 {
+		t.Error("payments' team does not show that it has no support lead")
+	}
 }
