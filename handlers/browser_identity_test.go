@@ -150,12 +150,13 @@ func TestBrowserOIDCRefusals(t *testing.T) {
 			}
 			must(t, ctx, laptop(), chromedp.Navigate(s.URL+"/"))
 			providerSignIn(t, ctx, tc.user)
-			must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`[data-testid=sign-in-refused-reason]`)))
+			// Back at gonogo: refused, or (were the check missing) signed in.
+			must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`[data-testid=sign-in-refused-reason], [data-testid=whoami]`)))
+			if n := eval[int](t, ctx, `document.querySelectorAll('[data-testid=whoami]').length`); n != 0 {
+				t.Fatalf("the sign-in was not refused: signed in as %q", textOf(t, ctx, `[data-testid=whoami]`))
+			}
 			if got := textOf(t, ctx, `[data-testid=sign-in-refused-reason]`); !strings.Contains(got, tc.says) {
 				t.Errorf("the refusal says %q, want it to say %q", got, tc.says)
-			}
-			if n := eval[int](t, ctx, `document.querySelectorAll('[data-testid=whoami]').length`); n != 0 {
-				t.Error("the refusal page shows someone signed in")
 			}
 			shoot(t, ctx, "oidc-refused-"+tc.shot, `[data-testid=sign-in-refused-reason]`)
 			must(t, ctx, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=provider-sign-in]`)))
