@@ -192,7 +192,10 @@ func TestBrowserGapOnCardAndGate(t *testing.T) {
 
 	ctx := newBrowser(t)
 	browserSignIn(t, ctx, s, "rm")
-	must(t, ctx, laptop(), chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS(card+` [data-testid=card-gap]`)))
+	must(t, ctx, laptop(), chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS(card)))
+	if n := eval[int](t, ctx, `document.querySelectorAll('`+card+` [data-testid=card-gap]').length`); n != 1 {
+		t.Fatalf("payments' card shows %d gaps, want the missing support lead", n)
+	}
 	if got := textOf(t, ctx, card+` [data-testid=card-gap]`); got != want {
 		t.Errorf("the card shows the gap %q, want %q", got, want)
 	}
@@ -204,7 +207,10 @@ func TestBrowserGapOnCardAndGate(t *testing.T) {
 	wantTeamGap(t, ctx, s)
 
 	gap := `#gate [data-testid=gate-reasons] li[data-kind=gap]`
-	must(t, ctx, chromedp.Navigate(s.URL+"/releases/"+itoa(pay.ID)), chromedp.WaitVisible(chromedp.CSS(gap)))
+	must(t, ctx, chromedp.Navigate(s.URL+"/releases/"+itoa(pay.ID)), chromedp.WaitVisible(chromedp.CSS(`#gate`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll('`+gap+`').length`); n != 1 {
+		t.Fatalf("the gate lists %d gaps, want the missing support lead", n)
+	}
 	if got := strings.Join(strings.Fields(textOf(t, ctx, gap)), " "); got != want {
 		t.Errorf("the gate lists the gap as %q, want %q", got, want)
 	}
