@@ -2,6 +2,7 @@ package gonogo
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -374,6 +375,9 @@ func CreateFreeze(actor Actor, in FreezeInput, zone *time.Location) (FreezeInput
 	if err := in.Validate(); err != nil {
 		return in, Audit{}, err
 	}
+	if err := checkFreezeScope(actor, in.Products); err != nil {
+		return in, Audit{}, err
+	}
 	f := Freeze{Name: in.Name, Weekly: in.Weekly, Once: in.Once, Week: in.Week}
 	scope := "every product"
 	if len(in.Products) > 0 {
@@ -384,6 +388,57 @@ func CreateFreeze(actor Actor, in FreezeInput, zone *time.Location) (FreezeInput
 	return in, a, nil
 }
 
+// MayRemoveFreeze reports whether actor may remove f: the freezes page
+// offers its button only then.
+func MayRemoveFreeze(actor Actor, f Freeze) bool {
+	_, err := RemoveFreeze(actor, f)
+	return err == nil
+}
+
+// FreezeScope says which products actor may freeze: every product
+// (admins, and release managers for every product), or those it names.
+// A freeze stops every release of its products, so a release manager for
+// payments only freezes payments. An actor without grants (the system, a
+// token) is judged by its roles alone.
+func FreezeScope(actor Actor) (every bool, products []string) {
+	if actor.Admin || actor.Grants == nil {
+		return true, nil
+	}
+	gs := NewGrants(append(slices.Clone(actor.Grants), DeputyGrants(actor.Deputies)...)...)
+	if may(gs.On(""), false, ActManageFreezes) {
+		return true, nil
+	}
+	for _, p := range gs.Products() {
+		if may(gs.On(p), false, ActManageFreezes) {
+			products = append(products, p)
+		}
+	}
+	return false, products
+}
+
+// checkFreezeScope refuses a freeze over products the actor does not
+// manage (see FreezeScope), naming them.
+func checkFreezeScope(actor Actor, products []string) error {
+	every, mine := FreezeScope(actor)
+	if every {
+		return nil
+	}
+	if len(products) == 0 {
+		return Errorf(EFORBIDDEN, "a freeze of every product takes the release manager role for every product: name the products you manage (%s)", List(mine))
+	}
+	var not []string
+	for _, p := range products {
+		if !slices.Contains(mine, p) {
+			not = append(not, p)
+		}
+	}
+	if len(not) > 0 {
+		list := List(not)
+		return Errorf(EFORBIDDEN, "you cannot freeze %s: that takes the release manager role for %s", list, list)
+	}
+	return nil
+}
+
 func errManageFreezes() error {
 	return Errorf(EFORBIDDEN, "only admins and release managers manage freezes")
 }
@@ -392,6 +447,9 @@ func errManageFreezes() error {
 func RemoveFreeze(actor Actor, f Freeze) (Audit, error) {
 	if !AppAbilitiesOf(actor).ManageFreezes {
 		return Audit{}, errManageFreezes()
+	}
+	if err := checkFreezeScope(actor, f.Products); err != nil {
+		return Audit{}, err
 	}
 	a := audit(ActionFreezeDelete, "removed the freeze %q", f.Name)
 	a.Topics = []Topic{TopicWindow}

@@ -69,6 +69,8 @@ const (
 	ActionTemplateMove   Action = "template.move"
 	// A product's own template, made as a copy of the global one.
 	ActionTemplateCustomize Action = "template.customize"
+	// A product's own template removed: it uses the global one again.
+	ActionTemplateRevert Action = "template.revert"
 
 	ActionBackup          Action = "backup"
 	ActionCheckpoint      Action = "audit.checkpoint"

@@ -3,6 +3,7 @@ package gonogo
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -317,12 +318,24 @@ func Waive(actor Actor, s Snapshot, c WaiverChange, now time.Time) (WaiverResult
 }
 
 // Waiting returns the required roles that have not signed off in the
-// current cycle, in the order of the board.
+// current cycle and that someone holds for the release's product, in the
+// order of the board: the roles a reminder could reach.
 func Waiting(s Snapshot) []Role {
+	return unsigned(s, true)
+}
+
+// Unstaffed returns the required roles that have not signed off and that
+// nobody holds for the release's product: waiting on them would wait for
+// ever, so the page says who must act instead (an admin, on the product).
+func Unstaffed(s Snapshot) []Role {
+	return unsigned(s, false)
+}
+
+func unsigned(s Snapshot, staffed bool) []Role {
 	votes := CurrentVotes(s.Release, s.Votes)
 	var out []Role
 	for _, r := range RequiredRoles(s.Waivers) {
-		if _, ok := votes[r]; !ok {
+		if _, ok := votes[r]; !ok && s.Staffed.Has(r) == staffed {
 			out = append(out, r)
 		}
 	}
@@ -342,10 +355,12 @@ func Nudge(actor Actor, s Snapshot, role Role) error {
 	if !ActNudge.OpenIn(s.Release.State) {
 		return Errorf(ECONFLICT, "nudges are for a release in review; it is %s", s.Release.State.InText())
 	}
-	for _, r := range Waiting(s) {
-		if r == role {
-			return nil
-		}
+	if slices.Contains(Unstaffed(s), role) {
+		p := s.Release.Product
+		return Errorf(ECONFLICT, "no one holds the %s role for %s, so a nudge would reach nobody: add one under Products → %s", role.Label(), p, p)
+	}
+	if slices.Contains(Waiting(s), role) {
+		return nil
 	}
 	return Errorf(ECONFLICT, "no sign-off is awaited from %s: it has signed or need not sign", role.InText())
 }

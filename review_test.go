@@ -248,9 +248,24 @@ func TestChangeWaiver(t *testing.T) {
 func TestWaitingAndNudge(t *testing.T) {
 	rm := gonogo.Actor{Roles: gonogo.RoleSet{gonogo.ReleaseManager}}
 	s := gonogo.Snapshot{Release: reviewRelease, Votes: without(without(allSigned(), gonogo.QALead), gonogo.SupportLead),
-		Waivers: []gonogo.Waiver{{Role: gonogo.SupportLead, Reason: "internal"}}}
+		Waivers: []gonogo.Waiver{{Role: gonogo.SupportLead, Reason: "internal"}}, Staffed: everyoneStaffed}
 	if got := gonogo.Waiting(s); !slices.Equal(got, []gonogo.Role{gonogo.QALead}) {
 		t.Fatalf("waiting on %v", got)
+	}
+	if got := gonogo.Unstaffed(s); len(got) != 0 {
+		t.Fatalf("unstaffed %v", got)
+	}
+	// Nobody holds QA lead for the product: the role is not waited on but
+	// named as a gap, and a nudge to it is refused, saying who must act.
+	gap := s
+	gap.Release.Product = "payments"
+	gap.Staffed = gonogo.NewRoleSet(gonogo.ProductOwner, gonogo.EngineeringLead, gonogo.Ops, gonogo.ReleaseManager)
+	if w, u := gonogo.Waiting(gap), gonogo.Unstaffed(gap); len(w) != 0 || !slices.Equal(u, []gonogo.Role{gonogo.QALead}) {
+		t.Fatalf("without a QA lead: waiting on %v, unstaffed %v", w, u)
+	}
+	err := gonogo.Nudge(rm, gap, gonogo.QALead)
+	if gonogo.ErrorCode(err) != gonogo.ECONFLICT || !strings.Contains(gonogo.ErrorMessage(err), "No one holds the QA lead role for "+gap.Release.Product) {
+		t.Fatalf("nudging a role nobody holds: %v", err)
 	}
 	if err := gonogo.Nudge(rm, s, gonogo.QALead); err != nil {
 		t.Fatal(err)

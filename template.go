@@ -126,6 +126,16 @@ func CustomizeTemplate(p Product, n int) (Audit, error) {
 	return audit(ActionTemplateCustomize, "customized the checklist of %s: a copy of the global template (%d items)", p.Key, n), nil
 }
 
+// RevertTemplate is the change that removes p's own template, of n items,
+// so that its new releases start with the global one again; a product
+// without one is a conflict.
+func RevertTemplate(p Product, n int) (Audit, error) {
+	if !p.OwnTemplate {
+		return Audit{}, Errorf(ECONFLICT, "%s uses the global checklist template already", p.Key)
+	}
+	return audit(ActionTemplateRevert, "put %s back on the global checklist template: its own checklist (%d items) removed", p.Key, n), nil
+}
+
 // CheckTemplateEdit refuses to edit a product's template while the
 // product still uses the global one: it is customized first, on purpose.
 func CheckTemplateEdit(p Product) error {

@@ -176,6 +176,32 @@ func (s *Store) CustomizeTemplate(ctx context.Context, a gonogo.Actor, key strin
 	})
 }
 
+// RevertTemplate removes the product key's own template: its releases
+// start with the global one again. Releases made before keep theirs.
+func (s *Store) RevertTemplate(ctx context.Context, a gonogo.Actor, key string) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		p, err := tx.product(key)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(`SELECT count(*) FROM template_items WHERE product = ?`, key).Scan(&n); err != nil {
+			return err
+		}
+		au, err := gonogo.RevertTemplate(p, n)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`DELETE FROM template_items WHERE product = ?`, key); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE products SET own_template = 0 WHERE key = ?`, key); err != nil {
+			return err
+		}
+		return tx.record(a, 0, au)
+	})
+}
+
 // UpdateTemplateItem changes an item of the template. Releases created
 // before keep their own copy.
 func (s *Store) UpdateTemplateItem(ctx context.Context, a gonogo.Actor, id int64, in gonogo.ItemInput) error {

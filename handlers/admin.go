@@ -102,7 +102,21 @@ func (h *Handler) personForm(ctx context.Context, u gonogo.User) (views.UserForm
 	u.Grants = hand
 	u.Roles, _ = hand.Split()
 	products, err := h.grantProducts(ctx, u)
-	return views.UserForm{User: u, Products: products, Given: given}, err
+	if err != nil {
+		return views.UserForm{}, err
+	}
+	f := views.UserForm{User: u, Products: products, Given: given}
+	if f.Named, err = h.store.FindDeputyships(ctx, u.ID); err != nil {
+		return f, err
+	}
+	standsIn, err := h.store.FindDeputyshipsFor(ctx, u.ID)
+	now := h.store.Now()
+	for _, d := range standsIn {
+		if d.OpenAt(now) {
+			f.StandsIn = append(f.StandsIn, d)
+		}
+	}
+	return f, err
 }
 
 // grantProducts are the products u's roles may be held for alone: those
@@ -341,6 +355,28 @@ func (h *Handler) customizeTemplate(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, templateURL(product, "?notice=customized"))
+}
+
+// revertTemplate puts a product back on the global template, removing its
+// own for good, once the admin confirms it.
+func (h *Handler) revertTemplate(c echo.Context) error {
+	product := templateProduct(c)
+	if product == "" {
+		return gonogo.Errorf(gonogo.EINVALID, "say which product's checklist to put back on the global template")
+	}
+	if ok, err := confirmed(c); err != nil {
+		return err
+	} else if !ok {
+		p, err := h.store.FindProduct(c.Request().Context(), product)
+		if err != nil {
+			return err
+		}
+		return h.askToConfirm(c, views.RevertTemplateConfirm(p))
+	}
+	if err := h.store.RevertTemplate(c.Request().Context(), h.actor(c), product); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, templateURL(product, "?notice=reverted"))
 }
 
 func (h *Handler) updateTemplateItem(c echo.Context) error {

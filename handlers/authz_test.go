@@ -30,6 +30,7 @@ type fixture struct {
 	user    gonogo.User // a user for admin routes to act on
 	tplItem int64
 	product string // a product of its own, for the admin's product routes
+	own     string // a product with a checklist template of its own
 	token   int64  // an API token, working
 	webhook int64
 	sink    string // where webhooks deliver
@@ -99,7 +100,7 @@ var authTable = map[string]authCase{
 		http.StatusSeeOther, []string{"rm"}},
 	"GET /calendar":            {"/calendar", nil, http.StatusOK, everyone},
 	"GET /freezes":             {"/freezes", nil, http.StatusOK, everyone},
-	"POST /freezes":            {"/freezes", url.Values{"name": {"Sale {release}"}, "kind": {"once"}, "start": {"2099-11-27T00:00"}, "end": {"2099-11-30T06:00"}}, http.StatusSeeOther, []string{"rm", "admin"}},
+	"POST /freezes":            {"/freezes", url.Values{"name": {"Sale {release}"}, "kind": {"once"}, "start": {"2099-11-27T00:00"}, "end": {"2099-11-30T06:00"}, "products": {"authz"}}, http.StatusSeeOther, []string{"rm", "admin"}},
 	"POST /freezes/:id/delete": {"/freezes/{freeze}/delete", nil, http.StatusSeeOther, []string{"rm", "admin"}},
 	"GET /admin/settings":      {"/admin/settings", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/settings":     {"/admin/settings", url.Values{"zone": {"Europe/Berlin"}}, http.StatusSeeOther, []string{"admin"}},
@@ -115,7 +116,8 @@ var authTable = map[string]authCase{
 	// TestEndingADeputyshipEarly prove the rest.
 	"POST /profile/deputies": {"/profile/deputies", url.Values{"role": {"ops"}, "deputy": {"999999"},
 		"from": {"2026-12-01T09:00"}, "until": {"2026-12-08T09:00"}}, http.StatusUnprocessableEntity, everyone},
-	"POST /profile/deputies/:id/end": {"/profile/deputies/999999/end", nil, http.StatusNotFound, everyone},
+	"POST /profile/deputies/:id/end":                 {"/profile/deputies/999999/end", nil, http.StatusNotFound, everyone},
+	"POST /admin/users/:id/deputies/:deputyship/end": {"/admin/users/{user}/deputies/999999/end", nil, http.StatusNotFound, []string{"admin"}},
 
 	// Release notes: everyone signed in reads them (anyone, with public notes
 	// on: TestPublicNotes); product owners and release managers write them.
@@ -151,6 +153,8 @@ var authTable = map[string]authCase{
 	"POST /admin/products/:key/archive": {"/admin/products/{product}/archive", url.Values{"archived": {"1"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/template":               {"/admin/template", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/template/customize": {"/admin/template/customize", url.Values{"product": {"{product}"}},
+		http.StatusSeeOther, []string{"admin"}},
+	"POST /admin/template/revert": {"/admin/template/revert", url.Values{"product": {"{own}"}, "confirm": {"1"}},
 		http.StatusSeeOther, []string{"admin"}},
 	"POST /admin/template": {"/admin/template", url.Values{"phase": {"rollback"}, "title": {"Feature flag off switch {release}"},
 		"owner_role": {"ops"}}, http.StatusSeeOther, []string{"admin"}},
@@ -240,7 +244,7 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	freeze, err := s.store.CreateFreeze(ctx, s.rmActor(), gonogo.FreezeInput{Name: fmt.Sprintf("Freeze %d", n),
+	freeze, err := s.store.CreateFreeze(ctx, s.rmActor(), gonogo.FreezeInput{Name: fmt.Sprintf("Freeze %d", n), Products: []string{"authz"},
 		Once: gonogo.Window{Start: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2099, 1, 2, 0, 0, 0, 0, time.UTC)}})
 	if err != nil {
 		t.Fatal(err)
@@ -257,6 +261,13 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	}
 	product, err := s.store.CreateProduct(ctx, s.actorOf("admin"), gonogo.ProductInput{Key: fmt.Sprintf("fixture-%d", n), Name: "Fixture"})
 	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := s.store.CreateProduct(ctx, s.actorOf("admin"), gonogo.ProductInput{Key: fmt.Sprintf("own-%d", n), Name: "Own"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.store.CustomizeTemplate(ctx, s.actorOf("admin"), own.Key); err != nil {
 		t.Fatal(err)
 	}
 	tok, _, err := s.store.CreateToken(ctx, s.actorOf("admin"), gonogo.TokenInput{Name: fmt.Sprintf("fixture-%d", n)})
@@ -279,6 +290,7 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 		user:    s.mustCreateUser(t, fmt.Sprintf("target%d", n), gonogo.RoleSet{gonogo.Ops}, false),
 		tplItem: tpl[len(tpl)-1].ID,
 		product: product.Key,
+		own:     own.Key,
 
 		checkpoint: cp.String(),
 	}
@@ -300,6 +312,7 @@ func (f fixture) fill(s string) string {
 		"{sink}", f.sink,
 		"{version}", f.release.Version,
 		"{product}", f.product,
+		"{own}", f.own,
 		"{checkpoint}", f.checkpoint,
 	).Replace(s)
 }

@@ -44,4 +44,5 @@ var flashes = map[string]string{
 	"archived":   "Product archived: its releases stay readable; it takes no new releases.",
 	"unarchived": "Product back in use: it takes new releases again.",
 	"customized": "The product has its own checklist now, a copy of the global one: edit it here.",
+	"reverted":   "The product uses the global checklist template again.",
 }

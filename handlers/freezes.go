@@ -36,7 +36,11 @@ func (h *Handler) renderFreezes(c echo.Context, status int, f views.FreezeForm) 
 	}
 	ctx := c.Request().Context()
 	now := h.store.Now()
-	v := views.FreezesView{Past: pg.past, CanManage: gonogo.AppAbilitiesOf(h.actor(c)).ManageFreezes, Form: f}
+	actor := h.actor(c)
+	v := views.FreezesView{Past: pg.past, CanManage: gonogo.AppAbilitiesOf(actor).ManageFreezes, Form: f}
+	if every, mine := gonogo.FreezeScope(actor); !every {
+		v.Scope = mine
+	}
 	var found []gonogo.Freeze
 	if pg.past {
 		found, err = h.store.FindEndedFreezes(ctx, now, pg.at, freezePageSize+1)
@@ -54,6 +58,10 @@ func (h *Handler) renderFreezes(c echo.Context, status int, f views.FreezeForm) 
 		return err
 	}
 	v.Freezes, v.Nav = freezesPage(found, pg)
+	v.Removable = map[int64]bool{}
+	for _, fr := range v.Freezes {
+		v.Removable[fr.ID] = v.CanManage && gonogo.MayRemoveFreeze(actor, fr)
+	}
 	return render(c, status, views.FreezesPage(h.page(c, "Freezes", "calendar"), v))
 }
 
@@ -193,12 +201,16 @@ func (h *Handler) createFreeze(c echo.Context) error {
 		if err == nil {
 			return c.Redirect(http.StatusSeeOther, "/freezes?notice=saved")
 		}
-		if f.Errors = formErrors(err); f.Errors == nil {
+		status := http.StatusUnprocessableEntity
+		if gonogo.ErrorCode(err) == gonogo.EFORBIDDEN && gonogo.AppAbilitiesOf(h.actor(c)).ManageFreezes {
+			// A release manager for other products: say so at the field.
+			f.Errors, status = map[string]string{"products": gonogo.ErrorMessage(err)}, http.StatusForbidden
+		} else if f.Errors = formErrors(err); f.Errors == nil {
 			return err
 		}
-	} else {
-		f.Errors = formErrors(in.Validate(), p)
+		return h.renderFreezes(c, status, f)
 	}
+	f.Errors = formErrors(in.Validate(), p)
 	return h.renderFreezes(c, http.StatusUnprocessableEntity, f)
 }
 

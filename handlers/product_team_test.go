@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -74,6 +75,26 @@ func TestGapShowsOnTheCardAndTheGate(t *testing.T) {
 	}
 	if n := doc.Find(`[data-testid=gate-reasons] li[data-kind=role]`).Length(); n != 5 {
 		t.Errorf("the gate lists %d roles still to sign, want the 5 that someone holds", n)
+	}
+	// The panel waits on the roles someone holds, and names the gap with
+	// who can fill it; nudging a role nobody holds is refused, in place.
+	if got := doc.Find(`[data-testid=waiting-role]`).Text(); strings.Contains(got, "support") {
+		t.Errorf("the panel waits on %q", got)
+	}
+	if got := strings.Join(strings.Fields(text(doc, `[data-testid=unstaffed]`)), " "); got != "No one can sign as Support lead for payments: add one under Products → payments" {
+		t.Errorf("the panel's gap reads %q", got)
+	}
+	if got := text(doc, `[data-role=support-lead] [data-testid=vote]`); got != "No one holds it" {
+		t.Errorf("the support lead's row says %q", got)
+	}
+	if doc.Find(`[data-testid=nudge-support-lead]`).Length() != 0 || doc.Find(`[data-testid=nudge-qa-lead]`).Length() != 1 {
+		t.Error("the nudge buttons are not those of the roles someone holds")
+	}
+	res := rm.post("/releases/"+itoa(pay.ID)+"/nudge", url.Values{"role": {"support-lead"}})
+	wantStatus(t, res, http.StatusConflict)
+	doc = parse(t, res)
+	if got := text(doc, `[data-testid=nudge-refused]`); !strings.Contains(got, "No one holds the Support lead role for payments, so a nudge would reach nobody") {
+		t.Errorf("the refused nudge says %q", got)
 	}
 
 	// A disabled holder fills no gap; an enabled one does.

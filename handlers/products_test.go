@@ -325,4 +325,35 @@ func TestCustomizedProductChecklist(t *testing.T) {
 			t.Errorf("%s's release: PCI item %t, first item %q", tc.product, pci, got[0].Title)
 		}
 	}
+
+	// Back to the global template: asked first, saying what goes for good.
+	_, doc = admin.get("/admin/template?product=payments")
+	action, form := formOf(t, doc, `[data-testid=template-revert]`, "")
+	res = admin.post(action, form)
+	wantStatus(t, res, http.StatusOK)
+	doc = parse(t, res)
+	if got := text(doc, `[data-testid=confirm-page]`); !strings.Contains(got, "This cannot be undone: the checklist template made for payments is removed with every item in it") {
+		t.Errorf("the question reads %q", got)
+	}
+	if own, _ := s.store.FindProduct(t.Context(), "payments"); !own.OwnTemplate {
+		t.Fatal("asked, yet payments' own template is gone")
+	}
+	action, form = formOf(t, doc, `[data-testid=confirm-page] form`, "")
+	res = admin.post(action, form)
+	wantStatus(t, res, http.StatusSeeOther)
+	if e := s.lastEvents(t, 1)[0]; e.Action != "template.revert" || !strings.Contains(e.Detail, "put payments back on the global checklist template") {
+		t.Errorf("event = %+v", e)
+	}
+	_, doc = admin.get("/admin/template?product=payments")
+	if doc.Find(`[data-testid=template-uses-global]`).Length() != 1 || doc.Find(`[data-testid=template-item][data-title="PCI review done"]`).Length() != 0 {
+		t.Error("payments does not use the global template again")
+	}
+	res = rm.post("/releases", url.Values{"product": {"payments"}, "version": {"9.1.0"}, "title": {"Later"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	rel, _ := s.store.FindReleaseByName(t.Context(), "payments", "9.1.0")
+	if got, _ := s.store.FindItems(t.Context(), rel.ID); got[0].Title != global[0].Title {
+		t.Errorf("payments' next release starts with %q", got[0].Title)
+	}
+	// Nothing to put back twice.
+	wantStatus(t, admin.post("/admin/template/revert", url.Values{"product": {"payments"}, "confirm": {"1"}}), http.StatusConflict)
 }

@@ -229,14 +229,14 @@ func signoffView(actor gonogo.Actor, ab gonogo.Abilities, snap gonogo.Snapshot, 
 	if v.Open || rel.State == gonogo.Draft {
 		v.Signer = gonogo.SignerNote(actor, rel.Product, now)
 	}
-	v.Waiting = gonogo.Waiting(snap)
+	v.Waiting, v.Unstaffed = gonogo.Waiting(snap), gonogo.Unstaffed(snap)
 	v.CanNudge = ab.Nudge
 	if !rel.ReviewAt.IsZero() {
 		v.Waited = now.Sub(rel.ReviewAt)
 	}
 	current := gonogo.CurrentVotes(rel, snap.Votes)
 	for _, r := range gonogo.Roles {
-		row := views.SignoffRow{Role: r, CanSign: ab.SignAs(r)}
+		row := views.SignoffRow{Role: r, CanSign: ab.SignAs(r), Unstaffed: slices.Contains(v.Unstaffed, r)}
 		if w, ok := snap.WaiverFor(r); ok {
 			row.Waiver = &w
 		}

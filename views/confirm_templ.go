@@ -443,6 +443,17 @@ func RevokeTokenConfirm(t gonogo.Token) Confirmation {
 	}
 }
 
+// RevertTemplateConfirm asks before a product's own checklist template is
+// removed.
+func RevertTemplateConfirm(pr gonogo.Product) Confirmation {
+	return Confirmation{
+		ID: "confirm-revert-template", Title: "Put " + pr.Name + " back on the global checklist template?",
+		Consequence: "the checklist template made for " + pr.Name + " is removed with every item in it, and its new releases start with the global template; releases made before keep their checklist.",
+		Confirm:     "Remove its own template", Action: "/admin/template/revert",
+		Fields: []Field{{"product", pr.Key}}, Back: "/admin/template?product=" + pr.Key,
+	}
+}
+
 // DisableUserConfirm asks before a person is disabled.
 func DisableUserConfirm(u gonogo.User) Confirmation {
 	return Confirmation{
