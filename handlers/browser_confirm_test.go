@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -180,8 +181,13 @@ func TestBrowserStateButtonsSayWhyNot(t *testing.T) {
 	if !same {
 		t.Fatal("the refusal replaced the page instead of the buttons")
 	}
-	if got := focused(t, ctx); got != "transition-refused" {
-		t.Errorf("after the refusal the focus is on %q, not on the refusal", got)
+	// htmx moves the focus once the swap settles, a moment after the
+	// refusal shows: wait for it, within a bound.
+	wait, cancel := context.WithTimeout(ctx, 5*time.Second)
+	_, err := chromedp.Run(wait, chromedp.Poll[bool](`document.activeElement && document.activeElement.dataset.testid === "transition-refused"`))
+	cancel()
+	if err != nil {
+		t.Errorf("after the refusal the focus is on %q, not on the refusal", focused(t, ctx))
 	}
 	screenshot(t, ctx, "state-refused")
 	if st := s.mustState(t, rel.ID); st != gonogo.Verifying {
