@@ -273,6 +273,11 @@ type Notification struct {
 // Unread reports whether n is still to be read.
 func (n Notification) Unread() bool { return n.ReadAt.IsZero() }
 
+// MaxUnreadCounted bounds the unread count the bell reads on every page:
+// past 99 it says "99+", so counting further would read a long unread
+// inbox to show the same.
+const MaxUnreadCounted = 100
+
 // Inbox limits: what a person's inbox keeps. The newest InboxKeep stay
 // whatever their state, so one busy person cannot grow the table without
 // bound; a read one goes after ReadKept, when nobody looks back at it.

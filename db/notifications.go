@@ -190,12 +190,16 @@ func (tx *Tx) people(ids, signed map[int64]bool, kind gonogo.NotificationKind) (
 	return out, nil
 }
 
+// countUnread counts a person's unread notifications up to a bound
+// (gonogo.MaxUnreadCounted), along the partial index of the unread.
+const countUnread = `SELECT count(*) FROM (SELECT 1 FROM notifications WHERE user_id = ? AND read_at IS NULL LIMIT ?)`
+
 // unreadCounts is the unread count of each of the people with ids.
 func (tx *Tx) unreadCounts(ids []int64) (map[int64]int, error) {
 	out := make(map[int64]int, len(ids))
 	for _, id := range ids {
 		var n int
-		if err := tx.QueryRow(`SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, id).Scan(&n); err != nil {
+		if err := tx.QueryRow(countUnread, id, gonogo.MaxUnreadCounted).Scan(&n); err != nil {
 			return nil, err
 		}
 		out[id] = n
@@ -229,11 +233,11 @@ func (s *Store) FindNotifications(ctx context.Context, userID, before int64, lim
 	return collect(rows, scanNotification)
 }
 
-// CountUnread is how many of a person's notifications are unread: what
-// their bell shows, read on every page along a partial index.
+// CountUnread is how many of a person's notifications are unread, up to
+// gonogo.MaxUnreadCounted: what their bell shows, read on every page.
 func (s *Store) CountUnread(ctx context.Context, userID int64) (int, error) {
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&n)
+	err := s.read.QueryRowContext(ctx, countUnread, userID, gonogo.MaxUnreadCounted).Scan(&n)
 	return n, err
 }
 

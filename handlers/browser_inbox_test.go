@@ -56,6 +56,9 @@ func TestBrowserInboxFromTheBell(t *testing.T) {
 
 	must(t, ctx, viewport(phoneW, phoneH), chromedp.WaitVisible(chromedp.CSS(`[data-testid=inbox-bell]`)))
 	screenshot(t, ctx, "inbox-phone")
+	must(t, ctx, chromedp.Navigate(s.URL+"/profile#notifications"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=prefs-form]`)))
+	screenshot(t, ctx, "prefs-phone")
+	must(t, ctx, chromedp.NavigateBack(), chromedp.WaitVisible(chromedp.CSS(`[data-testid=inbox]`)))
 
 	// The notification leads to the comment itself.
 	must(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid=notification]:first-child [data-testid=notification-link]`)),
