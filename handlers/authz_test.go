@@ -116,7 +116,8 @@ var authTable = map[string]authCase{
 	// TestEndingADeputyshipEarly prove the rest.
 	"POST /profile/deputies": {"/profile/deputies", url.Values{"role": {"ops"}, "deputy": {"999999"},
 		"from": {"2026-12-01T09:00"}, "until": {"2026-12-08T09:00"}}, http.StatusUnprocessableEntity, everyone},
-	"POST /profile/deputies/:id/end": {"/profile/deputies/999999/end", nil, http.StatusNotFound, everyone},
+	"POST /profile/deputies/:id/end":                 {"/profile/deputies/999999/end", nil, http.StatusNotFound, everyone},
+	"POST /admin/users/:id/deputies/:deputyship/end": {"/admin/users/{user}/deputies/999999/end", nil, http.StatusNotFound, []string{"admin"}},
 	// The inbox: each person's own; another's notification, or none, is
 	// not found (TestMarkingReadOneAndAll).
 	"GET /inbox":                  {"/inbox", nil, http.StatusOK, everyone},
