@@ -361,6 +361,7 @@ func MoveWindow(actor Actor, rel Release, w Window, zone *time.Location, now tim
 	}
 	a := audit(ActionReleaseWindow, "%s", detail)
 	a.Topics = []Topic{TopicWindow}
+	a.Causes = []Cause{windowMoved(actor, rel, detail)}
 	res.Audit = &a
 	return res, nil
 }

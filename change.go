@@ -97,11 +97,13 @@ func (a Action) Area() string {
 
 // Audit is what a change writes to the audit trail, composed by the rule
 // that made the change: its action, its sentence for people, and the topics
-// it is heard under outside the board (webhooks).
+// it is heard under outside the board (webhooks), and whom it tells in
+// their inbox (Causes: see notification_causes.go).
 type Audit struct {
 	Action Action
 	Detail string
 	Topics []Topic
+	Causes []Cause
 }
 
 // audit composes an Audit of action, its sentence written as with Sprintf.

@@ -359,6 +359,7 @@ func ChangeItem(actor Actor, rel Release, it Item, c ItemChange, now time.Time) 
 	if next.Status == ItemFailed && next.CheckKey != "" && it.Status != ItemFailed {
 		a.Topics = []Topic{TopicCheckFailed}
 	}
+	a.Causes = itemFailed(rel, it, next, actor.Name)
 	return ItemResult{Item: next, Audit: a}, nil
 }
 

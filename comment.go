@@ -131,7 +131,9 @@ func PostComment(actor Actor, rel Release, parent *Comment, in CommentInput, now
 	if c.ParentID != 0 {
 		verb = "replied"
 	}
-	return CommentResult{Comment: c, Audit: audit(ActionCommentAdd, "%s: %s%s", verb, Excerpt(c.Body), mentionText(c.Mentions))}, nil
+	a := audit(ActionCommentAdd, "%s: %s%s", verb, Excerpt(c.Body), mentionText(c.Mentions))
+	a.Causes = mentioned(actor, rel, c)
+	return CommentResult{Comment: c, Audit: a}, nil
 }
 
 // ReviseComment is a change of a comment (see EditComment), with its audit.

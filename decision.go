@@ -105,7 +105,9 @@ func Decide(actor Actor, s Snapshot, in DecisionInput, now time.Time) (DecisionR
 		return DecisionResult{}, err
 	}
 	d.Number = s.Decisions + 1
-	return DecisionResult{Decision: d, State: d.Outcome.State(), AddItems: conditionItems(SourceDecision, d.Conditions), Audit: decisionAudit(d)}, nil
+	a := decisionAudit(d)
+	a.Causes = append([]Cause{decided(s.Release, d)}, conditionsGiven(s.Release, d.DeciderName, SourceDecision, d.Conditions)...)
+	return DecisionResult{Decision: d, State: d.Outcome.State(), AddItems: conditionItems(SourceDecision, d.Conditions), Audit: a}, nil
 }
 
 func decisionAudit(d Decision) Audit {

@@ -158,6 +158,7 @@ func transitionAudit(s Snapshot, res TransitionResult, how string) Audit {
 		a.Topics = append(a.Topics, TopicReleased)
 	}
 	a.Detail = detail
+	a.Causes = transitionCauses(s, res)
 	return a
 }
 

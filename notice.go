@@ -29,4 +29,9 @@ type Notice struct {
 	// Checkpoint is the signed checkpoint the event made, if it made one,
 	// for the webhooks that keep them.
 	Checkpoint *Checkpoint
+	// Unread is the unread count of each person whose inbox the change
+	// changed, by user id: what their bells show now. A person reading
+	// their inbox publishes a notice with this alone (no event), so their
+	// other tabs' bells follow.
+	Unread map[int64]int
 }

@@ -109,6 +109,7 @@ func Check(rel Release, it Item, r CheckReport, who string, now time.Time) (Item
 	if next.Status == ItemFailed && it.Status != ItemFailed {
 		a.Topics = []Topic{TopicCheckFailed}
 	}
+	a.Causes = itemFailed(rel, it, next, "check "+r.Key)
 	return ItemResult{Item: next, Audit: a}, nil
 }
 
@@ -177,12 +178,13 @@ type PipelineStep struct {
 	Detail string            // what the audit trail says, beside any move
 	Topics []Topic
 	Item   *Item // the verification item a smoke result settles, as it is to be stored; nil if none
+	Causes []Cause
 }
 
 // Audit is what the trail says of a step that moves nothing; a move
 // carries its own (see TransitionResult).
 func (s PipelineStep) Audit() Audit {
-	return Audit{Action: ActionPipelineEvent, Detail: s.Detail, Topics: s.Topics}
+	return Audit{Action: ActionPipelineEvent, Detail: s.Detail, Topics: s.Topics, Causes: s.Causes}
 }
 
 // ReportEvent checks a pipeline's event against the release as it is and
@@ -231,6 +233,7 @@ func ReportEvent(actor Actor, s Snapshot, r EventReport, now time.Time) (Pipelin
 		return PipelineStep{}, err
 	}
 	step.Item = &next
+	step.Causes = itemFailed(s.Release, it, next, "the production smoke test")
 	step.Detail += fmt.Sprintf("; set %q %s (was %s)", it.Title, next.Status, it.Status)
 	return step, nil
 }

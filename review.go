@@ -136,7 +136,9 @@ func CastVote(actor Actor, s VoteSnapshot, in VoteInput, now time.Time) (VoteRes
 	if d, ok := actor.StandsInFor(in.Role, rel.Product); ok {
 		v.UserName, holder = d.Signer(), d.HolderName
 	}
-	return VoteResult{Vote: v, DropItems: earlierConditions(s, v), AddItems: conditionItems(SourceVote, conds), Audit: voteAudit(v, holder)}, nil
+	a := voteAudit(v, holder)
+	a.Causes = conditionsGiven(rel, actor.Name, SourceVote, conds)
+	return VoteResult{Vote: v, DropItems: earlierConditions(s, v), AddItems: conditionItems(SourceVote, conds), Audit: a}, nil
 }
 
 // earlierConditions are the condition items of the role's earlier votes
@@ -382,6 +384,7 @@ func Remind(actor Actor, s Snapshot, role Role, hooks []Webhook, now time.Time) 
 	}
 	a := audit(ActionRoleNudge, "nudged the %s to sign off %s%s: %s", role.Label(), s.Release.Name(), waited, reach)
 	a.Topics = []Topic{TopicNudge}
+	a.Causes = []Cause{nudged(actor, s.Release, role)}
 	return a, nil
 }
 

@@ -7,14 +7,15 @@ import (
 // The helpers below write the parts of a change that the domain returned.
 // They decide nothing: what to write, and whether, is the domain's answer.
 
-// record appends the change's audit event and tags its notice with the
-// change's topics.
+// record appends the change's audit event, tags its notice with the
+// change's topics and writes the notifications it causes (notify): every
+// change passes here, so this is where what people hear is fanned out.
 func (tx *Tx) record(a gonogo.Actor, releaseID int64, au gonogo.Audit) error {
 	if err := tx.audit(a, releaseID, au); err != nil {
 		return err
 	}
 	tx.tag(au.Topics...)
-	return nil
+	return tx.notify(a, releaseID, au.Causes)
 }
 
 // dropItems removes the items with the given ids from a release.

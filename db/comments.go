@@ -102,6 +102,7 @@ func (s *Store) AddComment(ctx context.Context, a gonogo.Actor, releaseID int64,
 		}
 		c.ID, _ = row.LastInsertId()
 		out = c
+		res.Audit.Causes = pointAt(res.Audit.Causes, c.ID, nil)
 		return tx.record(a, releaseID, res.Audit)
 	})
 	return out, err

@@ -206,9 +206,11 @@ func (tx *Tx) castVote(ctx context.Context, a gonogo.Actor, releaseID int64, in 
 	if err := tx.dropItems(releaseID, res.DropItems); err != nil {
 		return v, err
 	}
-	if _, err := tx.addItems(releaseID, res.AddItems, v.ID); err != nil {
+	added, err := tx.addItems(releaseID, res.AddItems, v.ID)
+	if err != nil {
 		return v, err
 	}
+	res.Audit.Causes = pointAt(res.Audit.Causes, 0, added)
 	if err := tx.record(a, releaseID, res.Audit); err != nil {
 		return v, err
 	}
@@ -319,9 +321,11 @@ func (tx *Tx) decide(ctx context.Context, a gonogo.Actor, releaseID int64, in go
 		string(res.State), Time(tx.now), releaseID, string(snap.Release.State)); err != nil {
 		return d, err
 	}
-	if _, err := tx.addItems(releaseID, res.AddItems, d.ID); err != nil {
+	added, err := tx.addItems(releaseID, res.AddItems, d.ID)
+	if err != nil {
 		return d, err
 	}
+	res.Audit.Causes = pointAt(res.Audit.Causes, 0, added)
 	return d, tx.record(a, releaseID, res.Audit)
 }
 

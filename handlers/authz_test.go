@@ -118,6 +118,12 @@ var authTable = map[string]authCase{
 		"from": {"2026-12-01T09:00"}, "until": {"2026-12-08T09:00"}}, http.StatusUnprocessableEntity, everyone},
 	"POST /profile/deputies/:id/end":                 {"/profile/deputies/999999/end", nil, http.StatusNotFound, everyone},
 	"POST /admin/users/:id/deputies/:deputyship/end": {"/admin/users/{user}/deputies/999999/end", nil, http.StatusNotFound, []string{"admin"}},
+	// The inbox: each person's own; another's notification, or none, is
+	// not found (TestMarkingReadOneAndAll).
+	"GET /inbox":                  {"/inbox", nil, http.StatusOK, everyone},
+	"POST /inbox/:id/read":        {"/inbox/999999/read", nil, http.StatusNotFound, everyone},
+	"POST /inbox/read-all":        {"/inbox/read-all", nil, http.StatusSeeOther, everyone},
+	"POST /profile/notifications": {"/profile/notifications", url.Values{"review": {"inbox"}}, http.StatusSeeOther, everyone},
 
 	// Release notes: everyone signed in reads them (anyone, with public notes
 	// on: TestPublicNotes); product owners and release managers write them.

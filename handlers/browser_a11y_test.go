@@ -136,7 +136,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		name  string
 		paths []string
 	}{
-		{"qa", []string{fmt.Sprintf("/releases/%d", rel.ID)}},
+		{"qa", []string{fmt.Sprintf("/releases/%d", rel.ID), "/inbox"}},
 		{"admin", []string{"/admin/users", fmt.Sprintf("/admin/users/%d", s.users["qa"].ID), "/admin/template",
 			"/admin/audit", "/admin/tokens", "/admin/webhooks", "/admin/settings"}},
 	} {

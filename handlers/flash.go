@@ -26,6 +26,7 @@ var flashes = map[string]string{
 	"removed":  "Item removed.",
 	"welcome":  "Welcome! Your admin account is ready. Add your team under Admin.",
 	"password": "Password changed.",
+	"prefs":    "Saved what you hear about, and how.",
 	"defect":   "Defect added.",
 	"pasted":   "Defects added.",
 	"nudged":   "Nudged: the webhooks carry the reminder to the team.",

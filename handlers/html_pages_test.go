@@ -82,6 +82,7 @@ func mainPages(t *testing.T) []htmlPage {
 	fetch(rm, "product notes", "/notes/payments", http.StatusOK)
 	fetch(rm, "version notes", "/notes/payments/2.3.1", http.StatusOK)
 	fetch(rm, "profile", "/profile", http.StatusOK)
+	fetch(rm, "inbox", "/inbox", http.StatusOK)
 	fetch(rm, "not found", "/releases/999999", http.StatusNotFound)
 	// Forms answered with their messages, each field's beside it.
 	submit := func(c *client, name, form, path string, in url.Values, status int) {

@@ -28,7 +28,7 @@ const catchUpLimit = 200
 
 // scope is what one live page listens to.
 type scope struct {
-	kind    string // "board", "release", "defects" or "calendar"
+	kind    string // "board", "release", "defects", "calendar" or "inbox" (the bell alone)
 	release int64
 	admin   bool
 }
@@ -39,7 +39,7 @@ func parseScope(c echo.Context) (scope, error) {
 		sc.admin = u.Admin
 	}
 	switch sc.kind {
-	case "board", "defects", "calendar":
+	case "board", "defects", "calendar", "inbox":
 	case "release":
 		id, err := strconv.ParseInt(c.QueryParam("release"), 10, 64)
 		if err != nil || id <= 0 {
@@ -47,7 +47,7 @@ func parseScope(c echo.Context) (scope, error) {
 		}
 		sc.release = id
 	default:
-		return sc, gonogo.Errorf(gonogo.EINVALID, "scope must be board, release, defects or calendar")
+		return sc, gonogo.Errorf(gonogo.EINVALID, "scope must be board, release, defects, calendar or inbox")
 	}
 	return sc, nil
 }
@@ -64,6 +64,8 @@ func (sc scope) wants(e gonogo.Event) bool {
 		return a.Area() == "defect" || a == gonogo.ActionReleaseState
 	case "calendar":
 		return freeze || a == gonogo.ActionReleaseWindow || a == gonogo.ActionReleaseState || a == gonogo.ActionReleaseCreate
+	case "inbox":
+		return false
 	}
 	return e.ReleaseID != 0 || freeze
 }
@@ -98,7 +100,10 @@ func (h *Handler) streamEvents(c echo.Context) error {
 	sessionID, _ := c.Get("session").(string)
 	t := &tether{store: h.store, idHash: hashID(sessionID)}
 	viewer := currentUser(c).ID
-	sub, refused := h.streams.Subscribe(live.Owner{Session: t.idHash, User: viewer}, func(n *gonogo.Notice) bool { return sc.wants(n.Event) })
+	sub, refused := h.streams.Subscribe(live.Owner{Session: t.idHash, User: viewer}, func(n *gonogo.Notice) bool {
+		_, bell := n.Unread[viewer]
+		return bell || (n.Event.ID != 0 && sc.wants(n.Event))
+	})
 	if refused != "" {
 		return h.refuseStream(refused)
 	}
@@ -118,6 +123,12 @@ func (h *Handler) streamEvents(c echo.Context) error {
 	w.Header().Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprintf(w, "retry: 2000\n\n")
+	// The bell as it is now: what changed between the page's render and
+	// this subscription is not replayed as events. One count per stream
+	// opened; after it, counts come with the notices (writeBell).
+	if n, err := h.store.CountUnread(ctx, viewer); err == nil {
+		writeBell(ctx, w, n)
+	}
 	// Subscribed first, then replayed: a change committed in between arrives
 	// twice rather than never. Pages take a change twice without harm.
 	if since > 0 {
@@ -156,7 +167,14 @@ func (h *Handler) streamEvents(c echo.Context) error {
 			if !open {
 				return nil // dropped, or shutting down: the browser reconnects
 			}
-			if n.Event.ID <= since {
+			if count, ok := n.Unread[viewer]; ok {
+				if !t.holds(ctx, sub) {
+					return nil
+				}
+				writeBell(ctx, w, count)
+				w.Flush()
+			}
+			if n.Event.ID <= since || !sc.wants(n.Event) {
 				continue
 			}
 			if !t.holds(ctx, sub) {

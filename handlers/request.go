@@ -22,6 +22,7 @@ func (h *Handler) page(c echo.Context, title, nav string) views.Page {
 		Loc:       h.zone(c.Request().Context()),
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 		Flash:     flashText(c.QueryParam("notice")),
+		Unread:    h.unread(c),
 	}
 }
 

@@ -88,6 +88,12 @@ func (h *Handler) routes() []route {
 		// the domain checks the role, and who may end one.
 		{http.MethodPost, "/profile/deputies", h.nameDeputy, signedIn},
 		{http.MethodPost, "/profile/deputies/:id/end", h.endDeputyship, signedIn},
+		// The inbox (inbox.go): each person's own notifications, and what
+		// they choose to hear about.
+		{http.MethodGet, "/inbox", h.showInbox, signedIn},
+		{http.MethodPost, "/inbox/:id/read", h.markRead, signedIn},
+		{http.MethodPost, "/inbox/read-all", h.markAllRead, signedIn},
+		{http.MethodPost, "/profile/notifications", h.saveNotificationPrefs, signedIn},
 
 		// The board and releases
 		{http.MethodGet, "/", h.showBoard, signedIn},

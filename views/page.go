@@ -34,6 +34,8 @@ type Page struct {
 	// Shipped is a release the reader just marked released, celebrated on
 	// the page their form led to (the stream celebrates it to the others).
 	Shipped *Shipped
+	// Unread is the signed-in person's unread notifications, for the bell.
+	Unread int
 }
 
 // Skipping is p with its first link skipping to the element with id.
