@@ -53,9 +53,11 @@ func (h *Handler) createWebhook(c echo.Context) error {
 	for _, t := range form["topics"] {
 		in.Topics = append(in.Topics, gonogo.Topic(t))
 	}
-	// Ticked boxes, or a comma list from a script: both name product keys.
-	for _, p := range form["products"] {
-		in.Products = append(in.Products, strings.Split(p, ",")...)
+	// The boxes ticked, or a comma list from a script, as a freeze takes
+	// its products.
+	in.Products = form["product_keys"]
+	if list := form.Get("products"); list != "" {
+		in.Products = append(in.Products, strings.Split(list, ",")...)
 	}
 	in.Normalize()
 	err = in.Validate()
