@@ -102,7 +102,21 @@ func (h *Handler) personForm(ctx context.Context, u gonogo.User) (views.UserForm
 	u.Grants = hand
 	u.Roles, _ = hand.Split()
 	products, err := h.grantProducts(ctx, u)
-	return views.UserForm{User: u, Products: products, Given: given}, err
+	if err != nil {
+		return views.UserForm{}, err
+	}
+	f := views.UserForm{User: u, Products: products, Given: given}
+	if f.Named, err = h.store.FindDeputyships(ctx, u.ID); err != nil {
+		return f, err
+	}
+	standsIn, err := h.store.FindDeputyshipsFor(ctx, u.ID)
+	now := h.store.Now()
+	for _, d := range standsIn {
+		if d.OpenAt(now) {
+			f.StandsIn = append(f.StandsIn, d)
+		}
+	}
+	return f, err
 }
 
 // grantProducts are the products u's roles may be held for alone: those

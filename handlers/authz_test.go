@@ -116,7 +116,8 @@ var authTable = map[string]authCase{
 	// TestEndingADeputyshipEarly prove the rest.
 	"POST /profile/deputies": {"/profile/deputies", url.Values{"role": {"ops"}, "deputy": {"999999"},
 		"from": {"2026-12-01T09:00"}, "until": {"2026-12-08T09:00"}}, http.StatusUnprocessableEntity, everyone},
-	"POST /profile/deputies/:id/end": {"/profile/deputies/999999/end", nil, http.StatusNotFound, everyone},
+	"POST /profile/deputies/:id/end":                 {"/profile/deputies/999999/end", nil, http.StatusNotFound, everyone},
+	"POST /admin/users/:id/deputies/:deputyship/end": {"/admin/users/{user}/deputies/999999/end", nil, http.StatusNotFound, []string{"admin"}},
 
 	// Release notes: everyone signed in reads them (anyone, with public notes
 	// on: TestPublicNotes); product owners and release managers write them.

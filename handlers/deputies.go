@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -72,6 +73,23 @@ func (h *Handler) endDeputyship(c echo.Context) error {
 		return err
 	}
 	return redirect(c, "/profile#deputies")
+}
+
+// endPersonDeputyship is an admin ending a deputyship early from the
+// person's page: the holder's or the deputy's, as the address says.
+func (h *Handler) endPersonDeputyship(c echo.Context) error {
+	uid, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "deputyship")
+	if err != nil {
+		return err
+	}
+	if err := h.store.EndDeputyship(c.Request().Context(), h.actor(c), id); err != nil {
+		return err
+	}
+	return redirect(c, fmt.Sprintf("/admin/users/%d#deputies", uid))
 }
 
 // deputiesView fills in the profile's deputies section around the form f:

@@ -163,6 +163,48 @@ func TestEndingADeputyshipEarly(t *testing.T) {
 	wantStatus(t, d.post("/releases/"+itoa(rel.ID)+"/votes", vote(gonogo.Ops)), http.StatusSeeOther)
 }
 
+// An admin sees a person's deputyships on their page, those they named
+// and those naming them, and ends one early there: someone left, or a
+// holiday was cut short.
+func TestAdminEndsADeputyship(t *testing.T) {
+	e := newDeputyEnv(t)
+	dana := e.mustPerson(t, "dana", "Dana Doe", nil)
+	oskar := e.signIn(t, "oskar")
+	wantStatus(t, oskar.post("/profile/deputies", deputyForm(gonogo.Ops, dana.ID, e.now(), e.now().Add(48*time.Hour))), http.StatusSeeOther)
+	ds, _ := e.store.FindDeputyships(t.Context(), e.oskar.ID)
+
+	admin := e.signIn(t, "admin")
+	for _, tc := range []struct {
+		user gonogo.User
+		says string
+	}{{e.oskar, "Dana Doe is deputy for Oskar Ops as ops"}, {dana, "Dana Doe is deputy for Oskar Ops as ops"}} {
+		_, doc := admin.get("/admin/users/" + itoa(tc.user.ID))
+		row := doc.Find(`[data-testid=person-deputyship]`)
+		if row.Length() != 1 || !strings.Contains(row.Text(), tc.says) {
+			t.Fatalf("%s's page lists the deputyships %q", tc.user.Name, row.Text())
+		}
+	}
+	_, doc := admin.get("/admin/users/" + itoa(dana.ID))
+	action, form := formOf(t, doc, `[data-testid=person-deputyship] form`, "")
+	res := admin.post(action, form)
+	wantStatus(t, res, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != "/admin/users/"+itoa(dana.ID)+"#deputies" {
+		t.Errorf("back to %q", loc)
+	}
+	if open, _ := e.store.FindDeputyships(t.Context(), e.oskar.ID); len(open) != 0 {
+		t.Fatalf("still open: %+v", open)
+	}
+	if ev := e.lastEvents(t, 1)[0]; ev.Action != "deputy.end" || !strings.Contains(ev.Detail, "ended the deputyship of Oskar Ops") {
+		t.Errorf("event %+v", ev)
+	}
+	_, doc = admin.get("/admin/users/" + itoa(dana.ID))
+	if doc.Find(`[data-testid=no-deputyships]`).Length() != 1 {
+		t.Error("the ended deputyship is still listed")
+	}
+	// Only admins: Oskar may end his own on his profile, not here.
+	wantStatus(t, oskar.post("/admin/users/"+itoa(e.oskar.ID)+"/deputies/"+itoa(ds[0].ID)+"/end", nil), http.StatusForbidden)
+}
+
 // Naming a deputy is checked, and every problem is shown at its field.
 func TestNamingADeputyIsChecked(t *testing.T) {
 	e := newDeputyEnv(t)

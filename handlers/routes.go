@@ -164,6 +164,7 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/admin/users/:id", h.showUser, admin},
 		{http.MethodPost, "/admin/users/:id", h.updateUser, admin},
 		{http.MethodPost, "/admin/users/:id/status", h.setUserStatus, admin},
+		{http.MethodPost, "/admin/users/:id/deputies/:deputyship/end", h.endPersonDeputyship, admin},
 		{http.MethodPost, "/admin/users/:id/password", h.resetPassword, admin},
 		{http.MethodGet, "/admin/products", h.showProducts, admin},
 		{http.MethodPost, "/admin/products", h.createProduct, admin},
