@@ -1,6 +1,12 @@
 package db
 
-import "github.com/gonogo/gonogo"
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gonogo/gonogo"
+)
 
 // The board reads of each card only what the gate and the card show. Items
 // without their guidance, evidence and history, defects without their notes,
@@ -29,4 +35,21 @@ func scanBoardVote(sc scanner) (gonogo.Vote, error) {
 	var v gonogo.Vote
 	err := sc.Scan(&v.ID, &v.ReleaseID, &v.Cycle, &v.Role, &v.UserID, &v.UserName, &v.Value, &v.Comment, (*Time)(&v.At))
 	return v, err
+}
+
+// FindSnapshotsOf returns the snapshots of rels, releases as FindReleases
+// gives them, in their order: the cards a board shows, when it shows
+// fewer than its filter finds (each lane's first, a page of one), read
+// without reading the rest. They are remembered until the next commit
+// (memo).
+func (s *Store) FindSnapshotsOf(ctx context.Context, rels []gonogo.Release) ([]gonogo.Snapshot, error) {
+	if len(rels) == 0 {
+		return nil, nil
+	}
+	var key strings.Builder
+	key.WriteString("snapshots of")
+	for _, r := range rels {
+		fmt.Fprintf(&key, " %d", r.ID)
+	}
+	return remember(ctx, s, key.String(), func(ctx context.Context) ([]gonogo.Snapshot, error) { return s.snapshotsOf(ctx, rels) }, gonogo.CloneAll[gonogo.Snapshot])
 }

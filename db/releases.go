@@ -272,6 +272,11 @@ func (s *Store) loadSnapshots(ctx context.Context, f gonogo.ReleaseFilter) ([]go
 	if err != nil || len(rels) == 0 {
 		return nil, err
 	}
+	return s.snapshotsOf(ctx, rels)
+}
+
+// snapshotsOf reads the snapshots of rels, in their order.
+func (s *Store) snapshotsOf(ctx context.Context, rels []gonogo.Release) ([]gonogo.Snapshot, error) {
 	index := make(map[int64]int, len(rels))
 	out := make([]gonogo.Snapshot, len(rels))
 	for i, r := range rels {

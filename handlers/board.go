@@ -2,10 +2,14 @@ package handlers
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/a-h/templ"
@@ -18,6 +22,19 @@ import (
 // closedFor is how long a closed release stays in the board's closed lane.
 const closedFor = 30 * 24 * time.Hour
 
+// laneCap is how many cards each lane of the whole board shows (each
+// state's column, and the closed lane): a column is read from the top,
+// and 25 cards are more than a screen holds. Six full lanes stay near
+// 200 KB, where the 200 releases on their way and the month of closed
+// ones of a big company's board made a page of 344 KB that was rendered
+// anew after every change (docs/performance.md). The rest of a lane is
+// a link away: the board filtered to its state.
+const laneCap = 25
+
+// lanePageSize is how many cards a page of one state's lane shows, on
+// the board filtered to that state: a hundred cards is some 130 KB.
+const lanePageSize = 100
+
 func (h *Handler) showBoard(c echo.Context) error {
 	f, err := boardFilter(c)
 	if err != nil {
@@ -27,9 +44,17 @@ func (h *Handler) showBoard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	page, err := lanePage(c, f)
+	if err != nil {
+		return err
+	}
 	p := h.page(c, "Board", "board")
 	h.live(c, &p, "board", 0)
-	e, err := h.board(c, p, f, c.QueryParam("blocking") == "1", mine)
+	e, err := h.board(c, p, f, c.QueryParam("blocking") == "1", mine, page)
+	var end pastEnd
+	if errors.As(err, &end) {
+		return c.Redirect(http.StatusSeeOther, end.url(c))
+	}
 	if err != nil {
 		return err
 	}
@@ -49,7 +74,7 @@ func (h *Handler) showBoard(c echo.Context) error {
 // reader may do across the board (gonogo.AppAbilities), never from their
 // roles themselves, and for My products, which the key holds as the
 // products it keeps, so that readers of the same products share a board.
-func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool, mine myBoard) (boardEntry, error) {
+func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool, mine myBoard, page int) (boardEntry, error) {
 	ctx := c.Request().Context()
 	now := h.store.Now().Truncate(time.Minute)
 	v, err := h.store.Version(ctx)
@@ -57,9 +82,11 @@ func (h *Handler) board(c echo.Context, p views.Page, f gonogo.ReleaseFilter, bl
 		return boardEntry{}, err
 	}
 	start := boardStart(p.App)
-	key := fmt.Sprintf("%q %q %t %s %t %+v %d %s", f.Product, f.States, blocking, p.Loc, p.Live != "", start, now.Unix(), mine.key())
+	// A page is one of the lane's (lanePage, pastEnd): pages that are not
+	// there fail, and errors are not kept.
+	key := fmt.Sprintf("%q %q %t %s %t %+v %d %s %d", f.Product, f.States, blocking, p.Loc, p.Live != "", start, now.Unix(), mine.key(), page)
 	return h.boards.Get(ctx, v, key, func(ctx context.Context) (boardEntry, error) {
-		return h.buildBoardEntry(ctx, p, f, blocking, mine, start, now)
+		return h.buildBoardEntry(ctx, p, f, blocking, mine, page, start, now)
 	}, boardEntry.copy)
 }
 
@@ -123,16 +150,30 @@ func boardStart(app gonogo.AppAbilities) views.BoardStart {
 
 // buildBoardEntry reads, judges and renders the board, with what its page
 // head needs: the products to filter by, the windows and freezes to come.
-func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool, mine myBoard, start views.BoardStart, now time.Time) (boardEntry, error) {
+// Of the releases its filter finds it reads the snapshots of the cards it
+// shows alone: a board of two hundred releases on their way shows each
+// column's first, and reading every card's checklist and defects was most
+// of what rebuilding it cost.
+func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.ReleaseFilter, blocking bool, mine myBoard, page int, start views.BoardStart, now time.Time) (boardEntry, error) {
 	var e boardEntry
 	if len(f.States) == 0 {
 		// Only the recently closed are shown (buildBoard judges exactly
 		// which); the hour keeps one filter, and its snapshots, per hour.
 		f.ClosedSince = now.Add(-closedFor).Truncate(time.Hour)
 	}
-	snaps, err := h.store.FindSnapshots(ctx, f)
+	rels, snaps, err := h.boardReleases(ctx, f, blocking)
 	if err != nil {
 		return e, err
+	}
+	b, err := buildBoard(rels, f, mine, page, now)
+	if err != nil {
+		return e, err
+	}
+	b.Blocking = blocking
+	if snaps == nil {
+		if snaps, err = h.store.FindSnapshotsOf(ctx, shownReleases(b)); err != nil {
+			return e, err
+		}
 	}
 	if e.active, err = h.store.FindActiveWindows(ctx); err != nil {
 		return e, err
@@ -141,7 +182,7 @@ func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.Re
 		return e, err
 	}
 	team := h.team(ctx)
-	b := buildBoard(snaps, f, blocking, mine, now)
+	judge(&b, snaps)
 	b.Start = start
 	for _, col := range b.Columns {
 		for i := range col.Cards {
@@ -162,6 +203,64 @@ func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.Re
 	return e, nil
 }
 
+// boardReleases are the releases f finds, the most recently changed
+// first. With blocking, only those with a blocking defect, which their
+// snapshots tell: every one is read then, and given too.
+func (h *Handler) boardReleases(ctx context.Context, f gonogo.ReleaseFilter, blocking bool) ([]gonogo.Release, []gonogo.Snapshot, error) {
+	if !blocking {
+		rels, err := h.store.FindReleases(ctx, f)
+		return rels, nil, err
+	}
+	snaps, err := h.store.FindSnapshots(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	snaps = slices.DeleteFunc(snaps, func(s gonogo.Snapshot) bool { return gonogo.CountDefects(s.Defects).Blocking == 0 })
+	rels := make([]gonogo.Release, len(snaps))
+	for i, s := range snaps {
+		rels[i] = s.Release
+	}
+	return rels, snaps, nil
+}
+
+// shownReleases are the releases of the cards b shows.
+func shownReleases(b views.BoardView) []gonogo.Release {
+	var out []gonogo.Release
+	for _, col := range b.Columns {
+		for _, c := range col.Cards {
+			out = append(out, c.Release)
+		}
+	}
+	for _, c := range b.Closed {
+		out = append(out, c.Release)
+	}
+	return out
+}
+
+// judge fills in each card of b from its release's snapshot among snaps:
+// the gate's verdict, the pillars' progress, the defects.
+func judge(b *views.BoardView, snaps []gonogo.Snapshot) {
+	byID := make(map[int64]*gonogo.Snapshot, len(snaps))
+	for i := range snaps {
+		byID[snaps[i].Release.ID] = &snaps[i]
+	}
+	fill := func(cards []views.Card) {
+		for i := range cards {
+			s, ok := byID[cards[i].Release.ID]
+			if !ok {
+				continue // every card's snapshot is read; this is a guard
+			}
+			cards[i].Gate = gonogo.Evaluate(*s)
+			cards[i].Progress = pillarStats(s.Items)
+			cards[i].Defects = gonogo.CountDefects(s.Defects)
+		}
+	}
+	for _, col := range b.Columns {
+		fill(col.Cards)
+	}
+	fill(b.Closed)
+}
+
 func boardFilter(c echo.Context) (gonogo.ReleaseFilter, error) {
 	f := gonogo.ReleaseFilter{Product: c.QueryParam("product")}
 	if s := c.QueryParam("state"); s != "" {
@@ -174,56 +273,142 @@ func boardFilter(c echo.Context) (gonogo.ReleaseFilter, error) {
 	return f, nil
 }
 
-// buildBoard sorts the snapshots into columns and the closed lane, judging
-// each through the gate; My products, when on, keeps its products' alone.
-func buildBoard(snaps []gonogo.Snapshot, f gonogo.ReleaseFilter, blocking bool, mine myBoard, now time.Time) views.BoardView {
-	b := views.BoardView{Product: f.Product, Blocking: blocking, MineOffered: mine.offered(), Mine: mine.on}
+// lanePage reads ?page=, the page of a state's lane to show (1 when not
+// given): a number from 1, and only with a state, as the whole board is
+// one page of capped lanes.
+func lanePage(c echo.Context, f gonogo.ReleaseFilter) (int, error) {
+	s := c.QueryParam("page")
+	if s == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, gonogo.Errorf(gonogo.EINVALID, "?page= is a page of a state's lane, 1 or more; %q is not one", s)
+	}
+	if n > 1 && len(f.States) == 0 {
+		return 0, gonogo.Errorf(gonogo.EINVALID, "only a state's lane has pages: choose a state to see page %d", n)
+	}
+	return n, nil
+}
+
+// pastEnd is a page past the last of its lane, which may have shrunk
+// since its address was given: the reader is sent to the last page
+// rather than refused, and the board keeps no page that is not there.
+type pastEnd struct{ last int }
+
+func (e pastEnd) Error() string { return fmt.Sprintf("the lane has %d pages", e.last) }
+
+// url is the address asked for, at the lane's last page.
+func (e pastEnd) url(c echo.Context) string {
+	q := url.Values{}
+	for k, vs := range c.QueryParams() {
+		q[k] = slices.Clone(vs)
+	}
+	q.Del("page")
+	if e.last > 1 {
+		q.Set("page", strconv.Itoa(e.last))
+	}
+	return "/?" + q.Encode()
+}
+
+// buildBoard sorts the releases into columns and the closed lane, and
+// picks the cards they show, each of its release alone (judge fills them
+// in): on the whole board, each lane's first laneCap; on a board filtered
+// to a state, its lane's page (pastEnd past its last). My products, when
+// on, keeps its products' releases alone.
+func buildBoard(rels []gonogo.Release, f gonogo.ReleaseFilter, mine myBoard, page int, now time.Time) (views.BoardView, error) {
+	b := views.BoardView{Product: f.Product, MineOffered: mine.offered(), Mine: mine.on, Page: 1, Pages: 1}
 	if len(f.States) == 1 {
 		b.State = string(f.States[0])
 	}
-	byState := map[gonogo.State][]views.Card{}
-	for _, s := range snaps {
-		st := s.Release.State
-		if !st.Active() && b.State == "" && now.Sub(s.Release.UpdatedAt) > closedFor {
+	byState := map[gonogo.State][]gonogo.Release{}
+	for _, r := range rels {
+		if !r.State.Active() && b.State == "" && now.Sub(r.UpdatedAt) > closedFor {
 			continue // long closed: off the board unless asked for by state
 		}
-		if !mine.keeps(s.Release.Product, f) {
+		if !mine.keeps(r.Product, f) {
 			continue
 		}
-		counts := gonogo.CountDefects(s.Defects)
-		if blocking && counts.Blocking == 0 {
-			continue
-		}
-		byState[st] = append(byState[st], views.Card{
-			Release:  s.Release,
-			Gate:     gonogo.Evaluate(s),
-			Progress: pillarStats(s.Items),
-			Defects:  counts,
-		})
+		byState[r.State] = append(byState[r.State], r)
 		b.Count++
+	}
+	// shown is the part of a lane the board shows.
+	shown := func(lane []gonogo.Release) ([]gonogo.Release, error) {
+		if b.State == "" {
+			return lane[:min(len(lane), laneCap)], nil
+		}
+		b.Pages = max(1, (len(lane)+lanePageSize-1)/lanePageSize)
+		if page > b.Pages {
+			return nil, pastEnd{last: b.Pages}
+		}
+		b.Page = page
+		return lane[(page-1)*lanePageSize : min(page*lanePageSize, len(lane))], nil
 	}
 	for _, st := range gonogo.ActiveStates {
 		if b.State != "" && string(st) != b.State {
 			continue
 		}
-		cards := byState[st]
-		sortCards(cards)
-		b.Columns = append(b.Columns, views.BoardColumn{State: st, Cards: cards})
+		lane := byState[st]
+		sortLane(lane)
+		part, err := shown(lane)
+		if err != nil {
+			return b, err
+		}
+		b.Columns = append(b.Columns, views.BoardColumn{State: st, Cards: cards(part), Total: len(lane)})
 	}
+	var closed []gonogo.Release
 	for _, st := range gonogo.ClosedStates {
-		b.Closed = append(b.Closed, byState[st]...)
+		closed = append(closed, byState[st]...)
 	}
-	slices.SortFunc(b.Closed, func(x, y views.Card) int { return y.Release.UpdatedAt.Compare(x.Release.UpdatedAt) })
-	return b
+	if len(closed) == 0 {
+		return b, nil
+	}
+	slices.SortStableFunc(closed, func(x, y gonogo.Release) int {
+		return cmp.Or(y.UpdatedAt.Compare(x.UpdatedAt), cmp.Compare(y.ID, x.ID))
+	})
+	part, err := shown(closed)
+	if err != nil {
+		return b, err
+	}
+	b.Closed, b.ClosedTotal = cards(part), len(closed)
+	if b.State == "" {
+		b.ClosedMore = hidden(closed[len(part):])
+	}
+	return b, nil
 }
 
-// sortCards puts the soonest window first, unscheduled releases last.
-func sortCards(cards []views.Card) {
-	slices.SortStableFunc(cards, func(x, y views.Card) int {
-		xw, yw := x.Release.Window, y.Release.Window
+// cards are the board's cards of rels, to be judged.
+func cards(rels []gonogo.Release) []views.Card {
+	out := make([]views.Card, len(rels))
+	for i, r := range rels {
+		out[i].Release = r
+	}
+	return out
+}
+
+// hidden counts, by state in the order of gonogo.States, the releases a
+// capped lane leaves out.
+func hidden(rels []gonogo.Release) []views.LaneMore {
+	n := map[gonogo.State]int{}
+	for _, r := range rels {
+		n[r.State]++
+	}
+	var out []views.LaneMore
+	for _, st := range gonogo.States {
+		if n[st] > 0 {
+			out = append(out, views.LaneMore{State: st, N: n[st]})
+		}
+	}
+	return out
+}
+
+// sortLane puts the soonest window first, unscheduled releases last.
+func sortLane(lane []gonogo.Release) {
+	slices.SortStableFunc(lane, func(x, y gonogo.Release) int {
+		xw, yw := x.Window, y.Window
 		switch {
 		case xw.IsZero() && yw.IsZero():
-			return y.Release.UpdatedAt.Compare(x.Release.UpdatedAt)
+			return y.UpdatedAt.Compare(x.UpdatedAt)
 		case xw.IsZero():
 			return 1
 		case yw.IsZero():

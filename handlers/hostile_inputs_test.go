@@ -39,7 +39,7 @@ var optionalFields = map[string]url.Values{
 	"POST /releases/:id/notes":                  notesExtras,
 	"POST /releases/:id/notes/publish":          notesExtras,
 	"POST /releases/:id/notes/preview":          notesExtras,
-	"POST /freezes":                             {"reason": {"Black Friday."}, "products": {"authz"}},
+	"POST /freezes":                             {"reason": {"Black Friday."}},
 	"POST /admin/settings":                      {"start_1": {"20:00"}, "end_1": {"23:00"}},
 	"POST /admin/tokens":                        {"product": {"authz"}},
 	"POST /admin/template":                      {"guidance": {"Flip the flag off."}, "check_key": {"flag-off"}, "required": {"1"}},

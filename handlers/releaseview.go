@@ -227,7 +227,7 @@ func signoffView(actor gonogo.Actor, ab gonogo.Abilities, snap gonogo.Snapshot, 
 		CanWaive: ab.Waive,
 	}
 	if v.Open || rel.State == gonogo.Draft {
-		v.Signer = gonogo.SignerNote(actor, rel.Product)
+		v.Signer = gonogo.SignerNote(actor, rel.Product, now)
 	}
 	v.Waiting, v.Unstaffed = gonogo.Waiting(snap), gonogo.Unstaffed(snap)
 	v.CanNudge = ab.Nudge

@@ -34,7 +34,7 @@ func benchBoard() (views.Page, views.BoardView) {
 		return c
 	}
 	for s, st := range gonogo.ActiveStates {
-		col := views.BoardColumn{State: st}
+		col := views.BoardColumn{State: st, Total: 8}
 		for i := range 8 {
 			col.Cards = append(col.Cards, card(s*8+i, st))
 		}
@@ -43,7 +43,7 @@ func benchBoard() (views.Page, views.BoardView) {
 	for i := range 12 {
 		b.Closed = append(b.Closed, card(40+i, gonogo.Released))
 	}
-	b.Count = 52
+	b.Count, b.ClosedTotal = 52, 12
 	return p, b
 }
 

@@ -1055,7 +1055,7 @@ func SignoffRowItem(p Page, v SignoffView, r SignoffRow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 92, "\" maxlength=\"2000\" placeholder=\"Comment (required for No-Go: what must change)\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 92, "\" maxlength=\"2000\" placeholder=\"Comment (needed for a No-Go)\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
