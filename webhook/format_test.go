@@ -8,8 +8,8 @@ package webhook_test
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
