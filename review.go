@@ -374,7 +374,7 @@ func Remind(actor Actor, s Snapshot, role Role, hooks []Webhook, now time.Time) 
 	if err := Nudge(actor, s, role); err != nil {
 		return Audit{}, err
 	}
-	reach, err := ReachOfNudge(hooks)
+	reach, err := ReachOfNudge(WebhooksFor(hooks, s.Release.Product))
 	if err != nil {
 		return Audit{}, err
 	}

@@ -39,12 +39,15 @@ func (t Topic) Label() string {
 }
 
 // Webhook is an outgoing notification: changes of the chosen topics are
-// posted to URL as JSON, signed with Secret.
+// posted to URL as JSON in Format, signed with Secret. Products limits it
+// to their releases' changes; none means every product's.
 type Webhook struct {
 	ID        int64
 	URL       string
 	Secret    string
 	Topics    []Topic
+	Format    WebhookFormat
+	Products  []string
 	CreatedBy string
 	CreatedAt time.Time
 }
@@ -63,15 +66,30 @@ func (w Webhook) Wants(topics []Topic) []Topic {
 
 // WebhookInput is what an admin gives to register a webhook.
 type WebhookInput struct {
-	URL    string
-	Secret string
-	Topics []Topic
+	URL      string
+	Secret   string
+	Topics   []Topic
+	Format   WebhookFormat // "" is FormatJSON
+	Products []string      // none: every product
 }
 
-// Normalize trims the input and puts the topics in canonical order, once each.
+// Normalize trims the input and puts the topics in canonical order, once
+// each, and the products in order, once each.
 func (in *WebhookInput) Normalize() {
 	in.URL = strings.TrimSpace(in.URL)
 	in.Secret = strings.TrimSpace(in.Secret)
+	in.Format = WebhookFormat(strings.ToLower(strings.TrimSpace(string(in.Format))))
+	if in.Format == "" {
+		in.Format = FormatJSON
+	}
+	var ps []string
+	for _, p := range in.Products {
+		if p = strings.ToLower(strings.TrimSpace(p)); p != "" {
+			ps = append(ps, p)
+		}
+	}
+	slices.Sort(ps)
+	in.Products = slices.Compact(ps)
 	var ts []Topic
 	for _, t := range Topics {
 		if slices.Contains(in.Topics, t) {
@@ -116,7 +134,29 @@ func (in WebhookInput) Validate() error {
 			p.Add("topics", "unknown topic %q", t)
 		}
 	}
+	if !in.Format.Valid() {
+		p.Add("format", "choose one of the formats listed, not %q", in.Format)
+	}
+	if len(in.Products) > MaxWebhookProducts {
+		p.Add("products", "a webhook may be limited to at most %d products; leave them all unticked for every product", MaxWebhookProducts)
+	}
+	for _, pr := range in.Products {
+		if ValidateProduct(pr) != nil {
+			p.Add("products", "%q is not a product key", pr)
+		}
+	}
 	return p.Err()
+}
+
+// CheckProducts refuses a limit to products that are not among known: a
+// webhook limited to a product nobody made would wait for nothing.
+func (in WebhookInput) CheckProducts(known []string) error {
+	for _, p := range in.Products {
+		if !slices.Contains(known, p) {
+			return FieldErrorf("products", "there is no product %q", p)
+		}
+	}
+	return nil
 }
 
 // DeliveryStatus is where a webhook delivery stands.
@@ -238,7 +278,12 @@ func WebhookCreated(id int64, in WebhookInput) Audit {
 	for _, t := range in.Topics {
 		topics = append(topics, string(t))
 	}
-	return audit(ActionWebhookCreate, "registered webhook %d to %s for %s", id, redactURL(in.URL), strings.Join(topics, ", "))
+	products := "every product"
+	if len(in.Products) > 0 {
+		products = "products " + strings.Join(in.Products, ", ")
+	}
+	return audit(ActionWebhookCreate, "registered webhook %d to %s in %s format for %s, of %s", id, redactURL(in.URL), in.Format.Label(),
+		strings.Join(topics, ", "), products)
 }
 
 // WebhookRemoved is the audit of w removed with its queue and log.

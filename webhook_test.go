@@ -2,6 +2,7 @@ package gonogo_test
 
 import (
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -22,6 +23,15 @@ func TestWebhookInputValidate(t *testing.T) {
 		{"short secret", func(in *gonogo.WebhookInput) { in.Secret = "short" }, []string{"secret"}},
 		{"no topics", func(in *gonogo.WebhookInput) { in.Topics = nil }, []string{"topics"}},
 		{"unknown topic", func(in *gonogo.WebhookInput) { in.Topics = []gonogo.Topic{"release.deleted"} }, []string{"topics"}},
+		{"chat format", func(in *gonogo.WebhookInput) { in.Format = gonogo.FormatDiscord }, nil},
+		{"unknown format", func(in *gonogo.WebhookInput) { in.Format = "carrier-pigeon" }, []string{"format"}},
+		{"products", func(in *gonogo.WebhookInput) { in.Products = []string{"payments", "web"} }, nil},
+		{"not a product key", func(in *gonogo.WebhookInput) { in.Products = []string{"pay ments"} }, []string{"products"}},
+		{"too many products", func(in *gonogo.WebhookInput) {
+			for i := range gonogo.MaxWebhookProducts + 1 {
+				in.Products = append(in.Products, "p"+strconv.Itoa(i))
+			}
+		}, []string{"products"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -36,10 +46,34 @@ func TestWebhookInputValidate(t *testing.T) {
 			wantFields(t, err, tc.fields...)
 		})
 	}
-	in := gonogo.WebhookInput{Topics: []gonogo.Topic{gonogo.TopicState, gonogo.TopicVote, gonogo.TopicState}}
+	in := gonogo.WebhookInput{Topics: []gonogo.Topic{gonogo.TopicState, gonogo.TopicVote, gonogo.TopicState},
+		Format: " Slack ", Products: []string{" web", "", "payments", "Web"}}
 	in.Normalize()
 	if !slices.Equal(in.Topics, []gonogo.Topic{gonogo.TopicVote, gonogo.TopicState}) {
 		t.Fatalf("topics not canonical: %v", in.Topics)
+	}
+	if in.Format != gonogo.FormatSlack || !slices.Equal(in.Products, []string{"payments", "web"}) {
+		t.Fatalf("format %q, products %v", in.Format, in.Products)
+	}
+	none := gonogo.WebhookInput{}
+	if none.Normalize(); none.Format != gonogo.FormatJSON {
+		t.Fatalf("no format is %q, want json", none.Format)
+	}
+	wantCode(t, in.CheckProducts([]string{"payments", "web", "api"}), "")
+	wantFields(t, in.CheckProducts([]string{"payments"}), "products")
+}
+
+// TestWebhookCovers: a webhook limited to products carries theirs, and
+// events of no release; one without a limit carries every product's.
+func TestWebhookCovers(t *testing.T) {
+	limited := gonogo.Webhook{ID: 1, Products: []string{"payments"}}
+	all := gonogo.Webhook{ID: 2}
+	if !limited.Covers("payments") || limited.Covers("web") || !limited.Covers("") || !all.Covers("web") {
+		t.Fatal("covers")
+	}
+	got := gonogo.WebhooksFor([]gonogo.Webhook{limited, all}, "web")
+	if len(got) != 1 || got[0].ID != 2 {
+		t.Fatalf("webhooks for web: %+v", got)
 	}
 }
 

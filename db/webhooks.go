@@ -8,15 +8,26 @@ import (
 	"github.com/gonogo/gonogo"
 )
 
-const webhookColumns = `id, url, secret, topics, created_by, created_at`
+const webhookColumns = `id, url, secret, topics, format, products, created_by, created_at`
 
 func scanWebhook(sc scanner) (gonogo.Webhook, error) {
 	var w gonogo.Webhook
-	var topics string
-	if err := sc.Scan(&w.ID, &w.URL, &w.Secret, &topics, &w.CreatedBy, (*Time)(&w.CreatedAt)); err != nil {
+	var topics, products string
+	if err := sc.Scan(&w.ID, &w.URL, &w.Secret, &topics, &w.Format, &products, &w.CreatedBy, (*Time)(&w.CreatedAt)); err != nil {
+		return w, err
+	}
+	if err := json.Unmarshal([]byte(products), &w.Products); err != nil {
 		return w, err
 	}
 	return w, json.Unmarshal([]byte(topics), &w.Topics)
+}
+
+func productsJSON(ps []string) string {
+	if ps == nil {
+		ps = []string{}
+	}
+	b, _ := json.Marshal(ps)
+	return string(b)
 }
 
 func topicsJSON(ts []gonogo.Topic) string {
@@ -37,8 +48,17 @@ func (s *Store) CreateWebhook(ctx context.Context, a gonogo.Actor, in gonogo.Web
 	}
 	var id int64
 	err := s.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(`INSERT INTO webhooks (url, secret, topics, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
-			in.URL, in.Secret, topicsJSON(in.Topics), a.Name, Time(tx.now))
+		if len(in.Products) > 0 {
+			keys, err := tx.productKeys()
+			if err != nil {
+				return err
+			}
+			if err := in.CheckProducts(keys); err != nil {
+				return err
+			}
+		}
+		res, err := tx.Exec(`INSERT INTO webhooks (url, secret, topics, format, products, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			in.URL, in.Secret, topicsJSON(in.Topics), string(in.Format), productsJSON(in.Products), a.Name, Time(tx.now))
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,7 +15,7 @@ import (
 const deliveryLogLimit = 200
 
 func (h *Handler) showWebhooks(c echo.Context) error {
-	f := views.WebhookForm{Input: gonogo.WebhookInput{Topics: []gonogo.Topic{gonogo.TopicDecision, gonogo.TopicState}}}
+	f := views.WebhookForm{Input: gonogo.WebhookInput{Topics: []gonogo.Topic{gonogo.TopicDecision, gonogo.TopicState}, Format: gonogo.FormatJSON}}
 	return h.renderWebhooks(c, http.StatusOK, f)
 }
 
@@ -28,13 +29,17 @@ func (h *Handler) renderWebhooks(c echo.Context, status int, f views.WebhookForm
 	if err != nil {
 		return err
 	}
+	products, err := h.store.FindProducts(ctx)
+	if err != nil {
+		return err
+	}
 	rows := make([]views.WebhookRow, 0, len(hooks))
 	for _, w := range hooks {
 		n := counts[w.ID]
 		rows = append(rows, views.WebhookRow{Webhook: w, Pending: n.Pending, Delivered: n.Delivered, Failed: n.Failed})
 	}
 	f.Input.Secret = "" // never sent back to the browser
-	return render(c, status, views.WebhooksPage(h.page(c, "Webhooks", "admin"), rows, f, h.cfg.WebhookAllowPrivate))
+	return render(c, status, views.WebhooksPage(h.page(c, "Webhooks", "admin"), rows, f, products, h.cfg.WebhookAllowPrivate))
 }
 
 // createWebhook registers a webhook once its URL is well formed and points
@@ -44,9 +49,15 @@ func (h *Handler) createWebhook(c echo.Context) error {
 	if err != nil {
 		return gonogo.Errorf(gonogo.EINVALID, "the form could not be read")
 	}
-	in := gonogo.WebhookInput{URL: form.Get("url"), Secret: form.Get("secret")}
+	in := gonogo.WebhookInput{URL: form.Get("url"), Secret: form.Get("secret"), Format: gonogo.WebhookFormat(form.Get("format"))}
 	for _, t := range form["topics"] {
 		in.Topics = append(in.Topics, gonogo.Topic(t))
+	}
+	// The boxes ticked, or a comma list from a script, as a freeze takes
+	// its products.
+	in.Products = form["product_keys"]
+	if list := form.Get("products"); list != "" {
+		in.Products = append(in.Products, strings.Split(list, ",")...)
 	}
 	in.Normalize()
 	err = in.Validate()

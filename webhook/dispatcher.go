@@ -9,7 +9,6 @@ package webhook
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -158,7 +157,8 @@ func (d *Dispatcher) loop() {
 }
 
 // prepare turns queued notices into deliveries, one per webhook that wants
-// one of their topics, each with the body it will be sent with every time.
+// one of their topics for the release's product, each with the body it
+// will be sent with every time, in the webhook's format.
 func (d *Dispatcher) prepare() error {
 	d.mu.Lock()
 	ns := d.queue
@@ -172,6 +172,7 @@ func (d *Dispatcher) prepare() error {
 		return err
 	}
 	releases := map[int64]gonogo.Release{}
+	gates := map[int64]gonogo.Gate{}
 	var ds []gonogo.Delivery
 	for _, n := range ns {
 		for _, w := range hooks {
@@ -183,7 +184,16 @@ func (d *Dispatcher) prepare() error {
 			if err != nil {
 				return err
 			}
-			body, err := json.Marshal(gonogo.NewPayload(n, topics, rel, d.opt.BaseURL))
+			if !w.Covers(rel.Product) {
+				continue
+			}
+			var gate gonogo.Gate
+			if w.Format != gonogo.FormatJSON && rel.ID != 0 {
+				if gate, err = d.gate(gates, rel.ID); err != nil {
+					return err
+				}
+			}
+			body, err := w.Format.Encode(n, topics, rel, gate, d.opt.BaseURL)
 			if err != nil {
 				return err
 			}
@@ -191,6 +201,21 @@ func (d *Dispatcher) prepare() error {
 		}
 	}
 	return d.store.EnqueueDeliveries(d.ctx, ds)
+}
+
+// gate judges the release as it stands, for the chat messages that say
+// why it is blocked.
+func (d *Dispatcher) gate(cache map[int64]gonogo.Gate, id int64) (gonogo.Gate, error) {
+	if g, ok := cache[id]; ok {
+		return g, nil
+	}
+	s, err := d.store.FindSnapshot(d.ctx, id)
+	if err != nil {
+		return gonogo.Gate{}, err
+	}
+	g := gonogo.Evaluate(s)
+	cache[id] = g
+	return g, nil
 }
 
 func (d *Dispatcher) release(cache map[int64]gonogo.Release, id int64) (gonogo.Release, error) {
