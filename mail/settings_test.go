@@ -20,6 +20,8 @@ func TestParseSettings(t *testing.T) {
 			want: mail.Settings{Host: "relay.example.com", Port: 587, Password: "pw", From: "gonogo@example.com"}},
 		{name: "implicit tls", url: "smtps://me%40example.com@smtp.gmail.com", from: "Release board <me@example.com>",
 			want: mail.Settings{Host: "smtp.gmail.com", Port: 465, ImplicitTLS: true, User: "me@example.com", Password: "pw", From: "Release board <me@example.com>"}},
+		{name: "address as user", url: "smtp://you@gmail.com@smtp.gmail.com:587", from: "you@gmail.com",
+			want: mail.Settings{Host: "smtp.gmail.com", Port: 587, User: "you@gmail.com", Password: "pw", From: "you@gmail.com"}},
 		{name: "password in the URL", url: "smtp://user:secret@host:587", from: "a@example.com", err: "leave the password out"},
 		{name: "other scheme", url: "http://host", from: "a@example.com", err: "smtp://"},
 		{name: "no host", url: "smtp://", from: "a@example.com", err: "no host"},
