@@ -138,7 +138,8 @@ func mainPages(t *testing.T) []htmlPage {
 	submit(admin, "product with errors", "/admin/products/payments", "/admin/products/payments",
 		url.Values{"name": {""}}, http.StatusUnprocessableEntity)
 	for _, p := range []string{"/admin/users", "/admin/users/" + itoa(s.users["rm"].ID), "/admin/template",
-		"/admin/audit", "/admin/tokens", "/admin/webhooks", "/admin/webhooks/" + itoa(hook.ID), "/admin/backup", "/admin/settings"} {
+		"/admin/audit", "/admin/tokens", "/admin/webhooks", "/admin/webhooks/" + itoa(hook.ID), "/admin/backup", "/admin/settings",
+		"/admin/email"} {
 		fetch(admin, "admin "+p, p, http.StatusOK)
 	}
 
@@ -155,6 +156,13 @@ func mainPages(t *testing.T) []htmlPage {
 
 	anon := s.client(t)
 	fetch(anon, "sign-in", "/login", http.StatusOK)
+	key, err := s.store.MailKey(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	unsubscribe := gonogo.UnsubscribePath(key, s.users["qa"].ID, gonogo.NotifyReview)
+	fetch(anon, "unsubscribe", unsubscribe, http.StatusOK)
+	submit(anon, "unsubscribed", unsubscribe, unsubscribe, url.Values{}, http.StatusOK)
 	submit(anon, "sign-in refused", "/login", "/login",
 		url.Values{"email": {"rm@example.com"}, "password": {"not the password"}}, http.StatusUnauthorized)
 	fresh := newEmptyServer(t).client(t)

@@ -147,6 +147,9 @@ func (s *mailServer) waitLetter(t *testing.T, name string, kind gonogo.Notificat
 	if !strings.Contains(l.subject, "["+release+"]") {
 		t.Errorf("%s's %s mail has the subject %q", name, kind, l.subject)
 	}
+	for _, problem := range htmlProblems([]byte(l.html)) {
+		t.Errorf("%s's %s mail, HTML part: %s", name, kind, problem)
+	}
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(l.html))
 	if err != nil {
 		t.Fatal(err)
