@@ -73,6 +73,13 @@ func (s *Store) RequeueInterrupted(ctx context.Context) (int64, error) {
 // them, oldest first. The claim is committed before anything is sent, so
 // no other pass takes the same message.
 func (s *Store) ClaimMail(ctx context.Context, limit int) ([]gonogo.Mail, error) {
+	// The worker looks after every commit: a reader answers that nothing
+	// is due, along the index of the queued, without taking the writer.
+	var due int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM outbox WHERE status = 'queued'
+		AND next_attempt_at <= ? LIMIT 1)`, Time(s.Now())).Scan(&due); err != nil || due == 0 {
+		return nil, err
+	}
 	var out []gonogo.Mail
 	err := s.inTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(`SELECT `+mailColumns+` FROM outbox WHERE status = 'queued' AND next_attempt_at <= ?
