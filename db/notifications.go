@@ -129,6 +129,11 @@ func (tx *Tx) audience(c gonogo.Cause, rel gonogo.Release) ([]gonogo.Person, err
 			ids[id], signed[id] = true, true
 		}
 	}
+	if len(c.People) > 0 {
+		if err := add(`SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`, jsonList(c.People)); err != nil {
+			return nil, err
+		}
+	}
 	if len(c.Handles) > 0 {
 		if err := add(`SELECT id FROM users WHERE lower(substr(email, 1, instr(email, '@') - 1)) IN (SELECT value FROM json_each(?))
 			ORDER BY id`, jsonList(c.Handles)); err != nil {

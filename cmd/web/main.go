@@ -36,6 +36,7 @@ import (
 	"github.com/gonogo/gonogo/checkpoint"
 	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/handlers"
+	"github.com/gonogo/gonogo/remind"
 	"github.com/gonogo/gonogo/seed"
 	"github.com/gonogo/gonogo/webhook"
 )
@@ -76,6 +77,9 @@ type config struct {
 	// a rate of inf turns the limit off, for load tests.
 	writeBurst int
 	writeRate  float64
+	// remindEvery is how often the reminders and digests look for what
+	// is due.
+	remindEvery time.Duration
 	// signIn is how people sign in: passwords, an OpenID provider, or
 	// both (signin.go).
 	signIn handlers.SignIn
@@ -118,6 +122,12 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		"changes a second one person or API token may keep up after the burst; inf for no limit (GONOGO_WRITE_RATE)")
 	fs.StringVar(&c.auditKey, "audit-key", env("GONOGO_AUDIT_KEY", ""),
 		"file of the key that signs audit checkpoints, made at first start; keep it apart from the database (GONOGO_AUDIT_KEY; default: "+checkpoint.KeyFileName+" beside the database)")
+	every, err := time.ParseDuration(env("GONOGO_REMIND_INTERVAL", "1m"))
+	if err != nil || every < time.Second {
+		return c, fmt.Errorf("GONOGO_REMIND_INTERVAL is not a duration of a second or more, such as 1m")
+	}
+	fs.DurationVar(&c.remindEvery, "remind-interval", every,
+		"how often reminders, escalations and daily digests look for what is due (GONOGO_REMIND_INTERVAL)")
 	var signIn signInFlags
 	signIn.register(fs, env)
 	if err := fs.Parse(args); err != nil {
@@ -125,6 +135,9 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	}
 	if c.signIn, err = signIn.config(getenv("GONOGO_OIDC_CLIENT_SECRET")); err != nil {
 		return c, err
+	}
+	if c.remindEvery < time.Second {
+		return c, fmt.Errorf("-remind-interval must be a second or more")
 	}
 	if c.writeBurst < 1 || !(c.writeRate > 0) {
 		return c, fmt.Errorf("-write-burst must be at least 1 and -write-rate above 0 (inf for no limit)")
@@ -186,6 +199,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	defer daily.Close() // before the dispatcher: deferred calls run last first
 	verifier := checkpoint.StartVerifier(store, checkpoint.Options{Logger: log})
 	defer verifier.Close()
+	reminders := remind.Start(store, remind.Options{Interval: cfg.remindEvery, Logger: log})
+	defer reminders.Close()
 	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log,
 		WebhookAllowPrivate: cfg.webhookAllowPrivate, PublicNotes: cfg.publicNotes, MetricsToken: cfg.metricsToken, Webhooks: hooks,
 		CheckpointKey: key, WriteBurst: cfg.writeBurst, WriteRate: rate.Limit(cfg.writeRate), SignIn: cfg.signIn})
