@@ -157,3 +157,70 @@ func waitFor(t *testing.T, ok func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestTheTeamsReminderHoursAreSavedAuditedAndRefusedBesideTheirField(t *testing.T) {
+	s := newServer(t)
+	admin := s.signIn(t, "admin")
+	_, doc := admin.get("/admin/settings")
+	if v, _ := doc.Find(`input[name=remind_after_open]`).Attr("value"); v != "24" {
+		t.Errorf("the team's first reminder shows %q, want the default 24", v)
+	}
+	res := admin.post("/admin/settings", url.Values{"zone": {"Europe/Berlin"}, "remind_after_open": {"-3"}, "remind_before_window": {"soon"},
+		"escalate_before_window": {"2"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	doc = parse(t, res)
+	for _, f := range []string{"remind_after_open", "remind_before_window"} {
+		if msg := text(doc, "#settings-"+f+"-error"); !strings.Contains(msg, "whole number of hours") {
+			t.Errorf("beside %s: %q", f, msg)
+		}
+	}
+	if v, _ := doc.Find(`input[name=remind_before_window]`).Attr("value"); v != "soon" {
+		t.Errorf("the refused form lost what was typed: %q", v)
+	}
+	if got, _ := s.store.FindTeamSettings(t.Context()); got.Zone != "" {
+		t.Errorf("a refused form saved %+v", got)
+	}
+	wantStatus(t, admin.post("/admin/settings", url.Values{"zone": {"Europe/Berlin"}, "remind_after_open": {"12"},
+		"remind_before_window": {"0"}, "escalate_before_window": {"2"}}), http.StatusSeeOther)
+	got, _ := s.store.FindTeamSettings(t.Context())
+	if want := (gonogo.ReminderSettings{AfterOpen: 12, Escalate: 2}); got.RemindersOrDefault() != want {
+		t.Errorf("saved %+v, want %+v", got.RemindersOrDefault(), want)
+	}
+	_, doc = admin.get("/admin/audit")
+	if !strings.Contains(doc.Text(), "remind after opening 12 hours, remind before the window off, escalate before the window 2 hours") {
+		t.Error("the trail does not say which reminder hours were set")
+	}
+}
+
+func TestAProductsOwnReminderHoursOverrideTheTeams(t *testing.T) {
+	s := inboxServer(t)
+	admin := s.signIn(t, "admin")
+	admin.get("/admin/products")
+	wantStatus(t, admin.post("/admin/products", url.Values{"key": {"payments"}, "name": {"Payments"}}), http.StatusSeeOther)
+	admin.get("/admin/products/payments")
+	res := admin.post("/admin/products/payments/reminders", url.Values{"remind_after_open": {"721"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if msg := text(parse(t, res), "#reminders-remind_after_open-error"); !strings.Contains(msg, "from 0 (off) to 720") {
+		t.Errorf("beside the field: %q", msg)
+	}
+	wantStatus(t, admin.post("/admin/products/payments/reminders", url.Values{"remind_after_open": {"2"}, "remind_before_window": {""},
+		"escalate_before_window": {"0"}}), http.StatusSeeOther)
+	_, doc := admin.get("/admin/products/payments")
+	if v, _ := doc.Find(`[data-testid=product-reminders] input[name=remind_after_open]`).Attr("value"); v != "2" {
+		t.Errorf("the product's first reminder shows %q", v)
+	}
+	if p, _ := doc.Find(`[data-testid=product-reminders] input[name=remind_before_window]`).Attr("placeholder"); p != "team: 24" {
+		t.Errorf("an empty field's placeholder is %q, want the team's hours", p)
+	}
+
+	// The product's two hours time its release's reminder, and its
+	// escalation is off.
+	t0 := time.Now().UTC().Truncate(time.Hour)
+	remindedRelease(t, s, t0)
+	s.at(t0.Add(2 * time.Hour))
+	s.tick(t)
+	wantCount(t, s, "qa", gonogo.NotifyReminder, 1)
+	s.at(t0.Add(71 * time.Hour))
+	s.tick(t)
+	wantCount(t, s, "rm", gonogo.NotifyEscalation, 0)
+}

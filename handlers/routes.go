@@ -177,6 +177,7 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/admin/products/:key", h.showProductAdmin, admin},
 		{http.MethodPost, "/admin/products/:key", h.updateProduct, admin},
 		{http.MethodPost, "/admin/products/:key/archive", h.archiveProduct, admin},
+		{http.MethodPost, "/admin/products/:key/reminders", h.saveProductReminders, admin},
 		// Sign-in: the provider as configured, and its groups mapped to roles.
 		{http.MethodGet, "/admin/sign-in", h.showSignInAdmin, admin},
 		{http.MethodPost, "/admin/sign-in/mappings", h.addGroupMapping, admin},
