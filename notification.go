@@ -171,6 +171,7 @@ type Cause struct {
 // the release in the cause's cycle, and the channels they chose.
 type Person struct {
 	ID       int64
+	Name     string
 	Email    string
 	Disabled bool
 	Grants   Grants

@@ -181,7 +181,7 @@ func (tx *Tx) people(ids, signed map[int64]bool, kind gonogo.NotificationKind) (
 	}
 	out := make([]gonogo.Person, 0, len(users))
 	for _, u := range users {
-		p := gonogo.Person{ID: u.ID, Email: u.Email, Disabled: u.Disabled, Grants: u.Grants, Signed: signed[u.ID]}
+		p := gonogo.Person{ID: u.ID, Name: u.Name, Email: u.Email, Disabled: u.Disabled, Grants: u.Grants, Signed: signed[u.ID]}
 		for _, d := range deputies {
 			if d.DeputyID == u.ID {
 				p.Deputies = append(p.Deputies, d)

@@ -29,7 +29,7 @@ var flashes = map[string]string{
 	"prefs":    "Saved what you hear about, and how.",
 	"defect":   "Defect added.",
 	"pasted":   "Defects added.",
-	"nudged":   "Nudged: the webhooks carry the reminder to the team.",
+	"nudged":   "Nudged: the release's history says who was told and how.",
 	"revoked":  "Token revoked. Pipelines using it are refused from now on.",
 	"webhook":  "Webhook registered. Changes of the chosen kinds are sent to it from now on.",
 	"unhooked": "Webhook removed.",
