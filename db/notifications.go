@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"strconv"
 
@@ -65,7 +66,7 @@ func (tx *Tx) deliver(n gonogo.Notification, eventID int64, ch gonogo.Channel) e
 		return nil
 	}
 	if _, err := tx.Exec(`INSERT INTO notifications (user_id, kind, release_id, release, event_id, actor, text, link, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.UserID, string(n.Kind), n.ReleaseID, n.Release, eventID, n.Actor, n.Text, n.Link,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.UserID, string(n.Kind), sql.NullInt64{Int64: n.ReleaseID, Valid: n.ReleaseID != 0}, n.Release, eventID, n.Actor, n.Text, n.Link,
 		Time(n.At)); err != nil {
 		return err
 	}

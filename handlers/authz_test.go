@@ -124,6 +124,7 @@ var authTable = map[string]authCase{
 	"POST /inbox/:id/read":        {"/inbox/999999/read", nil, http.StatusNotFound, everyone},
 	"POST /inbox/read-all":        {"/inbox/read-all", nil, http.StatusSeeOther, everyone},
 	"POST /profile/notifications": {"/profile/notifications", url.Values{"review": {"inbox"}}, http.StatusSeeOther, everyone},
+	"POST /profile/digest":        {"/profile/digest", url.Values{"digest_hour": {"8"}}, http.StatusSeeOther, everyone},
 
 	// Release notes: everyone signed in reads them (anyone, with public notes
 	// on: TestPublicNotes); product owners and release managers write them.

@@ -27,6 +27,7 @@ var flashes = map[string]string{
 	"welcome":  "Welcome! Your admin account is ready. Add your team under Admin.",
 	"password": "Password changed.",
 	"prefs":    "Saved what you hear about, and how.",
+	"digest":   "Saved your daily digest.",
 	"defect":   "Defect added.",
 	"pasted":   "Defects added.",
 	"nudged":   "Nudged: the release's history says who was told and how.",

@@ -94,6 +94,7 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/inbox/:id/read", h.markRead, signedIn},
 		{http.MethodPost, "/inbox/read-all", h.markAllRead, signedIn},
 		{http.MethodPost, "/profile/notifications", h.saveNotificationPrefs, signedIn},
+		{http.MethodPost, "/profile/digest", h.saveDigest, signedIn},
 
 		// The board and releases
 		{http.MethodGet, "/", h.showBoard, signedIn},

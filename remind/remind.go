@@ -96,5 +96,8 @@ func Tick(ctx context.Context, store *db.Store) error {
 		}
 		after = ids[len(ids)-1]
 	}
+	if _, err := store.SendDigests(ctx); err != nil && first == nil {
+		first = err
+	}
 	return first
 }
