@@ -26,6 +26,11 @@ func (s *Store) FindReviewReleases(ctx context.Context, after int64, limit int) 
 // there (another tick, another process) means it went. It returns how
 // many told somebody.
 func (s *Store) Remind(ctx context.Context, releaseID int64) (int, error) {
+	// Most ticks owe most releases nothing: that is found on a reader,
+	// so the board's one writer is taken only when something is due.
+	if due, err := s.remindersDue(ctx, releaseID); err != nil || !due {
+		return 0, err
+	}
 	sent := 0
 	err := s.inTx(ctx, func(tx *Tx) error {
 		sent = 0
@@ -124,4 +129,30 @@ func (s *Store) SaveProductReminders(ctx context.Context, a gonogo.Actor, produc
 		}
 		return tx.record(a, 0, au)
 	})
+}
+
+// remindersDue says, from the readers, whether the release is owed a
+// reminder now; the write that sends it judges again.
+func (s *Store) remindersDue(ctx context.Context, releaseID int64) (bool, error) {
+	snap, err := s.FindSnapshot(ctx, releaseID)
+	if err != nil || snap.Release.State != gonogo.Review {
+		return false, err
+	}
+	team, err := findTeamSettings(ctx, s.read)
+	if err != nil {
+		return false, err
+	}
+	own, err := findProductReminders(ctx, s.read, snap.Release.Product)
+	if err != nil {
+		return false, err
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT occasion FROM reminders_sent WHERE release_id = ? AND cycle = ?`, releaseID, snap.Release.Cycle)
+	if err != nil {
+		return false, err
+	}
+	done, err := collect(rows, scanOne[gonogo.Occasion])
+	if err != nil {
+		return false, err
+	}
+	return len(gonogo.DueReminders(snap, own.Over(team.RemindersOrDefault()), done, s.txTime(ctx))) > 0, nil
 }
