@@ -26,7 +26,7 @@ const (
 
 // NotificationKinds lists every kind in the order the profile shows them.
 var NotificationKinds = []NotificationKind{NotifyReview, NotifyNudge, NotifyMention, NotifyItemFailed, NotifyCondition,
-	NotifyDecision, NotifyWindow, NotifyShipped}
+	NotifyDecision, NotifyWindow, NotifyShipped, NotifyReminder, NotifyEscalation}
 
 var kindLabels = map[NotificationKind]string{
 	NotifyReview:     "Your sign-off is needed",
@@ -37,6 +37,9 @@ var kindLabels = map[NotificationKind]string{
 	NotifyDecision:   "Go or No-Go on a release you signed",
 	NotifyWindow:     "The window moved on a release you signed",
 	NotifyShipped:    "A release you signed shipped or rolled back",
+	NotifyReminder:   "Reminder: your sign-off is still awaited",
+	NotifyEscalation: "Escalation: a required role is missing near the window",
+	NotifyDigest:     "Daily digest of what waits on you",
 }
 
 // Valid reports whether k is a known kind.
@@ -153,6 +156,8 @@ type Cause struct {
 	// Signers says that whoever signed the release in Cycle hears it.
 	Signers bool
 	Cycle   int
+	// People are people told by id (the release manager of an escalation).
+	People []int64
 	// Where it points on the release page: an item or a comment (the
 	// store fills in ids it makes in the same change), a decision's page.
 	ItemID, CommentID int64
@@ -166,6 +171,7 @@ type Cause struct {
 // the release in the cause's cycle, and the channels they chose.
 type Person struct {
 	ID       int64
+	Name     string
 	Email    string
 	Disabled bool
 	Grants   Grants
@@ -221,7 +227,7 @@ func reaches(c Cause, product string, p Person, now time.Time) (Role, bool) {
 			return r, true
 		}
 	}
-	if c.Signers && p.Signed {
+	if c.Signers && p.Signed || slices.Contains(c.People, p.ID) {
 		return "", true
 	}
 	if h := MentionHandle(p.Email); h != "" && slices.Contains(c.Handles, h) {
@@ -241,7 +247,7 @@ func (c Cause) Anchor(r Recipient) string {
 		return fmt.Sprintf("#comment-%d", c.CommentID)
 	case c.Decision != 0:
 		return ""
-	case r.Role != "" && (c.Kind == NotifyReview || c.Kind == NotifyNudge):
+	case r.Role != "" && (c.Kind == NotifyReview || c.Kind == NotifyNudge || c.Kind == NotifyReminder):
 		return "#role-" + string(r.Role)
 	}
 	return "#release-head"

@@ -2,7 +2,6 @@ package gonogo
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -365,59 +364,4 @@ func Nudge(actor Actor, s Snapshot, role Role) error {
 		return nil
 	}
 	return Errorf(ECONFLICT, "no sign-off is awaited from %s: it has signed or need not sign", role.InText())
-}
-
-// Remind checks that actor may nudge role on the snapshot's release, and
-// that someone would hear of it through hooks, and returns its audit: who
-// was nudged, how long the review has waited at now, and who carries it.
-func Remind(actor Actor, s Snapshot, role Role, hooks []Webhook, now time.Time) (Audit, error) {
-	if err := Nudge(actor, s, role); err != nil {
-		return Audit{}, err
-	}
-	reach, err := ReachOfNudge(WebhooksFor(hooks, s.Release.Product))
-	if err != nil {
-		return Audit{}, err
-	}
-	waited := ""
-	if !s.Release.ReviewAt.IsZero() {
-		waited = fmt.Sprintf(" (awaited for %s)", now.Sub(s.Release.ReviewAt).Round(time.Minute))
-	}
-	a := audit(ActionRoleNudge, "nudged the %s to sign off %s%s: %s", role.Label(), s.Release.Name(), waited, reach)
-	a.Topics = []Topic{TopicNudge}
-	a.Causes = []Cause{nudged(actor, s.Release, role)}
-	return a, nil
-}
-
-// NudgeReach is who carries a nudge: the webhooks that take nudges, each
-// named by the host it posts to (the rest of a chat webhook's address is
-// its credential).
-type NudgeReach struct {
-	Hooks []string
-}
-
-// String says where the nudge went, for the person who sent it and the
-// audit trail.
-func (r NudgeReach) String() string {
-	return fmt.Sprintf("sent to %s (%s)", Plural(len(r.Hooks), "webhook", "webhooks"), strings.Join(r.Hooks, ", "))
-}
-
-// ReachOfNudge says who would hear of a nudge now: the webhooks that take
-// nudges. With none, nobody would, so the nudge is refused, saying so and
-// what would help, rather than claiming to have told anyone.
-func ReachOfNudge(hooks []Webhook) (NudgeReach, error) {
-	var r NudgeReach
-	for _, w := range hooks {
-		if len(w.Wants([]Topic{TopicNudge})) == 0 {
-			continue
-		}
-		name := "an unreadable address"
-		if u, err := url.Parse(w.URL); err == nil && u.Host != "" {
-			name = u.Host
-		}
-		r.Hooks = append(r.Hooks, name)
-	}
-	if len(r.Hooks) == 0 {
-		return r, Errorf(ECONFLICT, "Nobody could be told: no webhook takes nudges. An admin can add one under Admin → Webhooks, choosing “%s”.", TopicNudge.Label())
-	}
-	return r, nil
 }

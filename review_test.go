@@ -287,29 +287,3 @@ func TestWaitingAndNudge(t *testing.T) {
 		}
 	}
 }
-
-// TestReachOfNudge: a nudge says truthfully who carries it, the webhooks
-// that take nudges, or that nobody could be told.
-func TestReachOfNudge(t *testing.T) {
-	hooks := []gonogo.Webhook{
-		{ID: 1, URL: "https://hooks.slack.com/services/T0/B0/secret", Topics: []gonogo.Topic{gonogo.TopicNudge, gonogo.TopicState}},
-		{ID: 2, URL: "https://ci.example.com/hook", Topics: []gonogo.Topic{gonogo.TopicState}},
-		{ID: 3, URL: "https://chat.example.org:8443/in", Topics: []gonogo.Topic{gonogo.TopicNudge}},
-	}
-	r, err := gonogo.ReachOfNudge(hooks)
-	if err != nil || !slices.Equal(r.Hooks, []string{"hooks.slack.com", "chat.example.org:8443"}) {
-		t.Fatalf("reach %+v, %v", r, err)
-	}
-	if got := r.String(); got != "sent to 2 webhooks (hooks.slack.com, chat.example.org:8443)" {
-		t.Fatalf("said %q", got)
-	}
-	if got := (gonogo.NudgeReach{Hooks: []string{"hooks.slack.com"}}).String(); got != "sent to 1 webhook (hooks.slack.com)" {
-		t.Fatalf("said %q", got)
-	}
-	for _, none := range [][]gonogo.Webhook{nil, hooks[1:2]} {
-		_, err := gonogo.ReachOfNudge(none)
-		if gonogo.ErrorCode(err) != gonogo.ECONFLICT || !strings.HasPrefix(gonogo.ErrorMessage(err), "Nobody could be told: no webhook takes nudges") {
-			t.Fatalf("with %d webhooks but none for nudges: %v", len(none), err)
-		}
-	}
-}

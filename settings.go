@@ -10,6 +10,17 @@ import (
 type TeamSettings struct {
 	Zone       string
 	LowTraffic LowTraffic
+	// Reminders are the team's reminder hours, which a product may
+	// override; nil until an admin saves them: DefaultReminders.
+	Reminders *ReminderSettings `json:",omitempty"`
+}
+
+// RemindersOrDefault is the team's reminder hours.
+func (t TeamSettings) RemindersOrDefault() ReminderSettings {
+	if t.Reminders == nil {
+		return DefaultReminders
+	}
+	return *t.Reminders
 }
 
 // Location is the settings' zone, or fallback when none is set.
@@ -34,5 +45,5 @@ func ChangeTeamSettings(t TeamSettings) (Audit, error) {
 			return Audit{}, FieldErrorf("zone", "%q is not a time zone; use a name such as Europe/Berlin", t.Zone)
 		}
 	}
-	return audit(ActionTeamSettings, "set the time zone to %q and the low-traffic hours", t.Zone), nil
+	return audit(ActionTeamSettings, "set the time zone to %q, the low-traffic hours and the reminders (%s)", t.Zone, t.RemindersOrDefault()), nil
 }

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"strconv"
 
@@ -65,7 +66,7 @@ func (tx *Tx) deliver(n gonogo.Notification, eventID int64, ch gonogo.Channel) e
 		return nil
 	}
 	if _, err := tx.Exec(`INSERT INTO notifications (user_id, kind, release_id, release, event_id, actor, text, link, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.UserID, string(n.Kind), n.ReleaseID, n.Release, eventID, n.Actor, n.Text, n.Link,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.UserID, string(n.Kind), sql.NullInt64{Int64: n.ReleaseID, Valid: n.ReleaseID != 0}, n.Release, eventID, n.Actor, n.Text, n.Link,
 		Time(n.At)); err != nil {
 		return err
 	}
@@ -134,6 +135,11 @@ func (tx *Tx) audience(c gonogo.Cause, rel gonogo.Release) ([]gonogo.Person, err
 			ids[id], signed[id] = true, true
 		}
 	}
+	if len(c.People) > 0 {
+		if err := add(`SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`, jsonList(c.People)); err != nil {
+			return nil, err
+		}
+	}
 	if len(c.Handles) > 0 {
 		if err := add(`SELECT id FROM users WHERE lower(substr(email, 1, instr(email, '@') - 1)) IN (SELECT value FROM json_each(?))
 			ORDER BY id`, jsonList(c.Handles)); err != nil {
@@ -181,7 +187,7 @@ func (tx *Tx) people(ids, signed map[int64]bool, kind gonogo.NotificationKind) (
 	}
 	out := make([]gonogo.Person, 0, len(users))
 	for _, u := range users {
-		p := gonogo.Person{ID: u.ID, Email: u.Email, Disabled: u.Disabled, Grants: u.Grants, Signed: signed[u.ID]}
+		p := gonogo.Person{ID: u.ID, Name: u.Name, Email: u.Email, Disabled: u.Disabled, Grants: u.Grants, Signed: signed[u.ID]}
 		for _, d := range deputies {
 			if d.DeputyID == u.ID {
 				p.Deputies = append(p.Deputies, d)

@@ -415,9 +415,11 @@ func (tx *Tx) applyTransition(a gonogo.Actor, releaseID int64, res gonogo.Transi
 }
 
 // Nudge records that the release manager reminded a role to sign off, as
-// gonogo.Remind says, and through which webhooks: the notice carries
-// gonogo.TopicNudge, so they tell the team's channel. It returns the audit
-// event, whose detail says who was told and how.
+// gonogo.Remind says: the role's holders (read as tx.notify reads them,
+// so the audit names exactly whom notify tells) hear it by their channel,
+// and the notice carries gonogo.TopicNudge, so the product's webhooks
+// tell the team's channel. It returns the audit event, whose detail says
+// who was told and how.
 func (s *Store) Nudge(ctx context.Context, a gonogo.Actor, releaseID int64, role gonogo.Role) (gonogo.Event, error) {
 	var e gonogo.Event
 	err := s.inTx(ctx, func(tx *Tx) error {
@@ -433,7 +435,11 @@ func (s *Store) Nudge(ctx context.Context, a gonogo.Actor, releaseID int64, role
 		if err != nil {
 			return err
 		}
-		au, err := gonogo.Remind(a, snap, role, hooks, tx.now)
+		people, err := tx.audience(gonogo.Cause{Kind: gonogo.NotifyNudge, Roles: gonogo.RoleSet{role}}, snap.Release)
+		if err != nil {
+			return err
+		}
+		au, err := gonogo.Remind(a, snap, role, people, hooks, tx.now)
 		if err != nil {
 			return err
 		}

@@ -166,6 +166,11 @@ func (h *Handler) renderProfile(c echo.Context, status int, f views.PasswordForm
 	if f.Deputies, err = h.deputiesView(c, f.Deputies); err != nil {
 		return err
 	}
+	if !f.Digest.Loaded {
+		if f.Digest, err = h.digestView(c); err != nil {
+			return err
+		}
+	}
 	if f.Prefs.Prefs == nil {
 		if f.Prefs.Prefs, err = h.store.FindNotificationPrefs(c.Request().Context(), currentUser(c).ID); err != nil {
 			return err

@@ -124,6 +124,7 @@ var authTable = map[string]authCase{
 	"POST /inbox/:id/read":        {"/inbox/999999/read", nil, http.StatusNotFound, everyone},
 	"POST /inbox/read-all":        {"/inbox/read-all", nil, http.StatusSeeOther, everyone},
 	"POST /profile/notifications": {"/profile/notifications", url.Values{"review": {"inbox"}}, http.StatusSeeOther, everyone},
+	"POST /profile/digest":        {"/profile/digest", url.Values{"digest_hour": {"8"}}, http.StatusSeeOther, everyone},
 
 	// Release notes: everyone signed in reads them (anyone, with public notes
 	// on: TestPublicNotes); product owners and release managers write them.
@@ -157,7 +158,9 @@ var authTable = map[string]authCase{
 	"GET /admin/products/:key":          {"/admin/products/{product}", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/products/:key":         {"/admin/products/{product}", url.Values{"name": {"Renamed"}}, http.StatusSeeOther, []string{"admin"}},
 	"POST /admin/products/:key/archive": {"/admin/products/{product}/archive", url.Values{"archived": {"1"}}, http.StatusSeeOther, []string{"admin"}},
-	"GET /admin/template":               {"/admin/template", nil, http.StatusOK, []string{"admin"}},
+	"POST /admin/products/:key/reminders": {"/admin/products/{product}/reminders", url.Values{"remind_after_open": {"12"}},
+		http.StatusSeeOther, []string{"admin"}},
+	"GET /admin/template": {"/admin/template", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/template/customize": {"/admin/template/customize", url.Values{"product": {"{product}"}},
 		http.StatusSeeOther, []string{"admin"}},
 	"POST /admin/template/revert": {"/admin/template/revert", url.Values{"product": {"{own}"}, "confirm": {"1"}},

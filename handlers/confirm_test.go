@@ -350,14 +350,18 @@ func TestStateButtonsSayWhyNot(t *testing.T) {
 	}
 }
 
-// TestNudgeSaysWhoWasTold: a nudge says which webhooks carry it; with none
-// that takes nudges, it says that nobody could be told, beside the nudge
-// buttons, and records nothing.
+// TestNudgeSaysWhoWasTold: a nudge says who was told and which webhooks
+// carry it; when nobody hears of it (the QA lead switched nudges off, no
+// webhook takes them), it says that nobody could be told, beside the
+// nudge buttons, and records nothing.
 func TestNudgeSaysWhoWasTold(t *testing.T) {
 	s := newServer(t)
 	rel := s.mustCreateRelease(t, "payments", "2.4.0")
 	s.move(t, rel.ID, gonogo.OpenReview)
 	page := "/releases/" + itoa(rel.ID)
+	if err := s.store.SetNotificationPrefs(t.Context(), s.actorOf("qa"), gonogo.Prefs{gonogo.NotifyNudge: gonogo.ChannelOff}); err != nil {
+		t.Fatal(err)
+	}
 	admin := s.signIn(t, "admin")
 	s.registerWebhook(t, admin, "http://127.0.0.1:9/state", gonogo.TopicState) // takes no nudges
 	rm := s.signIn(t, "rm")
@@ -367,7 +371,7 @@ func TestNudgeSaysWhoWasTold(t *testing.T) {
 	res := rm.post(action, form)
 	wantStatus(t, res, http.StatusConflict)
 	doc = parse(t, res)
-	if got := text(doc, "#signoffs [data-testid=nudge-refused]"); !strings.Contains(got, "Nobody could be told: no webhook takes nudges") ||
+	if got := text(doc, "#signoffs [data-testid=nudge-refused]"); !strings.Contains(got, "Nobody could be told: 1 holder switched nudges off; and no webhook carries nudges for payments") ||
 		!strings.Contains(got, "Admin → Webhooks") {
 		t.Fatalf("refusal %q", got)
 	}
@@ -382,13 +386,13 @@ func TestNudgeSaysWhoWasTold(t *testing.T) {
 	wantStatus(t, res, http.StatusSeeOther)
 	_, doc = rm.get(res.Header.Get("Location"))
 	want := "Nudged the QA lead to sign off payments 2.4.0"
-	if got := text(doc, "[data-testid=notice] span"); !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "sent to 1 webhook ("+host+").") {
+	if got := text(doc, "[data-testid=notice] span"); !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "the Generic JSON webhook to "+host+" carries it.") {
 		t.Fatalf("notice %q", got)
 	}
 	if got := r.next(t); !strings.Contains(got.payload.Text, "QA lead") {
 		t.Fatalf("delivered %q", got.payload.Text)
 	}
-	if events, _ := s.store.FindReleaseEvents(t.Context(), rel.ID, 1); !strings.Contains(events[0].Detail, "sent to 1 webhook ("+host+")") {
+	if events, _ := s.store.FindReleaseEvents(t.Context(), rel.ID, 1); !strings.Contains(events[0].Detail, "the Generic JSON webhook to "+host+" carries it") {
 		t.Fatalf("the history does not say who was told: %q", events[0].Detail)
 	}
 

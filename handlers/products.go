@@ -61,7 +61,12 @@ func (h *Handler) showProductAdmin(c echo.Context) error {
 		return err
 	}
 	in := gonogo.ProductInput{Key: p.Key, Name: p.Name, Description: p.Description, OwnerTeam: p.OwnerTeam}
-	return render(c, http.StatusOK, views.ProductAdminPage(h.page(c, p.Name, "admin"), p, views.ProductForm{Input: in}, ""))
+	f := views.ProductForm{Input: in}
+	if f.Reminders, err = h.productReminders(c, p.Key); err != nil {
+		return err
+	}
+	f.Reminders.Saved = c.QueryParam("notice") == "reminders"
+	return render(c, http.StatusOK, views.ProductAdminPage(h.page(c, p.Name, "admin"), p, f, ""))
 }
 
 func (h *Handler) updateProduct(c echo.Context) error {
@@ -75,8 +80,11 @@ func (h *Handler) updateProduct(c echo.Context) error {
 			return ferr
 		}
 		in.Key = key
-		return render(c, http.StatusUnprocessableEntity,
-			views.ProductAdminPage(h.page(c, p.Name, "admin"), p, views.ProductForm{Input: in, Errors: errs}, ""))
+		f := views.ProductForm{Input: in, Errors: errs}
+		if f.Reminders, err = h.productReminders(c, key); err != nil {
+			return err
+		}
+		return render(c, http.StatusUnprocessableEntity, views.ProductAdminPage(h.page(c, p.Name, "admin"), p, f, ""))
 	} else if err != nil {
 		return err
 	}
@@ -99,8 +107,11 @@ func (h *Handler) archiveProduct(c echo.Context) error {
 			return ferr
 		}
 		in := gonogo.ProductInput{Key: p.Key, Name: p.Name, Description: p.Description, OwnerTeam: p.OwnerTeam}
-		return render(c, http.StatusConflict,
-			views.ProductAdminPage(h.page(c, p.Name, "admin"), p, views.ProductForm{Input: in}, gonogo.ErrorMessage(err)))
+		f := views.ProductForm{Input: in}
+		if f.Reminders, ferr = h.productReminders(c, key); ferr != nil {
+			return ferr
+		}
+		return render(c, http.StatusConflict, views.ProductAdminPage(h.page(c, p.Name, "admin"), p, f, gonogo.ErrorMessage(err)))
 	} else if err != nil {
 		return err
 	}

@@ -94,6 +94,7 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/inbox/:id/read", h.markRead, signedIn},
 		{http.MethodPost, "/inbox/read-all", h.markAllRead, signedIn},
 		{http.MethodPost, "/profile/notifications", h.saveNotificationPrefs, signedIn},
+		{http.MethodPost, "/profile/digest", h.saveDigest, signedIn},
 		// Unsubscribe links of messages (mail.go): the signed link stands
 		// for its person, so they need no sign-in; a GET only asks.
 		{http.MethodGet, "/unsubscribe/:user/:kind/:sig", h.showUnsubscribe, public},
@@ -181,6 +182,7 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/admin/products/:key", h.showProductAdmin, admin},
 		{http.MethodPost, "/admin/products/:key", h.updateProduct, admin},
 		{http.MethodPost, "/admin/products/:key/archive", h.archiveProduct, admin},
+		{http.MethodPost, "/admin/products/:key/reminders", h.saveProductReminders, admin},
 		// Sign-in: the provider as configured, and its groups mapped to roles.
 		{http.MethodGet, "/admin/sign-in", h.showSignInAdmin, admin},
 		{http.MethodPost, "/admin/sign-in/mappings", h.addGroupMapping, admin},

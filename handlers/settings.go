@@ -17,7 +17,7 @@ func (h *Handler) showSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.SettingsForm{Zone: t.Zone, Saved: c.QueryParam("saved") == "1"}
+	f := views.SettingsForm{Zone: t.Zone, Saved: c.QueryParam("saved") == "1", Reminders: views.TeamReminderForm(t.RemindersOrDefault())}
 	for d, span := range t.LowTraffic {
 		if span != nil {
 			f.Days[d] = views.DayHours{Start: clockText(span.StartMin), End: clockText(span.EndMin)}
@@ -48,6 +48,9 @@ func (h *Handler) saveSettings(c echo.Context) error {
 		}
 		t.LowTraffic[d] = &gonogo.DailySpan{StartMin: s, EndMin: e}
 	}
+	if err := h.readTeamReminders(c, &f, &t, p); err != nil {
+		return err
+	}
 	err := p.Err()
 	if err == nil {
 		err = h.store.SaveTeamSettings(c.Request().Context(), h.actor(c), t)
@@ -59,4 +62,25 @@ func (h *Handler) saveSettings(c echo.Context) error {
 	}
 	h.teamCache.Store(nil) // read afresh on the next request
 	return c.Redirect(http.StatusSeeOther, "/admin/settings?saved=1")
+}
+
+// readTeamReminders reads the team's reminder hours into t, their
+// problems into p; a field left empty keeps the hours saved before.
+func (h *Handler) readTeamReminders(c echo.Context, f *views.SettingsForm, t *gonogo.TeamSettings, p gonogo.Problems) error {
+	was, err := h.store.FindTeamSettings(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	form := map[string]string{}
+	for i, name := range gonogo.ReminderFields {
+		form[name] = c.FormValue(name)
+		f.Reminders.Values[i] = form[name]
+	}
+	o, err := gonogo.ParseReminderHours(form, true)
+	for field, msg := range gonogo.ErrorFields(err) {
+		p[field] = msg
+	}
+	r := o.Over(was.RemindersOrDefault())
+	t.Reminders = &r
+	return nil
 }

@@ -209,11 +209,14 @@ func TestWebhookFormAdmin(t *testing.T) {
 }
 
 // TestNudgeOnlyThroughWebhooksOfTheProduct: a webhook that takes nudges
-// for another product does not carry this one's, so the nudge is refused
-// rather than claimed.
+// for another product does not carry this one's, so the nudge, which the
+// QA lead switched off, is refused rather than claimed.
 func TestNudgeOnlyThroughWebhooksOfTheProduct(t *testing.T) {
 	s := newServer(t)
 	rel := s.mustCreateRelease(t, "payments", "2.4.0")
+	if err := s.store.SetNotificationPrefs(t.Context(), s.actorOf("qa"), gonogo.Prefs{gonogo.NotifyNudge: gonogo.ChannelOff}); err != nil {
+		t.Fatal(err)
+	}
 	s.mustCreateRelease(t, "web", "7.1.0")
 	s.move(t, rel.ID, gonogo.OpenReview)
 	admin := s.signIn(t, "admin")

@@ -37,6 +37,7 @@ import (
 	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/handlers"
 	"github.com/gonogo/gonogo/mail"
+	"github.com/gonogo/gonogo/remind"
 	"github.com/gonogo/gonogo/seed"
 	"github.com/gonogo/gonogo/webhook"
 )
@@ -77,6 +78,9 @@ type config struct {
 	// a rate of inf turns the limit off, for load tests.
 	writeBurst int
 	writeRate  float64
+	// remindEvery is how often the reminders and digests look for what
+	// is due.
+	remindEvery time.Duration
 	// signIn is how people sign in: passwords, an OpenID provider, or
 	// both (signin.go).
 	signIn handlers.SignIn
@@ -122,6 +126,12 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		"changes a second one person or API token may keep up after the burst; inf for no limit (GONOGO_WRITE_RATE)")
 	fs.StringVar(&c.auditKey, "audit-key", env("GONOGO_AUDIT_KEY", ""),
 		"file of the key that signs audit checkpoints, made at first start; keep it apart from the database (GONOGO_AUDIT_KEY; default: "+checkpoint.KeyFileName+" beside the database)")
+	every, err := time.ParseDuration(env("GONOGO_REMIND_INTERVAL", "1m"))
+	if err != nil || every < time.Second {
+		return c, fmt.Errorf("GONOGO_REMIND_INTERVAL is not a duration of a second or more, such as 1m")
+	}
+	fs.DurationVar(&c.remindEvery, "remind-interval", every,
+		"how often reminders, escalations and daily digests look for what is due (GONOGO_REMIND_INTERVAL)")
 	var signIn signInFlags
 	signIn.register(fs, env)
 	var smtp smtpFlags
@@ -134,6 +144,9 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	}
 	if c.signIn, err = signIn.config(getenv("GONOGO_OIDC_CLIENT_SECRET")); err != nil {
 		return c, err
+	}
+	if c.remindEvery < time.Second {
+		return c, fmt.Errorf("-remind-interval must be a second or more")
 	}
 	if c.writeBurst < 1 || !(c.writeRate > 0) {
 		return c, fmt.Errorf("-write-burst must be at least 1 and -write-rate above 0 (inf for no limit)")
@@ -197,6 +210,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	defer verifier.Close()
 	mailer := mail.Start(store, mail.Options{Settings: cfg.smtp, BaseURL: cfg.baseURL, Logger: log})
 	defer mailer.Close()
+	reminders := remind.Start(store, remind.Options{Interval: cfg.remindEvery, Logger: log})
+	defer reminders.Close()
 	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log, Mail: mailer,
 		WebhookAllowPrivate: cfg.webhookAllowPrivate, PublicNotes: cfg.publicNotes, MetricsToken: cfg.metricsToken, Webhooks: hooks,
 		CheckpointKey: key, WriteBurst: cfg.writeBurst, WriteRate: rate.Limit(cfg.writeRate), SignIn: cfg.signIn})
