@@ -22,11 +22,12 @@ const (
 	NotifyDecision   NotificationKind = "decision"    // a Go or No-Go on a release you signed
 	NotifyWindow     NotificationKind = "window"      // the window moved on a release you signed
 	NotifyShipped    NotificationKind = "shipped"     // a release you signed shipped or rolled back
+	NotifyMeeting    NotificationKind = "meeting"     // the Go/No-Go meeting was scheduled, moved or cancelled
 )
 
 // NotificationKinds lists every kind in the order the profile shows them.
 var NotificationKinds = []NotificationKind{NotifyReview, NotifyNudge, NotifyMention, NotifyItemFailed, NotifyCondition,
-	NotifyDecision, NotifyWindow, NotifyShipped}
+	NotifyDecision, NotifyWindow, NotifyShipped, NotifyMeeting}
 
 var kindLabels = map[NotificationKind]string{
 	NotifyReview:     "Your sign-off is needed",
@@ -37,6 +38,7 @@ var kindLabels = map[NotificationKind]string{
 	NotifyDecision:   "Go or No-Go on a release you signed",
 	NotifyWindow:     "The window moved on a release you signed",
 	NotifyShipped:    "A release you signed shipped or rolled back",
+	NotifyMeeting:    "The Go/No-Go meeting is scheduled, moved or cancelled",
 }
 
 // Valid reports whether k is a known kind.
@@ -241,6 +243,8 @@ func (c Cause) Anchor(r Recipient) string {
 		return fmt.Sprintf("#comment-%d", c.CommentID)
 	case c.Decision != 0:
 		return ""
+	case c.Kind == NotifyMeeting:
+		return "#meeting"
 	case r.Role != "" && (c.Kind == NotifyReview || c.Kind == NotifyNudge):
 		return "#role-" + string(r.Role)
 	}
