@@ -69,6 +69,11 @@ func (tx *Tx) deliver(n gonogo.Notification, eventID int64, ch gonogo.Channel) e
 		Time(n.At)); err != nil {
 		return err
 	}
+	if ch == gonogo.ChannelEmail {
+		if err := tx.enqueueMail(gonogo.NotificationMail(n, "")); err != nil {
+			return err
+		}
+	}
 	return tx.pruneInbox(n.UserID)
 }
 

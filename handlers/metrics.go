@@ -86,6 +86,22 @@ func newMetrics(h *Handler) *metrics {
 			}, func() float64 { _, n := d.Failures(); return float64(n) }),
 		)
 	}
+	if w := h.cfg.Mail; w != nil {
+		m.reg.MustRegister(
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "gonogo_mail_sent_total",
+				Help: "Messages of the outbox the mail server took.",
+			}, func() float64 { n, _, _ := w.Counts(); return float64(n) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "gonogo_mail_send_failures_total",
+				Help: "Attempts to send a message that failed (each retry counts).",
+			}, func() float64 { _, n, _ := w.Counts(); return float64(n) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "gonogo_mail_given_up_total",
+				Help: "Messages failed after their last attempt, shown on Admin → Email.",
+			}, func() float64 { _, _, n := w.Counts(); return float64(n) }),
+		)
+	}
 	m.serve = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return m
 }

@@ -56,11 +56,13 @@ func (h *Handler) middleware(e *echo.Echo) {
 
 // skipCSRF leaves out what is not a browser session: static files, the
 // token-authenticated API, which never reads the session cookie, so a forged
-// cross-site request has nothing to ride on, and the probes, which change
-// nothing and should not collect cookies.
+// cross-site request has nothing to ride on, the probes, which change
+// nothing and should not collect cookies, and the signed unsubscribe links
+// of messages, which a mail client posts to without cookies (RFC 8058):
+// the link's signature is their authority, and all they do is stop mail.
 func skipCSRF(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, "/api/") || isProbe(p)
+	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, "/api/") || isProbe(p) || strings.HasPrefix(p, "/unsubscribe/")
 }
 
 // isProbe is true for the health and metrics endpoints, which machines

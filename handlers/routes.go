@@ -94,6 +94,10 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/inbox/:id/read", h.markRead, signedIn},
 		{http.MethodPost, "/inbox/read-all", h.markAllRead, signedIn},
 		{http.MethodPost, "/profile/notifications", h.saveNotificationPrefs, signedIn},
+		// Unsubscribe links of messages (mail.go): the signed link stands
+		// for its person, so they need no sign-in; a GET only asks.
+		{http.MethodGet, "/unsubscribe/:user/:kind/:sig", h.showUnsubscribe, public},
+		{http.MethodPost, "/unsubscribe/:user/:kind/:sig", h.unsubscribe, public},
 
 		// The board and releases
 		{http.MethodGet, "/", h.showBoard, signedIn},
@@ -204,6 +208,10 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/admin/webhooks", h.createWebhook, admin},
 		{http.MethodGet, "/admin/webhooks/:id", h.showWebhook, admin},
 		{http.MethodPost, "/admin/webhooks/:id/delete", h.deleteWebhook, admin},
+		// Email (mail.go): the settings and the outbox; a failed message
+		// may be sent again.
+		{http.MethodGet, "/admin/email", h.showEmail, admin},
+		{http.MethodPost, "/admin/email/:id/retry", h.retryMail, admin},
 		// A backup is downloaded by a POST: it is audited, so it carries
 		// the CSRF token like any change.
 		{http.MethodGet, "/admin/backup", h.showBackup, admin},

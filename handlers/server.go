@@ -46,6 +46,9 @@ type Config struct {
 	// Webhooks is the dispatcher whose delivery failures /metrics reports
 	// (a webhook.Dispatcher, which cmd/web starts); nil reports none.
 	Webhooks DeliveryFailures
+	// Mail is the mail worker, for Admin → Email and /metrics (a
+	// mail.Worker, which cmd/web starts); nil says mail is not configured.
+	Mail MailOutbox
 	// Heartbeat is how often an idle live stream is pinged and its session
 	// looked at again (15 s unless set). Tests shorten it.
 	Heartbeat time.Duration

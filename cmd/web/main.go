@@ -36,6 +36,7 @@ import (
 	"github.com/gonogo/gonogo/checkpoint"
 	"github.com/gonogo/gonogo/db"
 	"github.com/gonogo/gonogo/handlers"
+	"github.com/gonogo/gonogo/mail"
 	"github.com/gonogo/gonogo/seed"
 	"github.com/gonogo/gonogo/webhook"
 )
@@ -79,6 +80,9 @@ type config struct {
 	// signIn is how people sign in: passwords, an OpenID provider, or
 	// both (signin.go).
 	signIn handlers.SignIn
+	// smtp is the mail server and sender (mail.Settings); without it the
+	// outbox fills and nothing is sent.
+	smtp mail.Settings
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -120,7 +124,12 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		"file of the key that signs audit checkpoints, made at first start; keep it apart from the database (GONOGO_AUDIT_KEY; default: "+checkpoint.KeyFileName+" beside the database)")
 	var signIn signInFlags
 	signIn.register(fs, env)
+	var smtp smtpFlags
+	smtp.register(fs, env)
 	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if c.smtp, err = smtp.settings(getenv("GONOGO_SMTP_PASSWORD")); err != nil {
 		return c, err
 	}
 	if c.signIn, err = signIn.config(getenv("GONOGO_OIDC_CLIENT_SECRET")); err != nil {
@@ -186,7 +195,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	defer daily.Close() // before the dispatcher: deferred calls run last first
 	verifier := checkpoint.StartVerifier(store, checkpoint.Options{Logger: log})
 	defer verifier.Close()
-	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log,
+	mailer := mail.Start(store, mail.Options{Settings: cfg.smtp, BaseURL: cfg.baseURL, Logger: log})
+	defer mailer.Close()
+	h := handlers.New(store, handlers.Config{BaseURL: cfg.baseURL, Location: loc, TrustedProxies: proxies, Logger: log, Mail: mailer,
 		WebhookAllowPrivate: cfg.webhookAllowPrivate, PublicNotes: cfg.publicNotes, MetricsToken: cfg.metricsToken, Webhooks: hooks,
 		CheckpointKey: key, WriteBurst: cfg.writeBurst, WriteRate: rate.Limit(cfg.writeRate), SignIn: cfg.signIn})
 	logSignIn(cfg, log)
