@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/gonogo/gonogo"
+	"github.com/gonogo/gonogo/invite"
 )
 
 const meetingColumns = `m.release_id, m.starts_at, m.minutes, m.location, m.seq, m.cancelled, m.by_name,
@@ -111,7 +113,78 @@ func (tx *Tx) saveMeeting(a gonogo.Actor, rel gonogo.Release, res gonogo.Meeting
 	if err := tx.touchRelease(rel.ID); err != nil {
 		return err
 	}
-	return tx.record(a, rel.ID, *res.Audit)
+	if err := tx.record(a, rel.ID, *res.Audit); err != nil {
+		return err
+	}
+	return tx.mailInvitations(a, rel, res)
+}
+
+// mailInvitations puts the invitation (or its cancellation) in the
+// outbox, one message per person its cause reaches by email, in the
+// change's transaction: the people the inbox tells (notify), the same
+// call of gonogo.Recipients, so that a person who switched meetings off
+// gets neither. Every message lists everyone it reaches as attendees.
+func (tx *Tx) mailInvitations(a gonogo.Actor, rel gonogo.Release, res gonogo.MeetingResult) error {
+	if len(res.Audit.Causes) == 0 {
+		return nil
+	}
+	c := res.Audit.Causes[0]
+	people, err := tx.audience(c, rel)
+	if err != nil {
+		return err
+	}
+	recipients := gonogo.Recipients(c, rel.Product, a.UserID, people, tx.now)
+	if len(recipients) == 0 {
+		return nil
+	}
+	ids := []int64{rel.ManagerID, a.UserID}
+	for _, r := range recipients {
+		ids = append(ids, r.UserID)
+	}
+	names, err := tx.attendees(ids)
+	if err != nil {
+		return err
+	}
+	organizer, ok := names[a.UserID]
+	if !ok {
+		organizer = names[rel.ManagerID]
+	}
+	var attendees []gonogo.Attendee
+	for _, r := range recipients {
+		attendees = append(attendees, names[r.UserID])
+	}
+	body := invite.ICS(gonogo.InviteTo(rel, res.Meeting, res.Method, tx.baseURL, organizer, attendees))
+	for _, r := range recipients {
+		if r.Channel != gonogo.ChannelEmail {
+			continue
+		}
+		m := gonogo.Mail{UserID: r.UserID, ReleaseID: rel.ID, Release: rel.Name(), Actor: a.Name,
+			Subject: gonogo.MailSubject(c.Kind, rel.Name(), c.Text), Text: c.Text, Link: fmt.Sprintf("/releases/%d/meeting", rel.ID),
+			Calendar: body, CalendarMethod: res.Method}
+		if err := tx.enqueueMail(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// attendees reads the names and addresses of the people with ids.
+func (tx *Tx) attendees(ids []int64) (map[int64]gonogo.Attendee, error) {
+	rows, err := tx.Query(`SELECT id, name, email FROM users WHERE id IN (SELECT value FROM json_each(?))`, jsonList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]gonogo.Attendee{}
+	for rows.Next() {
+		var id int64
+		var at gonogo.Attendee
+		if err := rows.Scan(&id, &at.Name, &at.Email); err != nil {
+			return nil, err
+		}
+		out[id] = at
+	}
+	return out, rows.Err()
 }
 
 // nullUser is a user id for a column that takes NULL for nobody (the
