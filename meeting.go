@@ -86,36 +86,36 @@ func (in MeetingInput) Validate(now time.Time) error {
 	if in.Minutes < MinMeetingMinutes || in.Minutes > MaxMeetingMinutes {
 		p.Add("length", "a meeting lasts from %d to %d minutes", MinMeetingMinutes, MaxMeetingMinutes)
 	}
-	if msg := whereProblem(in.Where); msg != "" {
-		p.Add("where", "%s", msg)
-	}
+	whereProblems(p, in.Where)
 	return p.Err()
 }
 
-// whereProblem says what is wrong with where a meeting is, or "".
-func whereProblem(where string) string {
+// whereProblems adds to p what is wrong with where a meeting is.
+func whereProblems(p Problems, where string) {
 	switch {
 	case where == "":
-		return "say where the meeting is: a room, or a video link starting https://"
+		p.Add("where", "say where the meeting is: a room, or a video link starting https://")
+		return
 	case len(where) > MaxMeetingWhereLen:
-		return fmt.Sprintf("where the meeting is fits in %d characters", MaxMeetingWhereLen)
+		p.Add("where", "where the meeting is fits in %d characters", MaxMeetingWhereLen)
+		return
 	case strings.ContainsFunc(where, unicode.IsControl):
-		return "where the meeting is fits on one line"
+		p.Add("where", "where the meeting is fits on one line")
+		return
 	case !looksLikeLink(where):
-		return ""
+		return
 	}
 	u, err := url.Parse(where)
 	switch {
 	case err != nil || u.Host == "":
-		return "the video link is not a web address; paste it whole, e.g. https://meet.example.com/abc"
+		p.Add("where", "the video link is not a web address; paste it whole, e.g. https://meet.example.com/abc")
 	case u.Scheme != "https":
-		return "a video link must start with https://, so that the call is encrypted"
+		p.Add("where", "a video link must start with https://, so that the call is encrypted")
 	case u.User != nil:
-		return "a video link must not carry a user name or password"
+		p.Add("where", "a video link must not carry a user name or password")
 	case strings.ContainsAny(where, " \t"):
-		return "a video link has no spaces"
+		p.Add("where", "a video link has no spaces")
 	}
-	return ""
 }
 
 // looksLikeLink reports whether where is meant as a web address rather
@@ -284,4 +284,19 @@ func InviteTo(rel Release, m Meeting, method, baseURL string, organizer Attendee
 	return Invitation{Method: method, UID: m.UID(), Seq: m.Seq, Stamp: m.Changed, Start: m.Start, End: m.End(),
 		Summary: "Go/No-Go: " + rel.Name(), Location: m.Where, Description: desc, URL: link,
 		Organizer: organizer, Attendees: attendees, Cancelled: m.Cancelled || method == MethodCancel}
+}
+
+// InvitationSubject is the subject of the mail that carries the
+// invitation of m, sent by method: the release in brackets, as other
+// mail of the release, then the meeting's time in the team's zone, so an
+// inbox tells a moved meeting from the first at a glance.
+func InvitationSubject(rel Release, m Meeting, method string, zone *time.Location) string {
+	what := "Go/No-Go meeting, " + FormatWindow(Window{m.Start, m.End()}, zone)
+	switch {
+	case method == MethodCancel:
+		what = "Cancelled: " + what
+	case m.Seq > 0:
+		what = "Updated: " + what
+	}
+	return "[" + rel.Name() + "] " + what
 }

@@ -53,7 +53,7 @@ func (s *Store) ScheduleMeeting(ctx context.Context, a gonogo.Actor, releaseID i
 			return err
 		}
 		out = res.Meeting
-		return tx.saveMeeting(a, snap.Release, res)
+		return tx.saveMeeting(a, snap.Release, res, snap.Zone)
 	})
 	return out, err
 }
@@ -69,7 +69,7 @@ func (s *Store) CancelMeeting(ctx context.Context, a gonogo.Actor, releaseID int
 		if err != nil {
 			return err
 		}
-		return tx.saveMeeting(a, snap.Release, res)
+		return tx.saveMeeting(a, snap.Release, res, snap.Zone)
 	})
 }
 
@@ -84,7 +84,7 @@ func (tx *Tx) cancelMeetingWith(ctx context.Context, a gonogo.Actor, releaseID i
 	if !ok {
 		return nil
 	}
-	return tx.saveMeeting(a, snap.Release, res)
+	return tx.saveMeeting(a, snap.Release, res, snap.Zone)
 }
 
 func (tx *Tx) meetingSnapshot(ctx context.Context, releaseID int64) (gonogo.Snapshot, gonogo.Meeting, error) {
@@ -97,7 +97,7 @@ func (tx *Tx) meetingSnapshot(ctx context.Context, releaseID int64) (gonogo.Snap
 }
 
 // saveMeeting stores the meeting a change made, with its audit.
-func (tx *Tx) saveMeeting(a gonogo.Actor, rel gonogo.Release, res gonogo.MeetingResult) error {
+func (tx *Tx) saveMeeting(a gonogo.Actor, rel gonogo.Release, res gonogo.MeetingResult, zone *time.Location) error {
 	if res.Audit == nil {
 		return nil
 	}
@@ -116,7 +116,7 @@ func (tx *Tx) saveMeeting(a gonogo.Actor, rel gonogo.Release, res gonogo.Meeting
 	if err := tx.record(a, rel.ID, *res.Audit); err != nil {
 		return err
 	}
-	return tx.mailInvitations(a, rel, res)
+	return tx.mailInvitations(a, rel, res, zone)
 }
 
 // mailInvitations puts the invitation (or its cancellation) in the
@@ -124,7 +124,7 @@ func (tx *Tx) saveMeeting(a gonogo.Actor, rel gonogo.Release, res gonogo.Meeting
 // change's transaction: the people the inbox tells (notify), the same
 // call of gonogo.Recipients, so that a person who switched meetings off
 // gets neither. Every message lists everyone it reaches as attendees.
-func (tx *Tx) mailInvitations(a gonogo.Actor, rel gonogo.Release, res gonogo.MeetingResult) error {
+func (tx *Tx) mailInvitations(a gonogo.Actor, rel gonogo.Release, res gonogo.MeetingResult, zone *time.Location) error {
 	if len(res.Audit.Causes) == 0 {
 		return nil
 	}
@@ -159,7 +159,7 @@ func (tx *Tx) mailInvitations(a gonogo.Actor, rel gonogo.Release, res gonogo.Mee
 			continue
 		}
 		m := gonogo.Mail{UserID: r.UserID, ReleaseID: rel.ID, Release: rel.Name(), Actor: a.Name,
-			Subject: gonogo.MailSubject(c.Kind, rel.Name(), c.Text), Text: c.Text, Link: fmt.Sprintf("/releases/%d/meeting", rel.ID),
+			Subject: gonogo.InvitationSubject(rel, res.Meeting, res.Method, zone), Text: c.Text, Link: fmt.Sprintf("/releases/%d/meeting", rel.ID),
 			Calendar: body, CalendarMethod: res.Method}
 		if err := tx.enqueueMail(m); err != nil {
 			return err

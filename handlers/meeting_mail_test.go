@@ -117,7 +117,7 @@ func TestMeetingInvitationArrivesByMail(t *testing.T) {
 		if at, _ := e.DateTimeStart(nil); !at.Equal(start) {
 			t.Errorf("DTSTART %s, want %s", at, start)
 		}
-		if !strings.Contains(inv.subject, "[payments 2.4.0]") || !strings.Contains(inv.text, s.URL+page+"/meeting") {
+		if !strings.HasPrefix(inv.subject, "[payments 2.4.0] Go/No-Go meeting, ") || !strings.Contains(inv.text, s.URL+page+"/meeting") {
 			t.Errorf("%s's invitation: subject %q, text %q", name, inv.subject, inv.text)
 		}
 	}
@@ -137,6 +137,9 @@ func TestMeetingInvitationArrivesByMail(t *testing.T) {
 	rm.get(page)
 	wantStatus(t, rm.post(page+"/meeting/cancel", nil), http.StatusSeeOther)
 	inv = s.waitInvitation(t, "ops", "CANCEL", "2")
+	if !strings.HasPrefix(inv.subject, "[payments 2.4.0] Cancelled: Go/No-Go meeting, ") {
+		t.Errorf("the cancel's subject %q", inv.subject)
+	}
 	e = checkInvitation(t, inv.calendar, "CANCEL", "po@example.com", "eng@example.com", "ops@example.com", "support@example.com")
 	if got, _ := e.Props.Text(ical.PropUID); got != uid || propValue(e, ical.PropStatus) != "CANCELLED" {
 		t.Errorf("the cancel: UID %q (was %q), STATUS %q", got, uid, propValue(e, ical.PropStatus))
