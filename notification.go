@@ -22,11 +22,12 @@ const (
 	NotifyDecision   NotificationKind = "decision"    // a Go or No-Go on a release you signed
 	NotifyWindow     NotificationKind = "window"      // the window moved on a release you signed
 	NotifyShipped    NotificationKind = "shipped"     // a release you signed shipped or rolled back
+	NotifyMeeting    NotificationKind = "meeting"     // the Go/No-Go meeting was scheduled, moved or cancelled
 )
 
 // NotificationKinds lists every kind in the order the profile shows them.
 var NotificationKinds = []NotificationKind{NotifyReview, NotifyNudge, NotifyMention, NotifyItemFailed, NotifyCondition,
-	NotifyDecision, NotifyWindow, NotifyShipped, NotifyReminder, NotifyEscalation}
+	NotifyDecision, NotifyWindow, NotifyShipped, NotifyReminder, NotifyEscalation, NotifyMeeting}
 
 var kindLabels = map[NotificationKind]string{
 	NotifyReview:     "Your sign-off is needed",
@@ -40,6 +41,7 @@ var kindLabels = map[NotificationKind]string{
 	NotifyReminder:   "Reminder: your sign-off is still awaited",
 	NotifyEscalation: "Escalation: a required role is missing near the window",
 	NotifyDigest:     "Daily digest of what waits on you",
+	NotifyMeeting:    "The Go/No-Go meeting is scheduled, moved or cancelled",
 }
 
 // Valid reports whether k is a known kind.
@@ -247,6 +249,8 @@ func (c Cause) Anchor(r Recipient) string {
 		return fmt.Sprintf("#comment-%d", c.CommentID)
 	case c.Decision != 0:
 		return ""
+	case c.Kind == NotifyMeeting:
+		return "#meeting"
 	case r.Role != "" && (c.Kind == NotifyReview || c.Kind == NotifyNudge || c.Kind == NotifyReminder):
 		return "#role-" + string(r.Role)
 	}

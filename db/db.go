@@ -36,6 +36,9 @@ type Store struct {
 	Now func() time.Time
 	// DefaultZone is the team's time zone when the settings name none.
 	DefaultZone *time.Location
+	// BaseURL is the address people reach the board at: a meeting's
+	// invitation, written into the outbox with the change, links to it.
+	BaseURL string
 
 	memo      Cache[any] // what was read, until the next commit
 	audit     auditState // verifying the audit trail (auditmark.go)
@@ -176,6 +179,7 @@ type Tx struct {
 	unprepared []string  // queries to prepare once the transaction ends
 	now        time.Time
 	zone       *time.Location  // the default team zone, for snapshots taken inside
+	baseURL    string          // the board's address, for invitations (Store.BaseURL)
 	notices    []gonogo.Notice // published once the transaction commits
 }
 
@@ -188,7 +192,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Tx: sqlTx, stmts: s.write, now: s.txTime(ctx), zone: s.DefaultZone}
+	tx := &Tx{Tx: sqlTx, stmts: s.write, now: s.txTime(ctx), zone: s.DefaultZone, baseURL: s.BaseURL}
 	defer tx.prepareLater(context.WithoutCancel(ctx))
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()

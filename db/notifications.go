@@ -70,7 +70,9 @@ func (tx *Tx) deliver(n gonogo.Notification, eventID int64, ch gonogo.Channel) e
 		Time(n.At)); err != nil {
 		return err
 	}
-	if ch == gonogo.ChannelEmail {
+	// A meeting's email is its invitation, with its calendar part
+	// (meetings.go), not a message of its own.
+	if ch == gonogo.ChannelEmail && n.Kind != gonogo.NotifyMeeting {
 		if err := tx.enqueueMail(gonogo.NotificationMail(n, "")); err != nil {
 			return err
 		}

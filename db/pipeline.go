@@ -97,7 +97,7 @@ func (s *Store) ReportEvent(ctx context.Context, a gonogo.Actor, releaseID int64
 		}
 		out = step
 		if step.Move != nil {
-			return tx.applyTransition(a, releaseID, *step.Move)
+			return tx.applyTransition(ctx, a, releaseID, *step.Move)
 		}
 		if step.Item != nil {
 			if err := tx.storeItem(*step.Item); err != nil {

@@ -394,11 +394,11 @@ func (tx *Tx) transition(ctx context.Context, a gonogo.Actor, releaseID int64, t
 	if err != nil {
 		return res, err
 	}
-	return res, tx.applyTransition(a, releaseID, res)
+	return res, tx.applyTransition(ctx, a, releaseID, res)
 }
 
 // applyTransition writes a transition the domain made, with its audit.
-func (tx *Tx) applyTransition(a gonogo.Actor, releaseID int64, res gonogo.TransitionResult) error {
+func (tx *Tx) applyTransition(ctx context.Context, a gonogo.Actor, releaseID int64, res gonogo.TransitionResult) error {
 	if err := tx.dropItems(releaseID, res.DropItems); err != nil {
 		return err
 	}
@@ -411,7 +411,11 @@ func (tx *Tx) applyTransition(a gonogo.Actor, releaseID int64, res gonogo.Transi
 		string(res.To), res.Cycle, Time(tx.now), Time(res.ReviewAt), releaseID); err != nil {
 		return err
 	}
-	return tx.record(a, releaseID, res.Audit)
+	if err := tx.record(a, releaseID, res.Audit); err != nil || res.To != gonogo.Cancelled {
+		return err
+	}
+	// A cancelled release's meeting is called off with it.
+	return tx.cancelMeetingWith(ctx, a, releaseID)
 }
 
 // Nudge records that the release manager reminded a role to sign off, as

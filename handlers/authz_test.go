@@ -39,6 +39,9 @@ type fixture struct {
 	checkpoint string
 }
 
+// meetingForm is a valid meeting form: a month ahead, in a room.
+var meetingForm = url.Values{"start": {time.Now().AddDate(0, 1, 0).Format("2006-01-02T15:04")}, "minutes": {"30"}, "where": {"Room 4"}}
+
 // notesForm is a valid notes form.
 var notesForm = url.Values{"title": {"What is new"}, "highlights": {"Something new, again."}}
 
@@ -141,6 +144,9 @@ var authTable = map[string]authCase{
 	"POST /releases/:id/comments/:comment": {"/releases/{release}/comments/{comment}", url.Values{"body": {"Edited"}}, http.StatusSeeOther, []string{"rm"}},
 	"POST /releases/:id/nudge":             {"/releases/{release}/nudge", url.Values{"role": {"qa-lead"}}, http.StatusSeeOther, []string{"rm"}},
 	"GET /releases/:id/meeting":            {"/releases/{release}/meeting", nil, http.StatusOK, everyone},
+	"POST /releases/:id/meeting":           {"/releases/{release}/meeting", meetingForm, http.StatusSeeOther, []string{"rm"}},
+	"POST /releases/:id/meeting/cancel":    {"/releases/{release}/meeting/cancel", nil, http.StatusSeeOther, []string{"rm"}},
+	"GET /releases/:id/meeting.ics":        {"/releases/{release}/meeting.ics", nil, http.StatusOK, everyone},
 	"GET /releases/:id/card":               {"/releases/{release}/card", nil, http.StatusOK, everyone},
 	"GET /releases/:id/sync":               {"/releases/{release}/sync?kind=vote", nil, http.StatusOK, everyone},
 	"GET /admin":                           {"/admin", nil, http.StatusSeeOther, []string{"admin"}},
@@ -260,6 +266,10 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	}
 	s.publishNotes(t, rel.ID)
 	rmActor := s.rmActor()
+	if _, err := s.store.ScheduleMeeting(ctx, rmActor, rel.ID, gonogo.MeetingInput{Start: time.Now().AddDate(0, 0, 7).Truncate(time.Minute),
+		Minutes: 30, Where: "Room 4"}); err != nil {
+		t.Fatal(err)
+	}
 	cm, err := s.store.AddComment(ctx, rmActor, rel.ID, gonogo.CommentInput{Body: "Kick-off"})
 	if err != nil {
 		t.Fatal(err)

@@ -91,6 +91,7 @@ func newConfiguredServer(t *testing.T, configure func(*handlers.Config, *webhook
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.BaseURL, opt.BaseURL = "http://"+srv.Listener.Addr().String(), "http://"+srv.Listener.Addr().String()
+	store.BaseURL = cfg.BaseURL
 	hooks := webhook.Start(store, opt)
 	t.Cleanup(hooks.Close) // before the store closes: cleanups run last first
 	cfg.Webhooks = hooks

@@ -55,6 +55,10 @@ func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (view
 	if err != nil {
 		return views.ReleaseView{}, err
 	}
+	meeting, err := h.store.FindMeeting(ctx, id)
+	if err != nil {
+		return views.ReleaseView{}, err
+	}
 	u := currentUser(c)
 	ab := h.abilities(c, snap)
 	v := buildReleaseView(h.actor(c), ab, snap, earlier, h.store.Now())
@@ -62,6 +66,7 @@ func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (view
 	v.Decisions = decisions
 	v.Window = windowView(ab, snap, active, h.team(ctx).LowTraffic, h.page(c, "", ""))
 	v.Notes = notesPanel(ab, snap.Release, notes)
+	v.Meeting = meetingPanelView(ab, snap.Release, meeting, h.page(c, "", ""))
 	if v.Discussion, err = h.discussionView(ctx, u, snap.Release, pages); err != nil {
 		return views.ReleaseView{}, err
 	}

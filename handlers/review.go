@@ -402,6 +402,9 @@ func (h *Handler) showMeeting(c echo.Context) error {
 			mv.Blocking = append(mv.Blocking, d.Defect)
 		}
 	}
+	if mv.Meeting, err = h.store.FindMeeting(c.Request().Context(), id); err != nil {
+		return err
+	}
 	p := h.page(c, "Meeting: "+v.Release.Name(), "board")
 	if c.QueryParam("part") == "live" {
 		p.Live, p.Sync = "on", true

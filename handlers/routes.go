@@ -132,6 +132,10 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/releases/:id/decisions", h.decide, may(gonogo.ActDecide)},
 		{http.MethodPost, "/releases/:id/nudge", h.nudge, may(gonogo.ActNudge)},
 		{http.MethodGet, "/releases/:id/meeting", h.showMeeting, signedIn},
+		// The Go/No-Go meeting (meeting.go): who decides calls it.
+		{http.MethodPost, "/releases/:id/meeting", h.scheduleMeeting, may(gonogo.ActDecide)},
+		{http.MethodPost, "/releases/:id/meeting/cancel", h.cancelMeeting, may(gonogo.ActDecide)},
+		{http.MethodGet, "/releases/:id/meeting.ics", h.meetingICS, signedIn},
 		{http.MethodGet, "/releases/:id/decisions/:n", h.showDecision, signedIn},
 		{http.MethodPost, "/releases/:id/transitions", h.transition, may(gonogo.ActTransition)},
 

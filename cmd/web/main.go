@@ -191,6 +191,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	defer store.Close()
 	store.DefaultZone = loc
+	store.BaseURL = cfg.baseURL
 	log.Info("database ready", "path", cfg.dbPath)
 	warnExposed(store, log)
 	if cfg.demo {
