@@ -24,21 +24,34 @@ import (
 // the next: a cache that dropped everything at its bound answered the gate
 // API polled across 200 releases a third as fast as across 40, since each
 // round of polls emptied it before the next came back.
+//
+// Past MaxBytes, as Size estimates them, the least recently used values
+// are let go too: a count alone bounds no memory, since a value may be a
+// number or a release's whole snapshot.
 type Cache[T any] struct {
 	// Max bounds the values kept between two commits (0 means DefaultMax).
 	Max int
+	// MaxBytes bounds the bytes kept, as Size estimates each value's
+	// (0: no bound but Max).
+	MaxBytes int
+	Size     func(T) int
 
 	mu      sync.Mutex
 	version Version
-	entries *simplelru.LRU[string, T] // nil until the first value is kept
+	entries *simplelru.LRU[string, kept[T]] // nil until the first value is kept
+	bytes   int                             // the kept values' sizes, summed
 	reads   singleflight.Group
 }
 
-// DefaultMax is the bound of a Cache that names none: room for the gate
-// answers of 400 releases polled round by round (a release and a
-// snapshot each) beside the board's own reads. A snapshot of a release is
-// some 20 KB, so a full memo stays near 20 MB; a commit empties it.
-const DefaultMax = 1024
+// kept is a value with the size it counts for.
+type kept[T any] struct {
+	x    T
+	size int
+}
+
+// DefaultMax is the bound of a Cache that names none. The store's memo
+// is bounded by bytes (MemoBytes) well before it holds so many values.
+const DefaultMax = 4096
 
 // Get returns a copy of the value of key at version v: kept, being read by
 // another request, or read now with load. load runs without the caller's
@@ -48,7 +61,9 @@ func (c *Cache[T]) Get(ctx context.Context, v Version, key string, load func(con
 	var x T
 	ok := c.entries != nil && c.version == v
 	if ok {
-		x, ok = c.entries.Get(key)
+		var k kept[T]
+		k, ok = c.entries.Get(key)
+		x = k.x
 	}
 	c.mu.Unlock()
 	if ok {
@@ -76,6 +91,10 @@ func (c *Cache[T]) Get(ctx context.Context, v Version, key string, load func(con
 
 // keep stores x, read at v, unless values of a newer version are kept.
 func (c *Cache[T]) keep(v Version, key string, x T) {
+	size := 0
+	if c.MaxBytes > 0 && c.Size != nil {
+		size = c.Size(x) // outside the lock: it walks the value
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if v.conn == c.version.conn && v.n < c.version.n {
@@ -86,13 +105,21 @@ func (c *Cache[T]) keep(v Version, key string, x T) {
 		if limit <= 0 {
 			limit = DefaultMax
 		}
-		c.entries, _ = simplelru.NewLRU[string, T](limit, nil) // fails only for a size below 1
+		// fails only for a size below 1
+		c.entries, _ = simplelru.NewLRU(limit, func(_ string, k kept[T]) { c.bytes -= k.size })
 	}
 	if v != c.version {
 		c.version = v
 		c.entries.Purge()
 	}
-	c.entries.Add(key, x)
+	if old, ok := c.entries.Peek(key); ok {
+		c.bytes -= old.size // Add replaces it without a word
+	}
+	c.entries.Add(key, kept[T]{x, size})
+	c.bytes += size
+	for c.MaxBytes > 0 && c.bytes > c.MaxBytes && c.entries.Len() > 1 {
+		c.entries.RemoveOldest()
+	}
 }
 
 // Plain is the copy of a value that refers to nothing shared (numbers,

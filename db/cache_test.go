@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -79,5 +80,40 @@ func TestCacheKeepsMostPastItsBound(t *testing.T) {
 	get(1) // among the least recently used: let go
 	if n := reads.Load() - before; n != 1 {
 		t.Errorf("the least recently used value was read %d times, want once", n)
+	}
+}
+
+// TestCacheLetsGoPastItsBytes checks that values past MaxBytes, as Size
+// counts them, are let go least recently used first, and that a value
+// replaced under its key is counted once.
+func TestCacheLetsGoPastItsBytes(t *testing.T) {
+	s := db.OpenTest(t)
+	c := db.Cache[string]{Max: 100, MaxBytes: 1000, Size: func(x string) int { return len(x) }}
+	v, err := s.Version(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reads atomic.Int32
+	get := func(k int) {
+		t.Helper()
+		want := strings.Repeat(strconv.Itoa(k%10), 100)
+		load := func(context.Context) (string, error) { reads.Add(1); return want, nil }
+		if x, err := c.Get(t.Context(), v, strconv.Itoa(k), load, db.Plain[string]); err != nil || x != want {
+			t.Fatalf("key %d: got %q, %v", k, x, err)
+		}
+	}
+	for k := range 20 { // 2,000 bytes asked to be kept in 1,000
+		get(k)
+	}
+	before := reads.Load()
+	for k := 10; k < 20; k++ {
+		get(k)
+	}
+	if n := reads.Load() - before; n != 0 {
+		t.Errorf("%d of the 10 newest values were read again, want 0", n)
+	}
+	get(0)
+	if n := reads.Load() - before; n != 1 {
+		t.Errorf("the oldest value was read %d times, want once: it was let go", n)
 	}
 }

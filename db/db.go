@@ -130,6 +130,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{write: &stmtPool{DB: write}, read: &stmtPool{DB: read}, path: path, watch: &watch{db: w}, Now: func() time.Time { return time.Now().UTC() }}
+	s.memo.MaxBytes, s.memo.Size = MemoBytes, memoSize
 	if err := s.seedTemplate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("seed template: %w", err)

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"unique"
 
 	"github.com/gonogo/gonogo"
 )
@@ -13,8 +14,17 @@ func scanItem(sc interface{ Scan(...any) error }) (gonogo.Item, error) {
 	var it gonogo.Item
 	err := sc.Scan(&it.ID, &it.ReleaseID, &it.Phase, &it.Pillar, &it.Title, &it.Guidance, &it.OwnerRole,
 		&it.Required, &it.Custom, &it.CheckKey, &it.Position, &it.Status, &it.Evidence, &it.Reason, &it.UpdatedBy, (*Time)(&it.UpdatedAt), &it.Source, &it.SourceID)
+	// Every release's checklist repeats its template's words, and the read
+	// memo keeps the snapshots of hundreds of releases: one copy of each
+	// title and guidance serves them all.
+	it.Title, it.Guidance = intern(it.Title), intern(it.Guidance)
+	it.Phase, it.Pillar, it.OwnerRole = intern(it.Phase), intern(it.Pillar), intern(it.OwnerRole)
+	it.Status, it.CheckKey, it.UpdatedBy = intern(it.Status), intern(it.CheckKey), intern(it.UpdatedBy)
 	return it, err
 }
+
+// intern returns the one copy of s kept for every string equal to it.
+func intern[S ~string](s S) S { return S(unique.Make(string(s)).Value()) }
 
 // FindItems returns the checklist of a release in page order.
 func (s *Store) FindItems(ctx context.Context, releaseID int64) ([]gonogo.Item, error) {

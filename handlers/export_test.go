@@ -33,3 +33,20 @@ const (
 
 // FreezePageSize is how many freezes a page of /freezes shows.
 const FreezePageSize = freezePageSize
+
+// OccupyRequestSlots takes every slot for working on a request, as a
+// crowd of slow pages would, until release is called.
+func (h *Handler) OccupyRequestSlots() (release func()) {
+	n := cap(h.admission.slots)
+	for range n {
+		h.admission.slots <- struct{}{}
+	}
+	return func() {
+		for range n {
+			<-h.admission.slots
+		}
+	}
+}
+
+// RequestsWaiting is how many requests wait for a slot.
+func (h *Handler) RequestsWaiting() int64 { return h.admission.waiting.Load() }

@@ -24,6 +24,7 @@ func (h *Handler) middleware(e *echo.Echo) {
 	e.Use(h.measure)
 	e.Use(h.logRequests)
 	e.Use(middleware.Recover())
+	e.Use(h.admit) // admission.go: work on a bounded number at once
 	e.Use(middleware.BodyLimit("1M"))
 	hsts := 0
 	if secure {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -16,12 +17,29 @@ import (
 // render writes component with status. It renders into a buffer first, so a
 // component that fails still reaches the error handler with nothing sent.
 func render(c echo.Context, status int, component templ.Component) error {
-	var buf bytes.Buffer
-	if err := component.Render(c.Request().Context(), &buf); err != nil {
+	buf := buffers.Get().(*bytes.Buffer)
+	defer recycle(buf)
+	if err := component.Render(c.Request().Context(), buf); err != nil {
 		return err
 	}
 	c.Response().Header().Add("Vary", "HX-Request")
-	return c.HTMLBlob(status, buf.Bytes())
+	return c.HTMLBlob(status, buf.Bytes()) // written before it returns
+}
+
+// buffers are render's, used again and again: grown anew for each page,
+// they were four tenths of what a crawl of release pages allocated, and
+// so of what made the heap grow between collections (docs/performance.md).
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooled is the largest buffer kept for the next page: the rare big
+// one (a long export) is let go rather than held by the pool.
+const maxPooled = 1 << 20
+
+func recycle(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooled {
+		buf.Reset()
+		buffers.Put(buf)
+	}
 }
 
 // isPartial is true for an htmx request that wants a fragment, not a whole
@@ -77,7 +95,7 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	case errors.As(err, &he):
 		status = he.Code
 		msg = http.StatusText(status)
-		if m, ok := he.Message.(string); ok && status < 500 {
+		if m, ok := he.Message.(string); ok && (status < 500 || status == http.StatusServiceUnavailable) {
 			msg = m
 		}
 		if status == http.StatusNotFound {
@@ -87,10 +105,13 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		status, msg = statusOf[gonogo.ErrorCode(err)], gonogo.ErrorMessage(err)
 	}
 	id := c.Response().Header().Get(echo.HeaderXRequestID)
-	if status >= 500 {
+	switch {
+	case status == http.StatusServiceUnavailable:
+		h.log.Warn("too busy", "id", id, "path", c.Request().URL.Path) // admission.go: nothing went wrong
+	case status >= 500:
 		h.log.Error("internal error", "id", id, "path", c.Request().URL.Path, "err", err)
 		msg = "internal error"
-	} else {
+	default:
 		h.log.Warn("request refused", "id", id, "path", c.Request().URL.Path, "status", status, "msg", msg)
 	}
 	// A HEAD is answered as its GET, headers and all: net/http leaves the

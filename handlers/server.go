@@ -64,6 +64,10 @@ type Config struct {
 	// the limit off, for load tests. Tests make them small.
 	WriteRate  rate.Limit
 	WriteBurst int
+	// MaxInFlight bounds the requests worked on at once, and MaxWaiting
+	// those waiting their turn, past which a request gets 503 (see
+	// admission.go). Zero takes DefaultMaxInFlight, DefaultMaxWaiting.
+	MaxInFlight, MaxWaiting int
 	// SignIn says how people sign in: passwords, an OpenID provider, or
 	// both (oidc.go). The zero value is passwords only.
 	SignIn SignIn
@@ -85,6 +89,7 @@ type Handler struct {
 	throttle  *throttle
 	hashes    *hashGate // bounds the bcrypt work done at once
 	writes    *writeLimiter
+	admission *admission
 	hasUsers  atomic.Bool
 	teamCache atomic.Pointer[gonogo.TeamSettings]
 	streams   *live.Broker
@@ -127,6 +132,7 @@ func New(store *db.Store, cfg Config) *Handler {
 		throttle:   newThrottle(cfg.LoginDelay),
 		hashes:     newHashGate(hashSlots),
 		writes:     newWriteLimiter(cfg.WriteRate, cfg.WriteBurst),
+		admission:  newAdmission(cfg.MaxInFlight, cfg.MaxWaiting),
 		streams:    live.NewBroker(cfg.StreamLimits),
 		openAPI:    openAPIFor(cfg.BaseURL),
 		auditViews: make(chan struct{}, 1),
