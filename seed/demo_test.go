@@ -366,3 +366,40 @@ func TestDemoEventsHappenWhenTheyDescribe(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoHasAnInboxAndAnOutbox checks that the demo shows what people
+// hear about: every account that holds a role has unread notifications
+// waiting, and the outbox holds messages, none of them sent (the demo has
+// no mail server), even after the server prunes it at start.
+func TestDemoHasAnInboxAndAnOutbox(t *testing.T) {
+	s := db.OpenTest(t)
+	if seeded, err := seed.Demo(t.Context(), s, demoPassword); err != nil || !seeded {
+		t.Fatalf("Demo = %t, %v; want true", seeded, err)
+	}
+	users, err := s.FindUsers(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if len(u.Grants) == 0 {
+			continue // the admin holds no role, so no sign-off of theirs is awaited
+		}
+		n, err := s.CountUnread(t.Context(), u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n < 2 {
+			t.Errorf("%s has %d unread notifications in the demo, want a few", u.Email, n)
+		}
+	}
+	if _, err := s.PruneOutbox(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	counts, err := s.CountOutbox(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[gonogo.MailQueued] < 5 || counts[gonogo.MailSent] != 0 {
+		t.Errorf("the demo's outbox holds %v, want some messages queued and none sent", counts)
+	}
+}
