@@ -75,6 +75,22 @@ func TestBrowserScheduleMeeting(t *testing.T) {
 			if m, _ := s.store.FindMeeting(t.Context(), rel.ID); !m.Scheduled() || m.Where != "https://meet.example.com/go-no-go" {
 				t.Errorf("stored %+v", m)
 			}
+
+			// Cancelled from the same panel: "Move or cancel the meeting"
+			// opens on the button, brought to the middle of the screen
+			// as a person scrolls to it (a click scrolled to the top
+			// would land on the phone's sticky header).
+			cancel := `#meeting [data-testid=cancel-meeting]`
+			must(t, ctx,
+				chromedp.Click(chromedp.CSS(`#meeting [data-testid=change-meeting]`)),
+				chromedp.WaitVisible(chromedp.CSS(cancel)),
+				chromedp.Evaluate[chromedp.Void](`document.querySelector("`+cancel+`").scrollIntoView({block: "center"})`),
+				chromedp.Click(chromedp.CSS(cancel), chromedp.NodeVisible),
+				chromedp.WaitVisible(chromedp.CSS(`#meeting [data-testid=meeting-cancelled]`)),
+			)
+			if m, _ := s.store.FindMeeting(t.Context(), rel.ID); m.Scheduled() {
+				t.Errorf("still scheduled after cancelling: %+v", m)
+			}
 		})
 	}
 }

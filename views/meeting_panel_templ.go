@@ -155,7 +155,7 @@ func MeetingPanel(p Page, v MeetingPanelView, oob bool) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.Meeting.Scheduled() {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "Move the meeting")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "Move or cancel the meeting")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
