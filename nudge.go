@@ -88,6 +88,9 @@ func ReachOfNudge(actor Actor, rel Release, role Role, people []Person, hooks []
 		}
 		r.People = append(r.People, t)
 	}
+	// By name: the store reads the audience in no particular order, and
+	// the page should say the same thing twice.
+	slices.SortStableFunc(r.People, func(a, b Told) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	for _, w := range WebhooksFor(hooks, rel.Product) {
 		if len(w.Wants([]Topic{TopicNudge})) == 0 {
 			continue

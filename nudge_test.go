@@ -92,3 +92,25 @@ func TestReachOfNudgeNamesAFewAndCountsTheRest(t *testing.T) {
 		t.Errorf("said %q", got)
 	}
 }
+
+// TestReachOfNudgeNamesPeopleByName checks that the people told are named
+// in the order of their names, whatever order the store read them in.
+func TestReachOfNudgeNamesPeopleByName(t *testing.T) {
+	ops := gonogo.Everywhere(gonogo.RoleSet{gonogo.Ops})
+	for _, people := range [][]gonogo.Person{
+		{{ID: 10, Name: "Quinn", Grants: ops}, {ID: 11, Name: "alex", Grants: ops}, {ID: 12, Name: "Mo", Grants: ops}},
+		{{ID: 12, Name: "Mo", Grants: ops}, {ID: 10, Name: "Quinn", Grants: ops}, {ID: 11, Name: "alex", Grants: ops}},
+	} {
+		r, err := gonogo.ReachOfNudge(gonogo.Actor{UserID: 1}, gonogo.Release{Product: "payments"}, gonogo.Ops, people, nil, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, p := range r.People {
+			names = append(names, p.Name)
+		}
+		if got := strings.Join(names, ", "); got != "alex, Mo, Quinn" {
+			t.Errorf("named %s, want alex, Mo, Quinn", got)
+		}
+	}
+}
