@@ -34,8 +34,12 @@ func meetingOf(ctx context.Context, q querier, releaseID int64) (gonogo.Meeting,
 
 // FindMeeting returns a release's Go/No-Go meeting, cancelled or not; the
 // zero Meeting when it never had one.
+// Remembered until the next commit (memo), like the rest of the release
+// page's reads.
 func (s *Store) FindMeeting(ctx context.Context, releaseID int64) (gonogo.Meeting, error) {
-	return meetingOf(ctx, s.read, releaseID)
+	return remember(ctx, s, fmt.Sprintf("meeting %d", releaseID), func(ctx context.Context) (gonogo.Meeting, error) {
+		return meetingOf(ctx, s.read, releaseID)
+	}, Plain[gonogo.Meeting])
 }
 
 // ScheduleMeeting schedules or moves a release's meeting as

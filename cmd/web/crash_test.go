@@ -103,12 +103,19 @@ func buildServer(t *testing.T, dir string) string {
 
 func startServer(t *testing.T, bin, path string) *server {
 	t.Helper()
-	addr := freeAddr(t)
-	s := &server{url: "http://" + addr, log: &syncBuffer{}, exited: make(chan struct{})}
 	// The workers write as fast as the server answers, like the scripts
 	// the write limit is there to slow: it is off here.
-	s.cmd = exec.Command(bin, "-addr", addr, "-db", path, "-write-rate", "inf")
-	s.cmd.Env = withoutBoardSettings(os.Environ())
+	return startServerWith(t, bin, path, []string{"-write-rate", "inf"}, nil)
+}
+
+// startServerWith starts the binary on path with args and env added, and
+// waits until it is healthy.
+func startServerWith(t *testing.T, bin, path string, args, env []string) *server {
+	t.Helper()
+	addr := freeAddr(t)
+	s := &server{url: "http://" + addr, log: &syncBuffer{}, exited: make(chan struct{})}
+	s.cmd = exec.Command(bin, append([]string{"-addr", addr, "-db", path}, args...)...)
+	s.cmd.Env = append(withoutBoardSettings(os.Environ()), env...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)

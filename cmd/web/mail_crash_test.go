@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,7 +45,7 @@ func TestMailSurvivesSIGKILL(t *testing.T) {
 	// Killed mid-send: the change is committed, the message claimed, and
 	// the mail server has not got it.
 	held := smtp.Hold()
-	srv := startMailServer(t, bin, path, withMail, mailEnv)
+	srv := startServerWith(t, bin, path, withMail, mailEnv)
 	openReview(t, srv, releases[0])
 	select {
 	case <-held:
@@ -58,19 +57,19 @@ func TestMailSurvivesSIGKILL(t *testing.T) {
 	if got := outboxStatuses(t, path); strings.Join(got, ",") != "sending" {
 		t.Fatalf("after the kill the outbox is %v, want one message claimed", got)
 	}
-	srv = startMailServer(t, bin, path, withMail, mailEnv)
+	srv = startServerWith(t, bin, path, withMail, mailEnv)
 	smtp.Wait(t, 1)
 	waitOutbox(t, path, "sent")
 
 	// Killed after the commit, before any send: no mail server is set.
 	srv.kill()
-	srv = startMailServer(t, bin, path, nil, nil)
+	srv = startServerWith(t, bin, path, nil, nil)
 	openReview(t, srv, releases[1])
 	if got := outboxStatuses(t, path); strings.Join(got, ",") != "sent,queued" {
 		t.Fatalf("without a mail server the outbox is %v", got)
 	}
 	srv.kill()
-	srv = startMailServer(t, bin, path, withMail, mailEnv)
+	srv = startServerWith(t, bin, path, withMail, mailEnv)
 	smtp.Wait(t, 2)
 	waitOutbox(t, path, "sent,sent")
 	if err := srv.stop(); err != nil {
@@ -131,40 +130,6 @@ func openReview(t *testing.T, srv *server, id int64) {
 	code, err := rm.do(http.MethodPost, page+"/transitions", url.Values{"transition": {"open-review"}, "confirm": {"1"}})
 	if err != nil || code != http.StatusSeeOther {
 		t.Fatalf("open review: %d %v\n%s", code, err, srv.log)
-	}
-}
-
-// startMailServer starts the binary as startServer does, with args and
-// env added.
-func startMailServer(t *testing.T, bin, path string, args, env []string) *server {
-	t.Helper()
-	addr := freeAddr(t)
-	s := &server{url: "http://" + addr, log: &syncBuffer{}, exited: make(chan struct{})}
-	s.cmd = exec.Command(bin, append([]string{"-addr", addr, "-db", path}, args...)...)
-	s.cmd.Env = append(withoutBoardSettings(os.Environ()), env...)
-	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { s.err = s.cmd.Wait(); close(s.exited) }()
-	t.Cleanup(s.kill)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if res, err := http.Get(s.url + "/healthz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return s
-			}
-		}
-		select {
-		case <-s.exited:
-			t.Fatalf("server stopped: %v\n%s", s.err, s.log)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server did not become healthy\n%s", s.log)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 
