@@ -34,6 +34,10 @@ const (
 	ActionDefectStatus Action = "defect.status"
 	ActionDefectEdit   Action = "defect.edit"
 
+	// A pull or merge request arriving in, leaving or changing in a
+	// release's milestone, as its tracker tells.
+	ActionScopeChange Action = "scope.change"
+
 	ActionCommentAdd  Action = "comment.add"
 	ActionCommentEdit Action = "comment.edit"
 
@@ -44,6 +48,9 @@ const (
 	ActionProductCreate  Action = "product.create"
 	ActionProductUpdate  Action = "product.update"
 	ActionProductArchive Action = "product.archive"
+
+	ActionTrackerSave   Action = "tracker.save"
+	ActionTrackerRemove Action = "tracker.remove"
 
 	ActionFreezeCreate Action = "freeze.create"
 	ActionFreezeDelete Action = "freeze.delete"

@@ -120,7 +120,14 @@ type Defect struct {
 	UpdatedBy  string
 	UpdatedAt  time.Time
 	CreatedAt  time.Time
+	// Source is the tracker that keeps the defect; zero for one kept by
+	// hand in gonogo.
+	Source Synced
 }
+
+// Synced reports whether a tracker keeps the defect: its title, severity
+// and status come from there.
+func (d Defect) Synced() bool { return d.Source.Kind != "" }
 
 // Blocking reports whether the defect stands between its release and a Go:
 // a blocker or critical defect that is not verified, deferred or won't fix.

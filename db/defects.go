@@ -11,12 +11,13 @@ import (
 )
 
 const defectColumns = `d.id, d.release_id, d.title, d.severity, d.status, d.key, d.tracker_url, d.notes, d.reason,
-	d.updated_by, d.updated_at, d.created_at`
+	d.updated_by, d.updated_at, d.created_at, coalesce(d.tracker_id, 0), d.source, d.source_status, d.source_at`
 
 func scanDefect(sc interface{ Scan(...any) error }) (gonogo.Defect, error) {
 	var d gonogo.Defect
 	err := sc.Scan(&d.ID, &d.ReleaseID, &d.Title, &d.Severity, &d.Status, &d.Key, &d.TrackerURL, &d.Notes, &d.Reason,
-		&d.UpdatedBy, (*Time)(&d.UpdatedAt), (*Time)(&d.CreatedAt))
+		&d.UpdatedBy, (*Time)(&d.UpdatedAt), (*Time)(&d.CreatedAt), &d.Source.TrackerID, &d.Source.Kind, &d.Source.Status,
+		(*Time)(&d.Source.At))
 	return d, err
 }
 
