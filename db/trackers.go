@@ -160,9 +160,9 @@ func (tx *Tx) trackerItem(trackerID int64, key string) (*storedItem, error) {
 	var it storedItem
 	var labels string
 	var rel sql.NullInt64
-	err := tx.QueryRow(`SELECT key, type, title, url, state, labels, release_id, updated_at FROM tracker_items
-		WHERE tracker_id = ? AND key = ?`, trackerID, key).Scan(&it.Key, &it.Type, &it.Title, &it.URL, &it.State, &labels,
-		&rel, (*Time)(&it.UpdatedAt))
+	err := tx.QueryRow(`SELECT key, type, title, url, state, not_planned, labels, release_id, updated_at FROM tracker_items
+		WHERE tracker_id = ? AND key = ?`, trackerID, key).Scan(&it.Key, &it.Type, &it.Title, &it.URL, &it.State, &it.NotPlanned,
+		&labels, &rel, (*Time)(&it.UpdatedAt))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -182,11 +182,13 @@ func (tx *Tx) storeTrackerItem(trackerID int64, it gonogo.TrackerItem, rel *gono
 	if rel != nil {
 		relID = rel.ID
 	}
-	_, err = tx.Exec(`INSERT INTO tracker_items (tracker_id, key, type, title, url, state, labels, release_id, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err = tx.Exec(`INSERT INTO tracker_items (tracker_id, key, type, title, url, state, not_planned, labels, release_id, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (tracker_id, key) DO UPDATE SET type = excluded.type, title = excluded.title, url = excluded.url,
-			state = excluded.state, labels = excluded.labels, release_id = excluded.release_id, updated_at = excluded.updated_at`,
-		trackerID, it.Key, string(it.Type), it.Title, it.URL, string(it.State), string(labels), relID, Time(it.UpdatedAt))
+			state = excluded.state, not_planned = excluded.not_planned, labels = excluded.labels,
+			release_id = excluded.release_id, updated_at = excluded.updated_at`,
+		trackerID, it.Key, string(it.Type), it.Title, it.URL, string(it.State), boolInt(it.NotPlanned), string(labels), relID,
+		Time(it.UpdatedAt))
 	return err
 }
 

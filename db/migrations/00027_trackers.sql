@@ -52,6 +52,7 @@ CREATE TABLE tracker_items (
     title      TEXT NOT NULL,
     url        TEXT NOT NULL DEFAULT '',
     state      TEXT NOT NULL CHECK (state IN ('open', 'closed', 'merged', 'deleted')),
+    not_planned INTEGER NOT NULL DEFAULT 0 CHECK (not_planned IN (0, 1)),
     labels     TEXT NOT NULL DEFAULT '[]',
     release_id INTEGER REFERENCES releases (id) ON DELETE SET NULL,
     updated_at TEXT NOT NULL,
