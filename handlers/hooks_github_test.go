@@ -64,7 +64,9 @@ func TestGitHubIssuesKeepTheirDefectsCurrent(t *testing.T) {
 		want                      func(gonogo.Defect) bool
 	}{
 		{"retitled", "d-edit", "edited", "10:01:00", map[string]any{"issue.title": "Refund refused on retry"},
-			func(d gonogo.Defect) bool { return d.Title == "Refund refused on retry" && d.Status == gonogo.DefectOpen }},
+			func(d gonogo.Defect) bool {
+				return d.Title == "Refund refused on retry" && d.Status == gonogo.DefectOpen
+			}},
 		{"relabelled critical", "d-label", "labeled", "10:02:00", map[string]any{"issue.title": "Refund refused on retry", "issue.labels": ghLabels("critical")},
 			func(d gonogo.Defect) bool { return d.Severity == gonogo.Critical }},
 		{"closed", "d-close", "closed", "10:03:00", map[string]any{"issue.title": "Refund refused on retry", "issue.labels": ghLabels("critical"),
