@@ -23,10 +23,6 @@ type TrackerEvent struct {
 	Ping    bool
 	// What names the event for the answer: "issues closed".
 	What string
-	// MilestoneByID is set when the payload names the item's milestone
-	// by its id alone (GitLab's issue and merge request payloads do), so
-	// the milestone's title, which is the version, cannot be known.
-	MilestoneByID bool
 }
 
 // ParseTrackerPayload reads a delivery of tracker kind k: event is the
@@ -58,17 +54,6 @@ func (t Tracker) Mismatch(ev TrackerEvent) string {
 	}
 	return "this delivery is about " + what + " " + quoteOr(ev.Project, "(none)") + ", but the " + t.Kind.Label() +
 		" tracker of product " + t.Product + " follows " + t.Project
-}
-
-// Unreadable reports why the tracker cannot tell which release the
-// event's item names, or "" when it can: a GitLab payload names the
-// milestone by its id alone, which says nothing of the version.
-func (t Tracker) Unreadable(ev TrackerEvent) string {
-	if t.ReleaseBy == ByMilestone && ev.MilestoneByID && ev.Item.Milestone == "" {
-		return "GitLab names the milestone of " + ev.Item.Key + " by its id alone, not its title: name releases by a label " +
-			"such as release:2.4.0 on the product's Trackers page"
-	}
-	return ""
 }
 
 func quoteOr(s, empty string) string {

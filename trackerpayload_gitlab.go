@@ -15,14 +15,13 @@ type gitlabPayload struct {
 		PathWithNamespace string `json:"path_with_namespace"`
 	} `json:"project"`
 	Attributes *struct {
-		IID         int    `json:"iid"`
-		Title       string `json:"title"`
-		URL         string `json:"url"`
-		State       string `json:"state"` // opened, closed, merged, locked
-		Action      string `json:"action"`
-		UpdatedAt   string `json:"updated_at"`
-		MilestoneID *int64 `json:"milestone_id"`
-		Milestone   *struct {
+		IID       int    `json:"iid"`
+		Title     string `json:"title"`
+		URL       string `json:"url"`
+		State     string `json:"state"` // opened, closed, merged, locked
+		Action    string `json:"action"`
+		UpdatedAt string `json:"updated_at"`
+		Milestone *struct {
 			Title string `json:"title"`
 		} `json:"milestone"`
 	} `json:"object_attributes"`
@@ -72,7 +71,6 @@ func ParseGitLab(event string, body []byte, _ time.Time) (TrackerEvent, error) {
 	if a.Milestone != nil {
 		it.Milestone = a.Milestone.Title
 	}
-	ev.MilestoneByID = a.MilestoneID != nil && it.Milestone == ""
 	switch a.State {
 	case "merged":
 		it.State = TrackedMerged

@@ -92,8 +92,7 @@ func TestParseGitLab(t *testing.T) {
 	ev, err := gonogo.ParseGitLab("Issue Hook", fixture(t, "gitlab/issue.open.json"), payloadNow)
 	it := ev.Item
 	if err != nil || ev.Project != "acme/payments" || it.Key != "#5" || it.State != gonogo.TrackedOpen ||
-		!slices.Equal(it.Labels, []string{"blocker", "release:2.4.0"}) || !it.UpdatedAt.Equal(time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)) ||
-		ev.MilestoneByID {
+		!slices.Equal(it.Labels, []string{"blocker", "release:2.4.0"}) || !it.UpdatedAt.Equal(time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)) {
 		t.Fatalf("an issue read as %+v (%+v), %v", it, ev, err)
 	}
 	ev, _ = gonogo.ParseGitLab("Merge Request Hook", fixture(t, "gitlab/merge_request.merge.json"), payloadNow)
@@ -104,12 +103,11 @@ func TestParseGitLab(t *testing.T) {
 	// sends "2026-11-30 10:00:00 UTC". Both read.
 	ev, err = gonogo.ParseGitLab("Issue Hook", []byte(`{"object_kind":"issue","object_attributes":{"iid":7,"state":"closed",
 		"updated_at":"2013-12-03T17:15:43Z","milestone_id":3}}`), payloadNow)
-	if err != nil || ev.Item.State != gonogo.TrackedClosed || !ev.Item.UpdatedAt.Equal(time.Date(2013, 12, 3, 17, 15, 43, 0, time.UTC)) || !ev.MilestoneByID {
+	if err != nil || ev.Item.State != gonogo.TrackedClosed || !ev.Item.UpdatedAt.Equal(time.Date(2013, 12, 3, 17, 15, 43, 0, time.UTC)) {
 		t.Fatalf("%+v, %v", ev, err)
 	}
-	tr := gonogo.NewTracker("payments", gonogo.GitLab)
-	if why := tr.Unreadable(ev); why == "" {
-		t.Fatal("a milestone known by its id alone was read as no milestone")
+	if tr := gonogo.NewTracker("payments", gonogo.GitLab); tr.ReleaseBy != gonogo.ByLabel || len(tr.Versions(ev.Item)) != 0 {
+		t.Fatal("a GitLab tracker names releases by a milestone its webhooks name by id alone")
 	}
 	if ev, err := gonogo.ParseGitLab("Note Hook", []byte(`{}`), payloadNow); err != nil || ev.Use {
 		t.Fatalf("a comment was not ignored: %+v, %v", ev, err)

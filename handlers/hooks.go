@@ -156,9 +156,6 @@ func (h *Handler) receiveHook(c echo.Context, kind gonogo.TrackerKind) error {
 	if why := t.Mismatch(ev); why != "" {
 		return answer(http.StatusUnprocessableEntity, hookWrongProject, why)
 	}
-	if why := t.Unreadable(ev); why != "" {
-		return answer(http.StatusUnprocessableEntity, hookInvalid, why)
-	}
 	return h.applyHook(c, t, id, ev)
 }
 

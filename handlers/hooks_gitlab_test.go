@@ -92,10 +92,6 @@ func TestGitLabRefusals(t *testing.T) {
 			http.StatusUnauthorized, "bad_signature"},
 		{"no token", delivery{kind: gonogo.GitLab, event: "Issue Hook", id: "x2", body: body}, http.StatusUnauthorized, "unsigned"},
 		{"no delivery id", delivery{kind: gonogo.GitLab, event: "Issue Hook", secret: trackerSecret, body: body}, http.StatusBadRequest, "invalid"},
-		// The milestone is named by its id alone: gonogo cannot tell the
-		// release, and says to name releases by label.
-		{"a milestone known by its id", delivery{kind: gonogo.GitLab, event: "Issue Hook", id: "x3", secret: trackerSecret, body: body},
-			http.StatusUnprocessableEntity, "invalid"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			count := deliveries(t, s, gonogo.GitLab, tc.outcome)
