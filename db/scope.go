@@ -91,3 +91,34 @@ func findBoardScope(ctx context.Context, q querier, out []gonogo.Snapshot, index
 	}
 	return nil
 }
+
+// shippedQuery lists what shipped in a release: its merged changes and its
+// issues closed as done (not as not planned), at most the draft's bound.
+const shippedQuery = `SELECT t.kind, ti.type, ti.key, ti.title, ti.url, ti.labels
+	FROM tracker_items ti JOIN trackers t ON t.id = ti.tracker_id
+	WHERE ti.release_id = ? AND (ti.type = 'change' AND ti.state = 'merged' OR ti.type = 'issue' AND ti.state = 'closed' AND ti.not_planned = 0)
+	ORDER BY ti.type, ti.key LIMIT ?`
+
+// FindShipped returns what the trackers say shipped in a release, for its
+// notes draft: at most gonogo.MaxShippedItems, and how many more.
+func (s *Store) FindShipped(ctx context.Context, releaseID int64) ([]gonogo.ShippedItem, int, error) {
+	rows, err := s.read.QueryContext(ctx, shippedQuery, releaseID, gonogo.MaxShippedItems)
+	if err != nil {
+		return nil, 0, err
+	}
+	items, err := collect(rows, func(sc scanner) (gonogo.ShippedItem, error) {
+		var it gonogo.ShippedItem
+		var labels string
+		if err := sc.Scan(&it.Kind, &it.Type, &it.Key, &it.Title, &it.URL, &labels); err != nil {
+			return it, err
+		}
+		return it, json.Unmarshal([]byte(labels), &it.Labels)
+	})
+	if err != nil || len(items) < gonogo.MaxShippedItems {
+		return items, 0, err
+	}
+	var n int
+	err = s.read.QueryRowContext(ctx, `SELECT count(*) FROM tracker_items WHERE release_id = ?
+		AND (type = 'change' AND state = 'merged' OR type = 'issue' AND state = 'closed' AND not_planned = 0)`, releaseID).Scan(&n)
+	return items, n - len(items), err
+}

@@ -31,3 +31,11 @@ func TestScopeReadsSeekTheReleaseIndex(t *testing.T) {
 		})
 	}
 }
+
+func TestShippedReadSeeksTheReleaseIndex(t *testing.T) {
+	s := OpenTest(t)
+	plan := explain(t, s, shippedQuery, []any{1, 200})
+	if !strings.Contains(plan, "tracker_items_release (release_id=?") || strings.Contains(plan, "SCAN ti") {
+		t.Errorf("the notes draft's read does not seek tracker_items_release:\n%s", plan)
+	}
+}

@@ -117,3 +117,33 @@ func hasReason(g gonogo.Gate, text string) bool {
 	}
 	return false
 }
+
+func TestFindShippedListsMergedChangesAndIssuesClosedAsDone(t *testing.T) {
+	s := db.OpenTest(t)
+	rel := mustCreateRelease(t, s, "payments", "2.4.0")
+	tr := requiring(t, s, "payments", "")
+	deliver(t, s, tr, "1", pullRequest(512, "Refund webhook", "2.4.0", gonogo.TrackedMerged, "feature"))
+	deliver(t, s, tr, "2", pullRequest(513, "Abandoned", "2.4.0", gonogo.TrackedClosed))
+	deliver(t, s, tr, "3", pullRequest(514, "Still open", "2.4.0", gonogo.TrackedOpen))
+	issue := gonogo.TrackerItem{Type: gonogo.TrackedIssue, Key: "#318", Title: "Refund fails", State: gonogo.TrackedClosed,
+		Labels: []string{"bug"}, Milestone: "2.4.0", UpdatedAt: time.Now()}
+	deliver(t, s, tr, "4", issue)
+	dropped := issue
+	dropped.Key, dropped.Title, dropped.NotPlanned = "#319", "Not doing this", true
+	deliver(t, s, tr, "5", dropped)
+
+	got, more, err := s.FindShipped(t.Context(), rel.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, it := range got {
+		keys = append(keys, it.Key+" "+string(it.Kind))
+	}
+	if fmt.Sprint(keys) != "[#512 github #318 github]" || more != 0 {
+		t.Fatalf("shipped %v (%d more)", keys, more)
+	}
+	if got[0].Labels[0] != "feature" || got[0].URL != "https://github.com/acme/payments/pull/512" {
+		t.Fatalf("the merged pull request: %+v", got[0])
+	}
+}

@@ -139,6 +139,7 @@ var authTable = map[string]authCase{
 	"POST /releases/:id/notes":         {"/releases/{release}/notes", notesForm, http.StatusSeeOther, []string{"po", "rm"}},
 	"POST /releases/:id/notes/preview": {"/releases/{release}/notes/preview", notesForm, http.StatusOK, []string{"po", "rm"}},
 	"POST /releases/:id/notes/publish": {"/releases/{release}/notes/publish", notesForm, http.StatusSeeOther, []string{"po", "rm"}},
+	"POST /releases/:id/notes/fill":    {"/releases/{release}/notes/fill", notesForm, http.StatusOK, []string{"po", "rm"}},
 	"POST /releases/:id/comments":      {"/releases/{release}/comments", url.Values{"body": {"Looks good"}}, http.StatusSeeOther, everyone},
 	// Only its author may change a comment: here the release manager's.
 	"POST /releases/:id/comments/:comment": {"/releases/{release}/comments/{comment}", url.Values{"body": {"Edited"}}, http.StatusSeeOther, []string{"rm"}},

@@ -171,6 +171,7 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/releases/:id/notes", h.saveNotes, may(gonogo.ActWriteNotes)},
 		{http.MethodPost, "/releases/:id/notes/preview", h.previewNotes, may(gonogo.ActWriteNotes)},
 		{http.MethodPost, "/releases/:id/notes/publish", h.publishNotes, may(gonogo.ActWriteNotes)},
+		{http.MethodPost, "/releases/:id/notes/fill", h.fillNotes, may(gonogo.ActWriteNotes)},
 
 		// Administration
 		{http.MethodGet, "/admin", h.showAdmin, admin},
