@@ -167,3 +167,26 @@ func TestPlanImport(t *testing.T) {
 		t.Errorf("skips:\n%s\nwant:\n%s", strings.Join(skips, "\n"), strings.Join(wantSkips, "\n"))
 	}
 }
+
+// FuzzReadExport feeds ReadExport what a paste may hold: it never panics,
+// and every issue it reads has a key and a title.
+func FuzzReadExport(f *testing.F) {
+	for _, name := range []string{"jira.csv", "github-project.tsv", "github-issues.csv", "gitlab.csv"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "exports", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	f.Add("Title,Number\n\"unterminated,1\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, k := range gonogo.TrackerKinds {
+			rows, _ := gonogo.ReadExport(k, text, time.UTC)
+			for _, r := range rows {
+				if r.Item.Key == "" || r.Item.Title == "" || r.Item.UpdatedAt.IsZero() {
+					t.Fatalf("%s read an issue without a key, title or time: %+v", k, r)
+				}
+			}
+		}
+	})
+}
