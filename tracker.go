@@ -37,7 +37,7 @@ func (k TrackerKind) Actor() Actor { return Actor{Name: k.Label() + " (integrati
 type ReleaseBy string
 
 const (
-	ByMilestone  ReleaseBy = "milestone"   // GitHub and GitLab: the milestone's title is the version
+	ByMilestone  ReleaseBy = "milestone"   // GitHub: the milestone's title is the version
 	ByLabel      ReleaseBy = "label"       // GitHub and GitLab: a label such as release:2.4.0
 	ByFixVersion ReleaseBy = "fix-version" // Jira: the fix version's name is the version
 )
@@ -109,8 +109,13 @@ func DefaultSeverities(k TrackerKind) []SeverityRule {
 func NewTracker(product string, k TrackerKind) Tracker {
 	t := Tracker{Product: product, Kind: k, ReleaseBy: ByMilestone, LabelPrefix: "release:", Verified: "verified",
 		Severities: DefaultSeverities(k)}
-	if k == Jira {
+	switch k {
+	case Jira:
 		t.ReleaseBy, t.Verified, t.DefectTypes = ByFixVersion, "Verified", []string{"Bug"}
+	case GitLab:
+		// GitLab's webhooks name an issue's milestone by its id alone,
+		// never by its title: a label is the version it can tell.
+		t.ReleaseBy = ByLabel
 	}
 	return t
 }
@@ -136,8 +141,10 @@ func (t Tracker) Validate() error {
 	switch {
 	case t.Kind == Jira && t.ReleaseBy != ByFixVersion:
 		p.Add("release_by", "a Jira issue names its release by its fix version")
-	case t.Kind != Jira && t.ReleaseBy != ByMilestone && t.ReleaseBy != ByLabel:
-		p.Add("release_by", "a %s issue names its release by its milestone or by a label", t.Kind.Label())
+	case t.Kind == GitLab && t.ReleaseBy != ByLabel:
+		p.Add("release_by", "GitLab's webhooks name a milestone by its id alone: name releases by a label such as release:2.4.0")
+	case t.Kind == GitHub && t.ReleaseBy != ByMilestone && t.ReleaseBy != ByLabel:
+		p.Add("release_by", "a GitHub issue names its release by its milestone or by a label")
 	}
 	if t.ReleaseBy == ByLabel && strings.TrimSpace(t.LabelPrefix) == "" {
 		p.Add("label_prefix", "say what comes before the version in a release label, such as release:")

@@ -15,6 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/gonogo/gonogo"
 )
 
 // metrics are the server's Prometheus metrics. They live in a registry of
@@ -27,6 +29,9 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 	// streamRefusals counts live streams turned away, by the cap they hit.
 	streamRefusals *prometheus.CounterVec
+	// trackerDeliveries counts the trackers' webhook deliveries (hooks.go),
+	// by tracker and by what became of them.
+	trackerDeliveries *prometheus.CounterVec
 }
 
 // latencyBuckets are finer than Prometheus's defaults at the low end,
@@ -49,11 +54,22 @@ func newMetrics(h *Handler) *metrics {
 			Name: "gonogo_sse_streams_refused_total",
 			Help: "Live streams refused with 429, by the cap reached: session, user or server.",
 		}, []string{"reason"}),
+		trackerDeliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gonogo_tracker_deliveries_total",
+			Help: "Webhook deliveries from GitHub, GitLab and Jira, by tracker and outcome: applied, stale, ignored, ping, or refused (unsigned, bad_signature, unknown, replayed, invalid, wrong_project, too_large).",
+		}, []string{"tracker", "outcome"}),
+	}
+	// Every series exists from the start, at zero, so that an alert on a
+	// rise of refusals has something to compare with.
+	for _, k := range gonogo.TrackerKinds {
+		for _, o := range hookOutcomes {
+			m.trackerDeliveries.WithLabelValues(string(k), o)
+		}
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.duration, m.streamRefusals,
+		m.requests, m.duration, m.streamRefusals, m.trackerDeliveries,
 		newPoolCollector(h.store.PoolStats),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "gonogo_sse_subscribers",

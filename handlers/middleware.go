@@ -25,7 +25,10 @@ func (h *Handler) middleware(e *echo.Echo) {
 	e.Use(h.logRequests)
 	e.Use(middleware.Recover())
 	e.Use(h.admit) // admission.go: work on a bounded number at once
-	e.Use(middleware.BodyLimit("1M"))
+	// The trackers' webhooks cap their own bodies, to count and answer
+	// what is too large (hooks.go).
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M",
+		Skipper: func(c echo.Context) bool { return isHook(c.Request().URL.Path) }}))
 	hsts := 0
 	if secure {
 		hsts = 31536000
@@ -61,9 +64,11 @@ func (h *Handler) middleware(e *echo.Echo) {
 // nothing and should not collect cookies, and the signed unsubscribe links
 // of messages, which a mail client posts to without cookies (RFC 8058):
 // the link's signature is their authority, and all they do is stop mail.
+// The trackers' webhooks, likewise, carry a signature and no cookie.
 func skipCSRF(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, "/api/") || isProbe(p) || strings.HasPrefix(p, "/unsubscribe/")
+	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, "/api/") || isProbe(p) || strings.HasPrefix(p, "/unsubscribe/") ||
+		isHook(p)
 }
 
 // isProbe is true for the health and metrics endpoints, which machines
@@ -114,7 +119,7 @@ func (h *Handler) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 // alone, so a browser that happens to be signed in lends it nothing.
 func (h *Handler) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if strings.HasPrefix(c.Request().URL.Path, static.Prefix) || isAPI(c) {
+		if strings.HasPrefix(c.Request().URL.Path, static.Prefix) || isAPI(c) || isHook(c.Request().URL.Path) {
 			return next(c)
 		}
 		sess, err := h.sessions.Get(c.Request(), sessionCookie)

@@ -229,6 +229,12 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/healthz", h.showHealth, public},
 		{http.MethodGet, "/metrics", h.showMetrics, public},
 
+		// Webhooks from the trackers (hooks.go): no session, no CSRF token;
+		// each delivery is authorized by its signature alone.
+		{http.MethodPost, "/hooks/github/:product", h.receiveGitHub, public},
+		{http.MethodPost, "/hooks/gitlab/:product", h.receiveGitLab, public},
+		{http.MethodPost, "/hooks/jira/:product", h.receiveJira, public},
+
 		// The JSON API for pipelines, authorized by token. Its description
 		// is public: it holds nothing about the board.
 		{http.MethodGet, "/api/v1/openapi.json", h.showOpenAPI, public},
