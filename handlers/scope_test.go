@@ -119,7 +119,7 @@ func TestBoardCountsAnOpenRequiredChange(t *testing.T) {
 		return text(doc, fmt.Sprintf(`#card-%d [data-testid="gate-badge"]`, rel.ID))
 	}
 	was := badge()
-	mr := scopePR(12, "Retry refunds", "2.4.0", "must-ship")
+	mr := scopePR(12, "Retry refunds", "", "must-ship", "release:2.4.0") // GitLab names releases by label
 	mr.Key = "!12"
 	s.applyScopeItem(t, tr, mr)
 	snap, err := s.store.FindSnapshot(t.Context(), rel.ID)
