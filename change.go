@@ -33,6 +33,8 @@ const (
 	ActionDefectAdd    Action = "defect.add"
 	ActionDefectStatus Action = "defect.status"
 	ActionDefectEdit   Action = "defect.edit"
+	// Issues imported from a tracker's export, by the person who pasted it.
+	ActionDefectImport Action = "defect.import"
 
 	// A pull or merge request arriving in, leaving or changing in a
 	// release's milestone, as its tracker tells.

@@ -42,6 +42,7 @@ func (g Gate) Clone() Gate {
 func (s Snapshot) Clone() Snapshot {
 	s.Items = slices.Clone(s.Items)
 	s.Defects = slices.Clone(s.Defects)
+	s.Scope = slices.Clone(s.Scope)
 	s.Votes = CloneAll(s.Votes)
 	s.Waivers = slices.Clone(s.Waivers)
 	s.Staffed = slices.Clone(s.Staffed)

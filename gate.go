@@ -17,8 +17,14 @@ type Snapshot struct {
 	// that no vote can fill until someone is given the role.
 	Staffed RoleSet
 	Notes   NotesStatus
-	Freezes []Freeze
-	Zone    *time.Location // the team's time zone, where weekly freezes recur
+	// Scope is the pull and merge requests still open in the release's
+	// milestone while it watches them (WatchesScope), the required ones
+	// first, at most MaxScopeShown; ScopeMore counts those left out. The
+	// board's snapshots hold only the required ones, which the gate reads.
+	Scope     []ScopeChange
+	ScopeMore int
+	Freezes   []Freeze
+	Zone      *time.Location // the team's time zone, where weekly freezes recur
 	// Comments is the current cycle's discussion: not judged by the gate,
 	// but frozen into the record of the decision.
 	Comments []Comment
@@ -39,6 +45,7 @@ const (
 	ReasonGap    ReasonKind = "gap"    // a required role nobody holds for the product
 	ReasonQuorum ReasonKind = "quorum" // fewer than two people voted Go
 	ReasonFreeze ReasonKind = "freeze" // the window falls in a freeze
+	ReasonScope  ReasonKind = "scope"  // a pull or merge request labelled as required is still open
 )
 
 // Reason is one thing that stands between a release and a Go, written so that
@@ -63,7 +70,8 @@ type Gate struct {
 const MinGoVoters = 2
 
 // Evaluate returns whether the snapshot is ready for a Go and, if not, every
-// reason why: No-Go votes first, then blocking defects, open or failed
+// reason why: No-Go votes first, then blocking defects, required pull or
+// merge requests still open in the release's milestone, open or failed
 // readiness items, unpublished release notes, a window inside a freeze,
 // roles still to sign (or that nobody holds for the product, so nobody
 // can sign), and too few people behind the Go. It is a pure
@@ -84,6 +92,7 @@ func Evaluate(s Snapshot) Gate {
 				fmt.Sprintf("defect-%d", d.ID)})
 		}
 	}
+	reasons = append(reasons, scopeReasons(s)...)
 	reasons = append(reasons, itemReasons(s.Items)...)
 	if text := notesReason(s.Notes); text != "" {
 		reasons = append(reasons, Reason{ReasonNotes, text, "notes"})

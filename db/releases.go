@@ -375,6 +375,9 @@ func (s *Store) snapshotsOf(ctx context.Context, rels []gonogo.Release) ([]gonog
 	}); err != nil {
 		return nil, err
 	}
+	if err := findBoardScope(ctx, s.read, out, index); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

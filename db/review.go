@@ -148,6 +148,9 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Lo
 	if snap.Notes, err = notesStatus(ctx, q, releaseID); err != nil {
 		return snap, err
 	}
+	if snap.Scope, snap.ScopeMore, err = findScope(ctx, q, rel); err != nil {
+		return snap, err
+	}
 	t, err := findTeamSettings(ctx, q)
 	snap.Zone = t.Location(zone)
 	return snap, err

@@ -109,7 +109,13 @@ func (tx *Tx) applyDelivery(t gonogo.Tracker, d TrackerDelivery) (Applied, error
 	if err := tx.remember(t.ID, d.ID); err != nil {
 		return Applied{}, err
 	}
-	it := d.Item
+	return tx.applyTrackerItem(t, d.Item)
+}
+
+// applyTrackerItem keeps what tracker t says of it, unless it knows something
+// newer, and syncs the defects it is: a delivery's work once its id is
+// remembered, and an import's for each issue of the export.
+func (tx *Tx) applyTrackerItem(t gonogo.Tracker, it gonogo.TrackerItem) (Applied, error) {
 	was, err := tx.trackerItem(t.ID, it.Key)
 	if err != nil {
 		return Applied{}, err

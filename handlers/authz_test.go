@@ -139,7 +139,12 @@ var authTable = map[string]authCase{
 	"POST /releases/:id/notes":         {"/releases/{release}/notes", notesForm, http.StatusSeeOther, []string{"po", "rm"}},
 	"POST /releases/:id/notes/preview": {"/releases/{release}/notes/preview", notesForm, http.StatusOK, []string{"po", "rm"}},
 	"POST /releases/:id/notes/publish": {"/releases/{release}/notes/publish", notesForm, http.StatusSeeOther, []string{"po", "rm"}},
-	"POST /releases/:id/comments":      {"/releases/{release}/comments", url.Values{"body": {"Looks good"}}, http.StatusSeeOther, everyone},
+	// The backfill of the fixtures' product's GitHub tracker: a preview.
+	"GET /products/:key/trackers/:kind/import": {"/products/authz/trackers/github/import", nil, http.StatusOK, []string{"qa", "rm"}},
+	"POST /products/:key/trackers/:kind/import": {"/products/authz/trackers/github/import",
+		url.Values{"csv": {"Title,Number,Milestone,Labels\nA crash,7,{version},bug\n"}}, http.StatusOK, []string{"qa", "rm"}},
+	"POST /releases/:id/notes/fill": {"/releases/{release}/notes/fill", notesForm, http.StatusOK, []string{"po", "rm"}},
+	"POST /releases/:id/comments":   {"/releases/{release}/comments", url.Values{"body": {"Looks good"}}, http.StatusSeeOther, everyone},
 	// Only its author may change a comment: here the release manager's.
 	"POST /releases/:id/comments/:comment": {"/releases/{release}/comments/{comment}", url.Values{"body": {"Edited"}}, http.StatusSeeOther, []string{"rm"}},
 	"POST /releases/:id/nudge":             {"/releases/{release}/nudge", url.Values{"role": {"qa-lead"}}, http.StatusSeeOther, []string{"rm"}},
@@ -265,6 +270,11 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 		t.Fatal(err)
 	}
 	s.publishNotes(t, rel.ID)
+	tracker := gonogo.NewTracker("authz", gonogo.GitHub) // for the backfill's routes; saved again, it stays one
+	tracker.Project, tracker.Secret = "acme/authz", "a-secret-of-sixteen-or-more"
+	if _, err := s.store.SaveTracker(ctx, s.actorOf("admin"), tracker); err != nil {
+		t.Fatal(err)
+	}
 	rmActor := s.rmActor()
 	if _, err := s.store.ScheduleMeeting(ctx, rmActor, rel.ID, gonogo.MeetingInput{Start: time.Now().AddDate(0, 0, 7).Truncate(time.Minute),
 		Minutes: 30, Where: "Room 4"}); err != nil {

@@ -47,4 +47,6 @@ var flashes = map[string]string{
 	"unarchived": "Product back in use: it takes new releases again.",
 	"customized": "The product has its own checklist now, a copy of the global one: edit it here.",
 	"reverted":   "The product uses the global checklist template again.",
+	// Trackers
+	"imported": "Issues imported: each release's defects and history show them.",
 }

@@ -114,6 +114,7 @@ func buildReleaseView(actor gonogo.Actor, ab gonogo.Abilities, snap gonogo.Snaps
 		CanEditChecklist: ab.EditChecklist,
 		AddItem:          views.ItemForm{Input: gonogo.ItemInput{Phase: gonogo.Readiness, Pillar: gonogo.Technical, Required: true}},
 		Defects:          defectsView(ab, rel, snap.Defects),
+		Scope:            views.ScopeView{Release: rel, Changes: snap.Scope, More: snap.ScopeMore},
 	}
 	groups := map[string]*views.ItemGroup{}
 	for _, p := range gonogo.Pillars {

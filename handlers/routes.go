@@ -106,6 +106,10 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/releases", h.createRelease, may(gonogo.ActCreateRelease)},
 		{http.MethodGet, "/releases/:id", h.showRelease, signedIn},
 		{http.MethodGet, "/products/:key", h.showProduct, signedIn},
+		// The backfill of a product's tracker: whoever may edit its
+		// defects (checked for the product by the handler).
+		{http.MethodGet, "/products/:key/trackers/:kind/import", h.showTrackerImport, may(gonogo.ActEditDefects)},
+		{http.MethodPost, "/products/:key/trackers/:kind/import", h.importTrackerExport, may(gonogo.ActEditDefects)},
 		{http.MethodGet, "/releases/:id/edit", h.editRelease, may(gonogo.ActEditRelease)},
 		{http.MethodPost, "/releases/:id", h.updateRelease, may(gonogo.ActEditRelease)},
 
@@ -171,6 +175,7 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/releases/:id/notes", h.saveNotes, may(gonogo.ActWriteNotes)},
 		{http.MethodPost, "/releases/:id/notes/preview", h.previewNotes, may(gonogo.ActWriteNotes)},
 		{http.MethodPost, "/releases/:id/notes/publish", h.publishNotes, may(gonogo.ActWriteNotes)},
+		{http.MethodPost, "/releases/:id/notes/fill", h.fillNotes, may(gonogo.ActWriteNotes)},
 
 		// Administration
 		{http.MethodGet, "/admin", h.showAdmin, admin},

@@ -24,6 +24,9 @@ type NotesForm struct {
 	Errors    map[string]string
 	Editable  bool // the release's state lets the notes change
 	Revisions []gonogo.NotesRevision
+	// Filled says what filling the editor from what shipped added; "" when
+	// it was not filled.
+	Filled string
 }
 
 // NotesPanel is the release page's summary of its notes.
