@@ -158,7 +158,17 @@ var authTable = map[string]authCase{
 	"POST /admin/users/:id/status":   {"/admin/users/{user}/status", url.Values{"disabled": {"1"}, "confirm": {"1"}}, http.StatusSeeOther, []string{"admin"}},
 	"POST /admin/users/:id/password": {"/admin/users/{user}/password", url.Values{"password": {"another long password"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /products/:key":             {"/products/authz", nil, http.StatusOK, everyone},
-	"GET /admin/products":            {"/admin/products", nil, http.StatusOK, []string{"admin"}},
+	// A product's trackers: everyone reads them; admins and the product's
+	// QA lead change them (the matrix keeps a GitHub tracker connected to
+	// authz for the cells that renew its secret or disconnect it).
+	"GET /products/:key/trackers": {"/products/authz/trackers", nil, http.StatusOK, everyone},
+	"POST /products/:key/trackers/:kind": {"/products/authz/trackers/github", url.Values{"project": {"acme/authz"},
+		"release_by": {"milestone"}, "sev-0-match": {"blocker"}, "sev-0-severity": {"blocker"}}, http.StatusSeeOther, []string{"qa", "admin"}},
+	"POST /products/:key/trackers/:kind/secret": {"/products/authz/trackers/github/secret", url.Values{"confirm": {"1"}},
+		http.StatusSeeOther, []string{"qa", "admin"}},
+	"POST /products/:key/trackers/:kind/delete": {"/products/authz/trackers/github/delete", url.Values{"confirm": {"1"}},
+		http.StatusSeeOther, []string{"qa", "admin"}},
+	"GET /admin/products": {"/admin/products", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/products": {"/admin/products", url.Values{"key": {"new-{release}"}, "name": {"New product"}},
 		http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/products/:key":          {"/admin/products/{product}", nil, http.StatusOK, []string{"admin"}},

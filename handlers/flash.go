@@ -47,4 +47,9 @@ var flashes = map[string]string{
 	"unarchived": "Product back in use: it takes new releases again.",
 	"customized": "The product has its own checklist now, a copy of the global one: edit it here.",
 	"reverted":   "The product uses the global checklist template again.",
+	// Trackers
+	"tracker-connected": "Tracker connected. Register its webhook there with the address and secret shown.",
+	"tracker-saved":     "Mapping saved. Deliveries from now on are read by it.",
+	"tracker-secret":    "New secret made. Paste it into the tracker's webhook: until then its deliveries are refused.",
+	"tracker-removed":   "Tracker disconnected. Its defects stay, kept by hand from now on.",
 }

@@ -106,6 +106,13 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/releases", h.createRelease, may(gonogo.ActCreateRelease)},
 		{http.MethodGet, "/releases/:id", h.showRelease, signedIn},
 		{http.MethodGet, "/products/:key", h.showProduct, signedIn},
+		// A product's trackers (trackers.go): everyone signed in reads the
+		// mapping; admins and the product's QA lead change it, as the domain
+		// decides for each product.
+		{http.MethodGet, "/products/:key/trackers", h.showTrackers, signedIn},
+		{http.MethodPost, "/products/:key/trackers/:kind", h.saveTracker, may(gonogo.ActManageTrackers)},
+		{http.MethodPost, "/products/:key/trackers/:kind/secret", h.newTrackerSecretFor, may(gonogo.ActManageTrackers)},
+		{http.MethodPost, "/products/:key/trackers/:kind/delete", h.removeTracker, may(gonogo.ActManageTrackers)},
 		{http.MethodGet, "/releases/:id/edit", h.editRelease, may(gonogo.ActEditRelease)},
 		{http.MethodPost, "/releases/:id", h.updateRelease, may(gonogo.ActEditRelease)},
 
