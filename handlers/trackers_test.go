@@ -415,3 +415,11 @@ func (s *testServer) deliverIssue(t *testing.T, tr gonogo.Tracker, delivery, key
 		t.Fatal(err)
 	}
 }
+
+// apply delivers it from tracker tr.
+func (s *testServer) apply(t *testing.T, tr gonogo.Tracker, delivery string, it gonogo.TrackerItem) {
+	t.Helper()
+	if _, err := s.store.ApplyDelivery(t.Context(), tr, db.TrackerDelivery{ID: delivery, Item: it}); err != nil {
+		t.Fatal(err)
+	}
+}
