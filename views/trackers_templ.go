@@ -778,7 +778,7 @@ func TrackerMappingForm(p Page, pr gonogo.Product, tp TrackerPanel) templ.Compon
 				}
 				templ.ReleaseBuffer(templ_7745c5c3_Buffer)
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 59, "> By its milestone <span class=\"muted\">(milestone 2.4.0 or v2.4.0)</span></label> <label class=\"check\"><input type=\"radio\" name=\"release_by\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 59, "> <span>By its milestone <span class=\"muted\">(milestone 2.4.0 or v2.4.0)</span></span></label> <label class=\"check\"><input type=\"radio\" name=\"release_by\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -801,7 +801,7 @@ func TrackerMappingForm(p Page, pr gonogo.Product, tp TrackerPanel) templ.Compon
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 62, "> By a label with a prefix</label>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 62, "> <span>By a label with a prefix</span></label>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
