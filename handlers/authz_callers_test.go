@@ -129,13 +129,6 @@ func (m *matrix) fixture(t *testing.T, key string) fixture {
 	t.Helper()
 	fx := m.s.newFixture(t, m.n)
 	fx.webhook, fx.sink = m.hook, m.sink
-	if strings.HasPrefix(key, "POST /products/:key/trackers/:kind/") {
-		tr := gonogo.NewTracker("authz", gonogo.GitHub)
-		tr.Project, tr.Secret = "acme/authz", "a-secret-of-sixteen-or-more"
-		if _, err := m.s.store.SaveTracker(t.Context(), m.s.actorOf("admin"), tr); err != nil {
-			t.Fatal(err)
-		}
-	}
 	if key == "POST /admin/webhooks/:id/delete" {
 		h, err := m.s.store.CreateWebhook(t.Context(), m.s.actorOf("admin"), gonogo.WebhookInput{URL: m.sink,
 			Secret: "a long enough secret", Topics: []gonogo.Topic{gonogo.TopicWindow}})

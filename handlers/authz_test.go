@@ -303,6 +303,13 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// authz has GitHub connected, for the routes that renew its secret or
+	// disconnect it (connecting again only changes its mapping).
+	tr := gonogo.NewTracker("authz", gonogo.GitHub)
+	tr.Project, tr.Secret = "acme/authz", "a-secret-of-sixteen-or-more"
+	if _, err := s.store.SaveTracker(ctx, s.actorOf("admin"), tr); err != nil {
+		t.Fatal(err)
+	}
 	cp, err := s.store.Checkpoint(ctx, s.actorOf("admin"), s.key, false)
 	if err != nil {
 		t.Fatal(err)
