@@ -24,6 +24,9 @@ const (
 	ActCreateRelease Act = "create-release" // create a release and give it its first window
 	ActManageFreezes Act = "manage-freezes" // create and remove freezes; admins may too
 
+	// Actions on one product (ProductAbilitiesOf).
+	ActManageTrackers Act = "manage-trackers" // connect, map and disconnect its trackers; admins may too
+
 	// Actions on one release (AbilitiesOf).
 	ActEditRelease   Act = "edit-release"   // its title, summary and manager
 	ActWriteNotes    Act = "write-notes"    // write, preview, publish and amend its notes
@@ -46,20 +49,23 @@ const (
 var grants = map[Act][]Role{
 	ActCreateRelease: {ProductOwner, ReleaseManager},
 	ActManageFreezes: {ReleaseManager},
-	ActEditRelease:   {ProductOwner, ReleaseManager},
-	ActWriteNotes:    {ProductOwner, ReleaseManager},
-	ActEditChecklist: {ReleaseManager},
-	ActWorkAnyItem:   {ReleaseManager},
-	ActEditDefects:   {QALead, ReleaseManager},
-	ActWaive:         {ReleaseManager},
-	ActDecide:        {ReleaseManager},
-	ActNudge:         {ReleaseManager},
-	ActSchedule:      {ReleaseManager},
-	ActSign:          Roles, // each for itself
+	// The QA lead keeps defect status current: connecting the tracker that
+	// keeps it for them is theirs.
+	ActManageTrackers: {QALead},
+	ActEditRelease:    {ProductOwner, ReleaseManager},
+	ActWriteNotes:     {ProductOwner, ReleaseManager},
+	ActEditChecklist:  {ReleaseManager},
+	ActWorkAnyItem:    {ReleaseManager},
+	ActEditDefects:    {QALead, ReleaseManager},
+	ActWaive:          {ReleaseManager},
+	ActDecide:         {ReleaseManager},
+	ActNudge:          {ReleaseManager},
+	ActSchedule:       {ReleaseManager},
+	ActSign:           Roles, // each for itself
 }
 
 // adminMay are the actions an admin may take without a role.
-var adminMay = map[Act]bool{ActManageFreezes: true}
+var adminMay = map[Act]bool{ActManageFreezes: true, ActManageTrackers: true}
 
 // transitionGrants says who may take each transition: the release manager
 // drives every one; ops may also move a release through deploying,
@@ -174,6 +180,27 @@ func CheckCreateRelease(a Actor, product string) error {
 	return Errorf(EFORBIDDEN, "you cannot create releases of %s: that takes the product owner or release manager role for %s", product, product)
 }
 
+// ProductAbilities is what an actor may do to one product's settings.
+type ProductAbilities struct {
+	ManageTrackers bool // connect, map and disconnect its trackers, and see their secrets
+}
+
+// ProductAbilitiesOf says what actor may do to product: its roles on that
+// product, and the admin flag where admins may too.
+func ProductAbilitiesOf(actor Actor, product string) ProductAbilities {
+	return ProductAbilities{ManageTrackers: may(actor.RolesOn(product), actor.Admin, ActManageTrackers)}
+}
+
+// CheckManageTrackers refuses a person who may not connect or change
+// product's trackers: the route let in QA leads of some product, and this
+// one needs the QA lead of product, or an admin.
+func CheckManageTrackers(a Actor, product string) error {
+	if ProductAbilitiesOf(a, product).ManageTrackers {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "you cannot change the trackers of %s: that takes an admin or the QA lead role for %s", product, product)
+}
+
 // AdminMay reports whether an admin may take the action without a role.
 func AdminMay(a Act) bool { return adminMay[a] }
 
@@ -242,6 +269,18 @@ func (a Abilities) WorkItem(it Item) bool {
 // to status.
 func (a Abilities) SetDefectStatus(to DefectStatus) bool {
 	return a.roles.Any(defectStatusGrants[to]...)
+}
+
+// EditDescription reports whether the actor may edit d's description now:
+// they may edit defects, and no tracker keeps d (its tracker owns title and
+// severity).
+func (a Abilities) EditDescription(d Defect) bool { return a.EditDefects && !d.Synced() }
+
+// SetStatusOf reports whether the actor's roles let them move d to status:
+// as SetDefectStatus says, and for a defect a tracker keeps only to the
+// statuses a person may set there (Defect.SettableByHand).
+func (a Abilities) SetStatusOf(d Defect, to DefectStatus) bool {
+	return a.SetDefectStatus(to) && d.SettableByHand(to)
 }
 
 // Transition reports whether the actor's roles let them take t; whether

@@ -1,6 +1,7 @@
 package gonogo
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -129,6 +130,23 @@ type Defect struct {
 // and status come from there.
 func (d Defect) Synced() bool { return d.Source.Kind != "" }
 
+// SettableByHand reports whether a person may move d to status in gonogo:
+// any status for a defect kept by hand. A tracker keeps the status of a
+// synced defect; QA may still mark it verified, or defer it with a reason,
+// which stands until the tracker's status changes (SyncDefects).
+func (d Defect) SettableByHand(to DefectStatus) bool {
+	return !d.Synced() || to == DefectVerified || to == DefectDeferred
+}
+
+// syncedName is how a refusal names a synced defect: its key, or its
+// title when the tracker gave none.
+func (d Defect) syncedName() string {
+	if k := d.TrackerKey(); k != "" {
+		return k
+	}
+	return fmt.Sprintf("%q", d.Title)
+}
+
 // Blocking reports whether the defect stands between its release and a Go:
 // a blocker or critical defect that is not verified, deferred or won't fix.
 func Blocking(d Defect) bool { return d.Severity.Grave() && !d.Status.Resolved() }
@@ -253,8 +271,15 @@ func ChangeDefectStatus(actor Actor, rel Release, d Defect, c DefectChange, now 
 	if err := DefectsEditable(rel.State); err != nil {
 		return d, err
 	}
+	if !d.SettableByHand(c.Status) {
+		return d, FieldErrorf("status", "%s's status is kept by %s; you may mark it verified or deferred", d.syncedName(), d.Source.Kind.Label())
+	}
 	p := Problems{}
-	if c.Status.SetsAside() && d.Severity.Grave() && c.Reason == "" {
+	if d.Synced() && c.Status == DefectDeferred && c.Reason == "" {
+		// The tracker still says otherwise: the trail must say why gonogo
+		// sets it aside, whatever its severity.
+		p.Add("reason", "deferring %s, which %s keeps, needs a reason", d.syncedName(), d.Source.Kind.Label())
+	} else if c.Status.SetsAside() && d.Severity.Grave() && c.Reason == "" {
 		p.Add("reason", "setting a %s defect to %s needs a reason", d.Severity, strings.ToLower(c.Status.Label()))
 	}
 	validateText(p, "reason", "Reason", c.Reason, MaxReasonLen, false)
@@ -326,6 +351,9 @@ func EditDefect(actor Actor, rel Release, d Defect, in DefectInput, now time.Tim
 	}
 	if err := DefectsEditable(rel.State); err != nil {
 		return d, err
+	}
+	if d.Synced() {
+		return d, Errorf(ECONFLICT, "%s is kept by %s: change its title and severity there", d.syncedName(), d.Source.Kind.Label())
 	}
 	in.Status = d.Status
 	in.Normalize()

@@ -163,7 +163,17 @@ var authTable = map[string]authCase{
 	"POST /admin/users/:id/status":   {"/admin/users/{user}/status", url.Values{"disabled": {"1"}, "confirm": {"1"}}, http.StatusSeeOther, []string{"admin"}},
 	"POST /admin/users/:id/password": {"/admin/users/{user}/password", url.Values{"password": {"another long password"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /products/:key":             {"/products/authz", nil, http.StatusOK, everyone},
-	"GET /admin/products":            {"/admin/products", nil, http.StatusOK, []string{"admin"}},
+	// A product's trackers: everyone reads them; admins and the product's
+	// QA lead change them (the matrix keeps a GitHub tracker connected to
+	// authz for the cells that renew its secret or disconnect it).
+	"GET /products/:key/trackers": {"/products/authz/trackers", nil, http.StatusOK, everyone},
+	"POST /products/:key/trackers/:kind": {"/products/authz/trackers/github", url.Values{"project": {"acme/authz"},
+		"release_by": {"milestone"}, "sev-0-match": {"blocker"}, "sev-0-severity": {"blocker"}}, http.StatusSeeOther, []string{"qa", "admin"}},
+	"POST /products/:key/trackers/:kind/secret": {"/products/authz/trackers/github/secret", url.Values{"confirm": {"1"}},
+		http.StatusSeeOther, []string{"qa", "admin"}},
+	"POST /products/:key/trackers/:kind/delete": {"/products/authz/trackers/github/delete", url.Values{"confirm": {"1"}},
+		http.StatusSeeOther, []string{"qa", "admin"}},
+	"GET /admin/products": {"/admin/products", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/products": {"/admin/products", url.Values{"key": {"new-{release}"}, "name": {"New product"}},
 		http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/products/:key":          {"/admin/products/{product}", nil, http.StatusOK, []string{"admin"}},
@@ -301,6 +311,13 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	}
 	tok, _, err := s.store.CreateToken(ctx, s.actorOf("admin"), gonogo.TokenInput{Name: fmt.Sprintf("fixture-%d", n)})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// authz has GitHub connected, for the routes that renew its secret or
+	// disconnect it (connecting again only changes its mapping).
+	tr := gonogo.NewTracker("authz", gonogo.GitHub)
+	tr.Project, tr.Secret = "acme/authz", "a-secret-of-sixteen-or-more"
+	if _, err := s.store.SaveTracker(ctx, s.actorOf("admin"), tr); err != nil {
 		t.Fatal(err)
 	}
 	cp, err := s.store.Checkpoint(ctx, s.actorOf("admin"), s.key, false)

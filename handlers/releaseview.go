@@ -192,7 +192,7 @@ func defectView(ab gonogo.Abilities, rel gonogo.Release, d gonogo.Defect, inList
 	v := views.DefectView{
 		Defect:  d,
 		Release: rel,
-		CanEdit: ab.EditDefects,
+		CanEdit: ab.EditDescription(d),
 		InList:  inList,
 		Reason:  d.Reason,
 		Edit: views.DefectForm{Input: gonogo.DefectInput{Title: d.Title, Severity: d.Severity, Status: d.Status,
@@ -202,7 +202,7 @@ func defectView(ab gonogo.Abilities, rel gonogo.Release, d gonogo.Defect, inList
 		return v
 	}
 	for _, st := range gonogo.DefectStatuses {
-		if st == d.Status || ab.SetDefectStatus(st) {
+		if st == d.Status || ab.SetStatusOf(d, st) {
 			v.Statuses = append(v.Statuses, st)
 		}
 	}

@@ -110,6 +110,13 @@ func (h *Handler) routes() []route {
 		// defects (checked for the product by the handler).
 		{http.MethodGet, "/products/:key/trackers/:kind/import", h.showTrackerImport, may(gonogo.ActEditDefects)},
 		{http.MethodPost, "/products/:key/trackers/:kind/import", h.importTrackerExport, may(gonogo.ActEditDefects)},
+		// A product's trackers (trackers.go): everyone signed in reads the
+		// mapping; admins and the product's QA lead change it, as the domain
+		// decides for each product.
+		{http.MethodGet, "/products/:key/trackers", h.showTrackers, signedIn},
+		{http.MethodPost, "/products/:key/trackers/:kind", h.saveTracker, may(gonogo.ActManageTrackers)},
+		{http.MethodPost, "/products/:key/trackers/:kind/secret", h.newTrackerSecretFor, may(gonogo.ActManageTrackers)},
+		{http.MethodPost, "/products/:key/trackers/:kind/delete", h.removeTracker, may(gonogo.ActManageTrackers)},
 		{http.MethodGet, "/releases/:id/edit", h.editRelease, may(gonogo.ActEditRelease)},
 		{http.MethodPost, "/releases/:id", h.updateRelease, may(gonogo.ActEditRelease)},
 

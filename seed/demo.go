@@ -184,6 +184,9 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 			return false, fmt.Errorf("demo release %s: %w", st.release, err)
 		}
 	}
+	if err := w.seedTrackers(users[gonogo.QALead], now); err != nil {
+		return false, fmt.Errorf("demo trackers: %w", err)
+	}
 	w.at(now)
 	admin := gonogo.Actor{Name: "Avery Admin", Admin: true, RemoteAddr: "demo"}
 	for _, p := range demoProducts {

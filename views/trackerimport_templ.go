@@ -124,9 +124,9 @@ func TrackerImportPage(p Page, v TrackerImportView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var8 string
-			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(releaseByText(v.Tracker))
+			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(importReleaseBy(v.Tracker))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/trackerimport.templ`, Line: 31, Col: 30}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/trackerimport.templ`, Line: 31, Col: 32}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 			if templ_7745c5c3_Err != nil {
@@ -679,7 +679,7 @@ func exportHint(k gonogo.TrackerKind) string {
 	return "In GitHub, a project's view menu → Export view data gives a file to choose; a CSV of the issue list with Title, Number or URL, State, Labels and Milestone columns pastes too."
 }
 
-func releaseByText(t gonogo.Tracker) string {
+func importReleaseBy(t gonogo.Tracker) string {
 	switch t.ReleaseBy {
 	case gonogo.ByFixVersion:
 		return "fix version"
