@@ -48,7 +48,7 @@ var flashes = map[string]string{
 	"customized": "The product has its own checklist now, a copy of the global one: edit it here.",
 	"reverted":   "The product uses the global checklist template again.",
 	// Trackers
-	"imported": "Issues imported: each release's defects and history show them.",
+	"imported":          "Issues imported: each release's defects and history show them.",
 	"tracker-connected": "Tracker connected. Register its webhook there with the address and secret shown.",
 	"tracker-saved":     "Mapping saved. Deliveries from now on are read by it.",
 	"tracker-secret":    "New secret made. Paste it into the tracker's webhook: until then its deliveries are refused.",
