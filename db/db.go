@@ -139,6 +139,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("read the audit mark: %w", err)
 	}
+	if err := s.fillMissingFacts(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("count the history for insights: %w", err)
+	}
 	return s, nil
 }
 

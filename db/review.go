@@ -328,6 +328,9 @@ func (tx *Tx) decide(ctx context.Context, a gonogo.Actor, releaseID int64, in go
 	if err != nil {
 		return d, err
 	}
+	if err := tx.refreshFacts(ctx, releaseID); err != nil {
+		return d, err
+	}
 	res.Audit.Causes = pointAt(res.Audit.Causes, 0, added)
 	return d, tx.record(a, releaseID, res.Audit)
 }
@@ -412,6 +415,9 @@ func (tx *Tx) applyTransition(ctx context.Context, a gonogo.Actor, releaseID int
 	}
 	if _, err := tx.Exec(`UPDATE releases SET state = ?, cycle = ?, updated_at = ?, review_at = COALESCE(?, review_at) WHERE id = ?`,
 		string(res.To), res.Cycle, Time(tx.now), Time(res.ReviewAt), releaseID); err != nil {
+		return err
+	}
+	if err := tx.refreshFacts(ctx, releaseID); err != nil {
 		return err
 	}
 	if err := tx.record(a, releaseID, res.Audit); err != nil || res.To != gonogo.Cancelled {
