@@ -53,9 +53,6 @@ const (
 // rate: it rolled back or failed its smoke test.
 func (o DeployOutcome) Failed() bool { return o == DeploySmokeFailed || o == DeployRolledBack }
 
-// SmokeCheck is the check key of the smoke test a pipeline reports.
-const SmokeCheck = "smoke-test"
-
 // DeployFact is one deployment (a Go taken to production) and what the Go
 // that allowed it carried.
 type DeployFact struct {
@@ -172,7 +169,7 @@ func (f *Facts) endDeploy(m StateMove, outcome DeployOutcome, failures []ItemFai
 	d := &f.Deploys[len(f.Deploys)-1]
 	d.EndAt, d.Outcome = m.At, outcome
 	for _, fl := range failures {
-		if fl.CheckKey == SmokeCheck && !fl.At.Before(d.At) && !fl.At.After(m.At) {
+		if fl.CheckKey == ProductionSmokeCheckKey && !fl.At.Before(d.At) && !fl.At.After(m.At) {
 			d.Outcome = DeploySmokeFailed
 		}
 	}
