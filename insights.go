@@ -1,6 +1,7 @@
 package gonogo
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"time"
@@ -475,4 +476,16 @@ func compareStrings(a, b string) int {
 		return 1
 	}
 	return 0
+}
+
+// Clone copies the insights deep enough that changing the copy's lists
+// leaves the original as it was: the store shares one until the next commit.
+func (in Insights) Clone() Insights {
+	out := in
+	out.Weeks, out.InState, out.Why = slices.Clone(in.Weeks), slices.Clone(in.InState), slices.Clone(in.Why)
+	out.Waits, out.ProductWaits = slices.Clone(in.Waits), slices.Clone(in.ProductWaits)
+	out.Failed, out.NA, out.LastDone = slices.Clone(in.Failed), slices.Clone(in.NA), slices.Clone(in.LastDone)
+	out.Defects, out.Quality = slices.Clone(in.Defects), slices.Clone(in.Quality)
+	out.DefectsFound = maps.Clone(in.DefectsFound)
+	return out
 }

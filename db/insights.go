@@ -108,7 +108,7 @@ func scanFailure(sc scanner) (gonogo.ItemFailure, error) {
 // FindInsights returns what the history of product ("" for every product)
 // says over p, beside the period before. It reads the facts of the
 // releases moved since the period before began, and is remembered until
-// the next commit (memo): the result is shared, and read only.
+// the next commit (memo); each caller gets its own copy of the lists.
 func (s *Store) FindInsights(ctx context.Context, product string, p gonogo.Period) (gonogo.Insights, error) {
 	key := fmt.Sprintf("insights %q %d %d", product, p.From.UnixNano(), p.To.UnixNano())
 	return remember(ctx, s, key, func(ctx context.Context) (gonogo.Insights, error) {
@@ -117,7 +117,7 @@ func (s *Store) FindInsights(ctx context.Context, product string, p gonogo.Perio
 			return gonogo.Insights{}, err
 		}
 		return gonogo.Summarize(facts, product, p), nil
-	}, func(in gonogo.Insights) gonogo.Insights { return in })
+	}, gonogo.Insights.Clone)
 }
 
 // readFacts reads the facts of the releases of product ("" for all)
