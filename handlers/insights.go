@@ -53,6 +53,10 @@ func (h *Handler) showInsights(c echo.Context) error {
 		v.Error = gonogo.ErrorMessage(err)
 		return render(c, http.StatusBadRequest, views.InsightsPage(h.page(c, "Insights", "insights"), v))
 	}
+	if n, err := strconv.Atoi(v.Last); err == nil && !slices.Contains(v.Choices, n) {
+		v.Choices = append(slices.Clone(v.Choices), n) // a period asked by address stays chosen
+		slices.Sort(v.Choices)
+	}
 	in, err := h.store.FindInsights(ctx, v.Product, period)
 	if err != nil {
 		return err

@@ -269,8 +269,8 @@ func waitingSection(in gonogo.Insights) InsightSection {
 	}
 	reading := "No review opened in this period has a vote yet."
 	if w, ok := in.WaitsOn(); ok {
-		reading = fmt.Sprintf("Reviews wait longest on the %s: median %s to the first vote, over %s.",
-			w.Role.Label(), gonogo.FormatSpan(w.Spread.Median), gonogo.Plural(w.Spread.N, "review", "reviews"))
+		reading = fmt.Sprintf("Reviews wait longest on %s: median %s to the first vote, over %s.",
+			w.Role.InText(), gonogo.FormatSpan(w.Spread.Median), gonogo.Plural(w.Spread.N, "review", "reviews"))
 	}
 	s := InsightSection{ID: "waiting", Title: "Waiting", Reading: reading,
 		Figures: []Figure{{Table: waits, Chart: spreadChart(labels, spreads)}}}
@@ -290,7 +290,7 @@ func waitingSection(in gonogo.Insights) InsightSection {
 }
 
 func checklistSection(in gonogo.Insights) InsightSection {
-	const none = "No item of the releases shipped in this period."
+	const none = "None on the releases shipped in this period."
 	failed := countTable("failed-items", "Items most often failed, on the releases shipped", "Item", "Releases", in.Failed, none)
 	na := countTable("na-items", "Items most often set not applicable, with their reasons' common words", "Item", "Releases", in.NA, none)
 	na.Cols = append(na.Cols, Col{Head: "Common words in the reasons", CSV: "common_words"})
@@ -368,9 +368,10 @@ func qualitySection(in gonogo.Insights) InsightSection {
 		for _, side := range []struct {
 			yes string
 			o   gonogo.Outcomes
-		}{{"yes", q.With}, {"no", q.Without}} {
+		}{{"Yes", q.With}, {"No", q.Without}} {
 			t.Rows = append(t.Rows, []Cell{{Text: q.Label, Raw: q.Key}, {Text: side.yes}, num(side.o.Clean), num(side.o.SmokeFailed), num(side.o.RolledBack), {Text: side.o.Text()}})
-			labels = append(labels, q.Label+": "+side.yes)
+			// The answer first: a label cut short on a phone keeps it.
+			labels = append(labels, side.yes+": "+q.Label)
 			series[0].Values = append(series[0].Values, ptr(float64(side.o.Clean)))
 			series[1].Values = append(series[1].Values, ptr(float64(side.o.SmokeFailed)))
 			series[2].Values = append(series[2].Values, ptr(float64(side.o.RolledBack)))
@@ -380,9 +381,14 @@ func qualitySection(in gonogo.Insights) InsightSection {
 		}
 	}
 	reading := "No Go's deployment ended in this period."
-	if best >= 0 {
+	switch {
+	case best >= 0:
 		q := in.Quality[best]
 		reading = fmt.Sprintf("%s: %s; otherwise %s.", q.Label, q.With.Text(), q.Without.Text())
+	case len(in.Quality) > 0 && in.Quality[0].Without.Total() > 0:
+		// Each split divides the same deployments: none carried anything.
+		reading = fmt.Sprintf("%s; no Go carried conditions, a waived role, a deferred blocker or critical, or a window outside the low-traffic hours.",
+			in.Quality[0].Without.Text())
 	}
 	return InsightSection{ID: "quality", Title: "Decision quality", Reading: reading,
 		Notes:   []string{fmt.Sprintf("Below %d deployments a share is given as counts, never as a percentage, and is no trend.", gonogo.SmallCount)},

@@ -988,7 +988,7 @@ func productGlance(g ProductGlance) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 81, "<section aria-labelledby=\"glance-title\" data-testid=\"product-glance\"><h2 id=\"glance-title\">At a glance</h2><p class=\"muted\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 81, "<section class=\"product-glance\" aria-labelledby=\"glance-title\" data-testid=\"product-glance\"><h2 id=\"glance-title\">At a glance</h2><p class=\"muted\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1092,7 +1092,7 @@ func recentReleases(rs []gonogo.Release) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 88, "<section aria-labelledby=\"recent-title\" data-testid=\"product-recent\"><h2 id=\"recent-title\">Recent releases</h2>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 88, "<section class=\"product-recent\" aria-labelledby=\"recent-title\" data-testid=\"product-recent\"><h2 id=\"recent-title\">Recent releases</h2>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
