@@ -387,7 +387,7 @@ func qualitySection(in gonogo.Insights) InsightSection {
 		reading = fmt.Sprintf("%s: %s; otherwise %s.", q.Label, q.With.Text(), q.Without.Text())
 	case len(in.Quality) > 0 && in.Quality[0].Without.Total() > 0:
 		// Each split divides the same deployments: none carried anything.
-		reading = fmt.Sprintf("%s; no Go carried conditions, a waived role, a deferred blocker or critical, or a window outside the low-traffic hours.",
+		reading = fmt.Sprintf("Of the deployments that ended, %s; no Go carried conditions, a waived role, a deferred blocker or critical, or a window outside the low-traffic hours.",
 			in.Quality[0].Without.Text())
 	}
 	return InsightSection{ID: "quality", Title: "Decision quality", Reading: reading,

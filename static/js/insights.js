@@ -112,7 +112,7 @@
           }
         },
         {
-          scale: "y", side: horizontal ? 2 : 3, stroke: pal.ink, font: pal.font, size: horizontal ? 30 : 48,
+          scale: "y", side: horizontal ? 2 : 3, stroke: pal.ink, font: pal.font, size: horizontal ? 30 : 48, space: horizontal ? 56 : 30,
           grid: { stroke: pal.grid, width: 1 }, ticks: { show: false },
           incrs: data.unit ? undefined : [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
           values: function (u, splits) { return splits.map(function (v) { return number(v, data.unit); }); }
