@@ -102,6 +102,7 @@ var authTable = map[string]authCase{
 	"POST /releases/:id/window": {"/releases/{release}/window", url.Values{"window_start": {"2099-03-01T20:00"}, "window_end": {"2099-03-01T22:00"}},
 		http.StatusSeeOther, []string{"rm"}},
 	"GET /calendar":            {"/calendar", nil, http.StatusOK, everyone},
+	"GET /insights":            {"/insights?product=authz", nil, http.StatusOK, everyone},
 	"GET /freezes":             {"/freezes", nil, http.StatusOK, everyone},
 	"POST /freezes":            {"/freezes", url.Values{"name": {"Sale {release}"}, "kind": {"once"}, "start": {"2099-11-27T00:00"}, "end": {"2099-11-30T06:00"}, "products": {"authz"}}, http.StatusSeeOther, []string{"rm", "admin"}},
 	"POST /freezes/:id/delete": {"/freezes/{freeze}/delete", nil, http.StatusSeeOther, []string{"rm", "admin"}},

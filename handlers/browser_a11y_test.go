@@ -105,6 +105,8 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"/notes/payments/2.3.0", `[data-testid=notes-page]`},
 		{"/notes", `main`},
 		{"/defects", `main`},
+		{"/insights", `[data-testid=insights]`},
+		{"/products/payments", `[data-testid=product-page]`},
 		{"/releases/new", `[data-testid=release-form]`},
 		{fmt.Sprintf("/releases/%d/decisions/1", shipped.ID), `[data-testid=decision-record]`},
 		{fmt.Sprintf("/releases/%d/notes", rel.ID), `[data-testid=notes-form]`},

@@ -250,7 +250,7 @@ func boardOfEveryKind(t *testing.T, s *testServer) (review, shipped gonogo.Relea
 }
 
 // mainLinks are the addresses of the menu, for a person who holds every link.
-var mainLinks = []string{"/", "/defects", "/calendar", "/notes", "/releases/new", "/admin/users", "/profile"}
+var mainLinks = []string{"/", "/defects", "/calendar", "/notes", "/insights", "/releases/new", "/admin/users", "/profile"}
 
 // visibleLinks lists the addresses of the top bar's links and buttons a
 // person can see and reach without scrolling sideways.
@@ -356,6 +356,7 @@ func TestBrowserPagesFitAPhone(t *testing.T) {
 		{"release-go", fmt.Sprintf("/releases/%d", shipped.ID), `[data-testid=release-head]`},
 		{"meeting", fmt.Sprintf("/releases/%d/meeting", review.ID), `[data-testid=meeting]`},
 		{"defects", "/defects", `main`},
+		{"insights", "/insights", `[data-testid=insights]`},
 		{"calendar", "/calendar?month=" + review.Window.Start.Format("2006-01"), `[data-testid=month]`},
 		{"notes", "/notes", `main`},
 		{"profile", "/profile", `main`},

@@ -129,6 +129,9 @@ func mainPages(t *testing.T) []htmlPage {
 		http.StatusUnprocessableEntity)
 
 	fetch(rm, "product page", "/products/payments", http.StatusOK)
+	fetch(rm, "insights", "/insights", http.StatusOK)
+	fetch(rm, "insights of a product over a range", "/insights?product=payments&from=2026-01-01&to=2026-12-31", http.StatusOK)
+	fetch(rm, "insights with a bad period", "/insights?last=abc", http.StatusBadRequest)
 	fetch(admin, "product page, as an admin", "/products/payments", http.StatusOK)
 	for _, p := range []string{"/admin/products", "/admin/products/payments", "/admin/template?product=payments"} {
 		fetch(admin, "admin "+p, p, http.StatusOK)

@@ -122,7 +122,8 @@ func (h *Handler) archiveProduct(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/admin/products/"+key+"?notice="+notice)
 }
 
-// showProduct is a product's page: what it is and who holds each role for it.
+// showProduct is a product's page: what it is, its last 90 days at a
+// glance, who holds each role for it and its latest releases.
 func (h *Handler) showProduct(c echo.Context) error {
 	ctx := c.Request().Context()
 	p, err := h.store.FindProduct(ctx, c.Param("key"))
@@ -138,6 +139,12 @@ func (h *Handler) showProduct(c echo.Context) error {
 		return err
 	}
 	v := views.ProductView{Product: p, Team: teamView(team), Releases: counts[p.Key]}
+	if v.Glance, err = h.productGlance(c, p.Key); err != nil {
+		return err
+	}
+	if v.Recent, err = h.store.FindReleasePage(ctx, gonogo.ReleaseFilter{Product: p.Key}, 0, recentReleases); err != nil {
+		return err
+	}
 	if u := currentUser(c); u != nil && u.Admin {
 		v.FixURL = "/admin/users"
 	}

@@ -106,6 +106,9 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/releases", h.createRelease, may(gonogo.ActCreateRelease)},
 		{http.MethodGet, "/releases/:id", h.showRelease, signedIn},
 		{http.MethodGet, "/products/:key", h.showProduct, signedIn},
+		// Insights (insights.go): what the history says, for everyone
+		// signed in; its tables also as CSV.
+		{http.MethodGet, "/insights", h.showInsights, signedIn},
 		// The backfill of a product's tracker: whoever may edit its
 		// defects (checked for the product by the handler).
 		{http.MethodGet, "/products/:key/trackers/:kind/import", h.showTrackerImport, may(gonogo.ActEditDefects)},
