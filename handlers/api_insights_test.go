@@ -569,3 +569,21 @@ func TestAPIInsightsMatchOpenAPI(t *testing.T) {
 		t.Error("an answer with a figure the document does not name passes it")
 	}
 }
+
+// TestAPIInsightsDocumentMatchesTheDomain: the document's limits for the
+// insights are the domain's, so a client that keeps to them is never
+// refused, and its severities are every severity.
+func TestAPIInsightsDocumentMatchesTheDomain(t *testing.T) {
+	doc := loadOpenAPI(t, newServer(t))
+	last := doc.Components.Parameters["last"].Value.Schema.Value
+	if last.Min == nil || *last.Min != 1 || last.Max == nil || int(*last.Max) != gonogo.MaxPeriodDays {
+		t.Errorf("last: from %v to %v, want 1 to %d", deref(last.Min), deref(last.Max), gonogo.MaxPeriodDays)
+	}
+	var sevs []string
+	for _, s := range gonogo.Severities {
+		sevs = append(sevs, string(s))
+	}
+	if got := doc.Components.Schemas["SeverityCounts"].Value.Required; !slices.Equal(got, sevs) {
+		t.Errorf("SeverityCounts: %v, want %v", got, sevs)
+	}
+}
