@@ -274,6 +274,12 @@ func (f *fuzzer) positive(o fuzzOp) *fuzzCase {
 				states = append(states, string(pick(f, gonogo.States...)))
 			}
 			c.addQuery("state", strings.Join(states, ","))
+		case v.In == openapi3.ParameterInQuery && v.Name == "last" && f.chance(0.3):
+			c.addQuery("last", pick(f, "30", "90", "365", "1", "3660"))
+		case v.In == openapi3.ParameterInQuery && v.Name == "from" && !strings.Contains(c.query, "last=") && f.chance(0.3):
+			// A range names both its days, in order: the document cannot say so.
+			c.addQuery("from", "2026-01-01")
+			c.addQuery("to", pick(f, "2026-01-01", "2026-03-31", "2026-12-31"))
 		case v.In == openapi3.ParameterInPath && c.params[v.Name] == "":
 			// A parameter this fuzzer does not know yet: a value of its schema.
 			c.setParam(f, v.Name, fmt.Sprint(f.value(v.Name, v.Schema, c)))
@@ -440,6 +446,9 @@ func (f *fuzzer) mutate(c *fuzzCase) {
 			c.what = append(c.what, fmt.Sprintf("query %s=%q", name, v))
 		})
 	}
+	if c.op.op.OperationID == "insights" || c.op.op.OperationID == "insightsHead" {
+		params.ways = append(params.ways, func() { f.badInsightsQuery(c) })
+	}
 	if c.op.op.RequestBody != nil {
 		f.bodyWays(c, func(fn func()) { body.ways = append(body.ways, fn) })
 	}
@@ -480,6 +489,30 @@ func (f *fuzzer) badParam(c *fuzzCase, name string) {
 	v := pick(f, values...)
 	c.setParam(f, name, v)
 	c.what = append(c.what, fmt.Sprintf("path %s %q", name, v))
+}
+
+// badInsightsQuery gives the insights a query parameter the server
+// refuses: one the document forbids, or one it cannot (a parameter given
+// twice or unknown, a range without its end or ending before it starts, a
+// period asked for both ways), which is beyond it.
+func (f *fuzzer) badInsightsQuery(c *fuzzCase) {
+	bad := []struct {
+		name, value string
+		beyond      bool
+	}{
+		{"last", "0", false}, {"last", "3661", false}, {"last", "a week", false}, {"last", "1.5", false},
+		{"product", "Fuzz", false}, {"product", " fuzz", false}, {"product", strings.Repeat("f", 41), false},
+		{"from", "2026-13-01", false}, {"from", "1/2/2026", false}, {"to", "2026-02-30", false},
+		{"last", "", true}, {"product", "", true}, {"lats", "30", true}, {"from", "2026-05-01", true},
+		{"to", "2025-12-31", true}, {"from", "2010-01-01", true},
+	}
+	b := pick(f, bad...)
+	if strings.Contains("&"+c.query, "&"+b.name+"=") {
+		b.beyond = true // given twice
+	}
+	c.addQuery(b.name, b.value)
+	c.what = append(c.what, fmt.Sprintf("query %s=%q", b.name, b.value))
+	c.beyond = c.beyond || b.beyond
 }
 
 // bodyWays are the ways a body departs from the document.

@@ -168,4 +168,5 @@ var apiAuthTable = map[string]apiCase{
 	"GET /api/v1/releases/:product/:version/gate":         {"/api/v1/releases/{product}/{go}/gate", "", http.StatusOK},
 	"POST /api/v1/releases/:product/:version/checks/:key": {"/api/v1/releases/{product}/{draft}/checks/smoke-test", `{"status":"pass"}`, http.StatusOK},
 	"POST /api/v1/releases/:product/:version/events":      {"/api/v1/releases/{product}/{deploying}/events", `{"event":"smoke-passed"}`, http.StatusOK},
+	"GET /api/v1/insights":                                {"/api/v1/insights?product={product}&last=365", "", http.StatusOK},
 }

@@ -1,9 +1,12 @@
 package handlers
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"database/sql"
+	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"strconv"
@@ -89,6 +92,7 @@ func newMetrics(h *Handler) *metrics {
 		}, func() float64 { return float64(h.hashes.hashed.Load()) }),
 		passwordRefusals("throttled", &h.hashes.throttled),
 		passwordRefusals("busy", &h.hashes.busy),
+		newDORACollector(h),
 	)
 	if d := h.cfg.Webhooks; d != nil {
 		m.reg.MustRegister(
@@ -254,5 +258,91 @@ func (p *poolCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(p.idle, prometheus.GaugeValue, float64(s.Idle), name)
 		ch <- prometheus.MustNewConstMetric(p.waitCount, prometheus.CounterValue, float64(s.WaitCount), name)
 		ch <- prometheus.MustNewConstMetric(p.waitDur, prometheus.CounterValue, s.WaitDuration.Seconds(), name)
+	}
+}
+
+// doraDays is the window of the DORA gauges: the last 30 days.
+const doraDays = 30
+
+// doraCollector reports the DORA four of each product over the last
+// doraDays days, whole days in the team's time zone with today included,
+// as gauges: what the /insights page shows of a product over that period,
+// for dashboards and alerts elsewhere. A scrape reads the facts once, from
+// the store's memo between commits, and sums them per product
+// (db.FindProductInsights): its cost does not grow with the products.
+// Beside each ratio and each pair of quantiles are the counts they come
+// from: below gonogo.SmallCount cases the counts, not the ratio, say what
+// happened, as the page shows them.
+type doraCollector struct {
+	h                                          *Handler
+	perWeek, deploys, ended, failed, failRatio *prometheus.Desc
+	lead, leadN, restore, restoreN             *prometheus.Desc
+}
+
+func newDORACollector(h *Handler) *doraCollector {
+	window := fmt.Sprintf("the last %d days (whole days in the team's time zone, today included)", doraDays)
+	desc := func(name, help string, labels ...string) *prometheus.Desc {
+		return prometheus.NewDesc("gonogo_dora_"+name, help, append([]string{"product"}, labels...), nil)
+	}
+	return &doraCollector{h: h,
+		perWeek: desc("deployments_per_week", "Deployment frequency: deployments started in "+window+", per week, by product."),
+		deploys: desc("deployments", "Deployments started in "+window+", by product."),
+		ended:   desc("deployments_ended", "Deployments started in "+window+" that ended (released or rolled back), by product."),
+		failed:  desc("deployments_failed", "Deployments started in "+window+" that rolled back or failed their smoke test, by product."),
+		failRatio: desc("change_failure_ratio", "Change failure rate: of the deployments started in "+window+
+			" that ended, the share that rolled back or failed their smoke test, by product; NaN when none ended. "+
+			fmt.Sprintf("Below %d ended, read gonogo_dora_deployments_failed and gonogo_dora_deployments_ended instead.", gonogo.SmallCount)),
+		lead: desc("lead_time_seconds", "Lead time for changes: from a release's first review opened to its release, of the releases shipped in "+
+			window+", by product: the median (quantile 0.5) and the 90th percentile (0.9); NaN when none shipped.", "quantile"),
+		leadN: desc("lead_time_releases", "Releases shipped in "+window+" whose lead time is measured, by product."),
+		restore: desc("time_to_restore_seconds", "Time to restore: from the rollback of a deployment started in "+window+
+			" to the product's next release shipped, by product: the median (quantile 0.5) and the 90th percentile (0.9); NaN when there is none.", "quantile"),
+		restoreN: desc("restores", "Rollbacks of deployments started in "+window+" that a release of the product has followed, by product."),
+	}
+}
+
+func (d *doraCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, desc := range []*prometheus.Desc{d.perWeek, d.deploys, d.ended, d.failed, d.failRatio, d.lead, d.leadN, d.restore, d.restoreN} {
+		ch <- desc
+	}
+}
+
+// Collect reports every product's gauges. A failed read is logged and
+// leaves them out of this scrape; the other metrics are still served.
+func (d *doraCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	p := gonogo.LastDays(doraDays, d.h.store.Now(), d.h.zone(ctx))
+	all, err := d.h.store.FindProductInsights(ctx, p)
+	if err != nil {
+		d.h.log.Error("read the DORA metrics", "err", err)
+		return
+	}
+	gauge := func(desc *prometheus.Desc, v float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, v, labels...)
+	}
+	for _, in := range all {
+		pr := in.Product
+		gauge(d.perWeek, in.DeploysPerWeek(), pr)
+		gauge(d.deploys, float64(in.Deploys), pr)
+		gauge(d.ended, float64(in.Ended), pr)
+		gauge(d.failed, float64(in.Failures), pr)
+		ratio := math.NaN()
+		if in.Ended > 0 {
+			ratio = float64(in.Failures) / float64(in.Ended)
+		}
+		gauge(d.failRatio, ratio, pr)
+		for _, q := range []struct {
+			desc, n *prometheus.Desc
+			s       gonogo.Spread
+		}{{d.lead, d.leadN, in.LeadReview}, {d.restore, d.restoreN, in.Restore}} {
+			med, p90 := math.NaN(), math.NaN()
+			if q.s.N > 0 {
+				med, p90 = q.s.Median.Seconds(), q.s.P90.Seconds()
+			}
+			gauge(q.desc, med, pr, "0.5")
+			gauge(q.desc, p90, pr, "0.9")
+			gauge(q.n, float64(q.s.N), pr)
+		}
 	}
 }

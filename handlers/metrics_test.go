@@ -1,9 +1,11 @@
 package handlers_test
 
 import (
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -189,5 +191,71 @@ func TestMetricsAccess(t *testing.T) {
 				t.Fatal("the metrics lack the live streams")
 			}
 		})
+	}
+}
+
+// TestMetricsDORA reads the DORA four of each product from /metrics, as a
+// Prometheus server would, over the last 30 days of the known history of
+// insightsServer (November in Berlin), and checks each against it: a
+// product with no history has its series too, at zero or NaN.
+func TestMetricsDORA(t *testing.T) {
+	s := insightsServer(t)
+	if _, err := s.store.CreateProduct(t.Context(), s.actorOf("admin"), gonogo.ProductInput{Key: "mobile", Name: "Mobile"}); err != nil {
+		t.Fatal(err)
+	}
+	_, fams := scrape(t, s, nil)
+	const hour = 3600.0
+	for _, tc := range []struct {
+		name    string
+		labels  map[string]string
+		want    float64
+		product string
+	}{
+		{"gonogo_dora_deployments", nil, 3, "payments"},
+		{"gonogo_dora_deployments_per_week", nil, 3.0 * 7 / 30, "payments"},
+		{"gonogo_dora_deployments_ended", nil, 3, "payments"},
+		{"gonogo_dora_deployments_failed", nil, 1, "payments"},
+		{"gonogo_dora_change_failure_ratio", nil, 1.0 / 3, "payments"},
+		{"gonogo_dora_lead_time_seconds", map[string]string{"quantile": "0.5"}, (51 + 25) * hour / 2, "payments"},
+		{"gonogo_dora_lead_time_seconds", map[string]string{"quantile": "0.9"}, 51 * hour, "payments"},
+		{"gonogo_dora_lead_time_releases", nil, 2, "payments"},
+		{"gonogo_dora_time_to_restore_seconds", map[string]string{"quantile": "0.5"}, 48 * hour, "payments"},
+		{"gonogo_dora_time_to_restore_seconds", map[string]string{"quantile": "0.9"}, 48 * hour, "payments"},
+		{"gonogo_dora_restores", nil, 1, "payments"},
+		{"gonogo_dora_deployments", nil, 1, "web"},
+		{"gonogo_dora_change_failure_ratio", nil, 0, "web"},
+		{"gonogo_dora_lead_time_seconds", map[string]string{"quantile": "0.5"}, 27 * hour, "web"},
+		{"gonogo_dora_restores", nil, 0, "web"},
+		{"gonogo_dora_deployments", nil, 0, "mobile"},
+		{"gonogo_dora_deployments_per_week", nil, 0, "mobile"},
+		{"gonogo_dora_change_failure_ratio", nil, math.NaN(), "mobile"},
+		{"gonogo_dora_lead_time_seconds", map[string]string{"quantile": "0.9"}, math.NaN(), "mobile"},
+		{"gonogo_dora_time_to_restore_seconds", map[string]string{"quantile": "0.5"}, math.NaN(), "web"},
+	} {
+		labels := map[string]string{"product": tc.product}
+		for k, v := range tc.labels {
+			labels[k] = v
+		}
+		got, ok := series(fams, tc.name, labels)
+		if !ok {
+			t.Errorf("%s%v: no such series", tc.name, labels)
+			continue
+		}
+		if f := fams[tc.name]; f.GetType() != dto.MetricType_GAUGE || !strings.Contains(f.GetHelp(), "the last 30 days") {
+			t.Errorf("%s: type %s, help %q: want a gauge whose help names its window", tc.name, f.GetType(), f.GetHelp())
+		}
+		if got != tc.want && !(math.IsNaN(got) && math.IsNaN(tc.want)) {
+			t.Errorf("%s%v = %v, want %v", tc.name, labels, got, tc.want)
+		}
+	}
+	// Series of every product the board has, and of none other.
+	var products []string
+	for _, m := range fams["gonogo_dora_deployments"].GetMetric() {
+		for _, l := range m.GetLabel() {
+			products = append(products, l.GetValue())
+		}
+	}
+	if !slices.Equal(products, []string{"mobile", "payments", "web"}) {
+		t.Errorf("DORA series of %v", products)
 	}
 }

@@ -254,6 +254,9 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/api/v1/releases/:product/:version/gate", h.showGate, pipeline},
 		{http.MethodPost, "/api/v1/releases/:product/:version/checks/:key", h.reportCheck, pipeline},
 		{http.MethodPost, "/api/v1/releases/:product/:version/events", h.reportEvent, pipeline},
+		// What the board's history says (api_insights.go), for teams that
+		// chart elsewhere: a token limited to a product asks for it alone.
+		{http.MethodGet, "/api/v1/insights", h.showAPIInsights, pipeline},
 	}
 }
 

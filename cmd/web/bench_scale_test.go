@@ -165,7 +165,7 @@ func scaleLoads() []scaleLoad {
 		coldAndHot("notes search, rare term", "/notes?q="+url.QueryEscape(rareTerm)),
 		coldAndHot("notes feed", "/notes.atom"), coldAndHot("product feed", "/notes/payments.atom"),
 		coldAndHot("calendar feed", "/calendar.ics"),
-		coldAndHot("defects", "/defects"), auditLoads)
+		coldAndHot("defects", "/defects"), insightsScale, auditLoads)
 }
 
 // commonTerm is in every release's notes; rareTerm in one release's at 1×

@@ -51,7 +51,8 @@ func TestBench(t *testing.T) {
 	fx := loadFixture(t, bf, sseViewers)
 	srv, ceiling, boardSize := startMeasured(t, dir, dbPath, fx)
 	b := signIn(t, srv.base, fx.email, fx.password)
-	reads := fx.readTargets(b, createToken(t, srv.cmd.Path, dbPath))
+	token := createToken(t, srv.cmd.Path, dbPath)
+	reads := fx.readTargets(b, token)
 	attack("warm-up", append(reads["board page"], reads["release page"]...), 200, 0, 2*time.Second, http.StatusOK)
 
 	loads := readLoads(reads, d)
@@ -61,6 +62,11 @@ func TestBench(t *testing.T) {
 	loads = append(loads, mixed(reads["board page"], fx.voteTargets(b), d))
 	loads = append(loads, attack("cast a vote", fx.voteTargets(b), 0, writers, d, http.StatusOK))
 	loads = append(loads, attack("change a checklist item", fx.itemTargets(b), 0, writers, d, http.StatusOK))
+	// Insights cold after a vote (each one a commit), then hot.
+	votes := fx.voteTargets(b)
+	insights := insightsTargets(t, srv.base, b.pageHeaders(), http.Header{"Authorization": {"Bearer " + token}})
+	loads = append(loads, insightsLoads(insights, func(i int) vegeta.Target { return votes[i%len(votes)] }, d,
+		func(run func() load) load { return run() })...)
 	sse := measureSSE(t, b, fx.viewerBrowsers(t, srv.base), 100, fx.sseVote, fx.sseRelease)
 	report(t, loads, loads[1], static, boardSize, sse, srv.peakRSS(t))
 }
