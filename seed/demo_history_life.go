@@ -52,8 +52,7 @@ func (l *pastLife) plan() []demoStep {
 	if l.turn.noGo != "notes" {
 		l.at(l.clock(d0, 1, 17, 0), l.publish)
 	}
-	open := l.clock(d0, 2+l.n%4/3, 10, 0) // every fourth waits a day more for a last story
-
+	open := l.clock(d0, 2+l.n%4/3, 10, 0) // every fourth release takes a day longer to get ready
 	l.at(open, l.move(gonogo.ReleaseManager, gonogo.OpenReview))
 	if l.waived() {
 		l.at(open.Add(2*time.Minute), l.waive)
@@ -100,7 +99,7 @@ func (l *pastLife) review(open time.Time, c int) {
 
 // Why past reviews ended in a No-Go, as the release manager recorded it.
 var noGoRationale = map[string]string{
-	"qa":        "QA's No-Go stands: fix the receipts and review again.",
+	"qa":        "QA's No-Go stands: fix what QA found, then review again.",
 	"ops":       "Ops' No-Go stands: rehearse the rollback in staging, then review again.",
 	"defects":   "A blocker turned up in the last hour: fix and verify it, then review again.",
 	"checklist": "The security scan failed and engineering has not signed: rescan after the library is patched.",
@@ -130,7 +129,7 @@ func (l *pastLife) votes(open time.Time, c int, noGo string) time.Time {
 		in := gonogo.VoteInput{Role: role, Value: gonogo.VoteGo}
 		switch {
 		case role == gonogo.QALead && noGo == "qa":
-			in.Value, in.Comment = gonogo.VoteNoGo, l.p.defects[0]+": merchants will call about it; fix it first."
+			in.Value, in.Comment = gonogo.VoteNoGo, l.p.defects[0]+": customers will notice on day one; fix it first."
 		case role == gonogo.Ops && noGo == "ops":
 			in.Value, in.Comment = gonogo.VoteNoGo, "The rollback was never rehearsed in staging; the migration cannot be undone in under an hour."
 		case role == gonogo.SupportLead && l.n%5 == 4:

@@ -3,6 +3,7 @@ package seed_test
 import (
 	"database/sql"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -507,6 +508,10 @@ func wantYearInsights(t *testing.T, s *db.Store, now time.Time, loc *time.Locati
 	wantSlowest(t, in.Waits, gonogo.SupportLead)
 	if len(in.Failed) == 0 || len(in.LastDone) == 0 || len(in.NA) == 0 {
 		t.Errorf("items failed %v, set n/a %v, done last %v; want each", in.Failed, in.NA, in.LastDone)
+	}
+	// The production smoke test that failed and was fixed forward.
+	if !slices.ContainsFunc(in.Failed, func(c gonogo.Count) bool { return c.Key == "Smoke test passes in production" }) {
+		t.Errorf("items failed %v; want the smoke test in production among them", in.Failed)
 	}
 	for _, c := range in.NA {
 		if len(c.Words) == 0 {
