@@ -157,6 +157,7 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 	for _, d := range demoReleases {
 		steps = append(steps, w.planRelease(d, users, now)...)
 	}
+	steps = append(steps, w.planPast(users, ids, now)...) // the year before: closed, below today's versions
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].at.Before(steps[j].at) })
 	w.at(steps[0].at.Add(-time.Hour))
 	for _, acc := range DemoAccounts {
@@ -201,7 +202,7 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 		From: now, Until: now.Add(7 * 24 * time.Hour)}); err != nil {
 		return false, fmt.Errorf("demo deputy: %w", err)
 	}
-	if err := w.seedFreezes(users[gonogo.ReleaseManager]); err != nil {
+	if err := w.seedFreezes(users[gonogo.ReleaseManager], now); err != nil {
 		return false, fmt.Errorf("demo freezes: %w", err)
 	}
 	return true, nil
@@ -323,8 +324,7 @@ func (w *writer) planRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor, 
 		start := steps[deploy].at.Truncate(time.Hour)
 		in.Window = gonogo.Window{Start: start, End: start.Add(2 * time.Hour)}
 	case d.windowIn != 0:
-		start := now.Add(d.windowIn).Truncate(time.Hour)
-		in.Window = gonogo.Window{Start: start, End: start.Add(2 * time.Hour)}
+		in.Window = d.window(now)
 	}
 	if n, ok := demoNotes[name]; ok && n.amend != nil {
 		steps = append(steps, demoStep{release: name, at: last.Add(n.amendAfter),
@@ -386,39 +386,55 @@ func (w *writer) seedDefects(id int64, d demoRelease, users map[gonogo.Role]gono
 	return nil
 }
 
-// seedFreezes adds a one-off freeze over the storefront's next window and a
-// weekly one over the mobile app's, so both show the gate blocking.
-func (w *writer) seedFreezes(rm gonogo.Actor) error {
-	window := func(product, version string) (gonogo.Window, error) {
-		r, err := w.store.FindReleaseByName(w.ctx, product, version)
-		return r.Window, err
-	}
-	loc := w.store.DefaultZone
-	if loc == nil {
-		loc = time.UTC
-	}
-	search, err := window("storefront", "5.12.0")
-	if err != nil {
-		return err
-	}
-	day := search.Start.In(loc)
-	start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
-	sale := gonogo.FreezeInput{Name: "Winter sale", Reason: "Peak traffic: the shop must not change during the sale.",
-		Once: gonogo.Window{Start: start.UTC(), End: start.AddDate(0, 0, 2).UTC()}, Products: []string{"storefront"}}
-	offline, err := window("mobile", "3.8.0")
-	if err != nil {
-		return err
-	}
-	from, to := offline.Start.In(loc).Add(-time.Hour), offline.End.In(loc).Add(time.Hour)
-	batch := gonogo.FreezeInput{Name: "App store review batch", Reason: "The store reviews submissions in one batch; nothing new goes in meanwhile.",
-		Weekly: true, Products: []string{"mobile"},
-		Week: gonogo.WeeklySpan{StartDay: from.Weekday(), StartMin: from.Hour()*60 + from.Minute(), EndDay: to.Weekday(), EndMin: to.Hour()*60 + to.Minute()}}
-	for _, in := range []gonogo.FreezeInput{sale, batch} {
+// seedFreezes adds the demo's freezes (demoFreezes).
+func (w *writer) seedFreezes(rm gonogo.Actor, now time.Time) error {
+	for _, in := range demoFreezes(now, w.zone()) {
 		if _, err := w.store.CreateFreeze(w.ctx, rm, in); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// zone is the team's time zone: the store's default, as the demo sets none.
+func (w *writer) zone() *time.Location {
+	if loc := w.store.DefaultZone; loc != nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// demoFreezes are a one-off freeze over the day of the storefront's next
+// window and a weekly one over the mobile app's, so both show the gate
+// blocking. The past's windows keep clear of them.
+func demoFreezes(now time.Time, loc *time.Location) []gonogo.FreezeInput {
+	search := demoWindow("storefront 5.12.0", now)
+	day := search.Start.In(loc)
+	start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
+	sale := gonogo.FreezeInput{Name: "Winter sale", Reason: "Peak traffic: the shop must not change during the sale.",
+		Once: gonogo.Window{Start: start.UTC(), End: start.AddDate(0, 0, 2).UTC()}, Products: []string{"storefront"}}
+	offline := demoWindow("mobile 3.8.0", now)
+	from, to := offline.Start.In(loc).Add(-time.Hour), offline.End.In(loc).Add(time.Hour)
+	batch := gonogo.FreezeInput{Name: "App store review batch", Reason: "The store reviews submissions in one batch; nothing new goes in meanwhile.",
+		Weekly: true, Products: []string{"mobile"},
+		Week: gonogo.WeeklySpan{StartDay: from.Weekday(), StartMin: from.Hour()*60 + from.Minute(), EndDay: to.Weekday(), EndMin: to.Hour()*60 + to.Minute()}}
+	return []gonogo.FreezeInput{sale, batch}
+}
+
+// demoWindow is the window ahead of the demo release named name.
+func demoWindow(name string, now time.Time) gonogo.Window {
+	for _, d := range demoReleases {
+		if d.product+" "+d.version == name {
+			return d.window(now)
+		}
+	}
+	return gonogo.Window{}
+}
+
+// window is the two-hour window ahead of a demo release yet to deploy.
+func (d demoRelease) window(now time.Time) gonogo.Window {
+	start := now.Add(d.windowIn).Truncate(time.Hour)
+	return gonogo.Window{Start: start, End: start.Add(2 * time.Hour)}
 }
 
 // demoComment is one comment of a demo discussion.

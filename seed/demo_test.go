@@ -3,6 +3,7 @@ package seed_test
 import (
 	"database/sql"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -102,8 +103,22 @@ func TestSeedDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rels) < 8 || len(rels) > 12 {
-			t.Errorf("%d demo releases, want about ten", len(rels))
+		// Today's board is the demo's eleven releases: the year of releases
+		// before them closed over a month ago, so not even the board's
+		// recently closed lane shows them.
+		board, err := s.FindReleases(t.Context(), gonogo.ReleaseFilter{ClosedSince: s.Now().Add(-30 * 24 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, r := range board {
+			names = append(names, r.Name())
+		}
+		if !sameSet(names, todaysBoard) {
+			t.Errorf("the board shows %v, want %v", names, todaysBoard)
+		}
+		if len(rels) < 40 {
+			t.Errorf("%d demo releases, want a year of them behind today's board", len(rels))
 		}
 		products, err := s.FindProductKeys(t.Context())
 		if err != nil || len(products) != 3 {
@@ -196,6 +211,11 @@ func TestSeedDemo(t *testing.T) {
 		}
 	})
 }
+
+// todaysBoard are the demo's releases on the board, as they were before
+// the demo had a past.
+var todaysBoard = []string{"payments 2.4.0", "payments 2.5.0", "payments 2.3.1", "payments 2.3.0", "storefront 5.12.0",
+	"storefront 5.11.0", "storefront 5.10.0", "storefront 5.9.0", "mobile 3.8.0", "mobile 3.7.2", "mobile 3.7.1"}
 
 func TestSeedDemoRefused(t *testing.T) {
 	t.Run("a board with a user", func(t *testing.T) {
@@ -308,7 +328,7 @@ func TestDemoEventsHappenWhenTheyDescribe(t *testing.T) {
 	}
 	for _, r := range rels {
 		t.Run(r.Name(), func(t *testing.T) {
-			moved := map[gonogo.State]time.Time{} // when the release moved to each state
+			moved := map[gonogo.State]time.Time{} // when the release last moved to each state
 			evs, err := s.FindReleaseEvents(t.Context(), r.ID, 1000)
 			if err != nil {
 				t.Fatal(err)
@@ -322,7 +342,8 @@ func TestDemoEventsHappenWhenTheyDescribe(t *testing.T) {
 					continue
 				}
 				for _, st := range gonogo.States {
-					if strings.HasSuffix(e.Detail, " to "+st.Label()) || strings.Contains(e.Detail, " to "+st.Label()+",") {
+					_, later := moved[st] // the events come newest first
+					if !later && (strings.HasSuffix(e.Detail, " to "+st.Label()) || strings.Contains(e.Detail, " to "+st.Label()+",")) {
 						moved[st] = e.At
 					}
 				}
@@ -350,9 +371,20 @@ func TestDemoEventsHappenWhenTheyDescribe(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Each vote came before its cycle's decision; those of the
+			// current cycle after its review opened.
+			decisions, err := s.FindDecisions(t.Context(), r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			decidedAt := map[int]time.Time{}
+			for _, d := range decisions {
+				decidedAt[d.Cycle] = d.At
+			}
 			for _, v := range snap.Votes {
-				if v.At.Before(r.ReviewAt) || decided && v.At.After(d.At) {
-					t.Errorf("%s voted at %v: review opened %v, decided %v", v.Role, v.At, r.ReviewAt, d.At)
+				at, ok := decidedAt[v.Cycle]
+				if v.Cycle == r.Cycle && v.At.Before(r.ReviewAt) || ok && v.At.After(at) {
+					t.Errorf("%s voted at %v in cycle %d: review opened %v, decided %v", v.Role, v.At, v.Cycle, r.ReviewAt, at)
 				}
 			}
 			if deployed, ok := moved[gonogo.Deploying]; ok {
@@ -401,5 +433,144 @@ func TestDemoHasAnInboxAndAnOutbox(t *testing.T) {
 	}
 	if counts[gonogo.MailQueued] < 5 || counts[gonogo.MailSent] != 0 {
 		t.Errorf("the demo's outbox holds %v, want some messages queued and none sent", counts)
+	}
+}
+
+// demoNow is the moment the insights tests seed the demo at: a year back
+// from it crosses both changes of summer time in the team's zone.
+var demoNow = time.Date(2026, 11, 30, 9, 17, 0, 0, time.UTC)
+
+// seedDemoAt seeds the demo into a fresh store whose clock stands at now
+// and whose team works in loc.
+func seedDemoAt(t *testing.T, now time.Time, loc *time.Location) *db.Store {
+	t.Helper()
+	s := db.OpenTest(t)
+	s.Now = func() time.Time { return now }
+	s.DefaultZone = loc
+	if ok, err := seed.Demo(t.Context(), s, demoPassword); !ok || err != nil {
+		t.Fatalf("Demo = %t, %v; want true", ok, err)
+	}
+	return s
+}
+
+func berlin(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// The demo holds a year of closed releases behind today's board, made by
+// the same rules, so that every figure of the year's insights says
+// something: each section has figures, the No-Gos more than one reason,
+// the waits one role clearly slowest, every quality split both sides.
+// The demo is seeded whenever someone starts it: the year says as much
+// from a winter's day as from a summer's.
+func TestDemoYearFillsEveryInsight(t *testing.T) {
+	loc := berlin(t)
+	for _, now := range []time.Time{demoNow, time.Date(2027, 6, 17, 15, 40, 0, 0, time.UTC)} {
+		t.Run(now.Format(time.DateOnly), func(t *testing.T) {
+			wantYearInsights(t, seedDemoAt(t, now, loc), now, loc)
+		})
+	}
+}
+
+// wantYearInsights checks the insights of the year up to now.
+func wantYearInsights(t *testing.T, s *db.Store, now time.Time, loc *time.Location) {
+	t.Helper()
+	in, err := s.FindInsights(t.Context(), "", gonogo.LastDays(365, now, loc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	weeks := 0
+	for _, w := range in.Weeks {
+		if w.Shipped > 0 {
+			weeks++
+		}
+	}
+	if in.Shipped < 40 || weeks*4 < len(in.Weeks)*3 {
+		t.Errorf("%d releases shipped, in %d of %d weeks; want one most weeks", in.Shipped, weeks, len(in.Weeks))
+	}
+	for name, sp := range map[string]gonogo.Spread{"from review": in.LeadReview, "from the Go": in.LeadGo, "to restore": in.Restore} {
+		if sp.N == 0 || sp.P90 <= sp.Median {
+			t.Errorf("lead time %s %+v; want some, and varied", name, sp)
+		}
+	}
+	if in.Deploys <= in.Shipped || in.Failures == 0 || in.Deploys-in.Ended > 2 {
+		t.Errorf("%d deploys, %d ended, %d failed, for %d shipped; want some failures among them", in.Deploys, in.Ended, in.Failures, in.Shipped)
+	}
+	if in.Go == 0 || in.NoGo < 4 || len(in.Why) < 3 || in.MultiCycle == 0 {
+		t.Errorf("%d Go, %d No-Go for %v, %d shipped in a second cycle; want No-Gos of three kinds or more, and second cycles",
+			in.Go, in.NoGo, in.Why, in.MultiCycle)
+	}
+	wantSlowest(t, in.Waits, gonogo.SupportLead)
+	if len(in.Failed) == 0 || len(in.LastDone) == 0 || len(in.NA) == 0 {
+		t.Errorf("items failed %v, set n/a %v, done last %v; want each", in.Failed, in.NA, in.LastDone)
+	}
+	// The production smoke test that failed and was fixed forward.
+	if !slices.ContainsFunc(in.Failed, func(c gonogo.Count) bool { return c.Key == "Smoke test passes in production" }) {
+		t.Errorf("items failed %v; want the smoke test in production among them", in.Failed)
+	}
+	for _, c := range in.NA {
+		if len(c.Words) == 0 {
+			t.Errorf("%q set n/a %d times without the reasons' words", c.Key, c.N)
+		}
+	}
+	found := 0
+	for _, n := range in.DefectsFound {
+		found += n
+	}
+	if len(in.Defects) == 0 || found == 0 || in.Deferring == 0 || in.DeferringBack == 0 || in.DeferringBack >= in.Deferring {
+		t.Errorf("%d defects on %d releases; %d shipped deferring a blocker or critical, %d of them rolled back; want some of each, not all rolled back",
+			found, len(in.Defects), in.Deferring, in.DeferringBack)
+	}
+	for _, q := range in.Quality {
+		if q.With.Total() == 0 || q.Without.Total() == 0 {
+			t.Errorf("quality split %q: with %+v, without %+v; want both sides", q.Key, q.With, q.Without)
+		}
+	}
+	if in.Cancelled == 0 || in.Cancelled > 2 {
+		t.Errorf("%d cancelled, want one or two", in.Cancelled)
+	}
+}
+
+// wantSlowest fails unless every role has waits and role's median is at
+// least twice any other's: the one reviews clearly wait on.
+func wantSlowest(t *testing.T, waits []gonogo.RoleWait, role gonogo.Role) {
+	t.Helper()
+	median := map[gonogo.Role]time.Duration{}
+	for _, w := range waits {
+		median[w.Role] = w.Spread.Median
+	}
+	for _, r := range gonogo.Roles {
+		if _, ok := median[r]; !ok {
+			t.Errorf("no waits on %s", r)
+		}
+		if r != role && median[r]*2 > median[role] {
+			t.Errorf("reviews waited %v on %s and %v on %s; want %s clearly slowest", median[r], r, median[role], role, role)
+		}
+	}
+}
+
+// Payments is the demo's product whose rollbacks follow deferred
+// criticals: every release of it that shipped with one deferred rolled
+// back first, and none of its others failed.
+func TestDemoPaymentsRollsBackAfterDeferringCriticals(t *testing.T) {
+	loc := berlin(t)
+	s := seedDemoAt(t, demoNow, loc)
+	in, err := s.FindInsights(t.Context(), "payments", gonogo.LastDays(365, demoNow, loc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Deferring == 0 || in.DeferringBack != in.Deferring || in.Failures == 0 {
+		t.Fatalf("payments: %d shipped deferring a critical, %d of them rolled back, %d failed deploys; want every one rolled back",
+			in.Deferring, in.DeferringBack, in.Failures)
+	}
+	for _, q := range in.Quality {
+		if q.Key == "deferred" && (q.With.RolledBack == 0 || q.Without.Total() != q.Without.Clean) {
+			t.Errorf("payments' Gos with a deferred critical ended %+v, the others %+v; want rollbacks only with", q.With, q.Without)
+		}
 	}
 }
