@@ -56,6 +56,9 @@ type Insights struct {
 type Week struct {
 	Start            time.Time
 	Shipped, Deploys int
+	// The lead times of the releases shipped that week, from review
+	// and from Go.
+	LeadReview, LeadGo Spread
 }
 
 // StateSpread is how long shipped releases spent in one state.
@@ -140,11 +143,12 @@ func (in *Insights) flow(facts []Facts) {
 	for w := weekStart(in.Period.From); w.Before(in.Period.To); w = w.AddDate(0, 0, 7) {
 		in.Weeks = append(in.Weeks, Week{Start: w})
 	}
-	week := func(t time.Time) *Week {
-		i := sort.Search(len(in.Weeks), func(i int) bool { return in.Weeks[i].Start.After(t) }) - 1
-		return &in.Weeks[max(i, 0)]
+	week := func(t time.Time) int {
+		i := sort.Search(len(in.Weeks), func(i int) bool { return in.Weeks[i].Start.After(t.In(loc)) }) - 1
+		return max(i, 0)
 	}
 	var lr, plr, lg, plg []time.Duration
+	weekReview, weekGo := make([][]time.Duration, len(in.Weeks)), make([][]time.Duration, len(in.Weeks))
 	inState := map[State][]time.Duration{}
 	for _, f := range facts {
 		switch {
@@ -158,14 +162,16 @@ func (in *Insights) flow(facts []Facts) {
 		}
 		for _, d := range f.Deploys {
 			if in.Period.Has(d.At) {
-				week(d.At.In(loc)).Deploys++
+				in.Weeks[week(d.At)].Deploys++
 			}
 		}
 		switch {
 		case in.Period.Has(f.ReleasedAt):
 			in.Shipped++
-			week(f.ReleasedAt.In(loc)).Shipped++
+			i := week(f.ReleasedAt)
+			in.Weeks[i].Shipped++
 			lr, lg = appendLead(lr, lg, f)
+			weekReview[i], weekGo[i] = appendLead(weekReview[i], weekGo[i], f)
 			for s, d := range f.InState {
 				inState[s] = append(inState[s], d)
 			}
@@ -176,6 +182,9 @@ func (in *Insights) flow(facts []Facts) {
 			in.PrevShipped++
 			plr, plg = appendLead(plr, plg, f)
 		}
+	}
+	for i := range in.Weeks {
+		in.Weeks[i].LeadReview, in.Weeks[i].LeadGo = SpreadOf(weekReview[i]), SpreadOf(weekGo[i])
 	}
 	in.LeadReview, in.PrevLeadReview = SpreadOf(lr), SpreadOf(plr)
 	in.LeadGo, in.PrevLeadGo = SpreadOf(lg), SpreadOf(plg)

@@ -274,6 +274,12 @@ func checkOctober(t *testing.T, st *story, p gonogo.Period, in gonogo.Insights) 
 	if want := []string{"09-28:0/0", "10-05:1/2", "10-12:0/0", "10-19:0/0", "10-26:2/2"}; !slices.Equal(weeks, want) {
 		t.Errorf("weeks (shipped/deploys) = %v, want %v", weeks, want)
 	}
+	// Week by week: pay 1.1.0 in the week of the 5th; pay 1.2.0 (123h)
+	// and web 3.1.0 (50h) in the last.
+	wantSpread(t, "lead time from review, week of 5 Oct", in.Weeks[1].LeadReview, gonogo.Spread{N: 1, Median: 146 * h, P90: 146 * h})
+	wantSpread(t, "lead time from review, week of 26 Oct", in.Weeks[4].LeadReview, gonogo.Spread{N: 2, Median: 173 * h / 2, P90: 123 * h})
+	wantSpread(t, "lead time from Go, week of 26 Oct", in.Weeks[4].LeadGo, gonogo.Spread{N: 2, Median: 24 * h, P90: 24 * h})
+	wantSpread(t, "lead time from review, week of 12 Oct", in.Weeks[2].LeadReview, gonogo.Spread{})
 	if s := in.Weeks[4].Start; s.Format(time.RFC3339) != "2026-10-26T00:00:00+01:00" {
 		t.Errorf("the last week starts %s, want Monday midnight in winter time", s.Format(time.RFC3339))
 	}

@@ -165,15 +165,11 @@ func flowSection(in gonogo.Insights) InsightSection {
 		what      string
 		cur, prev gonogo.Spread
 	}{{"Review opened", in.LeadReview, in.PrevLeadReview}, {"Go", in.LeadGo, in.PrevLeadGo}}
-	var series []ChartSeries
-	unit := spanUnit(in.LeadReview, in.PrevLeadReview, in.LeadGo, in.PrevLeadGo)
 	for _, l := range leads {
 		lead.Rows = append(lead.Rows, append([]Cell{{Text: l.what + " → released"}, {Text: thisPeriod}}, spreadCells(l.cur)...),
 			append([]Cell{{Text: l.what + " → released"}, {Text: prevPeriod}}, spreadCells(l.prev)...))
-		series = append(series,
-			ChartSeries{Name: l.what + " → released, median", Values: []*float64{spanValue(l.prev, false, unit), spanValue(l.cur, false, unit)}},
-			ChartSeries{Name: l.what + " → released, p90", Values: []*float64{spanValue(l.prev, true, unit), spanValue(l.cur, true, unit)}})
 	}
+	weekly, weeklyChart := weeklyLeads(in)
 	states := InsightTable{Name: "time-in-state", Caption: "Time the releases shipped spent in each state",
 		Cols: append([]Col{{Head: "State", CSV: "state"}}, spreadCols("Releases")...), Empty: "No release shipped in this period."}
 	var stateLabels []string
@@ -189,10 +185,37 @@ func flowSection(in gonogo.Insights) InsightSection {
 		Figures: []Figure{
 			{Reading: gonogo.CountReading(in.Shipped, in.PrevShipped, "release shipped", "releases shipped"), Table: shipped,
 				Chart: &Chart{Kind: "bars", Labels: labels, Series: []ChartSeries{{Name: "Shipped", Values: floats(counts)}}}},
-			{Reading: gonogo.Reading("lead time from Go to release", in.LeadGo, in.PrevLeadGo, "No release shipped after a Go in this period."), Table: lead,
-				Chart: &Chart{Kind: "lines", Labels: []string{prevPeriod, thisPeriod}, Series: series, Unit: unit}},
+			{Reading: gonogo.Reading("lead time from Go to release", in.LeadGo, in.PrevLeadGo, "No release shipped after a Go in this period."),
+				Table: weekly, Chart: weeklyChart},
+			{Table: lead},
 			{Table: states, Chart: spreadChart(stateLabels, spreads)},
 		}}
+}
+
+// weeklyLeads are the median lead times of the releases shipped each
+// week, as a table and as lines; a week that shipped nothing is a gap.
+func weeklyLeads(in gonogo.Insights) (InsightTable, *Chart) {
+	t := InsightTable{Name: "lead-times-weekly", Caption: "Median lead times of the releases shipped, week by week",
+		Cols: []Col{{Head: "Week of", CSV: "week"}, {Head: "Shipped", CSV: "shipped", Num: true},
+			{Head: "Review opened → released", CSV: "review_median_hours", Num: true},
+			{Head: "Go → released", CSV: "go_median_hours", Num: true}},
+		Empty: "No release shipped in this period."}
+	var spreads []gonogo.Spread
+	for _, w := range in.Weeks {
+		spreads = append(spreads, w.LeadReview, w.LeadGo)
+	}
+	unit := spanUnit(spreads...)
+	c := &Chart{Kind: "lines", Unit: unit, Series: []ChartSeries{{Name: "Review opened → released, median"}, {Name: "Go → released, median"}}}
+	for _, w := range in.Weeks {
+		c.Labels = append(c.Labels, w.Start.Format("2 Jan"))
+		c.Series[0].Values = append(c.Series[0].Values, spanValue(w.LeadReview, false, unit))
+		c.Series[1].Values = append(c.Series[1].Values, spanValue(w.LeadGo, false, unit))
+		if w.Shipped > 0 {
+			t.Rows = append(t.Rows, []Cell{{Text: w.Start.Format("2 Jan 2006"), Raw: w.Start.Format(time.DateOnly)}, num(w.Shipped),
+				spanCell(w.LeadReview, false), spanCell(w.LeadGo, false)})
+		}
+	}
+	return t, c
 }
 
 func stabilitySection(in gonogo.Insights) InsightSection {
