@@ -1,6 +1,7 @@
 package gonogo
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 	"sort"
@@ -325,7 +326,7 @@ func (in *Insights) waits(facts []Facts) {
 	}
 	slices.SortFunc(in.ProductWaits, func(a, b RoleWait) int {
 		if a.Product != b.Product {
-			return compareStrings(a.Product, b.Product)
+			return cmp.Compare(a.Product, b.Product)
 		}
 		return slices.Index(Roles, a.Role) - slices.Index(Roles, b.Role)
 	})
@@ -469,22 +470,12 @@ func topCounts(m map[string]int, n int, label func(string) string) []Count {
 		if a.N != b.N {
 			return b.N - a.N
 		}
-		return compareStrings(a.Key, b.Key)
+		return cmp.Compare(a.Key, b.Key)
 	})
 	if n > 0 && len(out) > n {
 		out = out[:n]
 	}
 	return out
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Clone copies the insights deep enough that changing the copy's lists
