@@ -394,3 +394,8 @@ func RemoveItem(rel Release, it Item) (Audit, error) {
 	}
 	return audit(ActionItemRemove, "removed item %q", it.Title), nil
 }
+
+// PostReleaseReviewKey is the check key of the condition a hotfix carries:
+// a post-release review recorded within the product's allowance of days.
+// Recording the review closes every item of the release with this key.
+const PostReleaseReviewKey = "post-release-review"
