@@ -87,6 +87,9 @@ func (in ReleaseInput) Validate() error {
 	if _, bad := p["version"]; !bad && !versionPattern.MatchString(in.Version) {
 		p.Add("version", "version may use letters, digits, '.', '-', '+', '_', '~' and '%%', starting with a letter or digit")
 	}
+	if ReservedVersion(in.Version) {
+		p.Add("version", "%q names the page of what changed between versions: call the version something else", in.Version)
+	}
 	validateLine(p, "title", "Title", in.Title, MaxTitleLen, true)
 	validateText(p, "summary", "Summary", in.Summary, MaxSummaryLen, false)
 	if err := in.Window.Validate(); err != nil {

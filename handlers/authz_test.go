@@ -136,6 +136,8 @@ var authTable = map[string]authCase{
 	"GET /notes.atom":                  {"/notes.atom", nil, http.StatusOK, everyone},
 	"GET /notes/:product":              {"/notes/authz", nil, http.StatusOK, everyone},
 	"GET /notes/:product/:version":     {"/notes/authz/{version}", nil, http.StatusOK, everyone},
+	"GET /notes/:product/changes":      {"/notes/authz/changes", nil, http.StatusOK, everyone},
+	"GET /notes/:product/changes.md":   {"/notes/authz/changes.md", nil, http.StatusNotFound, everyone},
 	"GET /releases/:id/notes":          {"/releases/{release}/notes", nil, http.StatusOK, []string{"po", "rm"}},
 	"POST /releases/:id/notes":         {"/releases/{release}/notes", notesForm, http.StatusSeeOther, []string{"po", "rm"}},
 	"POST /releases/:id/notes/preview": {"/releases/{release}/notes/preview", notesForm, http.StatusOK, []string{"po", "rm"}},
@@ -249,7 +251,8 @@ var publicTable = map[string]publicCase{
 
 // publicNotesRoutes need no sign-in when public notes are on; the matrix
 // runs with them off (TestPublicNotes runs them on).
-var publicNotesRoutes = []string{"GET /notes", "GET /notes.atom", "GET /notes/:product", "GET /notes/:product/:version"}
+var publicNotesRoutes = []string{"GET /notes", "GET /notes.atom", "GET /notes/:product", "GET /notes/:product/:version",
+	"GET /notes/:product/changes", "GET /notes/:product/changes.md"}
 
 // feedRoutes answer feeds at addresses ending .atom or .ics (and, for
 // /notes/:product, pages at the others). At a feed address a person's feed

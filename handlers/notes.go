@@ -266,6 +266,9 @@ func (h *Handler) showProductNotes(c echo.Context) error {
 	if v.Versions, err = h.store.FindShippedVersions(ctx, product, sinceChoices); err != nil {
 		return err
 	}
+	if _, v.Compare, err = h.comparePicker(c, product); err != nil {
+		return err
+	}
 	status := http.StatusOK
 	found, err := h.store.FindShippedNotesPage(ctx, product, v.Since, before, notesPageSize+1)
 	if errs := formErrors(err); errs["since"] != "" {

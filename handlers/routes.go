@@ -180,6 +180,8 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/notes", h.showNotesList, readers},
 		{http.MethodGet, "/notes.atom", h.notesFeed, feedReaders},
 		{http.MethodGet, "/notes/:product", h.showProductNotes, feedReaders},
+		{http.MethodGet, "/notes/:product/changes", h.showChanges, readers},
+		{http.MethodGet, "/notes/:product/changes.md", h.showChanges, readers},
 		{http.MethodGet, "/notes/:product/:version", h.showNotes, readers},
 		{http.MethodGet, "/releases/:id/notes", h.editNotes, may(gonogo.ActWriteNotes)},
 		{http.MethodPost, "/releases/:id/notes", h.saveNotes, may(gonogo.ActWriteNotes)},

@@ -69,6 +69,8 @@ type ProductNotesView struct {
 	Errors   map[string]string
 	Internal bool
 	Nav      ListNav // to the older page and back to the newest
+	// Compare picks two versions to see what changed between them.
+	Compare ChangesView
 }
 
 // Part is a piece of search-result text, matched or not.
