@@ -1,0 +1,209 @@
+package handlers_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/yuin/goldmark/ast"
+	gmtext "github.com/yuin/goldmark/text"
+
+	"github.com/gonogo/gonogo"
+)
+
+// TestPostReviewThroughTheForm records the review of a hotfix still
+// verifying through the page, as the release manager: asked to confirm
+// first, refused with the form kept when a link is bad, refused to others,
+// then recorded, its condition item closed, its follow-ups on the
+// product's next release, audited, and shown as a record and as minutes.
+func TestPostReviewThroughTheForm(t *testing.T) {
+	s := newServer(t)
+	ctx := t.Context()
+	rel := s.mustCreateRelease(t, "payments", "3.0.1")
+	next := s.mustCreateRelease(t, "payments", "3.1.0")
+	s.setState(t, rel.ID, gonogo.Verifying)
+	if _, err := s.store.AddItem(ctx, s.rmActor(), rel.ID, gonogo.ItemInput{Phase: gonogo.Verification, Title: "Post-release review within 3 days",
+		OwnerRole: gonogo.ReleaseManager, Required: true, CheckKey: gonogo.PostReleaseReviewKey}); err != nil {
+		t.Fatal(err)
+	}
+	path := "/releases/" + itoa(rel.ID) + "/post-release-review"
+	rm, qa := s.signIn(t, "rm"), s.signIn(t, "qa")
+
+	_, doc := rm.get("/releases/" + itoa(rel.ID))
+	if got := text(doc, "[data-testid=post-review-panel-link]"); got != "Record the post-release review" {
+		t.Fatalf("release page link = %q", got)
+	}
+	res, doc := rm.get(path)
+	wantStatus(t, res, http.StatusOK)
+	if doc.Find("[data-testid=post-review-form]").Length() != 1 {
+		t.Fatal("no form for the release manager")
+	}
+	if got := text(doc, "[data-testid=followups-go] a"); got != "payments 3.1.0" {
+		t.Fatalf("follow-ups go to %q", got)
+	}
+	if got := text(doc, "[data-testid=review-closes]"); !strings.Contains(got, "Post-release review within 3 days") {
+		t.Fatalf("closes = %q", got)
+	}
+	_, doc = qa.get(path)
+	if doc.Find("[data-testid=post-review-form]").Length() != 0 || doc.Find("[data-testid=post-review-pending]").Length() != 1 {
+		t.Fatal("the QA lead is offered the form")
+	}
+
+	form := url.Values{"outcome": {"incident"}, "summary": {"Checkout slowed for **20 minutes** after the deploy."},
+		"links": {"https://tracker.example.com/INC-42"}, "follow_ups": {"ops: alert on checkout latency\nWrite the cache runbook"}}
+	// Unconfirmed: the question, nothing recorded.
+	res = rm.post(path, form)
+	wantStatus(t, res, http.StatusOK)
+	if parse(t, res).Find("[data-testid=confirm-page]").Length() != 1 {
+		t.Fatal("not asked to confirm")
+	}
+	// A bad link: 422, the message at the field, the summary kept.
+	bad := url.Values{"confirm": {"1"}}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("links", "javascript:alert(1)")
+	res = rm.post(path, bad)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	doc = parse(t, res)
+	if msg := text(doc, "[data-testid=error-links]"); !strings.Contains(msg, "not an http or https link") {
+		t.Fatalf("links error = %q", msg)
+	}
+	if got := doc.Find("textarea[name=summary]").Text(); got != form.Get("summary") {
+		t.Fatalf("summary kept = %q", got)
+	}
+	// Others may not.
+	form.Set("confirm", "1")
+	wantStatus(t, qa.post(path, form), http.StatusForbidden)
+	if _, ok, _ := s.store.FindPostReview(ctx, rel.ID); ok {
+		t.Fatal("a review was stored before one was recorded")
+	}
+
+	res = rm.post(path, form)
+	wantStatus(t, res, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != path {
+		t.Fatalf("redirect to %q", loc)
+	}
+	// The hotfix's condition is closed, with the review as its evidence.
+	if it := s.mustItem(t, rel.ID, "Post-release review within 3 days"); it.Status != gonogo.ItemDone || it.Evidence != path {
+		t.Fatalf("review item = %+v", it)
+	}
+	// Audited.
+	events, err := s.store.FindEvents(ctx, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var audited bool
+	for _, e := range events {
+		audited = audited || e.Action == string(gonogo.ActionPostReview) && e.ReleaseID == rel.ID && strings.Contains(e.Detail, "Incident")
+	}
+	if !audited {
+		t.Fatal("the review was not audited")
+	}
+
+	// The record.
+	res, doc = qa.get(path)
+	wantStatus(t, res, http.StatusOK)
+	if got := text(doc, "[data-testid=post-review-outcome]"); got != "Incident" {
+		t.Fatalf("outcome = %q", got)
+	}
+	if got := text(doc, "[data-testid=post-review-summary] strong"); got != "20 minutes" {
+		t.Fatalf("summary's Markdown = %q", got)
+	}
+	if href, _ := doc.Find("[data-testid=post-review-link]").Attr("href"); href != "https://tracker.example.com/INC-42" {
+		t.Fatalf("link = %q", href)
+	}
+	rows := doc.Find("[data-testid=followup]")
+	if rows.Length() != 2 {
+		t.Fatalf("%d follow-ups shown", rows.Length())
+	}
+	rows.Each(func(_ int, row *goquery.Selection) {
+		href, _ := row.Find("[data-testid=followup-where] a").Attr("href")
+		if !strings.HasPrefix(href, "/releases/"+itoa(next.ID)+"#item-") || strings.TrimSpace(row.Find("[data-testid=followup-status]").Text()) != "Open" {
+			t.Errorf("follow-up row: where %q, status %q", href, row.Find("[data-testid=followup-status]").Text())
+		}
+	})
+	if s.mustItem(t, next.ID, "alert on checkout latency").OwnerRole != gonogo.Ops {
+		t.Fatal("the follow-up's owner is not ops")
+	}
+	_, doc = qa.get("/releases/" + itoa(rel.ID))
+	if got := text(doc, "[data-testid=post-review-panel-link]"); got != "Post-release review: incident" {
+		t.Fatalf("release page link = %q", got)
+	}
+
+	// The minutes, read as a Markdown renderer reads them.
+	res, md := qa.getText(path + ".md")
+	wantStatus(t, res, http.StatusOK)
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/markdown") {
+		t.Fatalf("content type %q", ct)
+	}
+	src := []byte(md)
+	var headings []string
+	var links []string
+	ast.Walk(minutesRenderer(false).Parser().Parse(gmtext.NewReader(src)), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			headings = append(headings, string(n.Lines().Value(src)))
+		case *ast.Link:
+			links = append(links, string(n.Destination))
+		}
+		return ast.WalkContinue, nil
+	})
+	want := []string{"Post-release review: payments 3.0.1 — Release 3.0.1", "What happened", "Links", "Follow-ups"}
+	if strings.Join(headings, "|") != strings.Join(want, "|") {
+		t.Fatalf("headings = %q", headings)
+	}
+	if len(links) != 1 || links[0] != "https://tracker.example.com/INC-42" {
+		t.Fatalf("links = %q", links)
+	}
+	var html bytes.Buffer
+	if err := minutesRenderer(false).Convert(src, &html); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<strong>Outcome:</strong> Incident", "<strong>20 minutes</strong>", "alert on checkout latency — Ops; payments 3.1.0 (Open)"} {
+		if !strings.Contains(html.String(), want) {
+			t.Errorf("minutes lack %q:\n%s", want, html.String())
+		}
+	}
+
+	// Never edited: a second review is refused where it was tried.
+	res = rm.post(path, form)
+	wantStatus(t, res, http.StatusConflict)
+	if msg := text(parse(t, res), "[data-testid=error-summary]"); !strings.Contains(msg, "already has its post-release review") {
+		t.Fatalf("second review refused with %q", msg)
+	}
+}
+
+// TestPostReviewRefusedOnADraft refuses the review of a release not yet
+// in production, saying why, and stores nothing.
+func TestPostReviewRefusedOnADraft(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "payments", "4.0.0")
+	path := "/releases/" + itoa(rel.ID) + "/post-release-review"
+	rm := s.signIn(t, "rm")
+	_, doc := rm.get("/releases/" + itoa(rel.ID))
+	if doc.Find("[data-testid=post-review-panel]").Length() != 0 {
+		t.Fatal("a draft offers its post-release review")
+	}
+	res, doc := rm.get(path)
+	wantStatus(t, res, http.StatusOK)
+	if doc.Find("[data-testid=post-review-form]").Length() != 0 {
+		t.Fatal("a draft offers the form")
+	}
+	res = rm.post(path, url.Values{"outcome": {"clean"}, "summary": {"Fine."}, "confirm": {"1"}})
+	wantStatus(t, res, http.StatusConflict)
+	if msg := text(parse(t, res), "[data-testid=error-summary]"); !strings.Contains(msg, "once the release is verifying, released or rolled back") {
+		t.Fatalf("refusal = %q", msg)
+	}
+	if _, ok, _ := s.store.FindPostReview(t.Context(), rel.ID); ok {
+		t.Fatal("stored a review of a draft")
+	}
+	res, _ = rm.getText(path + ".md")
+	wantStatus(t, res, http.StatusNotFound)
+}
