@@ -207,3 +207,46 @@ func TestPostReviewRefusedOnADraft(t *testing.T) {
 	res, _ = rm.getText(path + ".md")
 	wantStatus(t, res, http.StatusNotFound)
 }
+
+// TestPostReviewOutcomesInInsights: a released release reviewed as an
+// incident and one released without a review show in the decision
+// quality part of /insights, its CSV and the API.
+func TestPostReviewOutcomesInInsights(t *testing.T) {
+	s := newServer(t)
+	ctx := t.Context()
+	reviewed := s.mustCreateRelease(t, "payments", "5.0.0")
+	unreviewed := s.mustCreateRelease(t, "payments", "5.0.1")
+	s.setState(t, reviewed.ID, gonogo.Deploying)
+	s.setState(t, reviewed.ID, gonogo.Released)
+	if _, err := s.store.RecordPostReview(ctx, s.rmActor(), reviewed.ID, gonogo.PostReviewInput{Outcome: gonogo.ReviewIncident, Summary: "Queue backed up."}); err != nil {
+		t.Fatal(err)
+	}
+	// The other rolls back, and nobody reviews it.
+	s.setState(t, unreviewed.ID, gonogo.Deploying)
+	s.move(t, unreviewed.ID, gonogo.RollBack)
+	c := s.signIn(t, "qa")
+	res, doc := c.get("/insights?product=payments&last=30")
+	wantStatus(t, res, http.StatusOK)
+	table := doc.Find("#quality table[data-table=post-release]")
+	if table.Length() != 1 {
+		t.Fatalf("%d post-release tables in decision quality", table.Length())
+	}
+	got := map[string]string{}
+	table.Find("tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		got[strings.TrimSpace(tr.Find("th, td").Eq(0).Text())] = strings.TrimSpace(tr.Find("td").Eq(0).Text())
+	})
+	if got["Incident"] != "1" || got["No review yet"] != "1" || got["Clean"] != "0" {
+		t.Fatalf("post-release rows = %v", got)
+	}
+	res, csvText := c.getText("/insights?product=payments&last=30&format=csv&table=post-release")
+	wantStatus(t, res, http.StatusOK)
+	for _, line := range []string{"outcome,releases,previous", "incident,1,0", "missing,1,0"} {
+		if !strings.Contains(csvText, line+"\n") {
+			t.Errorf("CSV lacks %q:\n%s", line, csvText)
+		}
+	}
+	in, _ := s.getInsights(t, s.mustToken(t, "charts", ""), "product=payments&last=30")
+	if in.PostRelease.Current.Incident != 1 || in.PostRelease.Current.Missing != 1 || in.PostRelease.Current.Clean != 0 {
+		t.Fatalf("API post_release = %+v", in.PostRelease)
+	}
+}
