@@ -69,6 +69,12 @@ func TestPostReviewFollowUpsWaitThenLand(t *testing.T) {
 		t.Fatalf("web follow-up item = %+v", it)
 	}
 
+	// Removed from that checklist, the follow-up says where it went, and no item.
+	st.check(st.s.RemoveItem(st.ctx("2026-11-02 13:00"), st.rm, w3, it.ID), "remove the follow-up")
+	if wf := findReview(t, st, web.ID).FollowUps[0]; wf.ReleaseID != w3 || wf.ItemID != 0 || wf.ItemStatus != "" {
+		t.Fatalf("removed follow-up = %+v", wf)
+	}
+
 	// pay 1.3.0 is created: the waiting follow-ups land on it, audited there.
 	p4 := st.create("pay", "1.3.0", "2026-11-03 09:00", gonogo.Window{})
 	rev = findReview(t, st, pay.ID)
@@ -159,4 +165,27 @@ func containsAll(s string, parts ...string) bool {
 		}
 	}
 	return true
+}
+
+// TestPostReviewIsNeverEdited: the file itself refuses to change or
+// remove a recorded review or a follow-up's words.
+func TestPostReviewIsNeverEdited(t *testing.T) {
+	st := newStory(t)
+	id := st.create("pay", "1.0.1", "2026-10-01 09:00", gonogo.Window{})
+	st.ready(id, "2026-10-01 10:00", "", "", nil)
+	st.move(id, gonogo.OpenReview, "2026-10-01 11:00")
+	st.votes(id, "2026-10-01 11:30", "2026-10-01 11:40", false)
+	st.decide(id, gonogo.OutcomeGo, "2026-10-01 12:00", "")
+	st.ship(id, "2026-10-01 13:00", "2026-10-01 13:30", "2026-10-01 14:00")
+	st.review(id, gonogo.ReviewClean, "2026-10-02 10:00", "Write it down")
+	raw := rawDB(t, st.s)
+	for _, q := range []string{`UPDATE post_release_reviews SET outcome = 'incident'`, `DELETE FROM post_release_reviews`,
+		`UPDATE post_release_followups SET text = 'nothing'`, `DELETE FROM post_release_followups`} {
+		if _, err := raw.ExecContext(t.Context(), q); err == nil || !strings.Contains(err.Error(), "never") {
+			t.Errorf("%s: %v", q, err)
+		}
+	}
+	if rev := findReview(t, st, id); rev.Outcome != gonogo.ReviewClean || rev.FollowUps[0].Text != "Write it down" {
+		t.Fatalf("review after the attempts = %+v", rev)
+	}
 }

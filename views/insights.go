@@ -420,7 +420,7 @@ func qualitySection(in gonogo.Insights) InsightSection {
 }
 
 // reviewTones colour the post-release outcomes by how they went.
-var reviewTones = map[gonogo.ReviewOutcome]string{gonogo.ReviewClean: "ok", gonogo.ReviewDegraded: "warn", gonogo.ReviewIncident: "bad", gonogo.ReviewRolledBack: "bad"}
+var reviewTones = map[gonogo.ReviewOutcome]string{gonogo.ReviewClean: "ok", gonogo.ReviewDegraded: "warn", gonogo.ReviewIncident: "bad"} // a rollback takes a colour of its own
 
 // postReviewFigure is how the releases whose deployment ended turned out,
 // as their post-release reviews say, and how many await theirs.

@@ -31,6 +31,29 @@ CREATE INDEX post_release_followups_review ON post_release_followups (review_id,
 -- The follow-ups waiting for a product's next release, read at each release created.
 CREATE INDEX post_release_followups_waiting ON post_release_followups (product) WHERE release_id IS NULL;
 
+-- A review is a record, as a decision is: never edited, never deleted.
+-- Its follow-ups change only where they went.
+-- +goose StatementBegin
+CREATE TRIGGER post_release_reviews_never_edited BEFORE UPDATE ON post_release_reviews
+BEGIN SELECT RAISE(ABORT, 'post-release reviews are never edited'); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER post_release_reviews_never_deleted BEFORE DELETE ON post_release_reviews
+BEGIN SELECT RAISE(ABORT, 'post-release reviews are never deleted'); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER post_release_followups_kept BEFORE UPDATE OF review_id, position, text, owner_role, product ON post_release_followups
+BEGIN SELECT RAISE(ABORT, 'follow-ups of a post-release review are never edited'); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER post_release_followups_never_deleted BEFORE DELETE ON post_release_followups
+BEGIN SELECT RAISE(ABORT, 'follow-ups of a post-release review are never deleted'); END;
+-- +goose StatementEnd
+
 -- +goose Down
+DROP TRIGGER post_release_followups_never_deleted;
+DROP TRIGGER post_release_followups_kept;
+DROP TRIGGER post_release_reviews_never_deleted;
+DROP TRIGGER post_release_reviews_never_edited;
 DROP TABLE post_release_followups;
 DROP TABLE post_release_reviews;
