@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/chromedp/chromedp"
 	"github.com/yuin/goldmark/ast"
 	gmtext "github.com/yuin/goldmark/text"
 
@@ -248,5 +249,47 @@ func TestPostReviewOutcomesInInsights(t *testing.T) {
 	in, _ := s.getInsights(t, s.mustToken(t, "charts", ""), "product=payments&last=30")
 	if in.PostRelease.Current.Incident != 1 || in.PostRelease.Current.Missing != 1 || in.PostRelease.Current.Clean != 0 {
 		t.Fatalf("API post_release = %+v", in.PostRelease)
+	}
+}
+
+// TestBrowserPostReviewAsksThenRecords: in Chromium, the release manager
+// goes from the release page to the form, fills it in, is asked in a
+// dialog, confirms, and reads the record.
+func TestBrowserPostReviewAsksThenRecords(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "billing", "1.0.0")
+	next := s.mustCreateRelease(t, "billing", "1.1.0")
+	s.setState(t, rel.ID, gonogo.Released)
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, s, "rm")
+	must(t, ctx, laptop(), chromedp.Navigate(s.URL+"/releases/"+itoa(rel.ID)),
+		chromedp.Click(chromedp.CSS(`[data-testid=post-review-panel-link]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=post-review-form]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=outcome-degraded]`)),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name=summary]`), "Invoices were *slow* for an hour."),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name=links]`), "https://grafana.example.com/d/billing"),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name=follow_ups]`), "ops: alert on invoice latency"),
+		chromedp.Click(chromedp.CSS(`[data-testid=record-post-review]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm-post-review`)))
+	if got := textOf(t, ctx, `#confirm-post-review`); !strings.Contains(got, "This cannot be undone:") || !strings.Contains(got, "never edited") {
+		t.Fatalf("the dialog says %q", got)
+	}
+	if _, ok, _ := s.store.FindPostReview(t.Context(), rel.ID); ok {
+		t.Fatal("recorded before it was confirmed")
+	}
+	must(t, ctx, chromedp.Click(chromedp.CSS(`#confirm-post-review [data-testid=confirm-ok]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=post-review-outcome]`)))
+	screenshot(t, ctx, "post-release-review")
+	if got := textOf(t, ctx, `[data-testid=post-review-outcome]`); got != "Degraded" {
+		t.Fatalf("outcome shown %q", got)
+	}
+	if got := textOf(t, ctx, `[data-testid=post-review-summary] em`); got != "slow" {
+		t.Fatalf("summary's emphasis = %q", got)
+	}
+	if got := textOf(t, ctx, `[data-testid=followup-where]`); got != "billing 1.1.0" {
+		t.Fatalf("follow-up went to %q", got)
+	}
+	if it := s.mustItem(t, next.ID, "alert on invoice latency"); it.OwnerRole != gonogo.Ops {
+		t.Fatalf("follow-up item = %+v", it)
 	}
 }
