@@ -438,23 +438,27 @@ func postReviewFigure(in gonogo.Insights) Figure {
 	series = append(series, ChartSeries{Name: "No review yet", Tone: "calm", Values: floats([]float64{float64(in.Reviews.Missing), float64(in.PrevReviews.Missing)})})
 	reading := "No release's deployment ended in this period."
 	if total := in.Reviews.Total(); total > 0 {
-		var parts []string
-		for _, o := range gonogo.ReviewOutcomes {
-			if n := in.Reviews.Outcomes[o]; n > 0 {
-				parts = append(parts, fmt.Sprintf("%d %s", n, strings.ToLower(o.Label())))
-			}
-		}
-		reading = fmt.Sprintf("Of %s whose deployment ended, the reviews say %s; %s.", gonogo.Plural(total, "release", "releases"),
-			orNone(gonogo.List(parts)), gonogo.Plural(in.Reviews.Missing, "awaits its review", "await their review"))
+		reading = fmt.Sprintf("Of %s whose deployment ended: %s", gonogo.Plural(total, "release", "releases"), ReviewMixText(in.Reviews))
 	}
 	return Figure{Reading: reading, Table: t, Chart: &Chart{Kind: "stacked", Horizontal: true, Labels: labels, Series: series}}
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "nothing yet"
+// ReviewMixText says a mix of post-release outcomes in words: "7 clean
+// and 1 incident; 2 await their review".
+func ReviewMixText(m gonogo.ReviewMix) string {
+	var parts []string
+	for _, o := range gonogo.ReviewOutcomes {
+		if n := m.Outcomes[o]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, strings.ToLower(o.Label())))
+		}
 	}
-	return s
+	switch {
+	case len(parts) == 0:
+		return "None reviewed; " + gonogo.Plural(m.Missing, "release awaits its review", "releases await their review") + "."
+	case m.Missing == 0:
+		return gonogo.List(parts) + "; every one reviewed."
+	}
+	return gonogo.List(parts) + "; " + gonogo.Plural(m.Missing, "awaits its review", "await their review") + "."
 }
 
 // severityTones colour the defects found by how grave they are.
