@@ -117,3 +117,49 @@ func TestNextRelease(t *testing.T) {
 		t.Fatal("found a next release where none is being readied")
 	}
 }
+
+// TestSummarizeCountsPostReleaseOutcomes: each release whose last
+// deployment ended in a period counts once, by its review's outcome or as
+// missing; one still deploying, one cancelled and one that ended before
+// both periods do not count.
+func TestSummarizeCountsPostReleaseOutcomes(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	p := gonogo.LastDays(30, now, time.UTC)
+	day := func(d int) time.Time { return now.AddDate(0, 0, -d) }
+	ended := func(id int64, d int, review gonogo.ReviewOutcome, outcomes ...gonogo.DeployOutcome) gonogo.Facts {
+		f := gonogo.Facts{ReleaseID: id, Product: "web", Review: review}
+		for i, o := range outcomes {
+			dep := gonogo.DeployFact{At: day(d + len(outcomes) - i), Outcome: o}
+			if o != gonogo.DeployRunning {
+				dep.EndAt = day(d + len(outcomes) - i - 1)
+			}
+			f.Deploys = append(f.Deploys, dep)
+		}
+		return f
+	}
+	cancelled := ended(9, 3, gonogo.ReviewClean, gonogo.DeployClean)
+	cancelled.Cancelled = day(1)
+	facts := []gonogo.Facts{
+		ended(1, 2, gonogo.ReviewClean, gonogo.DeployClean),
+		ended(2, 4, gonogo.ReviewIncident, gonogo.DeployRolledBack, gonogo.DeployClean), // counts once, by its last end
+		ended(3, 5, "", gonogo.DeployClean),
+		ended(4, 6, gonogo.ReviewRolledBack, gonogo.DeployRolledBack),
+		ended(5, 1, "", gonogo.DeployRunning),
+		ended(6, 40, gonogo.ReviewDegraded, gonogo.DeploySmokeFailed),
+		ended(7, 90, gonogo.ReviewClean, gonogo.DeployClean),
+		cancelled,
+	}
+	in := gonogo.Summarize(facts, "", p)
+	want := map[gonogo.ReviewOutcome]int{gonogo.ReviewClean: 1, gonogo.ReviewIncident: 1, gonogo.ReviewRolledBack: 1}
+	for _, o := range gonogo.ReviewOutcomes {
+		if in.Reviews.Outcomes[o] != want[o] {
+			t.Errorf("%s: %d, want %d", o, in.Reviews.Outcomes[o], want[o])
+		}
+	}
+	if in.Reviews.Missing != 1 || in.Reviews.Total() != 4 {
+		t.Errorf("missing %d of %d, want 1 of 4", in.Reviews.Missing, in.Reviews.Total())
+	}
+	if in.PrevReviews.Outcomes[gonogo.ReviewDegraded] != 1 || in.PrevReviews.Total() != 1 {
+		t.Errorf("previous period = %+v", in.PrevReviews)
+	}
+}
