@@ -293,3 +293,46 @@ func TestBrowserPostReviewAsksThenRecords(t *testing.T) {
 		t.Fatalf("follow-up item = %+v", it)
 	}
 }
+
+// TestPostReviewMinutesAreSafeMarkdown: what happened keeps its
+// Markdown in the minutes, below the minutes' headings, and no HTML of
+// the person who wrote it renders, raw HTML on or off.
+func TestPostReviewMinutesAreSafeMarkdown(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "payments", "6.0.0")
+	s.setState(t, rel.ID, gonogo.Released)
+	summary := "# Timeline\n\nIt went **wrong**. [x](JavaScript:alert(4)) [y]\n\n[y]: javascript:alert(5)\n\n" + hostileA + "\n\n- " + hostileB + "\n\n    <b>indented</b>\n\n```\n<kept>\n```\n" + hostileLines
+	if _, err := s.store.RecordPostReview(t.Context(), s.rmActor(), rel.ID, gonogo.PostReviewInput{Outcome: gonogo.ReviewIncident,
+		Summary: summary, FollowUps: "follow " + hostileA}); err != nil {
+		t.Fatal(err)
+	}
+	res, md := s.signIn(t, "qa").getText("/releases/" + itoa(rel.ID) + "/post-release-review.md")
+	wantStatus(t, res, http.StatusOK)
+	for _, unsafe := range []bool{false, true} {
+		var out bytes.Buffer
+		if err := minutesRenderer(unsafe).Convert([]byte(md), &out); err != nil {
+			t.Fatal(err)
+		}
+		doc, err := goquery.NewDocumentFromReader(&out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Markdown's own links and images stay; HTML and script links do not.
+		if n := doc.Find("script, b, i, div, kept, [href^=javascript], [href^=JavaScript]").Length(); n != 0 {
+			h, _ := doc.Find("script, b, i, div, kept, [href^=javascript], [href^=JavaScript]").First().Parent().Html()
+			t.Errorf("unsafe=%v: %d elements of the writer HTML rendered: %s", unsafe, n, h)
+		}
+		if got := doc.Find("h1").Length(); got != 1 {
+			t.Errorf("unsafe=%v: %d top headings", unsafe, got)
+		}
+		if got := strings.TrimSpace(doc.Find("h3").First().Text()); got != "Timeline" {
+			t.Errorf("unsafe=%v: the summary's heading is %q, not below the minutes'", unsafe, got)
+		}
+		if got := doc.Find("strong").FilterFunction(func(_ int, s *goquery.Selection) bool { return s.Text() == "wrong" }).Length(); got != 1 {
+			t.Errorf("unsafe=%v: the summary's emphasis is lost", unsafe)
+		}
+		if !strings.Contains(doc.Find("pre code").Text(), "<kept>") {
+			t.Errorf("unsafe=%v: the code block lost its text", unsafe)
+		}
+	}
+}

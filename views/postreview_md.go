@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/gonogo/gonogo"
@@ -10,8 +11,8 @@ import (
 // PostReviewMinutes writes a post-release review as Markdown, as Minutes
 // does a decision: the outcome, who recorded it and when, what happened,
 // the links and the follow-ups with where each went. What happened is
-// Markdown already and stands as written; the rest people wrote is text
-// (see mdtext.go).
+// Markdown already and keeps its formatting (see mdNested); the rest people
+// wrote is text (see mdtext.go).
 func PostReviewMinutes(p Page, rel gonogo.Release, rev gonogo.PostReview) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
@@ -20,7 +21,7 @@ func PostReviewMinutes(p Page, rel gonogo.Release, rev gonogo.PostReview) string
 	w("- **Recorded by:** %s, release manager\n", mdInline(rev.RecordedBy))
 	w("- **Date:** %s %s\n", p.Time(rev.At), p.Zone(rev.At))
 	w("- **Release:** %s\n", rel.State.Label())
-	w("\n## What happened\n\n%s\n", strings.TrimSpace(rev.Summary))
+	w("\n## What happened\n\n%s\n", mdNested(rev.Summary))
 	w("\n## Links\n\n")
 	if len(rev.Links) == 0 {
 		w("None.\n")
@@ -46,3 +47,41 @@ func PostReviewMinutes(p Page, rel gonogo.Release, rev gonogo.PostReview) string
 	}
 	return b.String()
 }
+
+// mdNested places Markdown people wrote inside the minutes: its headings
+// go below the minutes' own (two levels down), and outside code blocks a
+// "<" is escaped, so no raw HTML or autolink of theirs reaches a renderer
+// that passes HTML through. In inline and indented code the escape shows;
+// that is the price of minutes that read the same, raw HTML on or off.
+func mdNested(s string) string {
+	s = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(strings.TrimSpace(s))
+	lines := strings.Split(s, "\n")
+	fence := ""
+	for i, l := range lines {
+		t := strings.TrimLeft(l, " ")
+		indent := len(l) - len(t)
+		switch {
+		case fence != "":
+			if indent < 4 && strings.HasPrefix(t, fence) {
+				fence = ""
+			}
+			continue
+		case indent < 4 && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")):
+			fence = t[:3]
+			continue
+		}
+		// Indented lines too: in a list they are its text, not code.
+		l = unsafeScheme.ReplaceAllString(strings.ReplaceAll(l, "<", `\<`), "${1}unsafe-$2")
+		if strings.HasPrefix(t, "#") {
+			l = strings.Repeat(" ", indent) + "##" + strings.TrimLeft(l, " ")
+		}
+		lines[i] = l
+	}
+	return strings.Join(lines, "\n")
+}
+
+// unsafeScheme finds a link or image destination whose scheme runs code
+// or embeds content, inline ("](javascript:") or in a reference
+// definition ("[x]: javascript:"), which mdNested defuses: a renderer
+// that passes raw HTML through often keeps such links too.
+var unsafeScheme = regexp.MustCompile(`(?i)(\]\(\s*(?:\\<)?|^\s*\[[^\]]*\]:\s*(?:\\<)?)(javascript|vbscript|data|file):`)
