@@ -37,6 +37,7 @@ const (
 	ActDecide        Act = "decide"         // record the Go or No-Go
 	ActNudge         Act = "nudge"          // remind the roles yet to sign
 	ActSchedule      Act = "schedule"       // set, move or clear the window
+	ActPostReview    Act = "post-review"    // record the post-release review
 	ActSign          Act = "sign"           // sign off, for a role one holds
 	// ActTransition and ActSetDefectStatus stand for the rows of their own
 	// tables: RolesFor gives who may take any of them.
@@ -61,6 +62,7 @@ var grants = map[Act][]Role{
 	ActDecide:         {ReleaseManager},
 	ActNudge:          {ReleaseManager},
 	ActSchedule:       {ReleaseManager},
+	ActPostReview:     {ReleaseManager},
 	ActSign:           Roles, // each for itself
 }
 
@@ -103,6 +105,7 @@ var openIn = map[Act]func(State) bool{
 	ActNudge:       inReview,
 	ActSign:        inReview,
 	ActSchedule:    func(st State) bool { return st != Released && st != Cancelled },
+	ActPostReview:  PostReviewOpen,
 }
 
 func inReview(st State) bool { return st == Review }
@@ -223,6 +226,7 @@ type Abilities struct {
 	Decide        bool // record the decision
 	Nudge         bool // remind the roles yet to sign
 	Schedule      bool // set, move or clear the window
+	PostReview    bool // record the post-release review
 
 	roles RoleSet // the actor's roles on this release's product
 	state State
@@ -242,6 +246,7 @@ func AbilitiesOf(actor Actor, s Snapshot) Abilities {
 	a.Decide = now(ActDecide)
 	a.Nudge = now(ActNudge)
 	a.Schedule = now(ActSchedule)
+	a.PostReview = now(ActPostReview)
 	return a
 }
 

@@ -23,6 +23,9 @@ const (
 	ActionReleaseUpdate Action = "release.update"
 	ActionReleaseState  Action = "release.state"
 	ActionReleaseWindow Action = "release.window"
+	// The post-release review recorded: it shows on the release page
+	// with its state, so it is of the release's area.
+	ActionPostReview Action = "release.reviewed"
 
 	ActionItemStatus    Action = "item.status"
 	ActionItemAdd       Action = "item.add"

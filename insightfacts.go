@@ -33,6 +33,7 @@ type History struct {
 	Items     []Item      // as they stand
 	Failures  []ItemFailure
 	Defects   []Defect
+	Review    ReviewOutcome // its post-release review's outcome; "" without one
 	// LowTraffic and Zone judge whether a Go's window was outside the
 	// team's low-traffic hours.
 	LowTraffic LowTraffic
@@ -114,6 +115,9 @@ type Facts struct {
 	// not to be fixed.
 	DeferredGrave int
 	LastAt        time.Time // its latest move
+	// Review is the outcome its post-release review recorded; "" while
+	// it has none.
+	Review ReviewOutcome `json:",omitempty"`
 }
 
 // FactsOf makes the facts of a release's history.
@@ -125,6 +129,7 @@ func FactsOf(h History) Facts {
 	f.decisionFacts(h)
 	f.Waits = waitFacts(h)
 	f.itemFacts(h)
+	f.Review = h.Review
 	for _, d := range h.Defects {
 		f.Found[d.Severity]++
 		if d.Severity.Grave() && (d.Status == DefectDeferred || d.Status == DefectWontFix) {

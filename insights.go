@@ -51,6 +51,9 @@ type Insights struct {
 	DeferringBack int // ... of which a deployment rolled back
 
 	Quality []QualitySplit
+	// Reviews are the post-release outcomes of the releases whose
+	// deployment ended in each period, and how many still lack a review.
+	Reviews, PrevReviews ReviewMix
 }
 
 // Week is one week of the period (from Monday), with its counts.
@@ -132,6 +135,7 @@ func Summarize(facts []Facts, product string, p Period) Insights {
 	in.checklist(cur)
 	in.defects(cur)
 	in.quality(cur)
+	in.reviews(cur)
 	return in
 }
 
@@ -487,5 +491,55 @@ func (in Insights) Clone() Insights {
 	out.Failed, out.NA, out.LastDone = slices.Clone(in.Failed), slices.Clone(in.NA), slices.Clone(in.LastDone)
 	out.Defects, out.Quality = slices.Clone(in.Defects), slices.Clone(in.Quality)
 	out.DefectsFound = maps.Clone(in.DefectsFound)
+	out.Reviews.Outcomes, out.PrevReviews.Outcomes = maps.Clone(in.Reviews.Outcomes), maps.Clone(in.PrevReviews.Outcomes)
 	return out
+}
+
+// ReviewMix counts the post-release outcomes of releases whose deployment
+// ended: how many were reviewed with each outcome, and how many have no
+// review yet.
+type ReviewMix struct {
+	Outcomes map[ReviewOutcome]int
+	Missing  int
+}
+
+// Reviewed is how many of the releases have their review.
+func (m ReviewMix) Reviewed() int {
+	n := 0
+	for _, c := range m.Outcomes {
+		n += c
+	}
+	return n
+}
+
+// Total is how many releases ended their deployment, reviewed or not.
+func (m ReviewMix) Total() int { return m.Reviewed() + m.Missing }
+
+// reviews counts, per period, the releases whose last deployment ended in
+// it (released or rolled back) by their post-release review's outcome.
+func (in *Insights) reviews(facts []Facts) {
+	in.Reviews.Outcomes, in.PrevReviews.Outcomes = map[ReviewOutcome]int{}, map[ReviewOutcome]int{}
+	for _, f := range facts {
+		if !counted(f) || len(f.Deploys) == 0 {
+			continue
+		}
+		last := f.Deploys[len(f.Deploys)-1]
+		if last.Outcome == DeployRunning {
+			continue
+		}
+		var m *ReviewMix
+		switch {
+		case in.Period.Has(last.EndAt):
+			m = &in.Reviews
+		case in.Prev.Has(last.EndAt):
+			m = &in.PrevReviews
+		default:
+			continue
+		}
+		if f.Review.Valid() {
+			m.Outcomes[f.Review]++
+		} else {
+			m.Missing++
+		}
+	}
 }

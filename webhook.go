@@ -25,6 +25,7 @@ var topicLabels = map[Topic]string{
 	TopicNudge:          "Sign-off nudged",
 	TopicReleased:       "Released",
 	TopicCheckpoint:     "Daily audit checkpoint",
+	TopicReviewed:       "Post-release review recorded",
 }
 
 // Valid reports whether t is a known topic.

@@ -73,6 +73,10 @@ func readHistory(ctx context.Context, q querier, releaseID int64, zone *time.Loc
 			h.Defects, err = query(ctx, q, scanDefect, `SELECT `+defectColumns+` FROM defects d WHERE d.release_id = ?`, releaseID)
 			return err
 		},
+		func() (err error) {
+			h.Review, err = findReviewOutcome(ctx, q, releaseID)
+			return err
+		},
 		func() error {
 			team, err := findTeamSettings(ctx, q)
 			h.LowTraffic, h.Zone = team.LowTraffic, team.Location(zone)

@@ -81,7 +81,21 @@ func (tx *Tx) createRelease(a gonogo.Actor, in gonogo.ReleaseInput, state gonogo
 	if err != nil {
 		return 0, err
 	}
-	return id, tx.record(a, id, gonogo.ReleaseCreated(in, n, replaces, newProduct))
+	if err := tx.record(a, id, gonogo.ReleaseCreated(in, n, replaces, newProduct)); err != nil {
+		return 0, err
+	}
+	// The follow-ups of earlier post-release reviews that waited for the
+	// product's next release land here.
+	if gonogo.FollowUpTarget(state) {
+		rel, err := tx.release(id)
+		if err != nil {
+			return 0, err
+		}
+		if err := tx.placeFollowUps(a, rel); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
 }
 
 // release reads the release with id inside the transaction.

@@ -116,6 +116,27 @@ type apiInsights struct {
 	Checklist       apiChecklist      `json:"checklist"`
 	Defects         apiDefects        `json:"defects"`
 	DecisionQuality []apiQualitySplit `json:"decision_quality"`
+	PostRelease     apiPostRelease    `json:"post_release"`
+}
+
+// apiPostRelease is how the releases whose deployment ended turned out,
+// by their post-release reviews, in each period.
+type apiPostRelease struct {
+	Current  apiReviewMix `json:"current"`
+	Previous apiReviewMix `json:"previous"`
+}
+
+type apiReviewMix struct {
+	Clean      int `json:"clean"`
+	Degraded   int `json:"degraded"`
+	Incident   int `json:"incident"`
+	RolledBack int `json:"rolled_back"`
+	Missing    int `json:"missing"`
+}
+
+func reviewMixOf(m gonogo.ReviewMix) apiReviewMix {
+	return apiReviewMix{Clean: m.Outcomes[gonogo.ReviewClean], Degraded: m.Outcomes[gonogo.ReviewDegraded],
+		Incident: m.Outcomes[gonogo.ReviewIncident], RolledBack: m.Outcomes[gonogo.ReviewRolledBack], Missing: m.Missing}
 }
 
 // apiPeriod is a span of whole days: from the first day's midnight up to,
@@ -266,6 +287,7 @@ func (h *Handler) apiInsightsOf(in gonogo.Insights, loc *time.Location) apiInsig
 		Checklist: apiChecklist{Failed: itemCounts(in.Failed), NotApplicable: make([]apiNACount, 0, len(in.NA)),
 			LastDone: itemCounts(in.LastDone)},
 		DecisionQuality: make([]apiQualitySplit, 0, len(in.Quality)),
+		PostRelease:     apiPostRelease{Current: reviewMixOf(in.Reviews), Previous: reviewMixOf(in.PrevReviews)},
 	}
 	if in.Product != "" {
 		out.Product = &in.Product

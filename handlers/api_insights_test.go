@@ -172,6 +172,12 @@ func (s *testServer) reviewAt(t *testing.T, id int64, opened time.Time, qa gonog
 
 // insightsAnswer is GET /api/v1/insights as a client reads it.
 type insightsAnswer struct {
+	PostRelease struct {
+		Current, Previous struct {
+			Clean, Degraded, Incident, Missing int
+			RolledBack                         int `json:"rolled_back"`
+		}
+	} `json:"post_release"`
 	Product        *string        `json:"product"`
 	TimeZone       string         `json:"time_zone"`
 	SmallCount     int            `json:"small_count"`

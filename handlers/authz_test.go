@@ -96,6 +96,13 @@ var authTable = map[string]authCase{
 	"POST /releases/:id/decisions": {"/releases/{release}/decisions", url.Values{"outcome": {"no-go"}, "rationale": {"not ready"}, "confirm": {"1"}},
 		http.StatusSeeOther, []string{"rm"}},
 	"GET /releases/:id/decisions/:n": {"/releases/{decided}/decisions/1", nil, http.StatusOK, everyone},
+	// A post-release review: the form or the record, for everyone; the
+	// fixture's release is a draft, so the release manager, who may record
+	// it, is refused as too early (409).
+	"GET /releases/:id/post-release-review":    {"/releases/{release}/post-release-review", nil, http.StatusOK, everyone},
+	"GET /releases/:id/post-release-review.md": {"/releases/{release}/post-release-review.md", nil, http.StatusNotFound, everyone},
+	"POST /releases/:id/post-release-review": {"/releases/{release}/post-release-review", url.Values{"outcome": {"clean"},
+		"summary": {"Nothing to report."}, "confirm": {"1"}}, http.StatusConflict, []string{"rm"}},
 	// Cancelling is the release manager's; ops may only move a deploy along.
 	"POST /releases/:id/transitions": {"/releases/{release}/transitions", url.Values{"transition": {"cancel"}, "confirm": {"1"}},
 		http.StatusSeeOther, []string{"rm"}},

@@ -71,6 +71,9 @@ func mainPages(t *testing.T) []htmlPage {
 	fetch(rm, "a Go decision", "/releases/"+itoa(shipped.ID)+"/decisions/1", http.StatusOK)
 	fetch(rm, "a No-Go decision", "/releases/"+itoa(noGo.ID)+"/decisions/1", http.StatusOK)
 	fetch(rm, "new release", "/releases/new", http.StatusOK)
+	reviewed, awaiting := s.demoRelease(t, "storefront", "5.10.0"), s.demoRelease(t, "payments", "2.3.1")
+	fetch(rm, "a post-release review", "/releases/"+itoa(reviewed.ID)+"/post-release-review", http.StatusOK)
+	fetch(rm, "the post-release review form", "/releases/"+itoa(awaiting.ID)+"/post-release-review", http.StatusOK)
 	fetch(rm, "edit release", "/releases/"+itoa(review.ID)+"/edit", http.StatusOK)
 	fetch(rm, "edit notes", "/releases/"+itoa(review.ID)+"/notes", http.StatusOK)
 	fetch(rm, "defects", "/defects", http.StatusOK)
@@ -99,6 +102,8 @@ func mainPages(t *testing.T) []htmlPage {
 		url.Values{"name": {""}, "kind": {"weekly"}, "start_day": {"5"}, "end_day": {"1"}}, http.StatusUnprocessableEntity)
 	submit(rm, "notes with errors", "/releases/"+itoa(review.ID)+"/notes", "/releases/"+itoa(review.ID)+"/notes/publish",
 		url.Values{"title": {""}, "links": {"Help | ftp://help.example.com"}}, http.StatusUnprocessableEntity)
+	submit(rm, "post-release review with errors", "/releases/"+itoa(awaiting.ID)+"/post-release-review", "/releases/"+itoa(awaiting.ID)+"/post-release-review",
+		url.Values{"outcome": {"fine"}, "summary": {""}, "links": {"ftp://x.example.com"}, "confirm": {"1"}}, http.StatusUnprocessableEntity)
 	submit(rm, "password with errors", "/profile", "/profile/password",
 		url.Values{"current": {testPassword}, "new": {"short"}}, http.StatusUnprocessableEntity)
 	// A final step asks first; a refused one is answered at the buttons.

@@ -125,6 +125,10 @@ func (h *Handler) productGlance(c echo.Context, key string) (views.ProductGlance
 	if in.Ended > 0 {
 		g.FailureRate = in.FailureRate() + " deployments failed."
 	}
+	g.Reviews = "No release ended its deployment."
+	if in.Reviews.Total() > 0 {
+		g.Reviews = views.ReviewMixText(in.Reviews)
+	}
 	if w, ok := in.WaitsOn(); ok {
 		g.WaitsOn = fmt.Sprintf("%s: median %s to the first vote.", w.Role.Label(), gonogo.FormatSpan(w.Spread.Median))
 	}

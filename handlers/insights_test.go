@@ -318,6 +318,7 @@ func TestProductPageGlancesAtItsInsights(t *testing.T) {
 		"[data-testid=glance-lead]":    "Median lead time from review to release 3.0 days over 1 case (too few to call a trend).",
 		"[data-testid=glance-failure]": "1 of 2 deployments failed.",
 		"[data-testid=glance-waits]":   "QA lead: median 1.2 days to the first vote.",
+		"[data-testid=glance-reviews]": "None reviewed; 2 releases await their review.",
 	} {
 		if got := text(doc, sel); got != want {
 			t.Errorf("%s says %q, want %q", sel, got, want)

@@ -75,6 +75,9 @@ func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (view
 		return views.ReleaseView{}, err
 	}
 	v.Replaces, v.ReplacedBy = gonogo.Lineage(snap.Release, same)
+	if v.PostReview, err = h.postReviewPanel(ctx, ab, snap.Release); err != nil {
+		return views.ReleaseView{}, err
+	}
 	return v, nil
 }
 

@@ -151,6 +151,9 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/releases/:id/meeting/cancel", h.cancelMeeting, may(gonogo.ActDecide)},
 		{http.MethodGet, "/releases/:id/meeting.ics", h.meetingICS, signedIn},
 		{http.MethodGet, "/releases/:id/decisions/:n", h.showDecision, signedIn},
+		{http.MethodGet, "/releases/:id/post-release-review", h.showPostReview, signedIn},
+		{http.MethodGet, "/releases/:id/post-release-review.md", h.showPostReviewMinutes, signedIn},
+		{http.MethodPost, "/releases/:id/post-release-review", h.recordPostReview, may(gonogo.ActPostReview)},
 		{http.MethodPost, "/releases/:id/transitions", h.transition, may(gonogo.ActTransition)},
 
 		// Windows, freezes and the calendar. Calendar apps cannot sign in:

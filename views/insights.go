@@ -3,6 +3,7 @@ package views
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gonogo/gonogo"
@@ -415,7 +416,49 @@ func qualitySection(in gonogo.Insights) InsightSection {
 	}
 	return InsightSection{ID: "quality", Title: "Decision quality", Reading: reading,
 		Notes:   []string{fmt.Sprintf("Below %d deployments a share is given as counts, never as a percentage, and is no trend.", gonogo.SmallCount)},
-		Figures: []Figure{{Table: t, Chart: &Chart{Kind: "stacked", Horizontal: true, Labels: labels, Series: series}}}}
+		Figures: []Figure{{Table: t, Chart: &Chart{Kind: "stacked", Horizontal: true, Labels: labels, Series: series}}, postReviewFigure(in)}}
+}
+
+// reviewTones colour the post-release outcomes by how they went.
+var reviewTones = map[gonogo.ReviewOutcome]string{gonogo.ReviewClean: "ok", gonogo.ReviewDegraded: "warn", gonogo.ReviewIncident: "bad"} // a rollback takes a colour of its own
+
+// postReviewFigure is how the releases whose deployment ended turned out,
+// as their post-release reviews say, and how many await theirs.
+func postReviewFigure(in gonogo.Insights) Figure {
+	t := InsightTable{Name: "post-release", Caption: "How the releases whose deployment ended turned out, by their post-release review",
+		Cols: []Col{{Head: "Outcome", CSV: "outcome"}, {Head: thisPeriod, CSV: "releases", Num: true}, {Head: prevPeriod, CSV: "previous", Num: true}}}
+	labels := []string{thisPeriod, prevPeriod}
+	var series []ChartSeries
+	for _, o := range gonogo.ReviewOutcomes {
+		n, prev := in.Reviews.Outcomes[o], in.PrevReviews.Outcomes[o]
+		t.Rows = append(t.Rows, []Cell{{Text: o.Label(), Raw: string(o)}, num(n), num(prev)})
+		series = append(series, ChartSeries{Name: o.Label(), Tone: reviewTones[o], Values: floats([]float64{float64(n), float64(prev)})})
+	}
+	t.Rows = append(t.Rows, []Cell{{Text: "No review yet", Raw: "missing"}, num(in.Reviews.Missing), num(in.PrevReviews.Missing)})
+	series = append(series, ChartSeries{Name: "No review yet", Tone: "calm", Values: floats([]float64{float64(in.Reviews.Missing), float64(in.PrevReviews.Missing)})})
+	reading := "No release's deployment ended in this period."
+	if total := in.Reviews.Total(); total > 0 {
+		reading = fmt.Sprintf("Of %s whose deployment ended: %s", gonogo.Plural(total, "release", "releases"), ReviewMixText(in.Reviews))
+	}
+	return Figure{Reading: reading, Table: t, Chart: &Chart{Kind: "stacked", Horizontal: true, Labels: labels, Series: series}}
+}
+
+// ReviewMixText says a mix of post-release outcomes in words: "7 clean
+// and 1 incident; 2 await their review".
+func ReviewMixText(m gonogo.ReviewMix) string {
+	var parts []string
+	for _, o := range gonogo.ReviewOutcomes {
+		if n := m.Outcomes[o]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, strings.ToLower(o.Label())))
+		}
+	}
+	switch {
+	case len(parts) == 0:
+		return "None reviewed; " + gonogo.Plural(m.Missing, "release awaits its review", "releases await their review") + "."
+	case m.Missing == 0:
+		return gonogo.List(parts) + "; every one reviewed."
+	}
+	return gonogo.List(parts) + "; " + gonogo.Plural(m.Missing, "awaits its review", "await their review") + "."
 }
 
 // severityTones colour the defects found by how grave they are.
