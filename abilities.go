@@ -38,6 +38,8 @@ const (
 	ActNudge         Act = "nudge"          // remind the roles yet to sign
 	ActSchedule      Act = "schedule"       // set, move or clear the window
 	ActSign          Act = "sign"           // sign off, for a role one holds
+	// ActEditWorkaround: write the workaround of a known issue, in any state.
+	ActEditWorkaround Act = "edit-workaround"
 	// ActTransition and ActSetDefectStatus stand for the rows of their own
 	// tables: RolesFor gives who may take any of them.
 	ActTransition      Act = "transition"
@@ -62,6 +64,8 @@ var grants = map[Act][]Role{
 	ActNudge:          {ReleaseManager},
 	ActSchedule:       {ReleaseManager},
 	ActSign:           Roles, // each for itself
+	// Support answers the phone about what ships unfixed; QA knows it best.
+	ActEditWorkaround: {QALead, SupportLead},
 }
 
 // adminMay are the actions an admin may take without a role.
@@ -223,6 +227,8 @@ type Abilities struct {
 	Decide        bool // record the decision
 	Nudge         bool // remind the roles yet to sign
 	Schedule      bool // set, move or clear the window
+	// EditWorkaround: write the workarounds of its known issues.
+	EditWorkaround bool
 
 	roles RoleSet // the actor's roles on this release's product
 	state State
@@ -242,6 +248,7 @@ func AbilitiesOf(actor Actor, s Snapshot) Abilities {
 	a.Decide = now(ActDecide)
 	a.Nudge = now(ActNudge)
 	a.Schedule = now(ActSchedule)
+	a.EditWorkaround = now(ActEditWorkaround) && a.state != Cancelled
 	return a
 }
 
