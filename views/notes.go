@@ -27,6 +27,9 @@ type NotesForm struct {
 	// Filled says what filling the editor from what shipped added; "" when
 	// it was not filled.
 	Filled string
+	// Known are the release's known issues and the ones it fixes, kept
+	// from its defects rather than typed.
+	Known KnownIssuesView
 }
 
 // NotesPanel is the release page's summary of its notes.
@@ -43,6 +46,7 @@ type NotesPageView struct {
 	CanEdit   bool
 	Decisions []gonogo.Decision
 	Revisions []gonogo.NotesRevision
+	Known     KnownIssuesView
 }
 
 // NotesListView is /notes: published notes, filtered and searched.
