@@ -79,3 +79,33 @@ func (h *Handler) setWorkaround(c echo.Context) error {
 	}
 	return redirect(c, ret+fmt.Sprintf("#known-issue-%d", kid))
 }
+
+// briefSupport puts what support confirms above the sign-off form of each
+// role that confirms something (gonogo.BriefsSupport) and that the reader
+// signs for now: nobody else sees the form, so nobody else needs the reads.
+func (h *Handler) briefSupport(ctx context.Context, ab gonogo.Abilities, snap gonogo.Snapshot, v *views.SignoffView) error {
+	for i := range v.Rows {
+		r := &v.Rows[i]
+		if !r.CanSign || !v.Open || !gonogo.BriefsSupport(r.Role) {
+			continue
+		}
+		rel := snap.Release
+		n, err := h.store.FindNotes(ctx, rel.ID)
+		if err != nil {
+			return err
+		}
+		known, err := h.knownIssuesView(ctx, rel, ab.EditWorkaround, fmt.Sprintf("/releases/%d#role-%s", rel.ID, r.Role))
+		if err != nil {
+			return err
+		}
+		b := &views.SupportBrief{Release: rel, Notes: n, Known: known, Conditions: gonogo.SupportConditions(snap.Items)}
+		switch {
+		case ab.WriteNotes:
+			b.NotesLink = fmt.Sprintf("/releases/%d/notes", rel.ID)
+		case n.Published():
+			b.NotesLink = gonogo.NotesPath(rel)
+		}
+		r.Support = b
+	}
+	return nil
+}

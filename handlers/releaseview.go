@@ -62,6 +62,9 @@ func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (view
 	u := currentUser(c)
 	ab := h.abilities(c, snap)
 	v := buildReleaseView(h.actor(c), ab, snap, earlier, h.store.Now())
+	if err := h.briefSupport(ctx, ab, snap, &v.Signoffs); err != nil {
+		return views.ReleaseView{}, err
+	}
 	v.History = historyView(id, pages, events)
 	v.Decisions = decisions
 	v.Window = windowView(ab, snap, active, h.team(ctx).LowTraffic, h.page(c, "", ""))
