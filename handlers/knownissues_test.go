@@ -187,3 +187,27 @@ func TestSupportSignOffShowsWhatSupportConfirms(t *testing.T) {
 		t.Errorf("the minutes lack support's confirmation:\n%s", md)
 	}
 }
+
+// A tracker that moves a critical issue to the next milestone defers it
+// in the release it leaves: through the webhook, it becomes a known issue
+// there, as a change by hand would.
+func TestTrackerDeferralMakesAKnownIssue(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "payments", "2.4.0")
+	s.mustCreateRelease(t, "payments", "2.5.0")
+	s.mustTracker(t, "payments", gonogo.GitHub, "acme/payments")
+	gh := func(id, action, updated string, sets map[string]any) delivery {
+		return delivery{kind: gonogo.GitHub, event: "issues", id: id, secret: trackerSecret, body: ghIssue(t, action, updated, sets)}
+	}
+	s.mustDeliver(t, gh("k-open", "labeled", "10:01:00", map[string]any{"issue.labels": ghLabels("critical")}), http.StatusOK, "applied")
+	if ks, _ := s.store.FindReleaseKnownIssues(t.Context(), rel.ID); len(ks) != 0 {
+		t.Fatalf("an open defect is a known issue: %+v", ks)
+	}
+	s.mustDeliver(t, gh("k-move", "milestoned", "10:02:00", map[string]any{"issue.labels": ghLabels("critical"),
+		"issue.milestone.title": "2.5.0"}), http.StatusOK, "applied")
+	ks, err := s.store.FindReleaseKnownIssues(t.Context(), rel.ID)
+	if err != nil || len(ks) != 1 || ks[0].Key != "#318" {
+		t.Fatalf("known issues of 2.4.0: %+v, %v", ks, err)
+	}
+	s.wantEvent(t, rel.ID, gonogo.ActionKnownIssueAdd, "GitHub (integration)", "#318")
+}
