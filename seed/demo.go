@@ -383,7 +383,7 @@ func (w *writer) seedDefects(id int64, d demoRelease, users map[gonogo.Role]gono
 			return err
 		}
 	}
-	return nil
+	return w.reviewDemoKnownIssues(id, d, users)
 }
 
 // seedFreezes adds the demo's freezes (demoFreezes).
