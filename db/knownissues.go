@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/gonogo/gonogo"
 )
@@ -147,7 +148,10 @@ func (tx *Tx) keepKnownIssue(a gonogo.Actor, rel gonogo.Release, d gonogo.Defect
 		if err := tx.record(a, rel.ID, gonogo.KnownIssueAdded(k, d)); err != nil {
 			return err
 		}
-		return tx.askSupportReview(rel, k)
+		if err := tx.askSupportReview(rel, k); err != nil {
+			return err
+		}
+		return tx.findFix(a, k, d.ID)
 	case found:
 		if _, err := tx.Exec(`DELETE FROM known_issues WHERE id = ?`, was.ID); err != nil {
 			return err
@@ -228,6 +232,46 @@ func (tx *Tx) keepFixes(a gonogo.Actor, rel gonogo.Release, d gonogo.Defect) err
 		if err := tx.recordBoth(a, k.ReleaseID, old, rel.ID, fixing); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// findFix links a new known issue to a release of its product that has
+// verified a defect with its key already: the fix may land on the next
+// release's branch before this one ships without it.
+func (tx *Tx) findFix(a gonogo.Actor, k gonogo.KnownIssue, defectID int64) error {
+	if k.Key == "" {
+		return nil
+	}
+	if err := tx.QueryRow(`SELECT id FROM known_issues WHERE defect_id = ?`, defectID).Scan(&k.ID); err != nil {
+		return err
+	}
+	// The key is typed, or read from the link's end (gonogo.KeyFromURL):
+	// the query narrows by either, the domain decides.
+	rows, err := tx.Query(`SELECT `+defectColumns+` FROM defects d JOIN releases r ON r.id = d.release_id
+		WHERE r.product = ? AND d.release_id <> ? AND d.status = 'verified'
+		AND (d.key = ? COLLATE NOCASE OR d.tracker_url LIKE ?) ORDER BY d.id LIMIT 20`,
+		k.Product, k.ReleaseID, k.Key, "%/"+strings.TrimPrefix(k.Key, "#"))
+	if err != nil {
+		return err
+	}
+	fixes, err := collect(rows, scanDefect)
+	if err != nil {
+		return err
+	}
+	for _, d := range fixes {
+		rel, err := tx.release(d.ReleaseID)
+		if err != nil {
+			return err
+		}
+		if !gonogo.FixesKnownIssue(rel, d, k) {
+			continue
+		}
+		if _, err := tx.Exec(`UPDATE known_issues SET fixed_by_release_id = ?, fixed_by_defect_id = ? WHERE id = ?`, rel.ID, d.ID, k.ID); err != nil {
+			return err
+		}
+		old, fixing := gonogo.KnownIssueFixed(k, rel)
+		return tx.recordBoth(a, k.ReleaseID, old, rel.ID, fixing)
 	}
 	return nil
 }

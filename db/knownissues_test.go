@@ -179,3 +179,18 @@ func itemWithKey(t *testing.T, s *db.Store, releaseID int64, key string) gonogo.
 	t.Fatalf("no item with check key %q", key)
 	return gonogo.Item{}
 }
+
+// The fix may be verified on the next release before this one defers it.
+func TestKnownIssueFindsAFixVerifiedFirst(t *testing.T) {
+	s := db.OpenTest(t)
+	old := mustCreateRelease(t, s, "payments", "2.4.0")
+	next := mustCreateRelease(t, s, "payments", "2.5.0")
+	fix := mustDefect(t, s, next, gonogo.DefectInput{Title: "Crash", Severity: gonogo.Major, TrackerURL: "https://github.com/acme/payments/issues/77"})
+	mustStatus(t, s, next, fix, gonogo.DefectVerified, "")
+	crash := mustDefect(t, s, old, gonogo.DefectInput{Title: "Crash", Severity: gonogo.Critical, TrackerURL: "https://github.com/acme/payments/issues/77"})
+	mustStatus(t, s, old, crash, gonogo.DefectDeferred, "on the next branch")
+	ks := knownIssues(t, s, old.ID)
+	if len(ks) != 1 || ks[0].Key != "#77" || ks[0].FixedBy == nil || ks[0].FixedBy.ReleaseID != next.ID {
+		t.Fatalf("known issues = %+v", ks)
+	}
+}
