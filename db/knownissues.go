@@ -276,12 +276,11 @@ func (tx *Tx) findFix(a gonogo.Actor, k gonogo.KnownIssue, defectID int64) error
 	return nil
 }
 
-// recordBoth audits a change that concerns two releases, on each.
+// recordBoth audits a change that concerns two releases, on each. The
+// release that shipped with the issue is not touched: a fix elsewhere is
+// no change of it, and must not bring a closed release back to the board.
 func (tx *Tx) recordBoth(a gonogo.Actor, oldID int64, old gonogo.Audit, newID int64, fixing gonogo.Audit) error {
 	if err := tx.record(a, oldID, old); err != nil {
-		return err
-	}
-	if err := tx.touchRelease(oldID); err != nil {
 		return err
 	}
 	return tx.record(a, newID, fixing)
