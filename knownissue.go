@@ -188,3 +188,22 @@ func ReviewKnownIssues(rel Release, items []Item, k KnownIssue, now time.Time) (
 	return &ItemResult{Item: it, Audit: audit(ActionItemAdd, "added required readiness item %q (%s): the release ships with known issue %s",
 		it.Title, it.OwnerRole.Label(), k.Name())}, nil
 }
+
+// NoKnownIssuesLeft is what the last known issue leaving rel's notes does
+// to the support lead's review item: an open one no longer has anything to
+// review and stops holding the gate (n/a, with the reason). Nil when the
+// item need not change.
+func NoKnownIssuesLeft(rel Release, items []Item, now time.Time) *ItemResult {
+	if ItemEditable(rel.State, Readiness) != nil {
+		return nil
+	}
+	for _, it := range items {
+		if it.CheckKey != KnownIssuesCheckKey || it.Status != ItemOpen {
+			continue
+		}
+		const why = "no known issues left: every blocker and critical is back in work or fixed"
+		it.Status, it.Reason, it.UpdatedBy, it.UpdatedAt = ItemNA, why, SystemActor.Name, now
+		return &ItemResult{Item: it, Audit: audit(ActionItemStatus, "set %q n/a: %s", it.Title, why)}
+	}
+	return nil
+}

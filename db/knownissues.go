@@ -156,7 +156,31 @@ func (tx *Tx) keepKnownIssue(a gonogo.Actor, rel gonogo.Release, d gonogo.Defect
 		if _, err := tx.Exec(`DELETE FROM known_issues WHERE id = ?`, was.ID); err != nil {
 			return err
 		}
-		return tx.record(a, rel.ID, gonogo.KnownIssueRemoved(was, d))
+		if err := tx.record(a, rel.ID, gonogo.KnownIssueRemoved(was, d)); err != nil {
+			return err
+		}
+		return tx.settleSupportReview(rel)
+	}
+	return nil
+}
+
+// settleSupportReview stops the support lead's review item holding the
+// gate once no known issue is left (gonogo.NoKnownIssuesLeft).
+func (tx *Tx) settleSupportReview(rel gonogo.Release) error {
+	var left int
+	if err := tx.QueryRow(`SELECT count(*) FROM known_issues WHERE release_id = ?`, rel.ID).Scan(&left); err != nil || left > 0 {
+		return err
+	}
+	rows, err := tx.Query(`SELECT `+itemColumns+` FROM items i WHERE i.release_id = ? AND i.check_key = ?`, rel.ID, gonogo.KnownIssuesCheckKey)
+	if err != nil {
+		return err
+	}
+	items, err := collect(rows, scanItem)
+	if err != nil {
+		return err
+	}
+	if res := gonogo.NoKnownIssuesLeft(rel, items, tx.now); res != nil {
+		return tx.applyItem(gonogo.SystemActor, rel.ID, *res)
 	}
 	return nil
 }

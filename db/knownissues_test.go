@@ -156,6 +156,9 @@ func TestKnownIssueRemovedWhenReopenedBeforeShipping(t *testing.T) {
 	if ks := knownIssues(t, s, rel.ID); len(ks) != 0 {
 		t.Fatalf("a reopened defect is still a known issue: %+v", ks)
 	}
+	if it := itemWithKey(t, s, rel.ID, gonogo.KnownIssuesCheckKey); it.Status != gonogo.ItemDone {
+		t.Errorf("support's review, done, changed to %s", it.Status)
+	}
 	if !hasAction(t, s, rel.ID, gonogo.ActionKnownIssueRemove, "PAY-1") {
 		t.Error("the removal was not audited")
 	}
@@ -192,5 +195,22 @@ func TestKnownIssueFindsAFixVerifiedFirst(t *testing.T) {
 	ks := knownIssues(t, s, old.ID)
 	if len(ks) != 1 || ks[0].Key != "#77" || ks[0].FixedBy == nil || ks[0].FixedBy.ReleaseID != next.ID {
 		t.Fatalf("known issues = %+v", ks)
+	}
+}
+
+// A known issue that goes again before support looked leaves nothing to
+// review: the item stops holding the gate.
+func TestSupportReviewSettlesWhenNoKnownIssueIsLeft(t *testing.T) {
+	s := db.OpenTest(t)
+	rel := mustCreateRelease(t, s, "payments", "2.4.0")
+	crash := mustDefect(t, s, rel, gonogo.DefectInput{Title: "Crash", Severity: gonogo.Blocker, Key: "PAY-2"})
+	mustStatus(t, s, rel, crash, gonogo.DefectWontFix, "legacy")
+	if it := itemWithKey(t, s, rel.ID, gonogo.KnownIssuesCheckKey); it.Status != gonogo.ItemOpen {
+		t.Fatalf("support's review = %s", it.Status)
+	}
+	mustStatus(t, s, rel, crash, gonogo.DefectInProgress, "")
+	it := itemWithKey(t, s, rel.ID, gonogo.KnownIssuesCheckKey)
+	if it.Status != gonogo.ItemNA || !strings.Contains(it.Reason, "no known issues left") {
+		t.Errorf("support's review with no known issue left = %s (%q)", it.Status, it.Reason)
 	}
 }
