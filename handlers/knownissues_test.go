@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -210,4 +211,34 @@ func TestTrackerDeferralMakesAKnownIssue(t *testing.T) {
 		t.Fatalf("known issues of 2.4.0: %+v, %v", ks, err)
 	}
 	s.wantEvent(t, rel.ID, gonogo.ActionKnownIssueAdd, "GitHub (integration)", "#318")
+}
+
+// The pages known issues appear on are strict HTML: the workaround forms'
+// labels, ids and messages included, refused or not.
+func TestKnownIssuePagesAreStrictHTML(t *testing.T) {
+	s := newServer(t)
+	rel := s.mustCreateRelease(t, "payments", "2.4.0")
+	qa := s.signIn(t, "qa")
+	s.deferredCritical(t, qa, rel, "Refund crashes on zero amount", "PAY-142")
+	s.deferredCritical(t, qa, rel, "Refund crashes on retry", "PAY-143")
+	s.move(t, rel.ID, gonogo.OpenReview)
+	support, po := s.signIn(t, "support"), s.signIn(t, "po")
+	ks, err := s.store.FindReleaseKnownIssues(t.Context(), rel.ID)
+	if err != nil || len(ks) != 2 {
+		t.Fatalf("known issues %+v, %v", ks, err)
+	}
+	pages := map[string]string{}
+	_, pages["release page, support"] = support.getText(fmt.Sprintf("/releases/%d", rel.ID))
+	_, pages["known issues"] = support.getText(fmt.Sprintf("/releases/%d/known-issues", rel.ID))
+	_, pages["notes editor"] = po.getText(fmt.Sprintf("/releases/%d/notes", rel.ID))
+	res := support.post(fmt.Sprintf("/releases/%d/known-issues/%d", rel.ID, ks[1].ID), url.Values{"workaround": {"bad \x01 text"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	pages["refused workaround"] = string(body)
+	for name, body := range pages {
+		for _, problem := range htmlProblems([]byte(body)) {
+			t.Errorf("%s: %s", name, problem)
+		}
+	}
 }
