@@ -47,10 +47,14 @@ func TestKnownIssuesFlowIntoTheNextReleasesNotes(t *testing.T) {
 	s.deferredCritical(t, qa, old, "Refund crashes on zero amount", "PAY-142")
 	s.wantEvent(t, old.ID, gonogo.ActionKnownIssueAdd, "Qa Tester", "PAY-142")
 	s.mustItem(t, old.ID, "Known issues reviewed")
+	_, doc := qa.get(fmt.Sprintf("/releases/%d", old.ID))
+	if got := text(doc, "[data-testid=notes-panel] p:has([data-testid=known-issues-link])"); got != "1 known issue — 1 needs a workaround" {
+		t.Errorf("the release page's notes panel says %q", got)
+	}
 
 	// The notes editor shows it, with the workaround form for support only.
 	po := s.signIn(t, "po")
-	_, doc := po.get(fmt.Sprintf("/releases/%d/notes", old.ID))
+	_, doc = po.get(fmt.Sprintf("/releases/%d/notes", old.ID))
 	if got := text(doc, "[data-testid=notes-known-panel] [data-testid=known-issue-key]"); got != "PAY-142" {
 		t.Fatalf("the editor's known issue key = %q", got)
 	}

@@ -69,6 +69,16 @@ func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (view
 	v.Decisions = decisions
 	v.Window = windowView(ab, snap, active, h.team(ctx).LowTraffic, h.page(c, "", ""))
 	v.Notes = notesPanel(ab, snap.Release, notes)
+	known, err := h.store.FindReleaseKnownIssues(ctx, id)
+	if err != nil {
+		return views.ReleaseView{}, err
+	}
+	for _, k := range known {
+		v.Notes.KnownIssues++
+		if k.Workaround == "" {
+			v.Notes.MissingWorkarounds++
+		}
+	}
 	v.Meeting = meetingPanelView(ab, snap.Release, meeting, h.page(c, "", ""))
 	if v.Discussion, err = h.discussionView(ctx, u, snap.Release, pages); err != nil {
 		return views.ReleaseView{}, err

@@ -37,6 +37,9 @@ type NotesPanel struct {
 	Release  gonogo.Release
 	Notes    gonogo.Notes
 	CanWrite bool // the reader may write the notes now
+	// KnownIssues the notes carry from the defects, and how many of them
+	// have no workaround yet.
+	KnownIssues, MissingWorkarounds int
 }
 
 // NotesPageView is the page of one release's published notes.
