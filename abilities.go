@@ -39,6 +39,8 @@ const (
 	ActSchedule      Act = "schedule"       // set, move or clear the window
 	ActPostReview    Act = "post-review"    // record the post-release review
 	ActSign          Act = "sign"           // sign off, for a role one holds
+	// ActEditWorkaround: write the workaround of a known issue, in any state.
+	ActEditWorkaround Act = "edit-workaround"
 	// ActTransition and ActSetDefectStatus stand for the rows of their own
 	// tables: RolesFor gives who may take any of them.
 	ActTransition      Act = "transition"
@@ -64,6 +66,8 @@ var grants = map[Act][]Role{
 	ActSchedule:       {ReleaseManager},
 	ActPostReview:     {ReleaseManager},
 	ActSign:           Roles, // each for itself
+	// Support answers the phone about what ships unfixed; QA knows it best.
+	ActEditWorkaround: {QALead, SupportLead},
 }
 
 // adminMay are the actions an admin may take without a role.
@@ -227,6 +231,8 @@ type Abilities struct {
 	Nudge         bool // remind the roles yet to sign
 	Schedule      bool // set, move or clear the window
 	PostReview    bool // record the post-release review
+	// EditWorkaround: write the workarounds of its known issues.
+	EditWorkaround bool
 
 	roles RoleSet // the actor's roles on this release's product
 	state State
@@ -247,6 +253,7 @@ func AbilitiesOf(actor Actor, s Snapshot) Abilities {
 	a.Nudge = now(ActNudge)
 	a.Schedule = now(ActSchedule)
 	a.PostReview = now(ActPostReview)
+	a.EditWorkaround = now(ActEditWorkaround) && a.state != Cancelled
 	return a
 }
 

@@ -47,6 +47,9 @@ type Vote struct {
 	Comment    string
 	Conditions []Condition
 	At         time.Time
+	// Support is what the support lead confirmed with a Go: nil for any
+	// other vote. Kept with the vote, it is frozen with it in a decision.
+	Support *SupportConfirmation `json:",omitempty"`
 }
 
 // Condition is a "yes, but": something that must hold for the Go to stand,

@@ -197,6 +197,10 @@ func (tx *Tx) createDefects(a gonogo.Actor, releaseID int64, ins []gonogo.Defect
 		if err := tx.record(a, releaseID, res.Audit); err != nil {
 			return nil, err
 		}
+		d.ID = id
+		if err := tx.defectWritten(a, d); err != nil {
+			return nil, err
+		}
 	}
 	return ids, tx.touchRelease(releaseID)
 }
@@ -266,6 +270,9 @@ func (tx *Tx) changeDefect(a gonogo.Actor, releaseID, id int64,
 		return d, err
 	}
 	if err := tx.record(a, releaseID, res.Audit); err != nil {
+		return d, err
+	}
+	if err := tx.defectWritten(a, d); err != nil {
 		return d, err
 	}
 	return d, tx.touchRelease(releaseID)

@@ -125,6 +125,9 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Lo
 	if snap.Votes, err = collect(rows, scanVote); err != nil {
 		return snap, err
 	}
+	if err := fillSupport(ctx, q, snap.Votes); err != nil {
+		return snap, err
+	}
 	if snap.Waivers, err = findWaivers(ctx, q, releaseID); err != nil {
 		return snap, err
 	}
@@ -206,6 +209,9 @@ func (tx *Tx) castVote(ctx context.Context, a gonogo.Actor, releaseID int64, in 
 		return v, err
 	}
 	v.ID, _ = row.LastInsertId()
+	if err := tx.confirmSupport(ctx, a, &v, res.DropItems); err != nil {
+		return v, err
+	}
 	if err := tx.dropItems(releaseID, res.DropItems); err != nil {
 		return v, err
 	}

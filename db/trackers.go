@@ -305,6 +305,9 @@ func (tx *Tx) writeSynced(t gonogo.Tracker, w gonogo.DefectWrite) (gonogo.Defect
 	if err := tx.record(t.Kind.Actor(), d.ReleaseID, w.Audit); err != nil {
 		return d, err
 	}
+	if err := tx.defectWritten(t.Kind.Actor(), d); err != nil {
+		return d, err
+	}
 	return d, tx.touchRelease(d.ReleaseID)
 }
 

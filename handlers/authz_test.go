@@ -154,7 +154,13 @@ var authTable = map[string]authCase{
 	"POST /products/:key/trackers/:kind/import": {"/products/authz/trackers/github/import",
 		url.Values{"csv": {"Title,Number,Milestone,Labels\nA crash,7,{version},bug\n"}}, http.StatusOK, []string{"qa", "rm"}},
 	"POST /releases/:id/notes/fill": {"/releases/{release}/notes/fill", notesForm, http.StatusOK, []string{"po", "rm"}},
-	"POST /releases/:id/comments":   {"/releases/{release}/comments", url.Values{"body": {"Looks good"}}, http.StatusSeeOther, everyone},
+	// Known issues: everyone reads them; the QA and support leads reach the
+	// store with a workaround (here for none that exists: 404), others are
+	// refused first (TestWorkaroundBySupportLead proves a real one).
+	"GET /releases/:id/known-issues": {"/releases/{release}/known-issues", nil, http.StatusOK, everyone},
+	"POST /releases/:id/known-issues/:kid": {"/releases/{release}/known-issues/999999", url.Values{"workaround": {"Retry."}},
+		http.StatusNotFound, []string{"qa", "support"}},
+	"POST /releases/:id/comments": {"/releases/{release}/comments", url.Values{"body": {"Looks good"}}, http.StatusSeeOther, everyone},
 	// Only its author may change a comment: here the release manager's.
 	"POST /releases/:id/comments/:comment": {"/releases/{release}/comments/{comment}", url.Values{"body": {"Edited"}}, http.StatusSeeOther, []string{"rm"}},
 	"POST /releases/:id/nudge":             {"/releases/{release}/nudge", url.Values{"role": {"qa-lead"}}, http.StatusSeeOther, []string{"rm"}},

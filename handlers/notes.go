@@ -61,7 +61,9 @@ func (h *Handler) notesForm(c echo.Context, rid int64) (views.NotesForm, error) 
 			return f, err
 		}
 	}
-	return f, nil
+	canEdit := h.abilities(c, gonogo.Snapshot{Release: rel}).EditWorkaround
+	f.Known, err = h.knownIssuesView(ctx, rel, canEdit, fmt.Sprintf("/releases/%d/notes", rid))
+	return f, err
 }
 
 // withInput shows what was typed in the form and its preview, and returns
@@ -167,6 +169,9 @@ func (h *Handler) showNotes(c echo.Context) error {
 		return gonogo.Errorf(gonogo.ENOTFOUND, "%s %s has no published release notes", e.Release.Product, e.Release.Version)
 	}
 	v := views.NotesPageView{Entry: e, Internal: u != nil}
+	if v.Known, err = h.knownIssuesView(ctx, e.Release, false, ""); err != nil {
+		return err
+	}
 	if u != nil {
 		v.CanEdit = h.abilities(c, gonogo.Snapshot{Release: e.Release}).WriteNotes
 		if v.Decisions, err = h.store.FindDecisions(ctx, e.Release.ID); err != nil {

@@ -62,10 +62,23 @@ func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (view
 	u := currentUser(c)
 	ab := h.abilities(c, snap)
 	v := buildReleaseView(h.actor(c), ab, snap, earlier, h.store.Now())
+	if err := h.briefSupport(ctx, ab, snap, &v.Signoffs); err != nil {
+		return views.ReleaseView{}, err
+	}
 	v.History = historyView(id, pages, events)
 	v.Decisions = decisions
 	v.Window = windowView(ab, snap, active, h.team(ctx).LowTraffic, h.page(c, "", ""))
 	v.Notes = notesPanel(ab, snap.Release, notes)
+	known, err := h.store.FindReleaseKnownIssues(ctx, id)
+	if err != nil {
+		return views.ReleaseView{}, err
+	}
+	for _, k := range known {
+		v.Notes.KnownIssues++
+		if k.Workaround == "" {
+			v.Notes.MissingWorkarounds++
+		}
+	}
 	v.Meeting = meetingPanelView(ab, snap.Release, meeting, h.page(c, "", ""))
 	if v.Discussion, err = h.discussionView(ctx, u, snap.Release, pages); err != nil {
 		return views.ReleaseView{}, err

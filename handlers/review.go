@@ -161,6 +161,9 @@ func (h *Handler) castVote(c echo.Context) error {
 	}
 	ab := h.abilities(c, snap)
 	v := views.ReleaseView{Signoffs: signoffView(h.actor(c), ab, snap, earlier, h.store.Now()), Gate: gateView(ab, snap)}
+	if err := h.briefSupport(ctx, ab, snap, &v.Signoffs); err != nil {
+		return err
+	}
 	fix(&v)
 	return render(c, status, views.VoteUpdate(h.page(c, "", ""), v.Signoffs, v.Gate))
 }

@@ -191,6 +191,10 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/releases/:id/notes/preview", h.previewNotes, may(gonogo.ActWriteNotes)},
 		{http.MethodPost, "/releases/:id/notes/publish", h.publishNotes, may(gonogo.ActWriteNotes)},
 		{http.MethodPost, "/releases/:id/notes/fill", h.fillNotes, may(gonogo.ActWriteNotes)},
+		// Known issues (knownissues.go): everyone signed in reads them; the
+		// QA and support leads write their workarounds.
+		{http.MethodGet, "/releases/:id/known-issues", h.showKnownIssues, signedIn},
+		{http.MethodPost, "/releases/:id/known-issues/:kid", h.setWorkaround, may(gonogo.ActEditWorkaround)},
 
 		// Administration
 		{http.MethodGet, "/admin", h.showAdmin, admin},

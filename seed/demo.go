@@ -130,9 +130,18 @@ var demoDefects = map[string][]gonogo.Defect{
 		{Title: "Quoted queries return no results", Severity: gonogo.Blocker, Status: gonogo.DefectOpen,
 			TrackerURL: "https://gitlab.com/acme/storefront/-/issues/81"},
 		{Title: "Ranking ignores stock level", Severity: gonogo.Major, Status: gonogo.DefectOpen},
+		{Title: "Banner overlaps the cookie notice on 320px screens", Severity: gonogo.Major, Status: gonogo.DefectVerified,
+			TrackerURL: "https://gitlab.com/acme/storefront/-/issues/77"},
 	},
 	"mobile 3.7.1": {
 		{Title: "Analytics consent asked twice on first start", Severity: gonogo.Minor, Status: gonogo.DefectFixed},
+	},
+	// Known issues of earlier releases, fixed: payments 1.17.0 shipped with
+	// PAY-44, which 2.3.1 verified and shipped; storefront 5.11.0 goes out
+	// with #77, which 5.12.0 has verified already.
+	"payments 2.3.1": {
+		{Title: "Wallet payment times out when the bank app is closed", Severity: gonogo.Major, Status: gonogo.DefectVerified,
+			TrackerURL: "https://acme.atlassian.net/browse/PAY-44"},
 	},
 }
 
@@ -384,7 +393,7 @@ func (w *writer) seedDefects(id int64, d demoRelease, users map[gonogo.Role]gono
 			return err
 		}
 	}
-	return nil
+	return w.reviewDemoKnownIssues(id, d, users)
 }
 
 // seedFreezes adds the demo's freezes (demoFreezes).

@@ -139,9 +139,10 @@ func TestSeedDemo(t *testing.T) {
 			}
 			conditions := 0
 			for _, it := range snap.Items {
-				// Conditions, and the follow-ups of a post-release review,
-				// are added to the template's items.
-				if it.IsCondition() || it.Custom {
+				// Conditions, the follow-ups of a post-release review and the
+				// support lead's review of known issues are added to the
+				// template's items.
+				if it.IsCondition() || it.Custom || it.CheckKey == gonogo.KnownIssuesCheckKey {
 					conditions++
 				}
 			}

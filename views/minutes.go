@@ -118,6 +118,11 @@ func minutesVotes(b *strings.Builder, p Page, r gonogo.Record) {
 	if len(said) > 0 {
 		w("\n### Comments on the votes\n\n%s", strings.Join(said, ""))
 	}
+	for _, v := range r.Votes {
+		if v.Support != nil {
+			w("\n**Support confirmed:** %s (%s, %s)\n", mdInline(v.Support.Text()), mdInline(v.UserName), p.Time(v.At))
+		}
+	}
 }
 
 func waiver(ws []gonogo.Waiver, r gonogo.Role) (gonogo.Waiver, bool) {

@@ -27,6 +27,9 @@ type NotesForm struct {
 	// Filled says what filling the editor from what shipped added; "" when
 	// it was not filled.
 	Filled string
+	// Known are the release's known issues and the ones it fixes, kept
+	// from its defects rather than typed.
+	Known KnownIssuesView
 }
 
 // NotesPanel is the release page's summary of its notes.
@@ -34,6 +37,9 @@ type NotesPanel struct {
 	Release  gonogo.Release
 	Notes    gonogo.Notes
 	CanWrite bool // the reader may write the notes now
+	// KnownIssues the notes carry from the defects, and how many of them
+	// have no workaround yet.
+	KnownIssues, MissingWorkarounds int
 }
 
 // NotesPageView is the page of one release's published notes.
@@ -43,6 +49,7 @@ type NotesPageView struct {
 	CanEdit   bool
 	Decisions []gonogo.Decision
 	Revisions []gonogo.NotesRevision
+	Known     KnownIssuesView
 }
 
 // NotesListView is /notes: published notes, filtered and searched.
