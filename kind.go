@@ -116,6 +116,15 @@ func DefaultPolicy(product string, k Kind) Policy {
 // Requires reports whether the policy asks role r to sign off.
 func (p Policy) Requires(r Role) bool { return p.Roles.Has(r) }
 
+// Leaves reports whether the policy leaves role r out, with the waiver
+// that says so on the release page.
+func (p Policy) Leaves(r Role) (Waiver, bool) {
+	if p.Requires(r) {
+		return Waiver{}, false
+	}
+	return Waiver{Role: r, Reason: fmt.Sprintf("the %s policy of %s does not ask %s to sign", strings.ToLower(p.Kind.Label()), p.Product, r.InText()), By: "product policy"}, true
+}
+
 // Voters is how many distinct people must vote Go: the policy's number,
 // never fewer than the floor of MinGoVoters.
 func (p Policy) Voters() int { return max(p.MinGoVoters, MinGoVoters) }
