@@ -47,7 +47,7 @@ type ReleaseInput struct {
 	Summary   string
 	ManagerID int64
 	Window    Window
-	Kind      Kind // standard when not given
+	Kind      Kind // "" is standard
 }
 
 // Normalize trims the fields; products are lower case so "Payments" and
@@ -57,9 +57,6 @@ func (in *ReleaseInput) Normalize() {
 	in.Version = strings.TrimSpace(in.Version)
 	in.Title = strings.TrimSpace(in.Title)
 	in.Summary = strings.TrimSpace(in.Summary)
-	if in.Kind == "" {
-		in.Kind = KindStandard
-	}
 }
 
 // Products and versions appear in URLs (/notes/{product}/{version}).
