@@ -57,7 +57,7 @@ func ReleaseFormPage(p Page, f ReleaseForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if f.ID == 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<h1>New release</h1><p class=\"muted\">It starts in draft with the checklist template's items.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<h1>New release</h1><p class=\"muted\">It starts in draft with the checklist its kind's policy chooses for the product.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
