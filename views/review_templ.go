@@ -2107,7 +2107,7 @@ func OpenConditions(items []gonogo.Item, oob bool) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 193, "</ul><p class=\"muted small\">Each is a post-deploy verification item; the release is marked released only when all are closed.</p></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 193, "</ul><p class=\"muted small\">Each is a post-deploy verification item; the release is marked released only when all are closed (or a hotfix's post-release review is past its deadline: then it shows as overdue).</p></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
