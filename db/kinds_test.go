@@ -122,6 +122,17 @@ func TestPolicyIsStoredValidatedAndAudited(t *testing.T) {
 	if e := lastEvent(t, s); e.Action != string(gonogo.ActionProductPolicy) {
 		t.Fatalf("last event %q, want the policy's", e.Action)
 	}
+	rel, err := s.CreateRelease(t.Context(), gonogo.SystemActor, gonogo.ReleaseInput{Product: "payments", Version: "1.0.1", Title: "Fix", Kind: gonogo.KindHotfix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if items := mustFindItems(t, s, rel.ID); len(items) != len(gonogo.DefaultTemplate()) {
+		t.Errorf("a hotfix under a policy of the product's template has %d items, want the template's %d", len(items), len(gonogo.DefaultTemplate()))
+	}
+	board, err := s.FindSnapshotsOf(t.Context(), []gonogo.Release{rel})
+	if err != nil || len(board) != 1 || board[0].Policy().Voters() != 3 || board[0].Policy().Requires(gonogo.Ops) {
+		t.Fatalf("the board's snapshot judges the hotfix by %+v, %v", board, err)
+	}
 	std, _ := s.FindPolicy(t.Context(), "payments", gonogo.KindStandard)
 	if std.Set || len(std.Roles) != len(gonogo.Roles) {
 		t.Fatalf("the standard policy changed with the hotfix one: %+v", std)

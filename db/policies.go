@@ -28,14 +28,12 @@ func (s *Store) FindPolicy(ctx context.Context, key string, k gonogo.Kind) (gono
 	return findPolicy(ctx, s.read, key, k)
 }
 
-func findPolicy(ctx context.Context, q querier, key string, k gonogo.Kind) (gonogo.Policy, error) {
-	p := gonogo.Policy{Product: key, Kind: k, Set: true}
+const policyColumns = `product, kind, roles, min_voters, template, review_days`
+
+func scanPolicy(sc scanner) (gonogo.Policy, error) {
+	p := gonogo.Policy{Set: true}
 	var roles string
-	err := q.QueryRowContext(ctx, `SELECT roles, min_voters, template, review_days FROM product_policies WHERE product = ? AND kind = ?`,
-		key, string(k)).Scan(&roles, &p.MinGoVoters, &p.Template, &p.ReviewWithinDays)
-	if errors.Is(err, sql.ErrNoRows) {
-		return gonogo.DefaultPolicy(key, k), nil
-	} else if err != nil {
+	if err := sc.Scan(&p.Product, &p.Kind, &roles, &p.MinGoVoters, &p.Template, &p.ReviewWithinDays); err != nil {
 		return p, err
 	}
 	var rs []gonogo.Role
@@ -44,6 +42,14 @@ func findPolicy(ctx context.Context, q querier, key string, k gonogo.Kind) (gono
 	}
 	p.Roles = gonogo.NewRoleSet(rs...)
 	return p, nil
+}
+
+func findPolicy(ctx context.Context, q querier, key string, k gonogo.Kind) (gonogo.Policy, error) {
+	p, err := scanPolicy(q.QueryRowContext(ctx, `SELECT `+policyColumns+` FROM product_policies WHERE product = ? AND kind = ?`, key, string(k)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return gonogo.DefaultPolicy(key, k), nil
+	}
+	return p, err
 }
 
 // SetPolicy sets the product key's policy for kind k from in, audited;
@@ -83,29 +89,17 @@ func (s *Store) SetPolicy(ctx context.Context, a gonogo.Actor, key string, k gon
 // findAllPolicies reads every policy set, by product and kind: one read
 // for a board, as long as the list of products.
 func findAllPolicies(ctx context.Context, q querier) (map[string]gonogo.Policy, error) {
-	rows, err := q.QueryContext(ctx, `SELECT product, kind FROM product_policies`)
+	rows, err := q.QueryContext(ctx, `SELECT `+policyColumns+` FROM product_policies`)
 	if err != nil {
 		return nil, err
 	}
-	type pk struct {
-		product string
-		kind    gonogo.Kind
-	}
-	keys, err := collect(rows, func(sc scanner) (pk, error) {
-		var k pk
-		err := sc.Scan(&k.product, &k.kind)
-		return k, err
-	})
+	pols, err := collect(rows, scanPolicy)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]gonogo.Policy{}
-	for _, k := range keys {
-		p, err := findPolicy(ctx, q, k.product, k.kind)
-		if err != nil {
-			return nil, err
-		}
-		out[k.product+" "+string(k.kind)] = p
+	out := make(map[string]gonogo.Policy, len(pols))
+	for _, p := range pols {
+		out[p.Product+" "+string(p.Kind)] = p
 	}
 	return out, nil
 }
