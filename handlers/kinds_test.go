@@ -107,6 +107,13 @@ func TestHotfixIsNotReleasedBeforeItsReviewAndShowsOverdueOnTheBoard(t *testing.
 	}
 	rm := s.signIn(t, "rm")
 	page := "/releases/" + itoa(rel.ID)
+	_, record := rm.get(page + "/decisions/1")
+	if got := text(record, `[data-testid="decision-record"] [data-testid="kind-chip"]`); got != "Hotfix" {
+		t.Fatalf("the decision record shows the kind %q", got)
+	}
+	if _, md := rm.getText(page + "/decisions/1.md"); !strings.Contains(md, "**Kind:** hotfix") {
+		t.Fatal("the minutes do not say it is a hotfix")
+	}
 	rm.get(page)
 	res := rm.post(page+"/transitions", url.Values{"transition": {"mark-released"}, "confirm": {"1"}})
 	wantStatus(t, res, http.StatusConflict)
