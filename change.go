@@ -53,6 +53,8 @@ const (
 	ActionProductCreate  Action = "product.create"
 	ActionProductUpdate  Action = "product.update"
 	ActionProductArchive Action = "product.archive"
+	// A product's policy for a release kind set.
+	ActionProductPolicy Action = "product.policy"
 
 	ActionTrackerSave   Action = "tracker.save"
 	ActionTrackerRemove Action = "tracker.remove"

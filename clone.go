@@ -46,6 +46,7 @@ func (s Snapshot) Clone() Snapshot {
 	s.Votes = CloneAll(s.Votes)
 	s.Waivers = slices.Clone(s.Waivers)
 	s.Staffed = slices.Clone(s.Staffed)
+	s.KindPolicy.Roles = slices.Clone(s.KindPolicy.Roles)
 	s.Freezes = CloneAll(s.Freezes)
 	s.Comments = CloneAll(s.Comments)
 	return s

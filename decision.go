@@ -93,6 +93,9 @@ type DecisionResult struct {
 	State    State
 	AddItems []Item
 	Audit    Audit
+	// ReviewDue is when a hotfix's post-release review falls due, set by
+	// its Go; zero otherwise.
+	ReviewDue time.Time
 }
 
 // Decide checks that actor may record the decision on the snapshot and
@@ -107,7 +110,22 @@ func Decide(actor Actor, s Snapshot, in DecisionInput, now time.Time) (DecisionR
 	d.Number = s.Decisions + 1
 	a := decisionAudit(d)
 	a.Causes = append([]Cause{decided(s.Release, d)}, conditionsGiven(s.Release, d.DeciderName, SourceDecision, d.Conditions)...)
-	return DecisionResult{Decision: d, State: d.Outcome.State(), AddItems: conditionItems(SourceDecision, d.Conditions), Audit: a}, nil
+	res := DecisionResult{Decision: d, State: d.Outcome.State(), AddItems: conditionItems(SourceDecision, d.Conditions), Audit: a}
+	if pol := s.Policy(); d.Outcome == OutcomeGo && pol.Kind == KindHotfix {
+		// The Go is what the hotfix's policy conditions: the review is
+		// due within the policy's days of it, tracked like every condition.
+		res.ReviewDue = pol.ReviewDue(now)
+		res.AddItems = append(res.AddItems, ReviewItem(pol, res.ReviewDue, s.Zone))
+		res.Audit.Detail += fmt.Sprintf("; as a hotfix it owes a post-release review by %s", res.ReviewDue.In(zoneOr(s.Zone)).Format("Mon 2 Jan 2006"))
+	}
+	return res, nil
+}
+
+func zoneOr(loc *time.Location) *time.Location {
+	if loc == nil {
+		return time.UTC
+	}
+	return loc
 }
 
 func decisionAudit(d Decision) Audit {

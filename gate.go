@@ -2,6 +2,7 @@ package gonogo
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -17,6 +18,9 @@ type Snapshot struct {
 	// that no vote can fill until someone is given the role.
 	Staffed RoleSet
 	Notes   NotesStatus
+	// Policy is the product's policy for the release's kind; the zero
+	// Policy is the kind's default (see Snapshot.Policy).
+	KindPolicy Policy
 	// Scope is the pull and merge requests still open in the release's
 	// milestone while it watches them (WatchesScope), the required ones
 	// first, at most MaxScopeShown; ScopeMore counts those left out. The
@@ -102,7 +106,7 @@ func Evaluate(s Snapshot) Gate {
 			fmt.Sprintf("The window overlaps the freeze “%s” (%s): move the window", hit.Freeze.Name, FormatWindow(hit.When, s.Zone)), "window"})
 	}
 	goVoters := map[int64]string{}
-	for _, r := range RequiredRoles(s.Waivers) {
+	for _, r := range s.Required() {
 		v, ok := votes[r]
 		switch {
 		case ok && v.Value == VoteGo:
@@ -114,8 +118,8 @@ func Evaluate(s Snapshot) Gate {
 			reasons = append(reasons, Reason{ReasonRole, fmt.Sprintf("%s has not signed off", r.Label()), "role-" + string(r)})
 		}
 	}
-	if len(goVoters) < MinGoVoters {
-		reasons = append(reasons, Reason{ReasonQuorum, quorumText(goVoters), "signoffs"})
+	if need := s.Policy().Voters(); len(goVoters) < need {
+		reasons = append(reasons, Reason{ReasonQuorum, quorumText(goVoters, need), "signoffs"})
 	}
 	return Gate{Ready: len(reasons) == 0, Reasons: reasons, Warnings: gateWarnings(s.Release)}
 }
@@ -157,16 +161,57 @@ func itemReasons(items []Item) []Reason {
 	return out
 }
 
-func quorumText(goVoters map[int64]string) string {
+func quorumText(goVoters map[int64]string, need int) string {
+	at := fmt.Sprintf("A Go needs Go votes from at least %s people", numberWord(need))
 	switch len(goVoters) {
 	case 0:
-		return "A Go needs Go votes from at least two people; nobody has voted Go yet"
+		return at + "; nobody has voted Go yet"
 	case 1:
 		for _, name := range goVoters {
-			return fmt.Sprintf("A Go needs Go votes from at least two people; only %s has voted Go", name)
+			return fmt.Sprintf("%s; only %s has voted Go", at, name)
 		}
 	}
-	return ""
+	names := make([]string, 0, len(goVoters))
+	for _, n := range goVoters {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return fmt.Sprintf("%s; only %s have voted Go", at, List(names))
+}
+
+// numberWord writes small counts as words, as the gate's sentences do.
+func numberWord(n int) string {
+	words := []string{"zero", "one", "two", "three", "four", "five", "six"}
+	if n >= 0 && n < len(words) {
+		return words[n]
+	}
+	return fmt.Sprint(n)
+}
+
+// Policy is the product's policy for the release's kind: the one read
+// with the snapshot, or the kind's default when none was read.
+func (s Snapshot) Policy() Policy {
+	if s.KindPolicy.Kind != "" {
+		return s.KindPolicy
+	}
+	k := s.Release.Kind
+	if !k.Valid() {
+		k = KindStandard
+	}
+	return DefaultPolicy(s.Release.Product, k)
+}
+
+// Required lists the roles that must sign off the snapshot's release: the
+// roles its kind's policy requires, but those waived for this release.
+func (s Snapshot) Required() []Role {
+	pol := s.Policy()
+	var out []Role
+	for _, r := range RequiredRoles(s.Waivers) {
+		if pol.Requires(r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func keyPrefix(d Defect) string {

@@ -115,7 +115,7 @@ func Move(actor Actor, s Snapshot, t Transition, now time.Time) (TransitionResul
 		return TransitionResult{}, err
 	}
 	if t == MarkReleased {
-		if err := readyToRelease(s.Items); err != nil {
+		if err := readyToRelease(s, now); err != nil {
 			return TransitionResult{}, err
 		}
 	}
@@ -178,8 +178,8 @@ func goVoters(s Snapshot) []string {
 
 // readyToRelease refuses while a required verification item, which includes
 // every condition of the Go, is not settled. The refusal names every one.
-func readyToRelease(items []Item) error {
-	reasons := verificationReasons(items)
+func readyToRelease(s Snapshot, now time.Time) error {
+	reasons := verificationReasons(s, now)
 	if len(reasons) == 0 {
 		return nil
 	}
@@ -192,10 +192,19 @@ func readyToRelease(items []Item) error {
 
 // verificationReasons are the required verification items not yet settled,
 // each linking to its row.
-func verificationReasons(items []Item) []Reason {
+func verificationReasons(s Snapshot, now time.Time) []Reason {
 	var out []Reason
-	for _, it := range items {
+	for _, it := range s.Items {
 		if it.Phase != Verification || !it.Required || it.Status.Settled() {
+			continue
+		}
+		if it.CheckKey == PostReleaseReviewKey && it.Source == SourcePolicy {
+			// A hotfix's review holds the release back until it is
+			// recorded or its deadline passes; then the board shows it
+			// as overdue instead (ReviewOverdue).
+			if reviewPending(s.Release, it, now) {
+				out = append(out, Reason{ReasonItem, reviewDueText(s.Release, s.Zone), fmt.Sprintf("item-%d", it.ID)})
+			}
 			continue
 		}
 		state := "is still open"
@@ -219,12 +228,16 @@ type TransitionCheck struct {
 // from the snapshot's state, whether the release is ready for it, with
 // every reason it is not. Move refuses for the same reasons; who may take
 // a transition is Abilities.Transition's question.
-func TransitionChecks(s Snapshot) []TransitionCheck {
+func TransitionChecks(s Snapshot) []TransitionCheck { return TransitionChecksAt(s, time.Time{}) }
+
+// TransitionChecksAt is TransitionChecks at now, which says whether a
+// hotfix's post-release review is still due or overdue.
+func TransitionChecksAt(s Snapshot, now time.Time) []TransitionCheck {
 	var out []TransitionCheck
 	for _, t := range s.Release.State.Allowed() {
 		var reasons []Reason
 		if t == MarkReleased {
-			reasons = verificationReasons(s.Items)
+			reasons = verificationReasons(s, now)
 		}
 		out = append(out, TransitionCheck{Transition: t, Allowed: len(reasons) == 0, Reasons: reasons})
 	}
@@ -299,4 +312,17 @@ func Lineage(rel Release, same []Release) (replaces, replacedBy Release) {
 		}
 	}
 	return replaces, replacedBy
+}
+
+// reviewDueText asks for a hotfix's post-release review before it is
+// marked released, naming its deadline.
+func reviewDueText(rel Release, loc *time.Location) string {
+	if rel.ReviewDue.IsZero() {
+		return "Record the post-release review first"
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return fmt.Sprintf("Record the post-release review first, due %s; after that the hotfix may be marked released and shows as overdue",
+		rel.ReviewDue.In(loc).Format("Mon 2 Jan 2006 15:04 MST"))
 }

@@ -227,7 +227,7 @@ func cancelled(actor Actor, s Snapshot, was Meeting, detail string, now time.Tim
 	m := was
 	m.Cancelled, m.Seq, m.By, m.Changed = true, was.Seq+1, actor.Name, now
 	a := audit(ActionMeetingCancel, "%s", detail)
-	a.Causes = []Cause{{Kind: NotifyMeeting, Roles: NewRoleSet(RequiredRoles(s.Waivers)...),
+	a.Causes = []Cause{{Kind: NotifyMeeting, Roles: NewRoleSet(s.Required()...),
 		Text: fmt.Sprintf("%s cancelled the Go/No-Go meeting of %s", actor.Name, s.Release.Name())}}
 	return MeetingResult{Meeting: m, Audit: &a, Method: MethodCancel}
 }
@@ -239,7 +239,7 @@ func meetingCalled(actor Actor, s Snapshot, m Meeting, moved bool, zone *time.Lo
 	if moved {
 		verb = "moved"
 	}
-	return Cause{Kind: NotifyMeeting, Roles: NewRoleSet(RequiredRoles(s.Waivers)...),
+	return Cause{Kind: NotifyMeeting, Roles: NewRoleSet(s.Required()...),
 		Text: fmt.Sprintf("%s %s the Go/No-Go meeting of %s: %s", actor.Name, verb, s.Release.Name(), m.Describe(zone))}
 }
 

@@ -13,7 +13,7 @@ func reviewOpened(s Snapshot, res TransitionResult) Cause {
 	if res.NewCycle {
 		text = fmt.Sprintf("Review cycle %d opened on %s: your sign-off is needed again", res.Cycle, s.Release.Name())
 	}
-	return Cause{Kind: NotifyReview, Roles: NewRoleSet(RequiredRoles(s.Waivers)...), Text: text}
+	return Cause{Kind: NotifyReview, Roles: NewRoleSet(s.Required()...), Text: text}
 }
 
 // nudged tells the holders of role that the release manager asks them to sign.

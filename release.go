@@ -30,6 +30,10 @@ type Release struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	ReviewAt    time.Time // when the current review cycle opened
+	Kind        Kind      // standard or hotfix, chosen at creation
+	// ReviewDue is when a hotfix's post-release review falls due, set when
+	// its Go is recorded; zero otherwise.
+	ReviewDue time.Time
 }
 
 // Name is how people refer to the release: "payments 2.4.0".
@@ -43,6 +47,7 @@ type ReleaseInput struct {
 	Summary   string
 	ManagerID int64
 	Window    Window
+	Kind      Kind // "" is standard
 }
 
 // Normalize trims the fields; products are lower case so "Payments" and
@@ -92,6 +97,9 @@ func (in ReleaseInput) Validate() error {
 	}
 	validateLine(p, "title", "Title", in.Title, MaxTitleLen, true)
 	validateText(p, "summary", "Summary", in.Summary, MaxSummaryLen, false)
+	if in.Kind != "" && !in.Kind.Valid() {
+		p.Add("kind", "choose standard or hotfix")
+	}
 	if err := in.Window.Validate(); err != nil {
 		p.Add("window", "%s", ErrorMessage(err))
 	}
@@ -151,6 +159,9 @@ func CheckManager(u User, found bool, product string) error {
 // newProduct, the release was its product's first and made the product.
 func ReleaseCreated(in ReleaseInput, items, replaces int64, newProduct bool) Audit {
 	a := audit(ActionReleaseCreate, "created %s %s %q with %d checklist items", in.Product, in.Version, in.Title, items)
+	if in.Kind == KindHotfix {
+		a.Detail = "created hotfix" + strings.TrimPrefix(a.Detail, "created")
+	}
 	if replaces != 0 {
 		a.Detail += fmt.Sprintf(", replacing cancelled release #%d", replaces)
 	}

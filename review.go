@@ -338,7 +338,7 @@ func Unstaffed(s Snapshot) []Role {
 func unsigned(s Snapshot, staffed bool) []Role {
 	votes := CurrentVotes(s.Release, s.Votes)
 	var out []Role
-	for _, r := range RequiredRoles(s.Waivers) {
+	for _, r := range s.Required() {
 		if _, ok := votes[r]; !ok && s.Staffed.Has(r) == staffed {
 			out = append(out, r)
 		}

@@ -426,19 +426,9 @@ func TestInsightsOfABoardFromBeforeInsights(t *testing.T) {
 	want, err := st.s.FindInsights(t.Context(), "", p)
 	st.check(err, "insights")
 	raw := rawDB(t, st.s)
-	for _, q := range []string{
-		`DROP TRIGGER release_moved`, `DROP TRIGGER item_failed`,
-		`DROP TABLE release_facts`, `DROP TABLE item_failures`, `DROP TABLE release_moves`,
-		`DELETE FROM goose_db_version WHERE version_id = 28`,
-		// The migrations after it, gone with it: the board is from before them all.
-		`DROP TABLE post_release_followups`, `DROP TABLE post_release_reviews`,
-		`DELETE FROM goose_db_version WHERE version_id = 31`,
-		// Later migrations go too, as the board had none of them; they
-		// run again on the upgrade.
-		`DROP TABLE support_confirmations`, `DROP TABLE known_issues`,
-		`DELETE FROM goose_db_version WHERE version_id = 32`,
-	} {
-		mustExec(t, raw, q)
+	// The board is from before insights (00028) and every migration after it.
+	if err := db.MigrateDownTo(t.Context(), raw, 27); err != nil {
+		t.Fatal(err)
 	}
 	s, err := db.Open(t.Context(), st.s.Path())
 	if err != nil {

@@ -13,7 +13,8 @@ import (
 )
 
 const releaseColumns = `r.id, r.product, r.version, r.title, r.summary, r.state, r.cycle,
-	COALESCE(r.manager_id, 0), COALESCE(m.name, ''), r.window_start, r.window_end, r.created_at, r.updated_at, r.review_at`
+	COALESCE(r.manager_id, 0), COALESCE(m.name, ''), r.window_start, r.window_end, r.created_at, r.updated_at, r.review_at,
+	r.kind, r.review_due`
 
 const releaseFrom = ` FROM releases r LEFT JOIN users m ON m.id = r.manager_id `
 
@@ -21,7 +22,8 @@ func scanRelease(sc scanner) (gonogo.Release, error) {
 	var r gonogo.Release
 	err := sc.Scan(&r.ID, &r.Product, &r.Version, &r.Title, &r.Summary, &r.State, &r.Cycle,
 		&r.ManagerID, &r.ManagerName, (*Time)(&r.Window.Start), (*Time)(&r.Window.End),
-		(*Time)(&r.CreatedAt), (*Time)(&r.UpdatedAt), (*Time)(&r.ReviewAt))
+		(*Time)(&r.CreatedAt), (*Time)(&r.UpdatedAt), (*Time)(&r.ReviewAt),
+		&r.Kind, (*Time)(&r.ReviewDue))
 	return r, err
 }
 
@@ -66,10 +68,13 @@ func (tx *Tx) createRelease(a gonogo.Actor, in gonogo.ReleaseInput, state gonogo
 	if err != nil {
 		return 0, err
 	}
-	res, err := tx.Exec(`INSERT INTO releases (product, version, title, summary, state, manager_id, window_start, window_end, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if in.Kind == "" {
+		in.Kind = gonogo.KindStandard
+	}
+	res, err := tx.Exec(`INSERT INTO releases (product, version, title, summary, state, manager_id, window_start, window_end, created_at, updated_at, kind)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		in.Product, in.Version, in.Title, in.Summary, string(state), sql.NullInt64{Int64: in.ManagerID, Valid: in.ManagerID != 0},
-		Time(in.Window.Start), Time(in.Window.End), Time(tx.now), Time(tx.now))
+		Time(in.Window.Start), Time(in.Window.End), Time(tx.now), Time(tx.now), string(in.Kind))
 	if isUnique(err) {
 		// The domain's rule, held by the index when two requests race.
 		return 0, gonogo.FieldErrorf("version", "%s %s already exists", in.Product, in.Version)
@@ -77,7 +82,16 @@ func (tx *Tx) createRelease(a gonogo.Actor, in gonogo.ReleaseInput, state gonogo
 		return 0, err
 	}
 	id, _ := res.LastInsertId()
-	n, err := tx.copyTemplate(id, in.Product)
+	pol, err := findPolicy(context.Background(), tx, in.Product, in.Kind)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if pol.Template == gonogo.TemplateHotfix {
+		n, err = tx.addHotfixChecklist(id)
+	} else {
+		n, err = tx.copyTemplate(id, in.Product)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -378,7 +392,12 @@ func (s *Store) snapshotsOf(ctx context.Context, rels []gonogo.Release) ([]gonog
 	if err != nil {
 		return nil, err
 	}
+	policies, err := findAllPolicies(ctx, s.read)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
+		out[i].KindPolicy = policyOf(policies, out[i].Release)
 		out[i].Freezes, out[i].Zone = freezes, zone
 		out[i].Staffed = gonogo.NewRoleSet(append(staffing[""], staffing[out[i].Release.Product]...)...)
 	}
@@ -477,4 +496,17 @@ func (s *Store) FindOutcomesOf(ctx context.Context, ids []int64) (map[int64]gono
 		return nil, err
 	}
 	return collectMap[int64, gonogo.Outcome](rows)
+}
+
+// addHotfixChecklist gives the release the short hotfix checklist, as its
+// kind's policy asks.
+func (tx *Tx) addHotfixChecklist(releaseID int64) (int64, error) {
+	for i, in := range gonogo.HotfixTemplate() {
+		if _, err := tx.Exec(`INSERT INTO items (release_id, phase, pillar, title, guidance, owner_role, required, custom, check_key, position)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`, releaseID, string(in.Phase), string(in.Pillar), in.Title, in.Guidance,
+			string(in.OwnerRole), boolInt(in.Required), in.CheckKey, i+1); err != nil {
+			return 0, fmt.Errorf("hotfix checklist: %w", err)
+		}
+	}
+	return int64(len(gonogo.HotfixTemplate())), nil
 }

@@ -26,7 +26,7 @@ func TestCreateRelease(t *testing.T) {
 	}
 	want := gonogo.Release{
 		ID: rel.ID, Product: "payments", Version: "2.4.0", Title: "Apple Pay", Summary: "Adds Apple Pay.",
-		State: gonogo.Draft, Cycle: 1, ManagerID: rm.ID, ManagerName: rm.Name,
+		State: gonogo.Draft, Cycle: 1, ManagerID: rm.ID, ManagerName: rm.Name, Kind: gonogo.KindStandard,
 		Window:    gonogo.Window{Start: start.UTC(), End: start.Add(2 * time.Hour).UTC()},
 		CreatedAt: now.Truncate(time.Millisecond), UpdatedAt: now.Truncate(time.Millisecond),
 	}

@@ -143,6 +143,9 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Lo
 		return snap, err
 	}
 	snap.Staffed = gonogo.NewRoleSet(staffed...)
+	if snap.KindPolicy, err = findPolicy(ctx, q, rel.Product, rel.Kind); err != nil {
+		return snap, err
+	}
 	if whole {
 		if snap.Comments, err = findComments(ctx, q, releaseID, rel.Cycle); err != nil {
 			return snap, err
@@ -329,6 +332,11 @@ func (tx *Tx) decide(ctx context.Context, a gonogo.Actor, releaseID int64, in go
 	if _, err := tx.Exec(`UPDATE releases SET state = ?, updated_at = ? WHERE id = ? AND state = ?`,
 		string(res.State), Time(tx.now), releaseID, string(snap.Release.State)); err != nil {
 		return d, err
+	}
+	if !res.ReviewDue.IsZero() {
+		if _, err := tx.Exec(`UPDATE releases SET review_due = ? WHERE id = ?`, Time(res.ReviewDue), releaseID); err != nil {
+			return d, err
+		}
 	}
 	added, err := tx.addItems(releaseID, res.AddItems, d.ID)
 	if err != nil {

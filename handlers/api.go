@@ -353,6 +353,7 @@ type apiRelease struct {
 	Product  string               `json:"product"`
 	Version  string               `json:"version"`
 	Title    string               `json:"title"`
+	Kind     gonogo.Kind          `json:"kind"`
 	State    gonogo.State         `json:"state"`
 	Cycle    int                  `json:"cycle"`
 	Decision gonogo.DecisionState `json:"decision"`
@@ -360,7 +361,7 @@ type apiRelease struct {
 }
 
 func (h *Handler) apiReleaseOf(r gonogo.Release, d gonogo.DecisionState) apiRelease {
-	return apiRelease{ID: r.ID, Product: r.Product, Version: r.Version, Title: r.Title, State: r.State, Cycle: r.Cycle,
+	return apiRelease{ID: r.ID, Product: r.Product, Version: r.Version, Title: r.Title, Kind: kindOf(r), State: r.State, Cycle: r.Cycle,
 		Decision: d, URL: h.releaseURL(r.ID)}
 }
 
@@ -383,4 +384,12 @@ func (h *Handler) currentDecision(c echo.Context, r gonogo.Release) (*gonogo.Dec
 		return nil, err
 	}
 	return &d, nil
+}
+
+// kindOf is the release's kind as the API names it: standard unless set.
+func kindOf(r gonogo.Release) gonogo.Kind {
+	if r.Kind == "" {
+		return gonogo.KindStandard
+	}
+	return r.Kind
 }

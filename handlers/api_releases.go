@@ -150,6 +150,7 @@ type releaseRequest struct {
 	Version string `json:"version"`
 	Title   string `json:"title"`
 	Summary string `json:"summary"`
+	Kind    string `json:"kind"`
 }
 
 // createAPIRelease creates a release with the template's checklist, 201, or
@@ -160,7 +161,14 @@ func (h *Handler) createAPIRelease(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	in := gonogo.ReleaseInput{Product: req.Product, Version: req.Version, Title: req.Title, Summary: req.Summary}
+	// The API takes the kind as the schema spells it, nothing around it.
+	kind := gonogo.Kind(req.Kind)
+	if kind == "" {
+		kind = gonogo.KindStandard
+	} else if !kind.Valid() {
+		return gonogo.FieldErrorf("kind", "kind is standard or hotfix, not %q", req.Kind)
+	}
+	in := gonogo.ReleaseInput{Product: req.Product, Version: req.Version, Title: req.Title, Summary: req.Summary, Kind: kind}
 	in.Normalize()
 	if err := asSent(sent{"product", req.Product, in.Product}, sent{"version", req.Version, in.Version},
 		sent{"title", req.Title, in.Title}, sent{"summary", req.Summary, in.Summary}); err != nil {

@@ -179,6 +179,8 @@ var authTable = map[string]authCase{
 	"POST /admin/users/:id/status":   {"/admin/users/{user}/status", url.Values{"disabled": {"1"}, "confirm": {"1"}}, http.StatusSeeOther, []string{"admin"}},
 	"POST /admin/users/:id/password": {"/admin/users/{user}/password", url.Values{"password": {"another long password"}}, http.StatusSeeOther, []string{"admin"}},
 	"GET /products/:key":             {"/products/authz", nil, http.StatusOK, everyone},
+	"POST /products/:key/policy/:kind": {"/products/{product}/policy/hotfix", url.Values{"roles": {"qa-lead", "ops", "release-manager"},
+		"min_voters": {"2"}, "template": {"hotfix"}, "review_days": {"3"}}, http.StatusSeeOther, []string{"admin"}},
 	// A product's trackers: everyone reads them; admins and the product's
 	// QA lead change them (the matrix keeps a GitHub tracker connected to
 	// authz for the cells that renew its secret or disconnect it).

@@ -183,6 +183,9 @@ func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.Re
 	}
 	team := h.team(ctx)
 	judge(&b, snaps)
+	if err := h.overdueReviews(ctx, &b, f, mine); err != nil {
+		return e, err
+	}
 	b.Start = start
 	for _, col := range b.Columns {
 		for i := range col.Cards {
@@ -450,4 +453,35 @@ func upcoming(active []gonogo.Scheduled, freezes []gonogo.Freeze, now time.Time,
 		}
 	}
 	return u
+}
+
+// overdueCap bounds the board's list of overdue post-release reviews: a
+// team with more has a habit to fix, and the first ones say so.
+const overdueCap = 20
+
+// overdueReviews puts on b the hotfixes whose post-release review is
+// overdue, those its product filter and My products keep, and flags
+// their cards.
+func (h *Handler) overdueReviews(ctx context.Context, b *views.BoardView, f gonogo.ReleaseFilter, mine myBoard) error {
+	rels, err := h.store.FindOverdueReviews(ctx, overdueCap)
+	if err != nil {
+		return err
+	}
+	over := map[int64]bool{}
+	for _, r := range rels {
+		if (f.Product == "" || r.Product == f.Product) && mine.keeps(r.Product, f) {
+			b.Overdue = append(b.Overdue, r)
+			over[r.ID] = true
+		}
+	}
+	flag := func(cards []views.Card) {
+		for i := range cards {
+			cards[i].ReviewOverdue = over[cards[i].Release.ID]
+		}
+	}
+	for _, col := range b.Columns {
+		flag(col.Cards)
+	}
+	flag(b.Closed)
+	return nil
 }

@@ -417,8 +417,8 @@ func TestBrowserReleaseFactsStayPaired(t *testing.T) {
 				chromedp.WaitVisible(chromedp.CSS(`[data-testid=release-head] dl`)))
 			look(t, ctx, "facts-"+screen.name)
 			ps := pairs()
-			if len(ps) != 3 {
-				t.Fatalf("%d facts in the head, want the release manager, the window and the cycle", len(ps))
+			if len(ps) != 4 {
+				t.Fatalf("%d facts in the head, want the release manager, the window, the cycle and the kind", len(ps))
 			}
 			for _, p := range ps {
 				if !p.SameRow || !p.Adjacent {

@@ -371,6 +371,16 @@ func (h *Handler) card(ctx context.Context, id int64, loc *time.Location) (views
 		card := views.Card{Release: s.Release, Gate: gonogo.Evaluate(s), Progress: pillarStats(s.Items), Defects: gonogo.CountDefects(s.Defects)}
 		self := gonogo.Scheduled{ReleaseID: rel.ID, Product: rel.Product, Version: rel.Version, Window: rel.Window}
 		card.Warnings = gonogo.WindowWarnings(self, active, team.LowTraffic, loc)
+		if rel.Kind == gonogo.KindHotfix && !rel.ReviewDue.IsZero() {
+			// A hotfix's card keeps its overdue flag when it is drawn alone.
+			over, err := h.store.FindOverdueReviews(ctx, overdueCap)
+			if err != nil {
+				return views.Card{}, err
+			}
+			for _, o := range over {
+				card.ReviewOverdue = card.ReviewOverdue || o.ID == id
+			}
+		}
 		return card, nil
 	}
 	return views.Card{}, gonogo.Errorf(gonogo.ENOTFOUND, "no release with id %d", id)

@@ -125,6 +125,12 @@ func (h *Handler) archiveProduct(c echo.Context) error {
 // showProduct is a product's page: what it is, its last 90 days at a
 // glance, who holds each role for it and its latest releases.
 func (h *Handler) showProduct(c echo.Context) error {
+	return h.renderProduct(c, http.StatusOK, nil)
+}
+
+// renderProduct renders a product's page with status; refused, when not
+// nil, puts a refused policy form back as it was sent.
+func (h *Handler) renderProduct(c echo.Context, status int, refused func([]views.PolicyForm)) error {
 	ctx := c.Request().Context()
 	p, err := h.store.FindProduct(ctx, c.Param("key"))
 	if err != nil {
@@ -145,10 +151,17 @@ func (h *Handler) showProduct(c echo.Context) error {
 	if v.Recent, err = h.store.FindReleasePage(ctx, gonogo.ReleaseFilter{Product: p.Key}, 0, recentReleases); err != nil {
 		return err
 	}
+	page := h.page(c, p.Name, "board")
 	if u := currentUser(c); u != nil && u.Admin {
 		v.FixURL = "/admin/users"
 	}
-	return render(c, http.StatusOK, views.ProductPage(h.page(c, p.Name, "board"), v))
+	if v.Policies, err = h.policyForms(c, p.Key, page.App.Administer); err != nil {
+		return err
+	}
+	if refused != nil {
+		refused(v.Policies)
+	}
+	return render(c, status, views.ProductPage(page, v))
 }
 
 // teamView is a product's team as its page lists it: every role, in the

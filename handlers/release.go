@@ -89,6 +89,7 @@ func (h *Handler) releaseForm(c echo.Context) (views.ReleaseForm, gonogo.Problem
 			Version: c.FormValue("version"),
 			Title:   c.FormValue("title"),
 			Summary: c.FormValue("summary"),
+			Kind:    gonogo.Kind(strings.TrimSpace(c.FormValue("kind"))),
 		},
 		WindowStart: strings.TrimSpace(c.FormValue("window_start")),
 		WindowEnd:   strings.TrimSpace(c.FormValue("window_end")),
@@ -161,7 +162,7 @@ func (h *Handler) editRelease(c echo.Context) error {
 	f := views.ReleaseForm{
 		ID: rel.ID,
 		Input: gonogo.ReleaseInput{Product: rel.Product, Version: rel.Version, Title: rel.Title,
-			Summary: rel.Summary, ManagerID: rel.ManagerID, Window: rel.Window},
+			Summary: rel.Summary, ManagerID: rel.ManagerID, Window: rel.Window, Kind: rel.Kind},
 	}
 	p := h.page(c, "", "")
 	f.WindowStart, f.WindowEnd = p.InputTime(rel.Window.Start), p.InputTime(rel.Window.End)
@@ -181,6 +182,8 @@ func (h *Handler) updateRelease(c echo.Context) error {
 	f.ID = id
 	// Product and version are the release's identity; the form shows them but cannot change them.
 	f.Input.Product, f.Input.Version = rel.Product, rel.Version
+	// So is its kind: its checklist and policy came with it.
+	f.Input.Kind = rel.Kind
 	if len(p) > 0 {
 		in := f.Input
 		in.Normalize()

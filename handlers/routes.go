@@ -106,6 +106,7 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/releases", h.createRelease, may(gonogo.ActCreateRelease)},
 		{http.MethodGet, "/releases/:id", h.showRelease, signedIn},
 		{http.MethodGet, "/products/:key", h.showProduct, signedIn},
+		{http.MethodPost, "/products/:key/policy/:kind", h.setPolicy, admin},
 		// Insights (insights.go): what the history says, for everyone
 		// signed in; its tables also as CSV.
 		{http.MethodGet, "/insights", h.showInsights, signedIn},

@@ -46,6 +46,7 @@ type demoRelease struct {
 	rationale, conditions            string        // of the decision
 	windowIn                         time.Duration // from now to the window's start, for one yet to deploy; 0 for none
 	age                              time.Duration // how long ago it was last changed: the last step of its story
+	kind                             gonogo.Kind   // "" for standard
 }
 
 type demoVote struct {
@@ -168,6 +169,7 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 	}
 	steps = append(steps, w.planPast(users, ids, now)...) // the year before: closed, below today's versions
 	steps = append(steps, w.planReviews(steps, users, now)...)
+	steps = append(steps, w.planKinds(users, now)...) // hotfixes under the payments policy
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].at.Before(steps[j].at) })
 	w.at(steps[0].at.Add(-time.Hour))
 	for _, acc := range DemoAccounts {
@@ -237,7 +239,7 @@ func isEmpty(ctx context.Context, store *db.Store) (bool, error) {
 // when they are taken, so users may be filled after planning.
 func (w *writer) planRelease(d demoRelease, users map[gonogo.Role]gonogo.Actor, now time.Time) []demoStep {
 	name := d.product + " " + d.version
-	in := gonogo.ReleaseInput{Product: d.product, Version: d.version, Title: d.title, Summary: d.summary}
+	in := gonogo.ReleaseInput{Product: d.product, Version: d.version, Title: d.title, Summary: d.summary, Kind: d.kind}
 	var id int64
 	var story []storyStep
 	add := func(gap time.Duration, do func() error) { story = append(story, storyStep{gap, do}) }

@@ -146,7 +146,11 @@ func TestSeedDemo(t *testing.T) {
 					conditions++
 				}
 			}
-			if len(snap.Items)-conditions != len(gonogo.DefaultTemplate()) {
+			template := len(gonogo.DefaultTemplate())
+			if r.Kind == gonogo.KindHotfix {
+				template = len(gonogo.HotfixTemplate())
+			}
+			if len(snap.Items)-conditions != template {
 				t.Errorf("%s has %d items besides %d conditions and follow-ups", r.Name(), len(snap.Items)-conditions, conditions)
 			}
 			// A Go can only be recorded on a ready gate, so every release past
@@ -218,7 +222,8 @@ func TestSeedDemo(t *testing.T) {
 // todaysBoard are the demo's releases on the board, as they were before
 // the demo had a past.
 var todaysBoard = []string{"payments 2.4.0", "payments 2.5.0", "payments 2.3.1", "payments 2.3.0", "storefront 5.12.0",
-	"storefront 5.11.0", "storefront 5.10.0", "storefront 5.9.0", "mobile 3.8.0", "mobile 3.7.2", "mobile 3.7.1"}
+	"storefront 5.11.0", "storefront 5.10.0", "storefront 5.9.0", "mobile 3.8.0", "mobile 3.7.2", "mobile 3.7.1",
+	"payments 2.3.2", "storefront 5.11.1"} // and the hotfixes (demo_kinds.go)
 
 func TestSeedDemoRefused(t *testing.T) {
 	t.Run("a board with a user", func(t *testing.T) {
@@ -575,5 +580,22 @@ func TestDemoPaymentsRollsBackAfterDeferringCriticals(t *testing.T) {
 		if q.Key == "deferred" && (q.With.RolledBack == 0 || q.Without.Total() != q.Without.Clean) {
 			t.Errorf("payments' Gos with a deferred critical ended %+v, the others %+v; want rollbacks only with", q.With, q.Without)
 		}
+	}
+}
+
+// The demo shows a hotfix whose post-release review is overdue, and the
+// payments hotfix policy it was made under.
+func TestSeedDemoHotfixes(t *testing.T) {
+	s := db.OpenTest(t)
+	if _, err := seed.Demo(t.Context(), s, "gonogo-demo"); err != nil {
+		t.Fatal(err)
+	}
+	over, err := s.FindOverdueReviews(t.Context(), 10)
+	if err != nil || len(over) != 1 || over[0].Name() != "payments 2.3.2" || over[0].State != gonogo.Released {
+		t.Fatalf("overdue reviews %v, %v; want the released payments 2.3.2", over, err)
+	}
+	p, err := s.FindPolicy(t.Context(), "payments", gonogo.KindHotfix)
+	if err != nil || !p.Set || p.ReviewWithinDays != 3 {
+		t.Fatalf("payments hotfix policy %+v, %v", p, err)
 	}
 }

@@ -19,6 +19,9 @@ func Minutes(p Page, d gonogo.Decision, after []gonogo.Event) string {
 	w("- **Decision:** %s (decision %d, review cycle %d)\n", d.Outcome.Label(), d.Number, d.Cycle)
 	w("- **Date:** %s %s\n", p.Time(d.At), p.Zone(d.At))
 	w("- **Decided by:** %s, release manager\n", mdInline(d.DeciderName))
+	if r.Release.Kind == gonogo.KindHotfix {
+		w("- **Kind:** hotfix, under the product's hotfix policy\n")
+	}
 	var attendees []string
 	for _, name := range r.Attendees() {
 		attendees = append(attendees, mdInline(name))
