@@ -38,6 +38,12 @@ const (
 	ActNudge         Act = "nudge"          // remind the roles yet to sign
 	ActSchedule      Act = "schedule"       // set, move or clear the window
 	ActSign          Act = "sign"           // sign off, for a role one holds
+	// A freeze exception (exception.go): any role may ask (the domain then
+	// wants one of the release's required roles) and approve; admins may
+	// approve and revoke too.
+	ActRequestException Act = "request-exception"
+	ActApproveException Act = "approve-exception"
+	ActRevokeException  Act = "revoke-exception"
 	// ActTransition and ActSetDefectStatus stand for the rows of their own
 	// tables: RolesFor gives who may take any of them.
 	ActTransition      Act = "transition"
@@ -51,21 +57,24 @@ var grants = map[Act][]Role{
 	ActManageFreezes: {ReleaseManager},
 	// The QA lead keeps defect status current: connecting the tracker that
 	// keeps it for them is theirs.
-	ActManageTrackers: {QALead},
-	ActEditRelease:    {ProductOwner, ReleaseManager},
-	ActWriteNotes:     {ProductOwner, ReleaseManager},
-	ActEditChecklist:  {ReleaseManager},
-	ActWorkAnyItem:    {ReleaseManager},
-	ActEditDefects:    {QALead, ReleaseManager},
-	ActWaive:          {ReleaseManager},
-	ActDecide:         {ReleaseManager},
-	ActNudge:          {ReleaseManager},
-	ActSchedule:       {ReleaseManager},
-	ActSign:           Roles, // each for itself
+	ActManageTrackers:   {QALead},
+	ActEditRelease:      {ProductOwner, ReleaseManager},
+	ActWriteNotes:       {ProductOwner, ReleaseManager},
+	ActEditChecklist:    {ReleaseManager},
+	ActWorkAnyItem:      {ReleaseManager},
+	ActEditDefects:      {QALead, ReleaseManager},
+	ActWaive:            {ReleaseManager},
+	ActDecide:           {ReleaseManager},
+	ActNudge:            {ReleaseManager},
+	ActSchedule:         {ReleaseManager},
+	ActSign:             Roles, // each for itself
+	ActRequestException: Roles,
+	ActApproveException: Roles,
+	ActRevokeException:  Roles,
 }
 
 // adminMay are the actions an admin may take without a role.
-var adminMay = map[Act]bool{ActManageFreezes: true, ActManageTrackers: true}
+var adminMay = map[Act]bool{ActManageFreezes: true, ActManageTrackers: true, ActApproveException: true, ActRevokeException: true}
 
 // transitionGrants says who may take each transition: the release manager
 // drives every one; ops may also move a release through deploying,

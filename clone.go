@@ -47,6 +47,7 @@ func (s Snapshot) Clone() Snapshot {
 	s.Waivers = slices.Clone(s.Waivers)
 	s.Staffed = slices.Clone(s.Staffed)
 	s.Freezes = CloneAll(s.Freezes)
+	s.Exceptions = CloneAll(s.Exceptions)
 	s.Comments = CloneAll(s.Comments)
 	return s
 }

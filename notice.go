@@ -5,20 +5,21 @@ package gonogo
 type Topic string
 
 const (
-	TopicVote           Topic = "vote.cast"
-	TopicDecision       Topic = "decision.recorded"
-	TopicState          Topic = "state.changed"
-	TopicCheckFailed    Topic = "check.failed"
-	TopicBlockingDefect Topic = "defect.blocking"
-	TopicWindow         Topic = "window.changed"
-	TopicNudge          Topic = "role.nudged"
-	TopicReleased       Topic = "release.shipped"
-	TopicCheckpoint     Topic = "audit.checkpoint"
+	TopicVote            Topic = "vote.cast"
+	TopicDecision        Topic = "decision.recorded"
+	TopicState           Topic = "state.changed"
+	TopicCheckFailed     Topic = "check.failed"
+	TopicBlockingDefect  Topic = "defect.blocking"
+	TopicWindow          Topic = "window.changed"
+	TopicNudge           Topic = "role.nudged"
+	TopicReleased        Topic = "release.shipped"
+	TopicCheckpoint      Topic = "audit.checkpoint"
+	TopicFreezeException Topic = "freeze.exception"
 )
 
 // Topics lists every topic, in the order forms show them.
 var Topics = []Topic{TopicVote, TopicDecision, TopicState, TopicCheckFailed, TopicBlockingDefect, TopicWindow, TopicNudge, TopicReleased,
-	TopicCheckpoint}
+	TopicCheckpoint, TopicFreezeException}
 
 // Notice announces one committed change: its audit event, and the topics it
 // belongs to. Notices are published only after the transaction that wrote

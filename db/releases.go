@@ -364,6 +364,13 @@ func (s *Store) snapshotsOf(ctx context.Context, rels []gonogo.Release) ([]gonog
 	if err != nil {
 		return nil, err
 	}
+	exceptions, err := findExceptions(ctx, s.read, string(idJSON))
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range exceptions {
+		out[index[e.ReleaseID]].Exceptions = append(out[index[e.ReleaseID]].Exceptions, e)
+	}
 	for i := range out {
 		out[i].Freezes, out[i].Zone = freezes, zone
 		out[i].Staffed = gonogo.NewRoleSet(append(staffing[""], staffing[out[i].Release.Product]...)...)
