@@ -26,14 +26,19 @@ type fixture struct {
 	defect  int64       // a major defect, open
 	decided int64       // a release with decision 1 recorded
 	freeze  int64
-	comment int64       // written by the release manager
-	user    gonogo.User // a user for admin routes to act on
-	tplItem int64
-	product string // a product of its own, for the admin's product routes
-	own     string // a product with a checklist template of its own
-	token   int64  // an API token, working
-	webhook int64
-	sink    string // where webhooks deliver
+	// frozen is a release whose window lies in the freeze and in a
+	// second one, over which someone outside the matrix asked for
+	// exception, pending.
+	frozen    int64
+	exception int64
+	comment   int64       // written by the release manager
+	user      gonogo.User // a user for admin routes to act on
+	tplItem   int64
+	product   string // a product of its own, for the admin's product routes
+	own       string // a product with a checklist template of its own
+	token     int64  // an API token, working
+	webhook   int64
+	sink      string // where webhooks deliver
 
 	// checkpoint is a signed checkpoint of the trail, with the server's key.
 	checkpoint string
@@ -101,9 +106,21 @@ var authTable = map[string]authCase{
 		http.StatusSeeOther, []string{"rm"}},
 	"POST /releases/:id/window": {"/releases/{release}/window", url.Values{"window_start": {"2099-03-01T20:00"}, "window_end": {"2099-03-01T22:00"}},
 		http.StatusSeeOther, []string{"rm"}},
-	"GET /calendar":            {"/calendar", nil, http.StatusOK, everyone},
-	"GET /insights":            {"/insights?product=authz", nil, http.StatusOK, everyone},
-	"GET /freezes":             {"/freezes", nil, http.StatusOK, everyone},
+	"GET /calendar":    {"/calendar", nil, http.StatusOK, everyone},
+	"GET /insights":    {"/insights?product=authz", nil, http.StatusOK, everyone},
+	"GET /freezes":     {"/freezes", nil, http.StatusOK, everyone},
+	"GET /freezes/:id": {"/freezes/{freeze}", nil, http.StatusOK, everyone},
+	// Anyone who must sign off asks for a freeze exception: every role
+	// (none is waived), never an admin as such.
+	"POST /releases/:id/exceptions": {"/releases/{frozen}/exceptions", url.Values{"freeze": {"{freeze}"}, "reason": {"a fix"}, "until": {"2099-01-01T12:00"}},
+		http.StatusSeeOther, []string{"po", "eng", "qa", "ops", "support", "rm"}},
+	// Anyone with a role for the product approves, and admins; the pending
+	// exception was asked for by someone else.
+	"POST /releases/:id/exceptions/:exception/approve": {"/releases/{frozen}/exceptions/{exception}/approve", url.Values{"comment": {"fine"}},
+		http.StatusSeeOther, everyone},
+	// Nobody approved it yet: only an admin revokes it.
+	"POST /releases/:id/exceptions/:exception/revoke": {"/releases/{frozen}/exceptions/{exception}/revoke", url.Values{"reason": {"no"}, "confirm": {"1"}},
+		http.StatusSeeOther, []string{"admin"}},
 	"POST /freezes":            {"/freezes", url.Values{"name": {"Sale {release}"}, "kind": {"once"}, "start": {"2099-11-27T00:00"}, "end": {"2099-11-30T06:00"}, "products": {"authz"}}, http.StatusSeeOther, []string{"rm", "admin"}},
 	"POST /freezes/:id/delete": {"/freezes/{freeze}/delete", nil, http.StatusSeeOther, []string{"rm", "admin"}},
 	"GET /admin/settings":      {"/admin/settings", nil, http.StatusOK, []string{"admin"}},
@@ -280,6 +297,7 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	frozen, exception := s.exceptionFixture(t, n)
 	s.publishNotes(t, rel.ID)
 	tracker := gonogo.NewTracker("authz", gonogo.GitHub) // for the backfill's routes; saved again, it stays one
 	tracker.Project, tracker.Secret = "acme/authz", "a-secret-of-sixteen-or-more"
@@ -326,18 +344,20 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 		t.Fatal(err)
 	}
 	return fixture{
-		token:   tok.ID,
-		release: rel,
-		item:    s.mustItem(t, rel.ID, "Integration tests pass"),
-		custom:  custom,
-		defect:  defects[0],
-		decided: decided.ID,
-		freeze:  freeze,
-		comment: cm.ID,
-		user:    s.mustCreateUser(t, fmt.Sprintf("target%d", n), gonogo.RoleSet{gonogo.Ops}, false),
-		tplItem: tpl[len(tpl)-1].ID,
-		product: product.Key,
-		own:     own.Key,
+		token:     tok.ID,
+		release:   rel,
+		item:      s.mustItem(t, rel.ID, "Integration tests pass"),
+		custom:    custom,
+		defect:    defects[0],
+		decided:   decided.ID,
+		freeze:    freeze,
+		comment:   cm.ID,
+		frozen:    frozen,
+		exception: exception,
+		user:      s.mustCreateUser(t, fmt.Sprintf("target%d", n), gonogo.RoleSet{gonogo.Ops}, false),
+		tplItem:   tpl[len(tpl)-1].ID,
+		product:   product.Key,
+		own:       own.Key,
 
 		checkpoint: cp.String(),
 	}
@@ -353,6 +373,8 @@ func (f fixture) fill(s string) string {
 		"{defect}", fmt.Sprint(f.defect),
 		"{decided}", fmt.Sprint(f.decided),
 		"{freeze}", fmt.Sprint(f.freeze),
+		"{frozen}", fmt.Sprint(f.frozen),
+		"{exception}", fmt.Sprint(f.exception),
 		"{comment}", fmt.Sprint(f.comment),
 		"{token}", fmt.Sprint(f.token),
 		"{webhook}", fmt.Sprint(f.webhook),
@@ -362,4 +384,26 @@ func (f fixture) fill(s string) string {
 		"{own}", f.own,
 		"{checkpoint}", f.checkpoint,
 	).Replace(s)
+}
+
+// exceptionFixture makes the fixture's frozen release: its window in the
+// fixture's freeze and in a second one, over which a person of its own
+// asked for an exception.
+func (s *testServer) exceptionFixture(t *testing.T, n int) (int64, int64) {
+	t.Helper()
+	ctx := t.Context()
+	span := gonogo.Window{Start: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2099, 1, 2, 0, 0, 0, 0, time.UTC)}
+	second, err := s.store.CreateFreeze(ctx, s.rmActor(), gonogo.FreezeInput{Name: fmt.Sprintf("Second freeze %d", n), Products: []string{"authz"}, Once: span})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := s.mustCreateRelease(t, "authz", fmt.Sprintf("3.0.%d", n))
+	s.scheduleWindow(t, rel.ID, gonogo.Window{Start: span.Start.Add(10 * time.Hour), End: span.Start.Add(11 * time.Hour)})
+	asker := s.mustCreateUser(t, fmt.Sprintf("asker%d", n), gonogo.RoleSet{gonogo.QALead}, false)
+	id, err := s.store.RequestException(ctx, gonogo.Actor{UserID: asker.ID, Name: asker.Name, Roles: asker.Roles}, rel.ID,
+		gonogo.ExceptionInput{FreezeID: second, Reason: "a fix", Until: span.Start.Add(12 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rel.ID, id
 }
