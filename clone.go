@@ -61,6 +61,7 @@ func (r Record) Clone() Record {
 	r.Defects = slices.Clone(r.Defects)
 	r.Waivers = slices.Clone(r.Waivers)
 	r.Comments = CloneAll(r.Comments)
+	r.Exceptions = CloneAll(r.Exceptions)
 	return r
 }
 

@@ -208,3 +208,38 @@ func TestFreezeExceptionRefusals(t *testing.T) {
 	qa.get(page)
 	wantStatus(t, qa.post(page+"/exceptions", url.Values{"freeze": {itoa(fid)}, "reason": {"y"}, "until": {until}}), http.StatusConflict)
 }
+
+// TestFreezeExceptionOnTheRecord: a Go recorded under an exception lists
+// it, with its approvals, on the decision's record and in its minutes.
+func TestFreezeExceptionOnTheRecord(t *testing.T) {
+	s := newServer(t)
+	rel, fid := s.frozenRelease(t, "shop")
+	ctx := t.Context()
+	scheduled, err := s.store.FindRelease(ctx, rel.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.store.RequestException(ctx, s.actorOf("qa"), rel.ID, gonogo.ExceptionInput{FreezeID: fid, Reason: "tax change", Until: scheduled.Window.End})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []string{"eng", "admin"} {
+		if err := s.store.ApproveException(ctx, s.actorOf(who), rel.ID, id, "fine by "+who); err != nil {
+			t.Fatalf("%s approving: %v", who, err)
+		}
+	}
+	s.decide(t, rel.ID, gonogo.DecisionInput{Outcome: gonogo.OutcomeGo, Rationale: "ready"})
+	c := s.signIn(t, "support")
+	res, doc := c.get(fmt.Sprintf("/releases/%d/decisions/1", rel.ID))
+	wantStatus(t, res, http.StatusOK)
+	got := doc.Find("[data-testid=record-exception]")
+	if got.Length() != 1 || got.AttrOr("data-status", "") != "approved" || !strings.Contains(got.Text(), "overridden by Eng Tester and Admin Tester") ||
+		!strings.Contains(got.Text(), "fine by admin") {
+		t.Fatalf("the record lists %q", got.Text())
+	}
+	res, md := c.getText(fmt.Sprintf("/releases/%d/decisions/1.md", rel.ID))
+	wantStatus(t, res, http.StatusOK)
+	if !strings.Contains(md, "## Freeze exceptions") || !strings.Contains(md, "overridden by Eng Tester and Admin Tester") || !strings.Contains(md, "fine by eng") {
+		t.Fatalf("the minutes say:\n%s", md)
+	}
+}
