@@ -31,6 +31,7 @@ type fixture struct {
 	// exception, pending.
 	frozen    int64
 	exception int64
+	freeze2   int64       // the second freeze, which no route removes
 	comment   int64       // written by the release manager
 	user      gonogo.User // a user for admin routes to act on
 	tplItem   int64
@@ -109,7 +110,7 @@ var authTable = map[string]authCase{
 	"GET /calendar":    {"/calendar", nil, http.StatusOK, everyone},
 	"GET /insights":    {"/insights?product=authz", nil, http.StatusOK, everyone},
 	"GET /freezes":     {"/freezes", nil, http.StatusOK, everyone},
-	"GET /freezes/:id": {"/freezes/{freeze}", nil, http.StatusOK, everyone},
+	"GET /freezes/:id": {"/freezes/{freeze2}", nil, http.StatusOK, everyone},
 	// Anyone who must sign off asks for a freeze exception: every role
 	// (none is waived), never an admin as such.
 	"POST /releases/:id/exceptions": {"/releases/{frozen}/exceptions", url.Values{"freeze": {"{freeze}"}, "reason": {"a fix"}, "until": {"2099-01-01T12:00"}},
@@ -297,7 +298,7 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	frozen, exception := s.exceptionFixture(t, n)
+	frozen, exception, freeze2 := s.exceptionFixture(t, n)
 	s.publishNotes(t, rel.ID)
 	tracker := gonogo.NewTracker("authz", gonogo.GitHub) // for the backfill's routes; saved again, it stays one
 	tracker.Project, tracker.Secret = "acme/authz", "a-secret-of-sixteen-or-more"
@@ -354,6 +355,7 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 		comment:   cm.ID,
 		frozen:    frozen,
 		exception: exception,
+		freeze2:   freeze2,
 		user:      s.mustCreateUser(t, fmt.Sprintf("target%d", n), gonogo.RoleSet{gonogo.Ops}, false),
 		tplItem:   tpl[len(tpl)-1].ID,
 		product:   product.Key,
@@ -375,6 +377,7 @@ func (f fixture) fill(s string) string {
 		"{freeze}", fmt.Sprint(f.freeze),
 		"{frozen}", fmt.Sprint(f.frozen),
 		"{exception}", fmt.Sprint(f.exception),
+		"{freeze2}", fmt.Sprint(f.freeze2),
 		"{comment}", fmt.Sprint(f.comment),
 		"{token}", fmt.Sprint(f.token),
 		"{webhook}", fmt.Sprint(f.webhook),
@@ -389,7 +392,7 @@ func (f fixture) fill(s string) string {
 // exceptionFixture makes the fixture's frozen release: its window in the
 // fixture's freeze and in a second one, over which a person of its own
 // asked for an exception.
-func (s *testServer) exceptionFixture(t *testing.T, n int) (int64, int64) {
+func (s *testServer) exceptionFixture(t *testing.T, n int) (int64, int64, int64) {
 	t.Helper()
 	ctx := t.Context()
 	span := gonogo.Window{Start: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2099, 1, 2, 0, 0, 0, 0, time.UTC)}
@@ -405,5 +408,5 @@ func (s *testServer) exceptionFixture(t *testing.T, n int) (int64, int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rel.ID, id
+	return rel.ID, id, second
 }
