@@ -243,3 +243,29 @@ func TestFreezeExceptionOnTheRecord(t *testing.T) {
 		t.Fatalf("the minutes say:\n%s", md)
 	}
 }
+
+// TestFreezeExceptionIsLive: someone watching the release page hears of
+// an approval as it happens, as a change of the window (which redraws the
+// window panel and the gate).
+func TestFreezeExceptionIsLive(t *testing.T) {
+	s := newServer(t)
+	rel, fid := s.frozenRelease(t, "shop")
+	ctx := t.Context()
+	scheduled, err := s.store.FindRelease(ctx, rel.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.store.RequestException(ctx, s.actorOf("qa"), rel.ID, gonogo.ExceptionInput{FreezeID: fid, Reason: "tax change", Until: scheduled.Window.End})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, stop := openStream(t, s.signIn(t, "support"), "scope=release&release="+itoa(rel.ID), "")
+	defer stop()
+	eng := s.signIn(t, "eng")
+	eng.get(fmt.Sprintf("/releases/%d", rel.ID))
+	wantStatus(t, eng.post(fmt.Sprintf("/releases/%d/exceptions/%d/approve", rel.ID, id), url.Values{"comment": {"fine"}}), http.StatusSeeOther)
+	if n := next(t, events, "notice"); !strings.Contains(n.data, "approved the exception to the freeze") {
+		t.Fatalf("notice %q", n.data)
+	}
+	next(t, events, "window")
+}
