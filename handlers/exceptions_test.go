@@ -117,6 +117,8 @@ func TestFreezeException(t *testing.T) {
 		!oneContains(warnings, "the tax rate changes on the 1st") {
 		t.Fatalf("approved, the gate warns %q", warnings)
 	}
+	strictHTML(t, ops, page)
+	strictHTML(t, eng, page)
 	// The pipeline's gate shows the warning too.
 	api := s.call(t, http.MethodGet, fmt.Sprintf("/api/v1/releases/%d/gate", rel.ID), s.mustToken(t, "ci", ""), "")
 	if ws, _ := api.body["warnings"].([]any); !slices.ContainsFunc(ws, func(w any) bool { s, _ := w.(string); return strings.Contains(s, "overridden by") }) {
@@ -177,6 +179,7 @@ func TestFreezeException(t *testing.T) {
 	if rows.Length() != 1 || rows.AttrOr("data-status", "") != "revoked" || !strings.Contains(rows.Text(), "Rm Tester") {
 		t.Fatalf("the freeze's page lists %q", rows.Text())
 	}
+	strictHTML(t, ops, fmt.Sprintf("/freezes/%d", fid))
 	// A new request may follow the revoked one.
 	qa.get(page)
 	wantStatus(t, qa.post(page+"/exceptions", url.Values{"freeze": {itoa(fid)}, "until": {until}, "reason": {"again"}}), http.StatusSeeOther)
@@ -268,4 +271,14 @@ func TestFreezeExceptionIsLive(t *testing.T) {
 		t.Fatalf("notice %q", n.data)
 	}
 	next(t, events, "window")
+}
+
+// strictHTML fails the test if the page at path, as c sees it, has what
+// TestPagesAreStrictHTML looks for.
+func strictHTML(t *testing.T, c *client, path string) {
+	t.Helper()
+	_, body := c.getText(path)
+	for _, problem := range htmlProblems([]byte(body)) {
+		t.Errorf("GET %s: %s", path, problem)
+	}
 }
