@@ -24,7 +24,8 @@ func scanException(sc scanner) (gonogo.FreezeException, error) {
 	return e, err
 }
 
-// withApprovals reads the approvals of es, in the order given.
+// withApprovals reads the approvals of es, each in the order given (by
+// rowid: two approvals in one second keep their order).
 func withApprovals(ctx context.Context, q querier, es []gonogo.FreezeException) ([]gonogo.FreezeException, error) {
 	if len(es) == 0 {
 		return es, nil
@@ -36,7 +37,7 @@ func withApprovals(ctx context.Context, q querier, es []gonogo.FreezeException) 
 		ids[i] = strconv.FormatInt(e.ID, 10)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT exception_id, user_id, name, comment, senior, at FROM freeze_exception_approvals
-		WHERE exception_id IN (SELECT value FROM json_each(?)) ORDER BY at, user_id`, "["+strings.Join(ids, ",")+"]")
+		WHERE exception_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`, "["+strings.Join(ids, ",")+"]")
 	if err != nil {
 		return nil, err
 	}
