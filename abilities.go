@@ -57,17 +57,19 @@ var grants = map[Act][]Role{
 	ActManageFreezes: {ReleaseManager},
 	// The QA lead keeps defect status current: connecting the tracker that
 	// keeps it for them is theirs.
-	ActManageTrackers:   {QALead},
-	ActEditRelease:      {ProductOwner, ReleaseManager},
-	ActWriteNotes:       {ProductOwner, ReleaseManager},
-	ActEditChecklist:    {ReleaseManager},
-	ActWorkAnyItem:      {ReleaseManager},
-	ActEditDefects:      {QALead, ReleaseManager},
-	ActWaive:            {ReleaseManager},
-	ActDecide:           {ReleaseManager},
-	ActNudge:            {ReleaseManager},
-	ActSchedule:         {ReleaseManager},
-	ActSign:             Roles, // each for itself
+	ActManageTrackers: {QALead},
+	ActEditRelease:    {ProductOwner, ReleaseManager},
+	ActWriteNotes:     {ProductOwner, ReleaseManager},
+	ActEditChecklist:  {ReleaseManager},
+	ActWorkAnyItem:    {ReleaseManager},
+	ActEditDefects:    {QALead, ReleaseManager},
+	ActWaive:          {ReleaseManager},
+	ActDecide:         {ReleaseManager},
+	ActNudge:          {ReleaseManager},
+	ActSchedule:       {ReleaseManager},
+	ActSign:           Roles, // each for itself
+
+	// Freeze exceptions: the domain narrows who may (exception.go).
 	ActRequestException: Roles,
 	ActApproveException: Roles,
 	ActRevokeException:  Roles,

@@ -5,15 +5,17 @@ package gonogo
 type Topic string
 
 const (
-	TopicVote            Topic = "vote.cast"
-	TopicDecision        Topic = "decision.recorded"
-	TopicState           Topic = "state.changed"
-	TopicCheckFailed     Topic = "check.failed"
-	TopicBlockingDefect  Topic = "defect.blocking"
-	TopicWindow          Topic = "window.changed"
-	TopicNudge           Topic = "role.nudged"
-	TopicReleased        Topic = "release.shipped"
-	TopicCheckpoint      Topic = "audit.checkpoint"
+	TopicVote           Topic = "vote.cast"
+	TopicDecision       Topic = "decision.recorded"
+	TopicState          Topic = "state.changed"
+	TopicCheckFailed    Topic = "check.failed"
+	TopicBlockingDefect Topic = "defect.blocking"
+	TopicWindow         Topic = "window.changed"
+	TopicNudge          Topic = "role.nudged"
+	TopicReleased       Topic = "release.shipped"
+	TopicCheckpoint     Topic = "audit.checkpoint"
+
+	// A freeze exception asked for, approved or revoked (exception.go).
 	TopicFreezeException Topic = "freeze.exception"
 )
 

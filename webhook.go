@@ -16,15 +16,16 @@ const (
 )
 
 var topicLabels = map[Topic]string{
-	TopicVote:            "Vote cast",
-	TopicDecision:        "Decision recorded",
-	TopicState:           "State changed",
-	TopicCheckFailed:     "Check failed",
-	TopicBlockingDefect:  "Blocking defect added",
-	TopicWindow:          "Window changed",
-	TopicNudge:           "Sign-off nudged",
-	TopicReleased:        "Released",
-	TopicCheckpoint:      "Daily audit checkpoint",
+	TopicVote:           "Vote cast",
+	TopicDecision:       "Decision recorded",
+	TopicState:          "State changed",
+	TopicCheckFailed:    "Check failed",
+	TopicBlockingDefect: "Blocking defect added",
+	TopicWindow:         "Window changed",
+	TopicNudge:          "Sign-off nudged",
+	TopicReleased:       "Released",
+	TopicCheckpoint:     "Daily audit checkpoint",
+
 	TopicFreezeException: "Freeze exception",
 }
 

@@ -26,23 +26,22 @@ type fixture struct {
 	defect  int64       // a major defect, open
 	decided int64       // a release with decision 1 recorded
 	freeze  int64
-	// frozen is a release whose window lies in the freeze and in a
-	// second one, over which someone outside the matrix asked for
-	// exception, pending.
-	frozen    int64
-	exception int64
-	freeze2   int64       // the second freeze, which no route removes
-	comment   int64       // written by the release manager
-	user      gonogo.User // a user for admin routes to act on
-	tplItem   int64
-	product   string // a product of its own, for the admin's product routes
-	own       string // a product with a checklist template of its own
-	token     int64  // an API token, working
-	webhook   int64
-	sink      string // where webhooks deliver
+	comment int64       // written by the release manager
+	user    gonogo.User // a user for admin routes to act on
+	tplItem int64
+	product string // a product of its own, for the admin's product routes
+	own     string // a product with a checklist template of its own
+	token   int64  // an API token, working
+	webhook int64
+	sink    string // where webhooks deliver
 
 	// checkpoint is a signed checkpoint of the trail, with the server's key.
 	checkpoint string
+
+	// frozen is a release whose window lies in the freeze and in a second
+	// one (freeze2, which no route removes), over which someone outside
+	// the matrix asked for an exception, pending.
+	frozen, exception, freeze2 int64
 }
 
 // meetingForm is a valid meeting form: a month ahead, in a room.
@@ -107,21 +106,9 @@ var authTable = map[string]authCase{
 		http.StatusSeeOther, []string{"rm"}},
 	"POST /releases/:id/window": {"/releases/{release}/window", url.Values{"window_start": {"2099-03-01T20:00"}, "window_end": {"2099-03-01T22:00"}},
 		http.StatusSeeOther, []string{"rm"}},
-	"GET /calendar":    {"/calendar", nil, http.StatusOK, everyone},
-	"GET /insights":    {"/insights?product=authz", nil, http.StatusOK, everyone},
-	"GET /freezes":     {"/freezes", nil, http.StatusOK, everyone},
-	"GET /freezes/:id": {"/freezes/{freeze2}", nil, http.StatusOK, everyone},
-	// Anyone who must sign off asks for a freeze exception: every role
-	// (none is waived), never an admin as such.
-	"POST /releases/:id/exceptions": {"/releases/{frozen}/exceptions", url.Values{"freeze": {"{freeze}"}, "reason": {"a fix"}, "until": {"2099-01-01T12:00"}},
-		http.StatusSeeOther, []string{"po", "eng", "qa", "ops", "support", "rm"}},
-	// Anyone with a role for the product approves, and admins; the pending
-	// exception was asked for by someone else.
-	"POST /releases/:id/exceptions/:exception/approve": {"/releases/{frozen}/exceptions/{exception}/approve", url.Values{"comment": {"fine"}},
-		http.StatusSeeOther, everyone},
-	// Nobody approved it yet: only an admin revokes it.
-	"POST /releases/:id/exceptions/:exception/revoke": {"/releases/{frozen}/exceptions/{exception}/revoke", url.Values{"reason": {"no"}, "confirm": {"1"}},
-		http.StatusSeeOther, []string{"admin"}},
+	"GET /calendar":            {"/calendar", nil, http.StatusOK, everyone},
+	"GET /insights":            {"/insights?product=authz", nil, http.StatusOK, everyone},
+	"GET /freezes":             {"/freezes", nil, http.StatusOK, everyone},
 	"POST /freezes":            {"/freezes", url.Values{"name": {"Sale {release}"}, "kind": {"once"}, "start": {"2099-11-27T00:00"}, "end": {"2099-11-30T06:00"}, "products": {"authz"}}, http.StatusSeeOther, []string{"rm", "admin"}},
 	"POST /freezes/:id/delete": {"/freezes/{freeze}/delete", nil, http.StatusSeeOther, []string{"rm", "admin"}},
 	"GET /admin/settings":      {"/admin/settings", nil, http.StatusOK, []string{"admin"}},
@@ -233,6 +220,21 @@ var authTable = map[string]authCase{
 	"POST /admin/sign-in/mappings/:id/delete": {"/admin/sign-in/mappings/999999/delete", nil, http.StatusSeeOther, []string{"admin"}},
 	// Streams never end: the matrix reads only their status (see streamRoutes).
 	"GET /events": {"/events?scope=board", nil, http.StatusOK, everyone},
+
+	// Freeze exceptions. A freeze's page lists them (freeze2 is never removed).
+	// Anyone who must sign off asks for one: every role (none is waived),
+	// never an admin as such.
+	"GET /freezes/:id": {"/freezes/{freeze2}", nil, http.StatusOK, everyone},
+	"POST /releases/:id/exceptions": {"/releases/{frozen}/exceptions", url.Values{"freeze": {"{freeze}"}, "reason": {"a fix"}, "until": {"2099-01-01T12:00"}},
+		http.StatusSeeOther, []string{"po", "eng", "qa", "ops", "support", "rm"}},
+	// Anyone with a role for the product approves, and admins
+	// (productRoleRoutes); the pending exception was asked for by someone
+	// else.
+	"POST /releases/:id/exceptions/:exception/approve": {"/releases/{frozen}/exceptions/{exception}/approve", url.Values{"comment": {"fine"}},
+		http.StatusSeeOther, everyone},
+	// Nobody approved it yet: only an admin revokes it.
+	"POST /releases/:id/exceptions/:exception/revoke": {"/releases/{frozen}/exceptions/{exception}/revoke", url.Values{"reason": {"no"}, "confirm": {"1"}},
+		http.StatusSeeOther, []string{"admin"}},
 }
 
 // streamRoutes never end, so the matrix reads their status and hangs up;
@@ -345,23 +347,22 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 		t.Fatal(err)
 	}
 	return fixture{
-		token:     tok.ID,
-		release:   rel,
-		item:      s.mustItem(t, rel.ID, "Integration tests pass"),
-		custom:    custom,
-		defect:    defects[0],
-		decided:   decided.ID,
-		freeze:    freeze,
-		comment:   cm.ID,
-		frozen:    frozen,
-		exception: exception,
-		freeze2:   freeze2,
-		user:      s.mustCreateUser(t, fmt.Sprintf("target%d", n), gonogo.RoleSet{gonogo.Ops}, false),
-		tplItem:   tpl[len(tpl)-1].ID,
-		product:   product.Key,
-		own:       own.Key,
+		token:   tok.ID,
+		release: rel,
+		item:    s.mustItem(t, rel.ID, "Integration tests pass"),
+		custom:  custom,
+		defect:  defects[0],
+		decided: decided.ID,
+		freeze:  freeze,
+		comment: cm.ID,
+		user:    s.mustCreateUser(t, fmt.Sprintf("target%d", n), gonogo.RoleSet{gonogo.Ops}, false),
+		tplItem: tpl[len(tpl)-1].ID,
+		product: product.Key,
+		own:     own.Key,
 
 		checkpoint: cp.String(),
+
+		frozen: frozen, exception: exception, freeze2: freeze2,
 	}
 }
 
@@ -375,9 +376,6 @@ func (f fixture) fill(s string) string {
 		"{defect}", fmt.Sprint(f.defect),
 		"{decided}", fmt.Sprint(f.decided),
 		"{freeze}", fmt.Sprint(f.freeze),
-		"{frozen}", fmt.Sprint(f.frozen),
-		"{exception}", fmt.Sprint(f.exception),
-		"{freeze2}", fmt.Sprint(f.freeze2),
 		"{comment}", fmt.Sprint(f.comment),
 		"{token}", fmt.Sprint(f.token),
 		"{webhook}", fmt.Sprint(f.webhook),
@@ -386,6 +384,9 @@ func (f fixture) fill(s string) string {
 		"{product}", f.product,
 		"{own}", f.own,
 		"{checkpoint}", f.checkpoint,
+		"{frozen}", fmt.Sprint(f.frozen),
+		"{exception}", fmt.Sprint(f.exception),
+		"{freeze2}", fmt.Sprint(f.freeze2),
 	).Replace(s)
 }
 
