@@ -41,6 +41,12 @@ const (
 	ActSign          Act = "sign"           // sign off, for a role one holds
 	// ActEditWorkaround: write the workaround of a known issue, in any state.
 	ActEditWorkaround Act = "edit-workaround"
+	// A freeze exception (exception.go): any role may ask (the domain then
+	// wants one of the release's required roles) and approve; admins may
+	// approve and revoke too.
+	ActRequestException Act = "request-exception"
+	ActApproveException Act = "approve-exception"
+	ActRevokeException  Act = "revoke-exception"
 	// ActTransition and ActSetDefectStatus stand for the rows of their own
 	// tables: RolesFor gives who may take any of them.
 	ActTransition      Act = "transition"
@@ -68,10 +74,15 @@ var grants = map[Act][]Role{
 	ActSign:           Roles, // each for itself
 	// Support answers the phone about what ships unfixed; QA knows it best.
 	ActEditWorkaround: {QALead, SupportLead},
+
+	// Freeze exceptions: the domain narrows who may (exception.go).
+	ActRequestException: Roles,
+	ActApproveException: Roles,
+	ActRevokeException:  Roles,
 }
 
 // adminMay are the actions an admin may take without a role.
-var adminMay = map[Act]bool{ActManageFreezes: true, ActManageTrackers: true}
+var adminMay = map[Act]bool{ActManageFreezes: true, ActManageTrackers: true, ActApproveException: true, ActRevokeException: true}
 
 // transitionGrants says who may take each transition: the release manager
 // drives every one; ops may also move a release through deploying,

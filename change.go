@@ -61,7 +61,11 @@ const (
 
 	ActionFreezeCreate Action = "freeze.create"
 	ActionFreezeDelete Action = "freeze.delete"
-	ActionTeamSettings Action = "settings.team"
+	// A freeze exception asked for, approved and revoked (exception.go).
+	ActionExceptionRequest Action = "freeze.exception.request"
+	ActionExceptionApprove Action = "freeze.exception.approve"
+	ActionExceptionRevoke  Action = "freeze.exception.revoke"
+	ActionTeamSettings     Action = "settings.team"
 
 	ActionUserCreate   Action = "user.create"
 	ActionUserUpdate   Action = "user.update"

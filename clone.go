@@ -48,6 +48,7 @@ func (s Snapshot) Clone() Snapshot {
 	s.Staffed = slices.Clone(s.Staffed)
 	s.KindPolicy.Roles = slices.Clone(s.KindPolicy.Roles)
 	s.Freezes = CloneAll(s.Freezes)
+	s.Exceptions = CloneAll(s.Exceptions)
 	s.Comments = CloneAll(s.Comments)
 	return s
 }
@@ -61,6 +62,7 @@ func (r Record) Clone() Record {
 	r.Defects = slices.Clone(r.Defects)
 	r.Waivers = slices.Clone(r.Waivers)
 	r.Comments = CloneAll(r.Comments)
+	r.Exceptions = CloneAll(r.Exceptions)
 	return r
 }
 

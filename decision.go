@@ -63,6 +63,9 @@ type Record struct {
 	Defects  []Defect
 	Waivers  []Waiver
 	Comments []Comment // the cycle's discussion up to the decision
+	// Exceptions are the freeze exceptions standing at the decision,
+	// approved or still asked for (revoked ones are in the history).
+	Exceptions []FreezeException `json:",omitempty"`
 }
 
 // Attendees are the people who signed off in the cycle, in the order they first did.
@@ -183,6 +186,11 @@ func decision(actor Actor, s Snapshot, in DecisionInput, now time.Time) (Decisio
 func freeze(s Snapshot, g Gate) Record {
 	cur := CurrentVotes(s.Release, s.Votes)
 	r := Record{Release: s.Release, Gate: g, Items: s.Items, Defects: s.Defects, Waivers: s.Waivers, Comments: s.Comments}
+	for _, e := range s.Exceptions {
+		if !e.Revoked() {
+			r.Exceptions = append(r.Exceptions, e)
+		}
+	}
 	for _, role := range Roles {
 		if v, ok := cur[role]; ok {
 			r.Votes = append(r.Votes, v)

@@ -28,7 +28,10 @@ type Snapshot struct {
 	Scope     []ScopeChange
 	ScopeMore int
 	Freezes   []Freeze
-	Zone      *time.Location // the team's time zone, where weekly freezes recur
+	// Exceptions are the release's freeze exceptions, revoked ones too:
+	// one in force lifts its freeze from the gate (exception.go).
+	Exceptions []FreezeException
+	Zone       *time.Location // the team's time zone, where weekly freezes recur
 	// Comments is the current cycle's discussion: not judged by the gate,
 	// but frozen into the record of the decision.
 	Comments []Comment
@@ -101,9 +104,14 @@ func Evaluate(s Snapshot) Gate {
 	if text := notesReason(s.Notes); text != "" {
 		reasons = append(reasons, Reason{ReasonNotes, text, "notes"})
 	}
+	var lifted []Warning
 	for _, hit := range FreezesOver(s.Release.Window, s.Release.Product, s.Freezes, s.Zone) {
-		reasons = append(reasons, Reason{ReasonFreeze,
-			fmt.Sprintf("The window overlaps the freeze “%s” (%s): move the window", hit.Freeze.Name, FormatWindow(hit.When, s.Zone)), "window"})
+		r, w := freezeVerdict(s, hit)
+		if r != nil {
+			reasons = append(reasons, *r)
+		} else {
+			lifted = append(lifted, *w)
+		}
 	}
 	goVoters := map[int64]string{}
 	for _, r := range s.Required() {
@@ -121,7 +129,7 @@ func Evaluate(s Snapshot) Gate {
 	if need := s.Policy().Voters(); len(goVoters) < need {
 		reasons = append(reasons, Reason{ReasonQuorum, quorumText(goVoters, need), "signoffs"})
 	}
-	return Gate{Ready: len(reasons) == 0, Reasons: reasons, Warnings: gateWarnings(s.Release)}
+	return Gate{Ready: len(reasons) == 0, Reasons: reasons, Warnings: append(gateWarnings(s.Release), lifted...)}
 }
 
 // gapReason is a required role that no enabled person holds for product:

@@ -15,11 +15,14 @@ const (
 	TopicReleased       Topic = "release.shipped"
 	TopicCheckpoint     Topic = "audit.checkpoint"
 	TopicReviewed       Topic = "release.reviewed"
+
+	// A freeze exception asked for, approved or revoked (exception.go).
+	TopicFreezeException Topic = "freeze.exception"
 )
 
 // Topics lists every topic, in the order forms show them.
 var Topics = []Topic{TopicVote, TopicDecision, TopicState, TopicCheckFailed, TopicBlockingDefect, TopicWindow, TopicNudge, TopicReleased,
-	TopicCheckpoint, TopicReviewed}
+	TopicCheckpoint, TopicReviewed, TopicFreezeException}
 
 // Notice announces one committed change: its audit event, and the topics it
 // belongs to. Notices are published only after the transaction that wrote

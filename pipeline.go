@@ -324,7 +324,7 @@ func Clear(s Snapshot, d *Decision, now time.Time) Clearance {
 	case DecisionNoGo:
 		c.Reasons = append(c.Reasons, fmt.Sprintf("review cycle %d was decided No-Go: %s", rel.Cycle, d.Rationale))
 	}
-	if hit, frozen := FrozenAt(now, rel.Product, s.Freezes, s.Zone); frozen {
+	if hit, frozen := FrozenAt(now, rel.Product, s.Freezes, s.Zone); frozen && !exceptionAt(s.Exceptions, hit, now) {
 		c.Reasons = append(c.Reasons, fmt.Sprintf("the freeze “%s” is in force until %s", hit.Freeze.Name, FormatWindow(hit.When, s.Zone)))
 	}
 	if !c.WindowOpen {
@@ -336,4 +336,10 @@ func Clear(s Snapshot, d *Decision, now time.Time) Clearance {
 	}
 	c.Authorized = len(c.Reasons) == 0
 	return c
+}
+
+// exceptionAt reports whether an exception in force lifts hit at now.
+func exceptionAt(es []FreezeException, hit FreezeHit, now time.Time) bool {
+	e, ok := liveException(es, hit.Freeze.ID)
+	return ok && e.InForce() && now.Before(e.Until)
 }

@@ -26,6 +26,8 @@ var topicLabels = map[Topic]string{
 	TopicReleased:       "Released",
 	TopicCheckpoint:     "Daily audit checkpoint",
 	TopicReviewed:       "Post-release review recorded",
+
+	TopicFreezeException: "Freeze exception",
 }
 
 // Valid reports whether t is a known topic.

@@ -396,6 +396,13 @@ func (s *Store) snapshotsOf(ctx context.Context, rels []gonogo.Release) ([]gonog
 	if err != nil {
 		return nil, err
 	}
+	exceptions, err := findExceptions(ctx, s.read, string(idJSON))
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range exceptions {
+		out[index[e.ReleaseID]].Exceptions = append(out[index[e.ReleaseID]].Exceptions, e)
+	}
 	for i := range out {
 		out[i].KindPolicy = policyOf(policies, out[i].Release)
 		out[i].Freezes, out[i].Zone = freezes, zone

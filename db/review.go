@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -132,6 +133,9 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Lo
 		return snap, err
 	}
 	if snap.Freezes, err = findFreezesSince(ctx, q, since(rel.Window, now)); err != nil {
+		return snap, err
+	}
+	if snap.Exceptions, err = findExceptions(ctx, q, "["+strconv.FormatInt(releaseID, 10)+"]"); err != nil {
 		return snap, err
 	}
 	rows, err = q.QueryContext(ctx, staffedQuery, append(roleArgs(), rel.Product)...)

@@ -37,6 +37,11 @@ type fixture struct {
 
 	// checkpoint is a signed checkpoint of the trail, with the server's key.
 	checkpoint string
+
+	// frozen is a release whose window lies in the freeze and in a second
+	// one (freeze2, which no route removes), over which someone outside
+	// the matrix asked for an exception, pending.
+	frozen, exception, freeze2 int64
 }
 
 // meetingForm is a valid meeting form: a month ahead, in a room.
@@ -232,6 +237,21 @@ var authTable = map[string]authCase{
 	"POST /admin/sign-in/mappings/:id/delete": {"/admin/sign-in/mappings/999999/delete", nil, http.StatusSeeOther, []string{"admin"}},
 	// Streams never end: the matrix reads only their status (see streamRoutes).
 	"GET /events": {"/events?scope=board", nil, http.StatusOK, everyone},
+
+	// Freeze exceptions. A freeze's page lists them (freeze2 is never removed).
+	// Anyone who must sign off asks for one: every role (none is waived),
+	// never an admin as such.
+	"GET /freezes/:id": {"/freezes/{freeze2}", nil, http.StatusOK, everyone},
+	"POST /releases/:id/exceptions": {"/releases/{frozen}/exceptions", url.Values{"freeze": {"{freeze}"}, "reason": {"a fix"}, "until": {"2099-01-01T12:00"}},
+		http.StatusSeeOther, []string{"po", "eng", "qa", "ops", "support", "rm"}},
+	// Anyone with a role for the product approves, and admins
+	// (productRoleRoutes); the pending exception was asked for by someone
+	// else.
+	"POST /releases/:id/exceptions/:exception/approve": {"/releases/{frozen}/exceptions/{exception}/approve", url.Values{"comment": {"fine"}},
+		http.StatusSeeOther, everyone},
+	// Nobody approved it yet: only an admin revokes it.
+	"POST /releases/:id/exceptions/:exception/revoke": {"/releases/{frozen}/exceptions/{exception}/revoke", url.Values{"reason": {"no"}, "confirm": {"1"}},
+		http.StatusSeeOther, []string{"admin"}},
 }
 
 // streamRoutes never end, so the matrix reads their status and hangs up;
@@ -298,6 +318,7 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	frozen, exception, freeze2 := s.exceptionFixture(t, n)
 	s.publishNotes(t, rel.ID)
 	tracker := gonogo.NewTracker("authz", gonogo.GitHub) // for the backfill's routes; saved again, it stays one
 	tracker.Project, tracker.Secret = "acme/authz", "a-secret-of-sixteen-or-more"
@@ -358,6 +379,8 @@ func (s *testServer) newFixture(t *testing.T, n int) fixture {
 		own:     own.Key,
 
 		checkpoint: cp.String(),
+
+		frozen: frozen, exception: exception, freeze2: freeze2,
 	}
 }
 
@@ -379,5 +402,30 @@ func (f fixture) fill(s string) string {
 		"{product}", f.product,
 		"{own}", f.own,
 		"{checkpoint}", f.checkpoint,
+		"{frozen}", fmt.Sprint(f.frozen),
+		"{exception}", fmt.Sprint(f.exception),
+		"{freeze2}", fmt.Sprint(f.freeze2),
 	).Replace(s)
+}
+
+// exceptionFixture makes the fixture's frozen release: its window in the
+// fixture's freeze and in a second one, over which a person of its own
+// asked for an exception.
+func (s *testServer) exceptionFixture(t *testing.T, n int) (int64, int64, int64) {
+	t.Helper()
+	ctx := t.Context()
+	span := gonogo.Window{Start: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2099, 1, 2, 0, 0, 0, 0, time.UTC)}
+	second, err := s.store.CreateFreeze(ctx, s.rmActor(), gonogo.FreezeInput{Name: fmt.Sprintf("Second freeze %d", n), Products: []string{"authz"}, Once: span})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := s.mustCreateRelease(t, "authz", fmt.Sprintf("3.0.%d", n))
+	s.scheduleWindow(t, rel.ID, gonogo.Window{Start: span.Start.Add(10 * time.Hour), End: span.Start.Add(11 * time.Hour)})
+	asker := s.mustCreateUser(t, fmt.Sprintf("asker%d", n), gonogo.RoleSet{gonogo.QALead}, false)
+	id, err := s.store.RequestException(ctx, gonogo.Actor{UserID: asker.ID, Name: asker.Name, Roles: asker.Roles}, rel.ID,
+		gonogo.ExceptionInput{FreezeID: second, Reason: "a fix", Until: span.Start.Add(12 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rel.ID, id, second
 }

@@ -68,6 +68,8 @@ func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (view
 	v.History = historyView(id, pages, events)
 	v.Decisions = decisions
 	v.Window = windowView(ab, snap, active, h.team(ctx).LowTraffic, h.page(c, "", ""))
+	v.Window.Exceptions = exceptionsView(h.actor(c), snap, h.page(c, "", ""), h.store.Now())
+	v.Confirms = append(v.Confirms, exceptionConfirms(v.Window.Exceptions)...)
 	v.Notes = notesPanel(ab, snap.Release, notes)
 	known, err := h.store.FindReleaseKnownIssues(ctx, id)
 	if err != nil {

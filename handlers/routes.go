@@ -160,9 +160,13 @@ func (h *Handler) routes() []route {
 		// Windows, freezes and the calendar. Calendar apps cannot sign in:
 		// the feed takes a person's feed token instead.
 		{http.MethodPost, "/releases/:id/window", h.setWindow, may(gonogo.ActSchedule)},
+		{http.MethodPost, "/releases/:id/exceptions", h.requestException, may(gonogo.ActRequestException)},
+		{http.MethodPost, "/releases/:id/exceptions/:exception/approve", h.approveException, may(gonogo.ActApproveException)},
+		{http.MethodPost, "/releases/:id/exceptions/:exception/revoke", h.revokeException, may(gonogo.ActRevokeException)},
 		{http.MethodGet, "/calendar", h.showCalendar, signedIn},
 		{http.MethodGet, "/calendar.ics", h.calendarFeed, subscribers},
 		{http.MethodGet, "/freezes", h.showFreezes, signedIn},
+		{http.MethodGet, "/freezes/:id", h.showFreeze, signedIn},
 		{http.MethodPost, "/freezes", h.createFreeze, may(gonogo.ActManageFreezes)},
 		{http.MethodPost, "/freezes/:id/delete", h.deleteFreeze, may(gonogo.ActManageFreezes)},
 		{http.MethodGet, "/admin/settings", h.showSettings, admin},

@@ -217,6 +217,9 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 	if err := w.seedFreezes(users[gonogo.ReleaseManager], now); err != nil {
 		return false, fmt.Errorf("demo freezes: %w", err)
 	}
+	if err := w.seedExceptions(users); err != nil {
+		return false, fmt.Errorf("demo freeze exceptions: %w", err)
+	}
 	return true, nil
 }
 

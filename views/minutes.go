@@ -89,6 +89,7 @@ func Minutes(p Page, d gonogo.Decision, after []gonogo.Event) string {
 			w("- %s\n", mdBlock(reason.Text, "  "))
 		}
 	}
+	minutesExceptions(&b, p, r.Exceptions)
 	return b.String()
 }
 
