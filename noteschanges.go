@@ -15,6 +15,10 @@ import (
 // what it shows whatever the span asked for.
 const MaxChangesNotes = 100
 
+// MaxChangesKnownIssues bounds the known issues of a product read to
+// answer which are still open at a version: far more than ever ship.
+const MaxChangesKnownIssues = 500
+
 // MaxShippedVersions bounds the shipped versions read to order a product's
 // history: years of weekly releases, a few KB of version names.
 const MaxShippedVersions = 2000
@@ -62,6 +66,9 @@ type ChangesRange struct {
 	From, To string
 	Versions []ShippedVersion
 	Omitted  int
+	// UpTo is every version up to and including To, by release id: what a
+	// customer on To has, and so which known issues To still has.
+	UpTo map[int64]bool
 }
 
 // PickChanges picks the versions after from, up to and including to, from
@@ -98,6 +105,10 @@ func PickChanges(sorted []ShippedVersion, from, to string) (ChangesRange, error)
 		in = in[r.Omitted:]
 	}
 	r.Versions = slices.Clone(in)
+	r.UpTo = make(map[int64]bool, end+1)
+	for _, v := range sorted[:end+1] {
+		r.UpTo[v.ReleaseID] = true
+	}
 	return r, nil
 }
 
@@ -120,26 +131,31 @@ type ChangeNote struct {
 }
 
 // Changes is a "what changed" answer grouped by kind, each group newest
-// version first. KnownIssues are those the newest version's notes still
-// state: every later release restates what is still known, so older notes'
-// known issues may have been fixed since.
+// version first. KnownIssues are the known issues the newest version's
+// notes state in their own words; OpenIssues the known issues recorded
+// on any version up to To that no version up to To fixed; FixedIssues
+// the known issues a version in the range fixed.
 type Changes struct {
 	Range       ChangesRange
 	Highlights  []ChangeNote
 	Changes     []ChangeNote
 	Fixes       []ChangeNote
 	KnownIssues []ChangeNote
+	OpenIssues  []KnownIssue
+	FixedIssues []KnownIssue
 	Entries     []NotesEntry // every version in the range, newest first
 }
 
 // Empty reports whether no note in the range says anything.
 func (c Changes) Empty() bool {
-	return len(c.Highlights)+len(c.Changes)+len(c.Fixes)+len(c.KnownIssues) == 0
+	return len(c.Highlights)+len(c.Changes)+len(c.Fixes)+len(c.KnownIssues)+len(c.OpenIssues)+len(c.FixedIssues) == 0
 }
 
 // GroupChanges groups the notes of r's versions (entries, in any order) by
-// kind, newest version first.
-func GroupChanges(r ChangesRange, entries []NotesEntry) Changes {
+// kind, newest version first, and sorts the product's known issues
+// (issues, in any order) into those still open at r.To and those the
+// range fixed.
+func GroupChanges(r ChangesRange, entries []NotesEntry, issues []KnownIssue) Changes {
 	byRelease := make(map[int64]NotesEntry, len(entries))
 	for _, e := range entries {
 		byRelease[e.Release.ID] = e
@@ -159,6 +175,22 @@ func GroupChanges(r ChangesRange, entries []NotesEntry) Changes {
 		newest := c.Entries[0]
 		c.KnownIssues = appendNote(nil, newest, newest.Notes.KnownIssues)
 	}
+	inRange := make(map[int64]bool, len(r.Versions))
+	for _, v := range r.Versions {
+		inRange[v.ReleaseID] = true
+	}
+	for _, k := range issues {
+		fixed := k.FixedBy.Shipped() && r.UpTo[k.FixedBy.ReleaseID]
+		switch {
+		case fixed && inRange[k.FixedBy.ReleaseID]:
+			c.FixedIssues = append(c.FixedIssues, k)
+		case !fixed && r.UpTo[k.ReleaseID]:
+			c.OpenIssues = append(c.OpenIssues, k)
+		}
+	}
+	byID := func(a, b KnownIssue) int { return cmp.Compare(b.ID, a.ID) }
+	slices.SortFunc(c.FixedIssues, byID)
+	slices.SortFunc(c.OpenIssues, byID)
 	return c
 }
 

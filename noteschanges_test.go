@@ -122,7 +122,7 @@ func TestGroupChanges(t *testing.T) {
 		entry(0, gonogo.NotesContent{Highlights: "Refunds", KnownIssues: "Old issue"}),
 		entry(2, gonogo.NotesContent{Highlights: "Payouts", Fixes: "Receipts", KnownIssues: "Still slow"}),
 		entry(1, gonogo.NotesContent{Changes: "Exports"}),
-	})
+	}, nil)
 	got := func(ns []gonogo.ChangeNote) []string {
 		var out []string
 		for _, n := range ns {

@@ -55,3 +55,17 @@ func (s *Store) FindNotesOf(ctx context.Context, ids []int64) ([]gonogo.NotesEnt
 	}
 	return collect(rows, scanEntry(false))
 }
+
+// FindShippedKnownIssues returns the known issues of product's shipped
+// releases, newest first, at most gonogo.MaxChangesKnownIssues: what
+// "what changed" reads to tell those still open at a version from those
+// fixed by then. Known issues are the blockers and criticals that shipped
+// unfixed, a handful a year.
+func (s *Store) FindShippedKnownIssues(ctx context.Context, product string) ([]gonogo.KnownIssue, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+knownIssueColumns+knownIssueFrom+`
+		WHERE r.product = ? AND r.state = 'released' ORDER BY k.id DESC LIMIT ?`, product, gonogo.MaxChangesKnownIssues)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanKnownIssue)
+}

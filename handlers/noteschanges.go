@@ -74,17 +74,23 @@ func (h *Handler) comparePicker(c echo.Context, product string) ([]gonogo.Shippe
 	return versions, v, nil
 }
 
-// changes reads the notes of r's versions and groups them.
+// changes reads the notes of r's versions and the product's known
+// issues, and groups them.
 func (h *Handler) changes(c echo.Context, r gonogo.ChangesRange) (gonogo.Changes, error) {
 	ids := make([]int64, len(r.Versions))
 	for i, sv := range r.Versions {
 		ids[i] = sv.ReleaseID
 	}
-	entries, err := h.store.FindNotesOf(c.Request().Context(), ids)
+	ctx := c.Request().Context()
+	entries, err := h.store.FindNotesOf(ctx, ids)
 	if err != nil {
 		return gonogo.Changes{}, err
 	}
-	return gonogo.GroupChanges(r, entries), nil
+	issues, err := h.store.FindShippedKnownIssues(ctx, c.Param("product"))
+	if err != nil {
+		return gonogo.Changes{}, err
+	}
+	return gonogo.GroupChanges(r, entries, issues), nil
 }
 
 // errorTexts are a form's messages, in the order of their fields' names.

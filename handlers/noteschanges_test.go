@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bytes"
 	"database/sql"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -21,7 +22,9 @@ import (
 
 // shipVersions ships product's versions in the order given, one day
 // apart, each with published notes from in.
-func (s *testServer) shipVersions(t *testing.T, product string, versions []string, in func(v string) gonogo.NotesInput) {
+// prepare, when given, acts on each release before it ships.
+func (s *testServer) shipVersions(t *testing.T, product string, versions []string, in func(v string) gonogo.NotesInput,
+	prepare ...func(rel gonogo.Release)) {
 	t.Helper()
 	raw, err := sql.Open("sqlite", "file:"+s.store.Path()+"?_pragma=busy_timeout(5000)")
 	if err != nil {
@@ -31,6 +34,9 @@ func (s *testServer) shipVersions(t *testing.T, product string, versions []strin
 	day := time.Now().UTC().AddDate(0, 0, -len(versions))
 	for i, v := range versions {
 		rel := s.mustCreateRelease(t, product, v)
+		for _, p := range prepare {
+			p(rel)
+		}
 		if _, err := s.store.SaveNotes(t.Context(), s.actorOf("po"), rel.ID, in(v), true); err != nil {
 			t.Fatal(err)
 		}
@@ -215,5 +221,75 @@ func TestChangesIsNotAVersion(t *testing.T) {
 	}
 	if msg := doc.Find(".field-error").Text(); !strings.Contains(msg, "names the page of what changed") {
 		t.Errorf("the refusal reads %q", msg)
+	}
+}
+
+// TestChangesListKnownIssues: what changed names the known issues a
+// version in the range fixed, and those still open at its newest version
+// (with their workarounds), wherever in the history they shipped.
+func TestChangesListKnownIssues(t *testing.T) {
+	s := newServer(t)
+	qa := s.signIn(t, "qa")
+	s.shipVersions(t, "payments", []string{"2.1.0", "2.2.0", "2.3.0", "2.4.0"}, changesNotes, func(rel gonogo.Release) {
+		switch rel.Version {
+		case "2.1.0":
+			s.deferredCritical(t, qa, rel, "Receipts miss the VAT line", "PAY-3")
+		case "2.2.0":
+			s.deferredCritical(t, qa, rel, "Refund crashes on zero amount", "PAY-7")
+		case "2.3.0":
+			ids, err := s.store.CreateDefects(t.Context(), s.actorOf("qa"), rel.ID, []gonogo.DefectInput{{Title: "VAT line", Severity: gonogo.Major, Key: "PAY-3"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			qa.get(fmt.Sprintf("/releases/%d", rel.ID))
+			wantStatus(t, qa.post(fmt.Sprintf("/releases/%d/defects/%d/status", rel.ID, ids[0]), url.Values{"status": {"verified"}}), http.StatusSeeOther)
+		}
+	})
+	support := s.signIn(t, "support")
+	issues := func(doc *goquery.Document, group string) []string {
+		var out []string
+		doc.Find("[data-testid=changes-" + group + "] [data-testid=changes-issue]").Each(func(_ int, li *goquery.Selection) {
+			out = append(out, li.AttrOr("data-key", ""))
+		})
+		return out
+	}
+
+	// On 2.1.0 up to 2.4.0: PAY-3 was fixed in 2.3.0; PAY-7 is still open.
+	res, doc := support.get("/notes/payments/changes?from=2.1.0&to=2.4.0")
+	wantStatus(t, res, http.StatusOK)
+	if got := issues(doc, "fixes"); !slices.Equal(got, []string{"PAY-3"}) {
+		t.Errorf("fixed known issues %v, want PAY-3", got)
+	}
+	if got := doc.Find("[data-testid=changes-fixes] [data-testid=changes-issue]").Text(); !strings.Contains(got, "fixed in 2.3.0") {
+		t.Errorf("the fix reads %q", got)
+	}
+	if got := issues(doc, "known-issues"); !slices.Equal(got, []string{"PAY-7"}) {
+		t.Errorf("open known issues %v, want PAY-7", got)
+	}
+	// Up to 2.2.0, both are open and none is fixed.
+	_, doc = support.get("/notes/payments/changes?from=2.1.0&to=2.2.0")
+	if got := issues(doc, "known-issues"); !slices.Equal(got, []string{"PAY-7", "PAY-3"}) {
+		t.Errorf("open known issues at 2.2.0: %v, want PAY-7 and PAY-3", got)
+	}
+	if got := issues(doc, "fixes"); len(got) != 0 {
+		t.Errorf("fixed known issues at 2.2.0: %v, want none", got)
+	}
+	// The Markdown says the same, with the tracker's links.
+	_, body := support.getText("/notes/payments/changes.md?from=2.1.0&to=2.4.0")
+	var html bytes.Buffer
+	if err := goldmark.New(goldmark.WithExtensions(extension.GFM)).Convert([]byte(body), &html); err != nil {
+		t.Fatal(err)
+	}
+	mdoc, err := goquery.NewDocumentFromReader(&html)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := mdoc.Find("h2:contains('Fixes') + ul li")
+	if !strings.Contains(fixed.Text(), "PAY-3 Receipts miss the VAT line: fixed in 2.3.0") ||
+		fixed.Find("a").AttrOr("href", "") != "https://acme.atlassian.net/browse/PAY-3" {
+		t.Errorf("the Markdown's fixes: %q", fixed.Text())
+	}
+	if open := mdoc.Find("h2:contains('Known issues') + ul li").Text(); !strings.Contains(open, "PAY-7 Refund crashes on zero amount (since 2.2.0)") {
+		t.Errorf("the Markdown's open known issues: %q", open)
 	}
 }

@@ -33,7 +33,13 @@ func ChangesPath(product, from, to string, markdown bool) string {
 type changeGroup struct {
 	ID, Title string
 	Notes     []gonogo.ChangeNote
+	// Issues are known issues: fixed in the range (in Fixes), or still
+	// open at its newest version (in known issues).
+	Issues []gonogo.KnownIssue
 }
+
+// empty reports whether the group has nothing to show.
+func (g changeGroup) empty() bool { return len(g.Notes)+len(g.Issues) == 0 }
 
 // groups are the answer's kinds in the order people read them: what
 // matters most, what changed, what was fixed, what is still known.
@@ -44,10 +50,10 @@ func (v ChangesView) groups() []changeGroup {
 		known += " in " + c.Entries[0].Release.Version
 	}
 	return []changeGroup{
-		{"highlights", "Highlights", c.Highlights},
-		{"changes", "Changes", c.Changes},
-		{"fixes", "Fixes", c.Fixes},
-		{"known-issues", known, c.KnownIssues},
+		{"highlights", "Highlights", c.Highlights, nil},
+		{"changes", "Changes", c.Changes, nil},
+		{"fixes", "Fixes", c.Fixes, c.FixedIssues},
+		{"known-issues", known, c.KnownIssues, c.OpenIssues},
 	}
 }
 
@@ -79,14 +85,42 @@ func ChangesMarkdown(p Page, v ChangesView) string {
 		w("\nTheir notes say nothing.\n")
 	}
 	for _, g := range v.groups() {
-		if len(g.Notes) == 0 {
+		if g.empty() {
 			continue
 		}
 		w("\n## %s\n", mdInline(g.Title))
+		if len(g.Issues) > 0 {
+			w("\n")
+		}
+		for _, k := range g.Issues {
+			w("- %s\n", mdIssue(k, g.ID == "fixes"))
+		}
 		for _, n := range g.Notes {
 			w("\n### %s %s (shipped %s)\n\n%s\n", mdInline(n.Entry.Release.Version), mdInline(n.Entry.Notes.Title),
 				p.Date(n.Entry.ShippedAt), strings.TrimSpace(n.Text))
 		}
 	}
 	return b.String()
+}
+
+// mdIssue is a known issue as a line of the Markdown: its key (linked when
+// the tracker's link is known), its title, where it stands, and its
+// workaround while it is open.
+func mdIssue(k gonogo.KnownIssue, fixed bool) string {
+	name := mdInline(k.Title)
+	if k.Key != "" {
+		key := mdInline(k.Key)
+		if k.URL != "" {
+			key = mdLink(k.Key, k.URL)
+		}
+		name = key + " " + name
+	}
+	if fixed {
+		return fmt.Sprintf("%s: fixed in %s (a known issue since %s)", name, mdInline(k.FixedBy.Version), mdInline(k.Version))
+	}
+	line := fmt.Sprintf("%s (since %s)", name, mdInline(k.Version))
+	if w := strings.TrimSpace(k.Workaround); w != "" {
+		line += "\\\n  Workaround: " + mdBlock(w, "  ")
+	}
+	return line
 }
