@@ -14,11 +14,12 @@ const (
 	TopicNudge          Topic = "role.nudged"
 	TopicReleased       Topic = "release.shipped"
 	TopicCheckpoint     Topic = "audit.checkpoint"
+	TopicAlertFiring    Topic = "alert.firing"
 )
 
 // Topics lists every topic, in the order forms show them.
 var Topics = []Topic{TopicVote, TopicDecision, TopicState, TopicCheckFailed, TopicBlockingDefect, TopicWindow, TopicNudge, TopicReleased,
-	TopicCheckpoint}
+	TopicCheckpoint, TopicAlertFiring}
 
 // Notice announces one committed change: its audit event, and the topics it
 // belongs to. Notices are published only after the transaction that wrote

@@ -25,6 +25,7 @@ var topicLabels = map[Topic]string{
 	TopicNudge:          "Sign-off nudged",
 	TopicReleased:       "Released",
 	TopicCheckpoint:     "Daily audit checkpoint",
+	TopicAlertFiring:    "Alert firing on a release",
 }
 
 // Valid reports whether t is a known topic.
