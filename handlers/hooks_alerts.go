@@ -60,8 +60,10 @@ type alertAnswer struct {
 	Alerts  []db.AlertOutcome `json:"alerts,omitempty"`
 }
 
-func (h *Handler) receiveAlertmanager(c echo.Context) error { return h.receiveAlerts(c, gonogo.Alertmanager) }
-func (h *Handler) receiveGrafana(c echo.Context) error      { return h.receiveAlerts(c, gonogo.Grafana) }
+func (h *Handler) receiveAlertmanager(c echo.Context) error {
+	return h.receiveAlerts(c, gonogo.Alertmanager)
+}
+func (h *Handler) receiveGrafana(c echo.Context) error { return h.receiveAlerts(c, gonogo.Grafana) }
 
 // receiveAlerts takes one delivery of src: read at most
 // gonogo.MaxAlertPayload, check the bearer secret, read the alerts and
