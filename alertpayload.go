@@ -73,7 +73,9 @@ func ParseAlerts(src AlertSource, body []byte) ([]IncomingAlert, error) {
 }
 
 func (pa payloadAlert) read(src AlertSource) (IncomingAlert, error) {
-	a := IncomingAlert{Labels: pa.Labels, StartsAt: pa.StartsAt.UTC(), EndsAt: pa.EndsAt.UTC()}
+	// Times are kept to the millisecond, as the store keeps them, so that
+	// an occurrence said again compares equal to the one kept.
+	a := IncomingAlert{Labels: pa.Labels, StartsAt: pa.StartsAt.UTC().Truncate(time.Millisecond), EndsAt: pa.EndsAt.UTC().Truncate(time.Millisecond)}
 	switch AlertStatus(pa.Status) {
 	case AlertFiring, AlertResolved:
 		a.Status = AlertStatus(pa.Status)
