@@ -48,8 +48,9 @@ func (w *writer) planAlerts(users map[gonogo.Role]gonogo.Actor, now time.Time) [
 		URL:    "https://grafana.example.com/d/mobile-api/mobile-api?viewPanel=4",
 		Labels: map[string]string{"gonogo_product": "mobile", "gonogo_version": "3.7.1"}, StartsAt: now.Add(-6*time.Hour - 10*time.Minute)}
 	add("mobile 3.7.1", now.Add(-6*time.Hour), func() error { return w.alert(gonogo.Grafana, latency) })
-	latency.Status, latency.EndsAt = gonogo.AlertResolved, now.Add(-5*time.Hour-25*time.Minute)
-	add("mobile 3.7.1", now.Add(-5*time.Hour-20*time.Minute), func() error { return w.alert(gonogo.Grafana, latency) })
+	over := latency
+	over.Status, over.EndsAt = gonogo.AlertResolved, now.Add(-5*time.Hour-25*time.Minute)
+	add("mobile 3.7.1", now.Add(-5*time.Hour-20*time.Minute), func() error { return w.alert(gonogo.Grafana, over) })
 	checkout := gonogo.IncomingAlert{Fingerprint: "demo-storefront-checkout", Status: gonogo.AlertFiring, Name: "CheckoutErrorRate",
 		Severity: "critical", Summary: "5xx on checkout above 2% since the deploy",
 		URL:    "https://prometheus.example.com/graph?g0.expr=sum%28rate%28http_requests_total%7Bjob%3D%22storefront%22%2Ccode%3D~%225..%22%7D%5B5m%5D%29%29",

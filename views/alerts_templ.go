@@ -145,7 +145,7 @@ func AlertSourcesPage(p Page, v AlertSourcesView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, " <p class=\"muted\">Alertmanager and Grafana tell gonogo of alerts. An alert names its product by a label; while a release of that product is being deployed or verified, a firing alert fails its “Dashboards healthy” item, halts it (the gate suggests a rollback to the pipeline) and tells its release manager and ops. A resolved alert is shown resolved; the item stays failed until a person settles it.</p><div class=\"admin-grid\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, " <p class=\"muted\">Alertmanager and Grafana tell gonogo of alerts. An alert names its product by a label; while a release of that product is being deployed or verified, a firing alert fails its “Dashboards healthy” item, halts it (the gate suggests a rollback to the pipeline) and tells its release manager and ops. A resolved alert is shown resolved; the item stays failed until a person settles it.</p><div class=\"alert-sources\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -218,7 +218,7 @@ func AlertSourcesPage(p Page, v AlertSourcesView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "\" class=\"inline-form\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "\" class=\"alert-policy\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -839,14 +839,14 @@ func AlertsPanel(p Page, v ReleaseAlertsView, oob bool) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if v.Action == gonogo.ActionRollbackSuggested {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 69, "<p class=\"reasons\" role=\"alert\" data-testid=\"rollback-suggested\"><strong>Rollback suggested:</strong> an alert fires while the release is ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 69, "<p class=\"alert-halt\" role=\"alert\" data-testid=\"rollback-suggested\"><strong>Rollback suggested:</strong> an alert fires while the release is ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var39 string
 			templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(v.Release.State.InText())
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/alerts.templ`, Line: 184, Col: 167}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/alerts.templ`, Line: 184, Col: 170}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var39))
 			if templ_7745c5c3_Err != nil {
