@@ -87,7 +87,7 @@ func (pa payloadAlert) read(src AlertSource) (IncomingAlert, error) {
 		return a, Errorf(EINVALID, "the alertname label is missing")
 	}
 	if a.StartsAt.IsZero() || a.StartsAt.Year() < 2000 {
-		return a, Errorf(EINVALID, "startsAt is missing")
+		return a, Errorf(EINVALID, "the alert has no startsAt")
 	}
 	if a.EndsAt.Year() < 2000 { // Grafana's "0001-01-01T00:00:00Z": no end yet
 		a.EndsAt = time.Time{}
