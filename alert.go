@@ -369,9 +369,10 @@ func ReceiveAlert(src AlertSource, rel Release, items []Item, was *Alert, in Inc
 	if it, ok := dashboardsItem(items); ok && ItemEditable(rel.State, it.Phase) == nil {
 		itemID = it.ID
 		if it.Status != ItemFailed {
-			evidence := a.URL
-			if evidence == "" {
-				evidence = "Alert " + a.Describe()
+			// The item carries the alert whole: its name, summary and link.
+			evidence := "Alert " + a.Describe()
+			if a.URL != "" {
+				evidence += " " + a.URL
 			}
 			next := ItemChange{Status: ItemFailed, Evidence: cutText(evidence, MaxEvidenceLen)}.Apply(it, src.Actor().Name, now)
 			res.Item = &next

@@ -51,7 +51,7 @@ func TestReceiveAlert(t *testing.T) {
 		if res.Outcome != gonogo.AlertFired || !res.Store || res.Rollback || res.Item == nil {
 			t.Fatalf("%+v", res)
 		}
-		if res.Item.Title != "Dashboards healthy" || res.Item.Status != gonogo.ItemFailed || res.Item.Evidence != "https://prometheus.example/graph" ||
+		if res.Item.Title != "Dashboards healthy" || res.Item.Status != gonogo.ItemFailed || res.Item.Evidence != "Alert “HighErrorRate” (warning): error rate above 5% https://prometheus.example/graph" ||
 			res.Item.UpdatedBy != "Alertmanager (integration)" {
 			t.Fatalf("item %+v", res.Item)
 		}

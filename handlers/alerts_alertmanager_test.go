@@ -160,7 +160,8 @@ func TestAlertmanagerHaltsAReleaseBeingDeployed(t *testing.T) {
 		t.Fatalf("search's release kept %d alerts of payments", n)
 	}
 	it := s.mustItem(t, rel.ID, "Dashboards healthy")
-	if it.Status != gonogo.ItemFailed || it.Evidence != link || it.UpdatedBy != "Alertmanager (integration)" {
+	if it.Status != gonogo.ItemFailed || it.Evidence != "Alert “HighErrorRate” (warning): Error rate above 5% for 5 minutes "+link ||
+		it.UpdatedBy != "Alertmanager (integration)" {
 		t.Fatalf("Dashboards healthy after the alert: %+v", it)
 	}
 	gate := s.call(t, http.MethodGet, "/api/v1/releases/payments/2.4.0/gate", token, "").want(t, http.StatusConflict)
