@@ -88,6 +88,13 @@ func TestGrafanaAlertFromItsDocumentedPayload(t *testing.T) {
 	if as := s.mustAlerts(t, rel.ID); as[0].Status != gonogo.AlertResolved {
 		t.Fatalf("a replayed firing delivery made it fire again: %+v", as[0])
 	}
+	// A live release page fetches what an alert changed: the alerts and
+	// the checklist, swapped in where they stand.
+	_, doc := s.signIn(t, "rm").getHX("/releases/" + itoa(rel.ID) + "/sync?kind=alert")
+	if doc.Find("[data-testid=alerts-panel][data-hx-swap-oob] [data-testid=alert][data-status=resolved]").Length() != 1 ||
+		doc.Find("#checklist[data-hx-swap-oob]").Length() != 1 {
+		t.Fatalf("the live update for an alert: %q", doc.Text())
+	}
 }
 
 // What gonogo refuses, it refuses whole: no alert kept, no item failed.
