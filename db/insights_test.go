@@ -425,6 +425,9 @@ func TestInsightsOfABoardFromBeforeInsights(t *testing.T) {
 	st, p := october(t)
 	want, err := st.s.FindInsights(t.Context(), "", p)
 	st.check(err, "insights")
+	if err := db.MigrateDownTo(t.Context(), st.s.Path(), 28); err != nil { // the migrations after insights
+		t.Fatal(err)
+	}
 	raw := rawDB(t, st.s)
 	for _, q := range []string{
 		`DROP TRIGGER release_moved`, `DROP TRIGGER item_failed`,
