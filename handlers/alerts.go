@@ -103,12 +103,12 @@ func (h *Handler) renewAlertSecret(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if set.Configured() {
-		if ok, err := confirmed(c); err != nil {
-			return err
-		} else if !ok {
-			return h.askToConfirm(c, views.NewAlertSecretConfirm(set))
-		}
+	ok, err := confirmed(c)
+	if err != nil {
+		return err
+	}
+	if set.Configured() && !ok {
+		return h.askToConfirm(c, views.NewAlertSecretConfirm(set))
 	}
 	secret, err := h.store.RenewAlertSecret(ctx, h.actor(c), src)
 	if err != nil {
