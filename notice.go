@@ -18,11 +18,12 @@ const (
 
 	// A freeze exception asked for, approved or revoked (exception.go).
 	TopicFreezeException Topic = "freeze.exception"
+	TopicAlertFiring     Topic = "alert.firing"
 )
 
 // Topics lists every topic, in the order forms show them.
 var Topics = []Topic{TopicVote, TopicDecision, TopicState, TopicCheckFailed, TopicBlockingDefect, TopicWindow, TopicNudge, TopicReleased,
-	TopicCheckpoint, TopicReviewed, TopicFreezeException}
+	TopicCheckpoint, TopicReviewed, TopicFreezeException, TopicAlertFiring}
 
 // Notice announces one committed change: its audit event, and the topics it
 // belongs to. Notices are published only after the transaction that wrote

@@ -27,7 +27,7 @@ const (
 
 // NotificationKinds lists every kind in the order the profile shows them.
 var NotificationKinds = []NotificationKind{NotifyReview, NotifyNudge, NotifyMention, NotifyItemFailed, NotifyCondition,
-	NotifyDecision, NotifyWindow, NotifyShipped, NotifyReminder, NotifyEscalation, NotifyMeeting}
+	NotifyDecision, NotifyWindow, NotifyShipped, NotifyReminder, NotifyEscalation, NotifyMeeting, NotifyAlert}
 
 var kindLabels = map[NotificationKind]string{
 	NotifyReview:     "Your sign-off is needed",
@@ -42,6 +42,7 @@ var kindLabels = map[NotificationKind]string{
 	NotifyEscalation: "Escalation: a required role is missing near the window",
 	NotifyDigest:     "Daily digest of what waits on you",
 	NotifyMeeting:    "The Go/No-Go meeting is scheduled, moved or cancelled",
+	NotifyAlert:      "An alert fired on a release being deployed",
 }
 
 // Valid reports whether k is a known kind.

@@ -25,6 +25,9 @@ func DefaultTemplate() []ItemInput {
 	// The pipeline's smoke test in production settles this one (see ReportEvent).
 	smoke := verify("Smoke test passes in production", "The automated smoke test passes against production after deploying; the pipeline reports it.", QALead)
 	smoke.CheckKey = ProductionSmokeCheckKey
+	// A firing alert fails this one, found by its check key (see ReceiveAlert).
+	dashboards := verify("Dashboards healthy", "Error rates, latency and saturation are normal for 30 minutes.", Ops)
+	dashboards.CheckKey = DashboardsCheckKey
 	rollback := func(title, guidance string, owner Role) ItemInput {
 		return ItemInput{Phase: Rollback, Title: title, Guidance: guidance, OwnerRole: owner, Required: true}
 	}
@@ -49,7 +52,7 @@ func DefaultTemplate() []ItemInput {
 		biz("Schedule agreed", "The release window is agreed with the business and support.", ReleaseManager),
 		smoke,
 		verify("Users reach the feature without errors", "Spot-check the main user journeys in production.", QALead),
-		verify("Dashboards healthy", "Error rates, latency and saturation are normal for 30 minutes.", Ops),
+		dashboards,
 		verify("No spike in support tickets", "Support sees no rise in tickets about the changed areas.", SupportLead),
 		rollback("Rollback steps written and rehearsed", "The steps are written down and were rehearsed in staging.", Ops),
 		rollback("Data changes reversible", "Every migration has a tested way back, or the risk is accepted in writing.", EngineeringLead),

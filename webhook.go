@@ -28,6 +28,7 @@ var topicLabels = map[Topic]string{
 	TopicReviewed:       "Post-release review recorded",
 
 	TopicFreezeException: "Freeze exception",
+	TopicAlertFiring:     "Alert firing on a release",
 }
 
 // Valid reports whether t is a known topic.

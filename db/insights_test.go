@@ -425,9 +425,8 @@ func TestInsightsOfABoardFromBeforeInsights(t *testing.T) {
 	st, p := october(t)
 	want, err := st.s.FindInsights(t.Context(), "", p)
 	st.check(err, "insights")
-	raw := rawDB(t, st.s)
 	// The board is from before insights (00028) and every migration after it.
-	if err := db.MigrateDownTo(t.Context(), raw, 27); err != nil {
+	if err := db.MigrateDownTo(t.Context(), st.s.Path(), 27); err != nil {
 		t.Fatal(err)
 	}
 	s, err := db.Open(t.Context(), st.s.Path())

@@ -211,6 +211,9 @@ type gateAnswer struct {
 	WindowOpen bool                 `json:"window_open"`
 	Error      string               `json:"error,omitempty"`
 	Reasons    []string             `json:"reasons"` // why deploying is not authorized now; empty when it is
+	// Action is what the gate asks of the pipeline beyond not deploying:
+	// "rollback-suggested" while an alert fires on the release.
+	Action string `json:"action,omitempty"`
 }
 
 type apiCondition struct {
@@ -260,7 +263,12 @@ func (h *Handler) answerGate(c echo.Context, id int64) error {
 		return err
 	}
 	cl := gonogo.Clear(snap, d, h.store.Now())
-	a := gateAnswer{
+	firing, err := h.store.FindFiringAlerts(c.Request().Context(), rel.ID)
+	if err != nil {
+		return err
+	}
+	cl, action := cl.WithAlerts(rel, firing)
+	a := gateAnswer{Action: action,
 		Release: h.apiReleaseOf(rel, cl.Decision), State: rel.State, Cycle: rel.Cycle, Decision: cl.Decision,
 		Authorized: cl.Authorized, Blocking: []string{}, Warnings: []string{}, Conditions: []apiCondition{}, WindowOpen: cl.WindowOpen, Reasons: []string{},
 	}

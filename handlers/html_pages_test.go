@@ -141,6 +141,9 @@ func mainPages(t *testing.T) []htmlPage {
 	for _, p := range []string{"/admin/products", "/admin/products/payments", "/admin/template?product=payments"} {
 		fetch(admin, "admin "+p, p, http.StatusOK)
 	}
+	fetch(admin, "alerts", "/admin/alerts", http.StatusOK)
+	submit(admin, "alert labels with errors", "/admin/alerts", "/admin/alerts/grafana",
+		url.Values{"product_label": {"9team"}, "version_label": {""}}, http.StatusUnprocessableEntity)
 	submit(admin, "new product with errors", "/admin/products", "/admin/products",
 		url.Values{"key": {"Bad key"}, "name": {""}, "owner_team": {strings.Repeat("x", gonogo.MaxTeamLen+1)}}, http.StatusUnprocessableEntity)
 	submit(admin, "product with errors", "/admin/products/payments", "/admin/products/payments",

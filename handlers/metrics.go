@@ -35,6 +35,9 @@ type metrics struct {
 	// trackerDeliveries counts the trackers' webhook deliveries (hooks.go),
 	// by tracker and by what became of them.
 	trackerDeliveries *prometheus.CounterVec
+	// alertDeliveries counts Alertmanager's and Grafana's deliveries
+	// (hooks_alerts.go), by source and by what became of them.
+	alertDeliveries *prometheus.CounterVec
 }
 
 // latencyBuckets are finer than Prometheus's defaults at the low end,
@@ -62,6 +65,7 @@ func newMetrics(h *Handler) *metrics {
 			Help: "Webhook deliveries from GitHub, GitLab and Jira, by tracker and outcome: applied, stale, ignored, ping, or refused (unsigned, bad_signature, unknown, replayed, invalid, wrong_project, too_large).",
 		}, []string{"tracker", "outcome"}),
 	}
+	m.alertDeliveries = newAlertDeliveries()
 	// Every series exists from the start, at zero, so that an alert on a
 	// rise of refusals has something to compare with.
 	for _, k := range gonogo.TrackerKinds {
@@ -72,7 +76,7 @@ func newMetrics(h *Handler) *metrics {
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.duration, m.streamRefusals, m.trackerDeliveries,
+		m.requests, m.duration, m.streamRefusals, m.trackerDeliveries, m.alertDeliveries,
 		newPoolCollector(h.store.PoolStats),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "gonogo_sse_subscribers",

@@ -85,6 +85,9 @@ func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (view
 	if v.Discussion, err = h.discussionView(ctx, u, snap.Release, pages); err != nil {
 		return views.ReleaseView{}, err
 	}
+	if v.Alerts, err = h.alertsView(ctx, snap.Release); err != nil {
+		return views.ReleaseView{}, err
+	}
 	same, err := h.store.FindNamesakes(ctx, snap.Release.Product, snap.Release.Version)
 	if err != nil {
 		return views.ReleaseView{}, err

@@ -216,6 +216,12 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/admin/products/:key", h.updateProduct, admin},
 		{http.MethodPost, "/admin/products/:key/archive", h.archiveProduct, admin},
 		{http.MethodPost, "/admin/products/:key/reminders", h.saveProductReminders, admin},
+		// Alerts (alerts.go): the sources' secrets and labels; what a
+		// product lets a critical alert do.
+		{http.MethodGet, "/admin/alerts", h.showAlertSources, admin},
+		{http.MethodPost, "/admin/alerts/:source", h.saveAlertLabels, admin},
+		{http.MethodPost, "/admin/alerts/:source/secret", h.renewAlertSecret, admin},
+		{http.MethodPost, "/admin/products/:key/alerts", h.saveProductAlerts, admin},
 		// Sign-in: the provider as configured, and its groups mapped to roles.
 		{http.MethodGet, "/admin/sign-in", h.showSignInAdmin, admin},
 		{http.MethodPost, "/admin/sign-in/mappings", h.addGroupMapping, admin},
@@ -258,6 +264,9 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/hooks/github/:product", h.receiveGitHub, public},
 		{http.MethodPost, "/hooks/gitlab/:product", h.receiveGitLab, public},
 		{http.MethodPost, "/hooks/jira/:product", h.receiveJira, public},
+		// Alerts (hooks_alerts.go): authorized by each source's bearer secret.
+		{http.MethodPost, "/hooks/alertmanager", h.receiveAlertmanager, public},
+		{http.MethodPost, "/hooks/grafana", h.receiveGrafana, public},
 
 		// The JSON API for pipelines, authorized by token. Its description
 		// is public: it holds nothing about the board.

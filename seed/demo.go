@@ -169,7 +169,8 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 	}
 	steps = append(steps, w.planPast(users, ids, now)...) // the year before: closed, below today's versions
 	steps = append(steps, w.planReviews(steps, users, now)...)
-	steps = append(steps, w.planKinds(users, now)...) // hotfixes under the payments policy
+	steps = append(steps, w.planKinds(users, now)...)  // hotfixes under the payments policy
+	steps = append(steps, w.planAlerts(users, now)...) // alerts that halt (demo_alerts.go)
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].at.Before(steps[j].at) })
 	w.at(steps[0].at.Add(-time.Hour))
 	for _, acc := range DemoAccounts {

@@ -223,7 +223,8 @@ func TestSeedDemo(t *testing.T) {
 // the demo had a past.
 var todaysBoard = []string{"payments 2.4.0", "payments 2.5.0", "payments 2.3.1", "payments 2.3.0", "storefront 5.12.0",
 	"storefront 5.11.0", "storefront 5.10.0", "storefront 5.9.0", "mobile 3.8.0", "mobile 3.7.2", "mobile 3.7.1",
-	"payments 2.3.2", "storefront 5.11.1"} // and the hotfixes (demo_kinds.go)
+	"payments 2.3.2", "storefront 5.11.1", // and the hotfixes (demo_kinds.go)
+	"storefront 5.10.1"}
 
 func TestSeedDemoRefused(t *testing.T) {
 	t.Run("a board with a user", func(t *testing.T) {

@@ -11,7 +11,7 @@ import templruntime "github.com/a-h/templ/runtime"
 
 // syncKinds are the kinds of change a release page follows; each fires the
 // SSE event of the same name.
-var syncKinds = []string{"vote", "item", "defect", "state", "window", "notes", "comment", "meeting", "scope"}
+var syncKinds = []string{"vote", "item", "defect", "state", "window", "notes", "comment", "meeting", "scope", "alert"}
 
 // SyncTriggers are hidden elements that, when the page's stream says a kind
 // of change happened, fetch what it touched. The answer swaps in out of band.
@@ -180,8 +180,25 @@ func ReleaseSync(p Page, v ReleaseView, kind string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+		case "alert":
+			templ_7745c5c3_Err = AlertsPanel(p, v.Alerts, true).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = ChecklistSection(p, v, true).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = LifecycleActions(p, v.Lifecycle, true).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 		default:
 			templ_7745c5c3_Err = ReleaseHeader(p, v, true).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = AlertsPanel(p, v.Alerts, true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
