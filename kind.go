@@ -289,7 +289,7 @@ func HotfixTemplate() []ItemInput {
 		ready(Business, "Affected customers and support told", "Support knows what the hotfix changes and whom it affects.", ReleaseManager, ""),
 		verify("Smoke test passes in production", "The automated smoke test passes against production after deploying; the pipeline reports it.", QALead, ProductionSmokeCheckKey),
 		verify("The fault is gone", "The fault the hotfix fixes no longer shows in production.", QALead, ""),
-		verify("Dashboards healthy", "Error rates, latency and saturation are normal for 30 minutes.", Ops, ""),
+		verify("Dashboards healthy", "Error rates, latency and saturation are normal for 30 minutes.", Ops, DashboardsCheckKey),
 		{Phase: Rollback, Title: "Rollback steps written", Guidance: "The steps to undo the hotfix are written down.", OwnerRole: Ops, Required: true},
 	}
 }
