@@ -38,6 +38,8 @@ const (
 	ActNudge         Act = "nudge"          // remind the roles yet to sign
 	ActSchedule      Act = "schedule"       // set, move or clear the window
 	ActSign          Act = "sign"           // sign off, for a role one holds
+	ActInvitePilot   Act = "invite-pilot"   // invite pilot testers and revoke their links
+	ActPilotDefect   Act = "pilot-defect"   // make a defect of a problem reported in the pilot
 	// ActTransition and ActSetDefectStatus stand for the rows of their own
 	// tables: RolesFor gives who may take any of them.
 	ActTransition      Act = "transition"
@@ -62,6 +64,8 @@ var grants = map[Act][]Role{
 	ActNudge:          {ReleaseManager},
 	ActSchedule:       {ReleaseManager},
 	ActSign:           Roles, // each for itself
+	ActInvitePilot:    {ReleaseManager},
+	ActPilotDefect:    {QALead, ReleaseManager},
 }
 
 // adminMay are the actions an admin may take without a role.
@@ -103,6 +107,8 @@ var openIn = map[Act]func(State) bool{
 	ActNudge:       inReview,
 	ActSign:        inReview,
 	ActSchedule:    func(st State) bool { return st != Released && st != Cancelled },
+	ActInvitePilot: func(st State) bool { return PilotOpen(st) == nil },
+	ActPilotDefect: func(st State) bool { return DefectsEditable(st) == nil },
 }
 
 func inReview(st State) bool { return st == Review }
@@ -223,6 +229,8 @@ type Abilities struct {
 	Decide        bool // record the decision
 	Nudge         bool // remind the roles yet to sign
 	Schedule      bool // set, move or clear the window
+	InvitePilot   bool // invite pilot testers and revoke their links
+	PilotDefect   bool // make a defect of a problem reported in the pilot
 
 	roles RoleSet // the actor's roles on this release's product
 	state State
@@ -242,6 +250,8 @@ func AbilitiesOf(actor Actor, s Snapshot) Abilities {
 	a.Decide = now(ActDecide)
 	a.Nudge = now(ActNudge)
 	a.Schedule = now(ActSchedule)
+	a.InvitePilot = now(ActInvitePilot)
+	a.PilotDefect = now(ActPilotDefect)
 	return a
 }
 

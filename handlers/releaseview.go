@@ -75,6 +75,9 @@ func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (view
 		return views.ReleaseView{}, err
 	}
 	v.Replaces, v.ReplacedBy = gonogo.Lineage(snap.Release, same)
+	if err := h.withPilot(c, &v); err != nil {
+		return views.ReleaseView{}, err
+	}
 	return v, nil
 }
 
@@ -98,7 +101,8 @@ func (h *Handler) partsView(c echo.Context, id int64) (views.ReleaseView, error)
 	if err != nil {
 		return views.ReleaseView{}, err
 	}
-	return buildReleaseView(h.actor(c), h.abilities(c, snap), snap, earlierVotes{}, h.store.Now()), nil
+	v := buildReleaseView(h.actor(c), h.abilities(c, snap), snap, earlierVotes{}, h.store.Now())
+	return v, h.withPilotTally(c, &v)
 }
 
 func buildReleaseView(actor gonogo.Actor, ab gonogo.Abilities, snap gonogo.Snapshot, earlier earlierVotes, now time.Time) views.ReleaseView {
