@@ -758,7 +758,7 @@ func MeetingPilot(v PilotPanelView, oob bool) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "<section id=\"m-pilot\" class=\"m-panel m-pilot\" data-testid=\"m-pilot\" aria-labelledby=\"m-pilot-title\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "<section id=\"m-pilot\" class=\"m-panel m-pilot\" data-testid=\"m-pilot\" aria-label=\"Pilot\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
