@@ -390,7 +390,8 @@ func PilotDefect(actor Actor, rel Release, p PilotInvite) (DefectInput, Audit, e
 	if r := []rune(title); len(r) > MaxDefectTitleLen {
 		title = string(r[:MaxDefectTitleLen-1]) + "…"
 	}
-	notes := fmt.Sprintf("Reported in the pilot by %s on %s (pilot feedback #%d):\n\n%s", p.Who(), p.AnsweredAt.UTC().Format("2 Jan 2006 15:04 MST"), p.ID, p.Comment)
+	notes := fmt.Sprintf("Reported in the pilot by %s on %s (pilot feedback #%d, /releases/%d#pilot-%d):\n\n%s",
+		p.Who(), p.AnsweredAt.UTC().Format("2 Jan 2006 15:04 MST"), p.ID, rel.ID, p.ID, p.Comment)
 	if p.Link != "" {
 		notes += "\n\nTheir link: " + p.Link
 	}

@@ -179,7 +179,8 @@ func TestPilotProblemBecomesADefect(t *testing.T) {
 		t.Fatalf("defects = %v, %v", defects, err)
 	}
 	d := defects[0]
-	if d.Title != "Pilot: Export hangs at 90%" || !strings.Contains(d.Notes, "tess@customer.example") {
+	if d.Title != "Pilot: Export hangs at 90%" || !strings.Contains(d.Notes, "tess@customer.example") ||
+		!strings.Contains(d.Notes, pilotRelPath(rel.ID)+"#pilot-"+itoa(invites[0].ID)) {
 		t.Errorf("defect = %+v", d)
 	}
 	_, doc = qa.get(pilotRelPath(rel.ID))
@@ -189,6 +190,11 @@ func TestPilotProblemBecomesADefect(t *testing.T) {
 	wantStatus(t, qa.post(defectPath, nil), http.StatusConflict)
 	if !pilotEvent(pilotEvents(t, s, rel.ID), "pilot.defect", "#"+itoa(d.ID)) {
 		t.Error("making the defect is not audited")
+	}
+	// Meeting mode's live part carries the pilot, as the room sees it.
+	_, doc = qa.getHX(pilotRelPath(rel.ID) + "/meeting?part=live")
+	if got := text(doc, `[data-testid=m-pilot-tally]`); got != "0 works, 1 problem, 0 waiting" {
+		t.Errorf("meeting mode's tally = %q", got)
 	}
 }
 
