@@ -81,6 +81,17 @@ func (h *Handler) withPilot(c echo.Context, v *views.ReleaseView) error {
 	}
 	snap := gonogo.Snapshot{Release: v.Release}
 	v.Pilot = pilotPanel(h.abilities(c, snap), v.Release, invites, h.store.Now())
+	if v.Pilot.CanInvite {
+		users, err := h.store.FindUserPage(c.Request().Context(), 0, views.MaxPilotPeople)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			if !u.Disabled && gonogo.Mailable(u.Email, false) {
+				v.Pilot.People = append(v.Pilot.People, views.PilotPerson{Name: u.DisplayName(), Email: u.Email})
+			}
+		}
+	}
 	for _, r := range v.Pilot.Rows {
 		if r.CanRevoke {
 			v.Confirms = append(v.Confirms, r.Revoke)
@@ -109,7 +120,10 @@ func (h *Handler) invitePilot(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := gonogo.PilotInviteInput{Emails: c.FormValue("emails")}
+	typed := c.FormValue("emails")
+	people := c.Request().Form["people"]
+	// The people picked are addresses too: one list, one set of rules.
+	in := gonogo.PilotInviteInput{Emails: strings.TrimSpace(typed + "\n" + strings.Join(people, "\n"))}
 	days := strings.TrimSpace(c.FormValue("days"))
 	var parsed gonogo.Problems
 	if days != "" {
@@ -122,7 +136,7 @@ func (h *Handler) invitePilot(c echo.Context) error {
 	}
 	if errs := formErrors(err, parsed); len(errs) > 0 {
 		return h.renderReleaseWith(c, http.StatusUnprocessableEntity, rid, func(v *views.ReleaseView) {
-			v.Pilot.Invite = views.PilotInviteForm{Emails: in.Emails, Days: days, Errors: errs, Open: true}
+			v.Pilot.Invite = views.PilotInviteForm{Emails: typed, People: people, Days: days, Errors: errs, Open: true}
 		})
 	} else if err != nil {
 		return err

@@ -356,3 +356,36 @@ func pilotEvent(es []gonogo.Event, action, text string) bool {
 	}
 	return false
 }
+
+// TestPilotInvitesPeopleOfTheBoard: the release manager picks people of
+// the board beside typing addresses; a person picked is invited as
+// themselves and named by their name.
+func TestPilotInvitesPeopleOfTheBoard(t *testing.T) {
+	s := newServer(t)
+	rel := s.verifyingRelease(t, "5.8.0")
+	rm := s.signIn(t, "rm")
+	_, doc := rm.get(pilotRelPath(rel.ID))
+	if doc.Find(`[data-testid=pilot-people] option[value="qa@example.com"]`).Length() != 1 {
+		t.Fatal("the form does not offer the QA lead")
+	}
+	res := rm.post(pilotRelPath(rel.ID)+"/pilot", url.Values{"people": {"qa@example.com", "eng@example.com"}, "emails": {"tess@customer.example"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	ps, err := s.store.FindPilot(t.Context(), rel.ID)
+	if err != nil || len(ps) != 3 {
+		t.Fatalf("invites = %+v (%v)", ps, err)
+	}
+	for _, p := range ps {
+		if p.Email == "qa@example.com" && (p.UserID != s.users["qa"].ID || p.Who() != "Qa Tester") {
+			t.Errorf("the QA lead invited as %+v", p)
+		}
+		if p.Email == "tess@customer.example" && p.UserID != 0 {
+			t.Errorf("the outside tester is a person of the board: %+v", p)
+		}
+	}
+	// Picked again while their link works: refused, the picks kept.
+	res = rm.post(pilotRelPath(rel.ID)+"/pilot", url.Values{"people": {"qa@example.com"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if parse(t, res).Find(`[data-testid=pilot-people] option[value="qa@example.com"][selected]`).Length() != 1 {
+		t.Error("the refused form lost the pick")
+	}
+}
