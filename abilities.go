@@ -47,6 +47,8 @@ const (
 	ActRequestException Act = "request-exception"
 	ActApproveException Act = "approve-exception"
 	ActRevokeException  Act = "revoke-exception"
+	ActInvitePilot      Act = "invite-pilot" // invite pilot testers and revoke their links
+	ActPilotDefect      Act = "pilot-defect" // make a defect of a problem reported in the pilot
 	// ActTransition and ActSetDefectStatus stand for the rows of their own
 	// tables: RolesFor gives who may take any of them.
 	ActTransition      Act = "transition"
@@ -79,6 +81,8 @@ var grants = map[Act][]Role{
 	ActRequestException: Roles,
 	ActApproveException: Roles,
 	ActRevokeException:  Roles,
+	ActInvitePilot:      {ReleaseManager},
+	ActPilotDefect:      {QALead, ReleaseManager},
 }
 
 // adminMay are the actions an admin may take without a role.
@@ -121,6 +125,8 @@ var openIn = map[Act]func(State) bool{
 	ActSign:        inReview,
 	ActSchedule:    func(st State) bool { return st != Released && st != Cancelled },
 	ActPostReview:  PostReviewOpen,
+	ActInvitePilot: func(st State) bool { return PilotOpen(st) == nil },
+	ActPilotDefect: func(st State) bool { return DefectsEditable(st) == nil },
 }
 
 func inReview(st State) bool { return st == Review }
@@ -244,6 +250,8 @@ type Abilities struct {
 	PostReview    bool // record the post-release review
 	// EditWorkaround: write the workarounds of its known issues.
 	EditWorkaround bool
+	InvitePilot    bool // invite pilot testers and revoke their links
+	PilotDefect    bool // make a defect of a problem reported in the pilot
 
 	roles RoleSet // the actor's roles on this release's product
 	state State
@@ -265,6 +273,8 @@ func AbilitiesOf(actor Actor, s Snapshot) Abilities {
 	a.Schedule = now(ActSchedule)
 	a.PostReview = now(ActPostReview)
 	a.EditWorkaround = now(ActEditWorkaround) && a.state != Cancelled
+	a.InvitePilot = now(ActInvitePilot)
+	a.PilotDefect = now(ActPilotDefect)
 	return a
 }
 

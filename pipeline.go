@@ -86,6 +86,9 @@ func ReportCheck(rel Release, it Item, r CheckReport, who string, now time.Time)
 	if err := ItemEditable(rel.State, it.Phase); err != nil {
 		return it, err
 	}
+	if it.CheckKey == PilotCheckKey {
+		return it, Errorf(ECONFLICT, "%q is closed by a person looking at the pilot's answers, not by a pipeline", it.Title)
+	}
 	return ItemChange{Status: r.Status.ItemStatus(), Evidence: r.Evidence()}.Apply(it, who, now), nil
 }
 

@@ -28,6 +28,9 @@ func DefaultTemplate() []ItemInput {
 	// A firing alert fails this one, found by its check key (see ReceiveAlert).
 	dashboards := verify("Dashboards healthy", "Error rates, latency and saturation are normal for 30 minutes.", Ops)
 	dashboards.CheckKey = DashboardsCheckKey
+	// A person closes this one, looking at the pilot's tally (pilot.go).
+	pilot := verify("Pilot users confirm the feature works", "The pilot group tried the release and says it works; close it looking at their tally.", ProductOwner)
+	pilot.CheckKey = PilotCheckKey
 	rollback := func(title, guidance string, owner Role) ItemInput {
 		return ItemInput{Phase: Rollback, Title: title, Guidance: guidance, OwnerRole: owner, Required: true}
 	}
@@ -54,6 +57,7 @@ func DefaultTemplate() []ItemInput {
 		verify("Users reach the feature without errors", "Spot-check the main user journeys in production.", QALead),
 		dashboards,
 		verify("No spike in support tickets", "Support sees no rise in tickets about the changed areas.", SupportLead),
+		pilot,
 		rollback("Rollback steps written and rehearsed", "The steps are written down and were rehearsed in staging.", Ops),
 		rollback("Data changes reversible", "Every migration has a tested way back, or the risk is accepted in writing.", EngineeringLead),
 		rollback("Who calls the rollback is agreed", "One named person decides to roll back, with a deputy.", ReleaseManager),

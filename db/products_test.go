@@ -165,7 +165,7 @@ func TestProducts(t *testing.T) {
 	}
 	// A release of a product nobody made makes it, and says so.
 	mustCreateRelease(t, s, "mobile", "1.0.0")
-	if e := lastEvent(t, s); e.Detail != `created mobile 1.0.0 "Release 1.0.0" with 25 checklist items, the first of the new product mobile` {
+	if e := lastEvent(t, s); e.Detail != `created mobile 1.0.0 "Release 1.0.0" with 26 checklist items, the first of the new product mobile` {
 		t.Errorf("audit %q", e.Detail)
 	}
 	if m, err := s.FindProduct(t.Context(), "mobile"); err != nil || m.Name != "mobile" {

@@ -111,6 +111,16 @@ var authTable = map[string]authCase{
 	// Cancelling is the release manager's; ops may only move a deploy along.
 	"POST /releases/:id/transitions": {"/releases/{release}/transitions", url.Values{"transition": {"cancel"}, "confirm": {"1"}},
 		http.StatusSeeOther, []string{"rm"}},
+	// The pilot: the fixture's release is in review, where no pilot runs,
+	// so the release manager reaches the domain and is refused (409); the
+	// invitations of the fixture's release are none (404). TestPilot*
+	// prove the rest.
+	"POST /releases/:id/pilot": {"/releases/{release}/pilot", url.Values{"emails": {"tester@example.com"}},
+		http.StatusConflict, []string{"rm"}},
+	"POST /releases/:id/pilot/:invite/revoke": {"/releases/{release}/pilot/999999/revoke", url.Values{"confirm": {"1"}},
+		http.StatusNotFound, []string{"rm"}},
+	"POST /releases/:id/pilot/:invite/defect": {"/releases/{release}/pilot/999999/defect", nil,
+		http.StatusNotFound, []string{"qa", "rm"}},
 	"POST /releases/:id/window": {"/releases/{release}/window", url.Values{"window_start": {"2099-03-01T20:00"}, "window_end": {"2099-03-01T22:00"}},
 		http.StatusSeeOther, []string{"rm"}},
 	"GET /calendar":            {"/calendar", nil, http.StatusOK, everyone},
@@ -282,6 +292,9 @@ var publicTable = map[string]publicCase{
 	// Probes: the test clients call from loopback, where metrics are served.
 	"GET /healthz": {"/healthz", nil, http.StatusOK, http.StatusOK},
 	"GET /metrics": {"/metrics", nil, http.StatusOK, http.StatusOK},
+	// A pilot link: its secret is its authority; one never made opens nothing.
+	"GET /pilot/:token":  {"/pilot/gnp_unknown", nil, http.StatusNotFound, http.StatusNotFound},
+	"POST /pilot/:token": {"/pilot/gnp_unknown", url.Values{"answer": {"works"}}, http.StatusNotFound, http.StatusNotFound},
 }
 
 // publicNotesRoutes need no sign-in when public notes are on; the matrix

@@ -53,4 +53,7 @@ var flashes = map[string]string{
 	"tracker-saved":     "Mapping saved. Deliveries from now on are read by it.",
 	"tracker-secret":    "New secret made. Paste it into the tracker's webhook: until then its deliveries are refused.",
 	"tracker-removed":   "Tracker disconnected. Its defects stay, kept by hand from now on.",
+	// The pilot
+	"pilot-invited": "Invitations on their way: each tester gets a personal link by email.",
+	"pilot-revoked": "Link revoked: it opens nothing from now on.",
 }

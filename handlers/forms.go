@@ -15,7 +15,7 @@ import (
 
 // listFields are the form fields that are lists (groups of checkboxes): a
 // browser sends one value per box ticked.
-var listFields = map[string]bool{"roles": true, "grants": true, "topics": true, "product_keys": true}
+var listFields = map[string]bool{"roles": true, "grants": true, "topics": true, "product_keys": true, "people": true}
 
 // requireForm refuses a change from a browser whose body is not a form as
 // a browser sends it: another content type, a body that does not parse, or

@@ -176,6 +176,16 @@ func mainPages(t *testing.T) []htmlPage {
 	submit(anon, "unsubscribed", unsubscribe, unsubscribe, url.Values{}, http.StatusOK)
 	submit(anon, "sign-in refused", "/login", "/login",
 		url.Values{"email": {"rm@example.com"}, "password": {"not the password"}}, http.StatusUnauthorized)
+	// The pilot (pilot.go): meeting mode with its answers, a refused
+	// invitation, a tester's page, a refused answer, a link never made.
+	pilot := s.demoRelease(t, "mobile", "3.7.1")
+	pp := "/releases/" + itoa(pilot.ID)
+	fetch(rm, "meeting mode with a pilot", pp+"/meeting", http.StatusOK)
+	submit(rm, "pilot invitation with errors", pp, pp+"/pilot", url.Values{"emails": {"nobody"}}, http.StatusUnprocessableEntity)
+	link := s.mustPilotLink(t, pilot.ID, "html@customer.example", s.store.Now())
+	fetch(anon, "pilot page", link, http.StatusOK)
+	submit(anon, "pilot answer with errors", link, link, url.Values{"answer": {"problem"}, "link": {"ftp://x"}}, http.StatusUnprocessableEntity)
+	fetch(anon, "pilot link never made", "/pilot/gnp_unknown", http.StatusNotFound)
 	fresh := newEmptyServer(t).client(t)
 	fetch(fresh, "setup", "/setup", http.StatusOK)
 	submit(fresh, "setup with errors", "/setup", "/setup",

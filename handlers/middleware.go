@@ -98,7 +98,7 @@ func (h *Handler) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		attrs := []any{
 			"id", c.Response().Header().Get(echo.HeaderXRequestID),
 			"method", c.Request().Method,
-			"path", c.Request().URL.Path,
+			"path", loggedPath(c.Request().URL.Path),
 			"status", status,
 			"ms", float64(time.Since(start).Microseconds()) / 1000,
 			"ip", c.RealIP(),

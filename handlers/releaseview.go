@@ -96,6 +96,9 @@ func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (view
 	if v.PostReview, err = h.postReviewPanel(ctx, ab, snap.Release); err != nil {
 		return views.ReleaseView{}, err
 	}
+	if err := h.withPilot(c, &v); err != nil {
+		return views.ReleaseView{}, err
+	}
 	return v, nil
 }
 
@@ -119,7 +122,8 @@ func (h *Handler) partsView(c echo.Context, id int64) (views.ReleaseView, error)
 	if err != nil {
 		return views.ReleaseView{}, err
 	}
-	return buildReleaseView(h.actor(c), h.abilities(c, snap), snap, earlierVotes{}, h.store.Now()), nil
+	v := buildReleaseView(h.actor(c), h.abilities(c, snap), snap, earlierVotes{}, h.store.Now())
+	return v, h.withPilotTally(c, &v)
 }
 
 func buildReleaseView(actor gonogo.Actor, ab gonogo.Abilities, snap gonogo.Snapshot, earlier earlierVotes, now time.Time) views.ReleaseView {

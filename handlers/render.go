@@ -85,7 +85,7 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		// Nobody is left to read an answer, and nothing went wrong here:
 		// keep it out of the 5xx that alerts watch, under nginx's code.
 		h.log.Debug("client went away", "id", c.Response().Header().Get(echo.HeaderXRequestID),
-			"path", c.Request().URL.Path, "err", err)
+			"path", loggedPath(c.Request().URL.Path), "err", err)
 		c.NoContent(statusClientClosed)
 		return
 	}
@@ -107,12 +107,12 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	id := c.Response().Header().Get(echo.HeaderXRequestID)
 	switch {
 	case status == http.StatusServiceUnavailable:
-		h.log.Warn("too busy", "id", id, "path", c.Request().URL.Path) // admission.go: nothing went wrong
+		h.log.Warn("too busy", "id", id, "path", loggedPath(c.Request().URL.Path)) // admission.go: nothing went wrong
 	case status >= 500:
-		h.log.Error("internal error", "id", id, "path", c.Request().URL.Path, "err", err)
+		h.log.Error("internal error", "id", id, "path", loggedPath(c.Request().URL.Path), "err", err)
 		msg = "internal error"
 	default:
-		h.log.Warn("request refused", "id", id, "path", c.Request().URL.Path, "status", status, "msg", msg)
+		h.log.Warn("request refused", "id", id, "path", loggedPath(c.Request().URL.Path), "status", status, "msg", msg)
 	}
 	// A HEAD is answered as its GET, headers and all: net/http leaves the
 	// body out.

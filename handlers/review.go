@@ -399,6 +399,7 @@ func (h *Handler) showMeeting(c echo.Context) error {
 		Signoffs:   v.Signoffs.Rows,
 		Conditions: v.OpenConditions,
 		Waiting:    v.Signoffs.Waiting,
+		Pilot:      v.Pilot,
 	}
 	for _, d := range v.Defects.Defects {
 		if gonogo.Blocking(d.Defect) {

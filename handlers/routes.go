@@ -156,6 +156,16 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/releases/:id/post-release-review.md", h.showPostReviewMinutes, signedIn},
 		{http.MethodPost, "/releases/:id/post-release-review", h.recordPostReview, may(gonogo.ActPostReview)},
 		{http.MethodPost, "/releases/:id/transitions", h.transition, may(gonogo.ActTransition)},
+		// The pilot (pilot.go): the release manager invites testers and
+		// revokes their links; the QA lead or the release manager makes a
+		// defect of a problem. A tester's link is their authority: the
+		// secret in it, whose hash the store keeps, opens that release's
+		// feedback form and nothing else.
+		{http.MethodPost, "/releases/:id/pilot", h.invitePilot, may(gonogo.ActInvitePilot)},
+		{http.MethodPost, "/releases/:id/pilot/:invite/revoke", h.revokePilot, may(gonogo.ActInvitePilot)},
+		{http.MethodPost, "/releases/:id/pilot/:invite/defect", h.makePilotDefect, may(gonogo.ActPilotDefect)},
+		{http.MethodGet, "/pilot/:token", h.showPilot, public},
+		{http.MethodPost, "/pilot/:token", h.answerPilot, public},
 
 		// Windows, freezes and the calendar. Calendar apps cannot sign in:
 		// the feed takes a person's feed token instead.

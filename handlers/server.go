@@ -81,23 +81,24 @@ type DeliveryFailures interface {
 
 // Handler serves the board.
 type Handler struct {
-	store     *db.Store
-	cfg       Config
-	log       *slog.Logger
-	e         *echo.Echo
-	sessions  *sqliteStore
-	throttle  *throttle
-	hashes    *hashGate // bounds the bcrypt work done at once
-	writes    *writeLimiter
-	admission *admission
-	hasUsers  atomic.Bool
-	teamCache atomic.Pointer[gonogo.TeamSettings]
-	streams   *live.Broker
-	metrics   *metrics
-	boards    db.Cache[boardEntry] // rendered boards, until the next commit
-	renders   db.Cache[rendered]   // calendars and feeds, until the next commit (feedcache.go)
-	noteLists db.Cache[rendered]   // the notes list and its searches, likewise
-	builds    buildCounts
+	store      *db.Store
+	cfg        Config
+	log        *slog.Logger
+	e          *echo.Echo
+	sessions   *sqliteStore
+	throttle   *throttle
+	hashes     *hashGate // bounds the bcrypt work done at once
+	writes     *writeLimiter
+	pilotLimit *writeLimiter // answers through each pilot link (pilot.go)
+	admission  *admission
+	hasUsers   atomic.Bool
+	teamCache  atomic.Pointer[gonogo.TeamSettings]
+	streams    *live.Broker
+	metrics    *metrics
+	boards     db.Cache[boardEntry] // rendered boards, until the next commit
+	renders    db.Cache[rendered]   // calendars and feeds, until the next commit (feedcache.go)
+	noteLists  db.Cache[rendered]   // the notes list and its searches, likewise
+	builds     buildCounts
 	// liveRenders are what the live pages are sent, rendered once.
 	liveRenders liveRenders
 	// tokenTouches lets one request a minute record a token's use.
@@ -132,6 +133,7 @@ func New(store *db.Store, cfg Config) *Handler {
 		throttle:   newThrottle(cfg.LoginDelay),
 		hashes:     newHashGate(hashSlots),
 		writes:     newWriteLimiter(cfg.WriteRate, cfg.WriteBurst),
+		pilotLimit: newPilotLimiter(),
 		admission:  newAdmission(cfg.MaxInFlight, cfg.MaxWaiting),
 		streams:    live.NewBroker(cfg.StreamLimits),
 		openAPI:    openAPIFor(cfg.BaseURL),

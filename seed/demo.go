@@ -70,9 +70,9 @@ var demoReleases = []demoRelease{
 		summary: "Merchants can receive payouts in EUR, GBP and USD.", readinessDone: 2, age: 26 * time.Hour,
 		windowIn: 3*24*time.Hour + 21*time.Hour},
 	{product: "payments", version: "2.3.1", title: "Refund rounding fix", state: gonogo.Released,
-		summary: "Fixes a one-cent rounding error on partial refunds in JPY.", verificationDone: 4, age: 5 * 24 * time.Hour},
+		summary: "Fixes a one-cent rounding error on partial refunds in JPY.", verificationDone: 5, age: 5 * 24 * time.Hour},
 	{product: "payments", version: "2.3.0", title: "Hourly payouts", state: gonogo.Released,
-		summary: "Merchants are paid out every hour instead of once a day.", verificationDone: 4, age: 19 * 24 * time.Hour},
+		summary: "Merchants are paid out every hour instead of once a day.", verificationDone: 5, age: 19 * 24 * time.Hour},
 	{product: "storefront", version: "5.12.0", title: "New search ranking", state: gonogo.Draft,
 		summary:       "Search results ranked by a learned model instead of keyword match.",
 		readinessDone: 5, windowIn: 10*24*time.Hour + 21*time.Hour, age: 3 * time.Hour},
@@ -171,6 +171,7 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 	steps = append(steps, w.planReviews(steps, users, now)...)
 	steps = append(steps, w.planKinds(users, now)...)  // hotfixes under the payments policy
 	steps = append(steps, w.planAlerts(users, now)...) // alerts that halt (demo_alerts.go)
+	steps = append(steps, w.planPilot(users, now)...)  // mobile 3.7.1's pilot (demo_pilot.go)
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].at.Before(steps[j].at) })
 	w.at(steps[0].at.Add(-time.Hour))
 	for _, acc := range DemoAccounts {
@@ -367,7 +368,7 @@ func (w *writer) seedItems(id int64, phase gonogo.Phase, done, failed int, d dem
 		}
 		n++
 		change := gonogo.ItemChange{Status: status}
-		if it.CheckKey != "" {
+		if it.CheckKey != "" && it.CheckKey != gonogo.PilotCheckKey { // a person closes the pilot's
 			change.Evidence = fmt.Sprintf("https://ci.example.com/%s/%s/%s", d.product, d.version, it.CheckKey)
 		}
 		who := users[it.OwnerRole]

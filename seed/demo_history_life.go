@@ -233,7 +233,7 @@ func (l *pastLife) deploy(window gonogo.Window, c int) {
 	default:
 		l.at(start.Add(45*time.Minute), l.smoke(gonogo.EventSmokePassed, "every journey green"))
 	}
-	for i, title := range []string{"Users reach the feature without errors", "Dashboards healthy", "No spike in support tickets"} {
+	for i, title := range []string{"Users reach the feature without errors", "Dashboards healthy", "No spike in support tickets", "Pilot users confirm the feature works"} {
 		l.at(checks.Add(time.Duration(i)*10*time.Minute), l.settle(title, "", gonogo.ItemChange{Status: gonogo.ItemDone}))
 	}
 	l.at(checks.Add(30*time.Minute), l.closeConditions)

@@ -11,7 +11,7 @@ import templruntime "github.com/a-h/templ/runtime"
 
 // syncKinds are the kinds of change a release page follows; each fires the
 // SSE event of the same name.
-var syncKinds = []string{"vote", "item", "defect", "state", "window", "notes", "comment", "meeting", "scope", "alert"}
+var syncKinds = []string{"vote", "item", "defect", "state", "window", "notes", "comment", "meeting", "scope", "alert", "pilot"}
 
 // SyncTriggers are hidden elements that, when the page's stream says a kind
 // of change happened, fetch what it touched. The answer swaps in out of band.
@@ -168,6 +168,15 @@ func ReleaseSync(p Page, v ReleaseView, kind string) templ.Component {
 			}
 		case "meeting":
 			templ_7745c5c3_Err = MeetingPanel(p, v.Meeting, true).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		case "pilot":
+			templ_7745c5c3_Err = PilotPanel(p, v.Pilot, true).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = ChecklistSection(p, v, true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
