@@ -58,7 +58,8 @@ func TestPilotMigrationOnAnExistingBoard(t *testing.T) {
 		}
 		got = append(got, product+"|"+title+"|"+key)
 	}
-	want := []string{"|Dashboards healthy|", "|Pilot users confirm the feature works|pilot-confirmed", "|Rollback rehearsed|", "web|Own check|"}
+	// 00033 gives Dashboards healthy the key a firing alert fails.
+	want := []string{"|Dashboards healthy|dashboards-healthy", "|Pilot users confirm the feature works|pilot-confirmed", "|Rollback rehearsed|", "web|Own check|"}
 	if len(got) != len(want) {
 		t.Fatalf("template = %q, want %q", got, want)
 	}
