@@ -26,6 +26,7 @@ const (
 
 	// Actions on one product (ProductAbilitiesOf).
 	ActManageTrackers Act = "manage-trackers" // connect, map and disconnect its trackers; admins may too
+	ActEditRollout    Act = "edit-rollout"    // set its rollout stages; admins only, as its other settings
 
 	// Actions on one release (AbilitiesOf).
 	ActEditRelease   Act = "edit-release"   // its title, summary and manager
@@ -38,6 +39,7 @@ const (
 	ActNudge         Act = "nudge"          // remind the roles yet to sign
 	ActSchedule      Act = "schedule"       // set, move or clear the window
 	ActSign          Act = "sign"           // sign off, for a role one holds
+	ActPromote       Act = "promote"        // start the next stage of a staged rollout
 	// ActTransition and ActSetDefectStatus stand for the rows of their own
 	// tables: RolesFor gives who may take any of them.
 	ActTransition      Act = "transition"
@@ -62,10 +64,11 @@ var grants = map[Act][]Role{
 	ActNudge:          {ReleaseManager},
 	ActSchedule:       {ReleaseManager},
 	ActSign:           Roles, // each for itself
+	ActPromote:        {ReleaseManager, Ops},
 }
 
 // adminMay are the actions an admin may take without a role.
-var adminMay = map[Act]bool{ActManageFreezes: true, ActManageTrackers: true}
+var adminMay = map[Act]bool{ActManageFreezes: true, ActManageTrackers: true, ActEditRollout: true}
 
 // transitionGrants says who may take each transition: the release manager
 // drives every one; ops may also move a release through deploying,
@@ -103,6 +106,7 @@ var openIn = map[Act]func(State) bool{
 	ActNudge:       inReview,
 	ActSign:        inReview,
 	ActSchedule:    func(st State) bool { return st != Released && st != Cancelled },
+	ActPromote:     func(st State) bool { return st == Deploying },
 }
 
 func inReview(st State) bool { return st == Review }
@@ -183,12 +187,14 @@ func CheckCreateRelease(a Actor, product string) error {
 // ProductAbilities is what an actor may do to one product's settings.
 type ProductAbilities struct {
 	ManageTrackers bool // connect, map and disconnect its trackers, and see their secrets
+	EditRollout    bool // set its rollout stages
 }
 
 // ProductAbilitiesOf says what actor may do to product: its roles on that
 // product, and the admin flag where admins may too.
 func ProductAbilitiesOf(actor Actor, product string) ProductAbilities {
-	return ProductAbilities{ManageTrackers: may(actor.RolesOn(product), actor.Admin, ActManageTrackers)}
+	return ProductAbilities{ManageTrackers: may(actor.RolesOn(product), actor.Admin, ActManageTrackers),
+		EditRollout: may(actor.RolesOn(product), actor.Admin, ActEditRollout)}
 }
 
 // CheckManageTrackers refuses a person who may not connect or change
@@ -223,6 +229,7 @@ type Abilities struct {
 	Decide        bool // record the decision
 	Nudge         bool // remind the roles yet to sign
 	Schedule      bool // set, move or clear the window
+	Promote       bool // start the next stage of a staged rollout (whether it is ready: PromotionCheck)
 
 	roles RoleSet // the actor's roles on this release's product
 	state State
@@ -242,6 +249,7 @@ func AbilitiesOf(actor Actor, s Snapshot) Abilities {
 	a.Decide = now(ActDecide)
 	a.Nudge = now(ActNudge)
 	a.Schedule = now(ActSchedule)
+	a.Promote = now(ActPromote) && len(s.Stages) > 0
 	return a
 }
 
