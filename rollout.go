@@ -35,9 +35,9 @@ const (
 
 // Audit actions of the rollout.
 const (
-	ActionStageStart      Action = "stage.start"
-	ActionStageFinish     Action = "stage.finish"
-	ActionRolloutTemplate Action = "rollout.template"
+	ActionStageStart      Action = "release.stage-start" // its area is the state: the page redraws as for a move
+	ActionStageFinish     Action = "release.stage-finish"
+	ActionRolloutTemplate Action = "product.rollout"
 )
 
 // ReasonStage is a reason the rollout cannot widen yet.

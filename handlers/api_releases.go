@@ -203,6 +203,7 @@ type gateAnswer struct {
 	WindowOpen bool                 `json:"window_open"`
 	Error      string               `json:"error,omitempty"`
 	Reasons    []string             `json:"reasons"` // why deploying is not authorized now; empty when it is
+	Stage      *stageGate           `json:"stage"`   // the staged rollout; null without stages
 }
 
 type apiCondition struct {
@@ -255,6 +256,7 @@ func (h *Handler) answerGate(c echo.Context, id int64) error {
 	a := gateAnswer{
 		Release: h.apiReleaseOf(rel, cl.Decision), State: rel.State, Cycle: rel.Cycle, Decision: cl.Decision,
 		Authorized: cl.Authorized, Blocking: []string{}, Warnings: []string{}, Conditions: []apiCondition{}, WindowOpen: cl.WindowOpen, Reasons: []string{},
+		Stage: stageGateOf(snap, h.store.Now()),
 	}
 	for _, r := range cl.Gate.Reasons {
 		a.Blocking = append(a.Blocking, r.Text)

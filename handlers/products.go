@@ -125,6 +125,12 @@ func (h *Handler) archiveProduct(c echo.Context) error {
 // showProduct is a product's page: what it is, its last 90 days at a
 // glance, who holds each role for it and its latest releases.
 func (h *Handler) showProduct(c echo.Context) error {
+	return h.renderProduct(c, http.StatusOK, nil)
+}
+
+// renderProduct shows the product page, adjusted (e.g. a refused form
+// shown again) when adjust is not nil.
+func (h *Handler) renderProduct(c echo.Context, status int, adjust func(*views.ProductView)) error {
 	ctx := c.Request().Context()
 	p, err := h.store.FindProduct(ctx, c.Param("key"))
 	if err != nil {
@@ -148,7 +154,13 @@ func (h *Handler) showProduct(c echo.Context) error {
 	if u := currentUser(c); u != nil && u.Admin {
 		v.FixURL = "/admin/users"
 	}
-	return render(c, http.StatusOK, views.ProductPage(h.page(c, p.Name, "board"), v))
+	if v.Rollout, err = h.stageTemplateView(c, p); err != nil {
+		return err
+	}
+	if adjust != nil {
+		adjust(&v)
+	}
+	return render(c, status, views.ProductPage(h.page(c, p.Name, "board"), v))
 }
 
 // teamView is a product's team as its page lists it: every role, in the

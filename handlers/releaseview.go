@@ -107,7 +107,8 @@ func buildReleaseView(actor gonogo.Actor, ab gonogo.Abilities, snap gonogo.Snaps
 		Release:          rel,
 		Gate:             gateView(ab, snap),
 		Signoffs:         signoffView(actor, ab, snap, earlier, now),
-		Lifecycle:        lifecycleView(ab, snap),
+		Lifecycle:        lifecycleView(ab, snap, now),
+		Rollout:          rolloutView(ab, snap, now),
 		Confirms:         releaseConfirms(ab, rel),
 		Summary:          pillarStats(snap.Items),
 		CanEdit:          ab.EditRelease,
@@ -260,9 +261,9 @@ func signoffView(actor gonogo.Actor, ab gonogo.Abilities, snap gonogo.Snapshot, 
 // lifecycleView is the state buttons the viewer may press on the
 // snapshot's release: each with whether the release is ready for it and,
 // if not, every reason.
-func lifecycleView(ab gonogo.Abilities, snap gonogo.Snapshot) views.LifecycleView {
+func lifecycleView(ab gonogo.Abilities, snap gonogo.Snapshot, now time.Time) views.LifecycleView {
 	v := views.LifecycleView{Release: snap.Release}
-	for _, tc := range gonogo.TransitionChecks(snap) {
+	for _, tc := range gonogo.TransitionChecksAt(snap, now) {
 		if ab.Transition(tc.Transition) {
 			v.Checks = append(v.Checks, tc)
 		}

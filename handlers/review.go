@@ -301,7 +301,7 @@ func (h *Handler) refuseTransition(c echo.Context, rid int64, err error) error {
 		if ferr != nil {
 			return ferr
 		}
-		v := lifecycleView(h.abilities(c, snap), snap)
+		v := lifecycleView(h.abilities(c, snap), snap, h.store.Now())
 		refuse(&v)
 		return render(c, statusOf[code], views.LifecycleActions(h.page(c, "", ""), v, false))
 	}

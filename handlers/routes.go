@@ -117,6 +117,7 @@ func (h *Handler) routes() []route {
 		// mapping; admins and the product's QA lead change it, as the domain
 		// decides for each product.
 		{http.MethodGet, "/products/:key/trackers", h.showTrackers, signedIn},
+		{http.MethodPost, "/products/:key/rollout", h.saveRollout, admin}, // its rollout stages (rollout.go)
 		{http.MethodPost, "/products/:key/trackers/:kind", h.saveTracker, may(gonogo.ActManageTrackers)},
 		{http.MethodPost, "/products/:key/trackers/:kind/secret", h.newTrackerSecretFor, may(gonogo.ActManageTrackers)},
 		{http.MethodPost, "/products/:key/trackers/:kind/delete", h.removeTracker, may(gonogo.ActManageTrackers)},
@@ -152,6 +153,8 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/releases/:id/meeting.ics", h.meetingICS, signedIn},
 		{http.MethodGet, "/releases/:id/decisions/:n", h.showDecision, signedIn},
 		{http.MethodPost, "/releases/:id/transitions", h.transition, may(gonogo.ActTransition)},
+		// A staged rollout (rollout.go): ops or the release manager promote.
+		{http.MethodPost, "/releases/:id/stages/next", h.promote, may(gonogo.ActPromote)},
 
 		// Windows, freezes and the calendar. Calendar apps cannot sign in:
 		// the feed takes a person's feed token instead.
@@ -252,6 +255,8 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/api/v1/releases", h.createAPIRelease, pipeline},
 		{http.MethodGet, "/api/v1/releases/:id/gate", h.showGateByID, pipeline},
 		{http.MethodGet, "/api/v1/releases/:product/:version/gate", h.showGate, pipeline},
+		{http.MethodGet, "/api/v1/releases/:id/stages/next/gate", h.showStageGateByID, pipeline},
+		{http.MethodGet, "/api/v1/releases/:product/:version/stages/next/gate", h.showStageGate, pipeline},
 		{http.MethodPost, "/api/v1/releases/:product/:version/checks/:key", h.reportCheck, pipeline},
 		{http.MethodPost, "/api/v1/releases/:product/:version/events", h.reportEvent, pipeline},
 		// What the board's history says (api_insights.go), for teams that
