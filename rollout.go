@@ -424,3 +424,25 @@ func CheckEditRollout(a Actor, product string) error {
 	}
 	return Errorf(EFORBIDDEN, "only an admin may set the rollout stages of %s", product)
 }
+
+// RolloutLabel is where a release's rollout stands, for the board card
+// and the calendar: "10% (2 of 4)"; "" when it has no stages, none has
+// started, or it is no longer deploying or verifying.
+func RolloutLabel(rel Release, stages []Stage) string {
+	r := Rollout{Stages: stages, Current: currentStage(stages)}
+	st, ok := r.Stage()
+	if !ok {
+		return ""
+	}
+	return StageLabel(rel.State, st.Name, st.Position, len(stages))
+}
+
+// StageLabel is RolloutLabel of a release in state at stage position (of
+// of) called name: "" when it is not deploying or verifying, or no stage
+// has started (position 0).
+func StageLabel(state State, name string, position, of int) string {
+	if (state != Deploying && state != Verifying) || position == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s (%d of %d)", name, position, of)
+}

@@ -430,6 +430,10 @@ func TestInsightsOfABoardFromBeforeInsights(t *testing.T) {
 		`DROP TRIGGER release_moved`, `DROP TRIGGER item_failed`,
 		`DROP TABLE release_facts`, `DROP TABLE item_failures`, `DROP TABLE release_moves`,
 		`DELETE FROM goose_db_version WHERE version_id = 28`,
+		// Later migrations are undone too: the upgrade runs them in order.
+		`DROP INDEX items_stage`, `ALTER TABLE items DROP COLUMN stage_id`,
+		`DROP TABLE rollout_stages`, `DROP TABLE rollout_templates`,
+		`DELETE FROM goose_db_version WHERE version_id = 35`,
 	} {
 		mustExec(t, raw, q)
 	}

@@ -368,7 +368,8 @@ func (h *Handler) card(ctx context.Context, id int64, loc *time.Location) (views
 			return views.Card{}, err
 		}
 		team := h.team(ctx)
-		card := views.Card{Release: s.Release, Gate: gonogo.Evaluate(s), Progress: pillarStats(s.Items), Defects: gonogo.CountDefects(s.Defects)}
+		card := views.Card{Release: s.Release, Gate: gonogo.Evaluate(s), Progress: pillarStats(s.Items), Defects: gonogo.CountDefects(s.Defects),
+			Rollout: gonogo.RolloutLabel(s.Release, s.Stages)}
 		self := gonogo.Scheduled{ReleaseID: rel.ID, Product: rel.Product, Version: rel.Version, Window: rel.Window}
 		card.Warnings = gonogo.WindowWarnings(self, active, team.LowTraffic, loc)
 		return card, nil
