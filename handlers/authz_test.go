@@ -178,7 +178,7 @@ var authTable = map[string]authCase{
 	"POST /products/:key/trackers/:kind/delete": {"/products/authz/trackers/github/delete", url.Values{"confirm": {"1"}},
 		http.StatusSeeOther, []string{"qa", "admin"}},
 	// A product's rollout stages: admins set them on the product's page.
-	"POST /products/:key/rollout": {"/products/authz/rollout", url.Values{"name": {"canary"}, "soak": {"30"}, "items": {"Error rate under 1%"}},
+	"POST /products/:key/rollout": {"/products/authz/rollout", url.Values{"stage-0-name": {"canary"}, "stage-0-soak": {"30"}, "stage-0-items": {"Error rate under 1%"}},
 		http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/products": {"/admin/products", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/products": {"/admin/products", url.Values{"key": {"new-{release}"}, "name": {"New product"}},

@@ -58,31 +58,30 @@ func (h *Handler) stageTemplateView(c echo.Context, p gonogo.Product) (views.Sta
 // A refusal shows the product page again with the rows as typed.
 func (h *Handler) saveRollout(c echo.Context) error {
 	key := c.Param("key")
-	form, err := c.FormParams()
-	if err != nil {
-		return gonogo.Errorf(gonogo.EINVALID, "the form could not be read")
-	}
-	names, soaks, items := form["name"], form["soak"], form["items"]
-	if len(names) > gonogo.MaxStages+2 || len(soaks) > len(names) || len(items) > len(names) {
-		return gonogo.Errorf(gonogo.EINVALID, "a rollout has at most %d stages", gonogo.MaxStages)
-	}
+	// The form has one row a stage (stage-0-name, stage-0-soak,
+	// stage-0-items, ...), at most gonogo.MaxStages; rows past the limit
+	// are never shown, so they are not read.
 	var specs []gonogo.StageSpec
 	problems := gonogo.Problems{}
-	for i, name := range names {
+	for i := range gonogo.MaxStages {
+		name, soak, items := c.FormValue(gonogo.StageField(i, "name")), c.FormValue(gonogo.StageField(i, "soak")), c.FormValue(gonogo.StageField(i, "items"))
 		sp := gonogo.StageSpec{Name: name}
-		if i < len(soaks) && strings.TrimSpace(soaks[i]) != "" {
-			n, err := strconv.Atoi(strings.TrimSpace(soaks[i]))
+		if s := strings.TrimSpace(soak); s != "" {
+			n, err := strconv.Atoi(s)
 			if err != nil {
 				problems.Add(gonogo.StageField(i, "soak"), "the soak time is a whole number of minutes")
 			}
 			sp.SoakMinutes = n
 		}
-		if i < len(items) {
-			sp.Items = strings.Split(strings.ReplaceAll(items[i], "\r\n", "\n"), "\n")
+		if items != "" {
+			sp.Items = strings.Split(items, "\n")
 		}
 		specs = append(specs, sp)
 	}
-	err = problems.Err()
+	for len(specs) > 0 && len(gonogo.NormalizeStages(specs[len(specs)-1:])) == 0 {
+		specs = specs[:len(specs)-1] // the blank rows at the end
+	}
+	err := problems.Err()
 	if err == nil {
 		err = h.store.SetRolloutTemplate(c.Request().Context(), h.actor(c), key, specs)
 	}
