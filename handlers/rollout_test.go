@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -368,5 +370,35 @@ func TestRolloutNoStagesNoChange(t *testing.T) {
 	_, doc := s.signIn(t, "ops").get("/releases/" + itoa(rel.ID))
 	if doc.Find(`[data-testid="rollout"]`).Length() != 0 {
 		t.Fatal("a release without stages shows a rollout panel")
+	}
+}
+
+// TestREADMEStageGateOneLiner runs the manual's one-line check before
+// widening: it fails while the canary soaks, and passes after.
+func TestREADMEStageGateOneLiner(t *testing.T) {
+	needCurl(t)
+	s := newStagedServer(t)
+	if _, err := s.store.CreateProduct(context.Background(), s.actorOf("admin"), gonogo.ProductInput{Key: "payments", Name: "Payments"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.store.SetRolloutTemplate(context.Background(), s.actorOf("admin"), "payments", []gonogo.StageSpec{{Name: "1%", SoakMinutes: 30}, {Name: "all"}}); err != nil {
+		t.Fatal(err)
+	}
+	rel := s.mustGoRelease(t, "payments", "2.3.2")
+	s.move(t, rel.ID, gonogo.StartDeploy)
+	token := s.mustToken(t, "payments-deploy", "payments")
+	gate := func() error {
+		cmd := exec.Command("sh", "-c", docBlock(t, "pipelines.md", "stagegate"))
+		cmd.Env = append(os.Environ(), "GONOGO_URL="+s.URL, "GONOGO_TOKEN="+token)
+		out, err := cmd.CombinedOutput()
+		t.Logf("the stage gate said: %s", out)
+		return err
+	}
+	if err := gate(); err == nil {
+		t.Fatal("the check passed while the canary soaks")
+	}
+	s.at(30 * time.Minute)
+	if err := gate(); err != nil {
+		t.Fatalf("the check failed after the soak: %v", err)
 	}
 }

@@ -158,6 +158,7 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 		steps = append(steps, w.planRelease(d, users, now)...)
 	}
 	steps = append(steps, w.planPast(users, ids, now)...) // the year before: closed, below today's versions
+	steps = append(steps, w.planRollout(users, now)...)   // payments 2.3.2, deploying in stages (demo_rollout.go)
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].at.Before(steps[j].at) })
 	w.at(steps[0].at.Add(-time.Hour))
 	for _, acc := range DemoAccounts {
