@@ -85,7 +85,7 @@ func ValidateStages(specs []StageSpec) error {
 	for i, s := range specs {
 		validateLine(p, StageField(i, "name"), "The stage's name", s.Name, MaxStageNameLen, true)
 		if k := strings.ToLower(s.Name); s.Name != "" && seen[k] {
-			p.Add(StageField(i, "name"), "two stages are called %q", s.Name)
+			p.Add(StageField(i, "name"), "two stages are called “%s”", s.Name)
 		}
 		seen[strings.ToLower(s.Name)] = true
 		if s.SoakMinutes < 0 || s.SoakMinutes > MaxSoakMinutes {

@@ -92,7 +92,7 @@ func (h *Handler) saveRollout(c echo.Context) error {
 		return err
 	}
 	return h.renderProduct(c, http.StatusUnprocessableEntity, func(v *views.ProductView) {
-		v.Rollout.Stages, v.Rollout.Errors, v.Rollout.Saved = specs, rowErrors(err, specs), false
+		v.Rollout.Typed, v.Rollout.Errors, v.Rollout.Saved = specs, rowErrors(err, specs), false
 	})
 }
 
