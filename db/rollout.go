@@ -163,7 +163,7 @@ func firingAlerts(ctx context.Context, q querier, product string) ([]string, err
 }
 
 // scheduledStage are, for a row of releases, the name and position of its
-// rollout's current stage ('' and 0 before one starts) and its number of
+// rollout's current stage (” and 0 before one starts) and its number of
 // stages: three seeks on rollout_stages' (release_id, position) key.
 const scheduledStage = `,
 	COALESCE((SELECT st.name FROM rollout_stages st WHERE st.release_id = releases.id AND st.started_at IS NOT NULL ORDER BY st.position DESC LIMIT 1), ''),
