@@ -48,6 +48,8 @@ func (s Snapshot) Clone() Snapshot {
 	s.Staffed = slices.Clone(s.Staffed)
 	s.Freezes = CloneAll(s.Freezes)
 	s.Comments = CloneAll(s.Comments)
+	s.Stages = slices.Clone(s.Stages)
+	s.Alerts = slices.Clone(s.Alerts)
 	return s
 }
 

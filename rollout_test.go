@@ -207,3 +207,23 @@ func TestValidateStages(t *testing.T) {
 		t.Error("nine stages accepted")
 	}
 }
+
+func TestReopenStartsTheRolloutOver(t *testing.T) {
+	s := staged()
+	s.Release.State = gonogo.RolledBack
+	s.Stages[0].FinishedAt = st0.Add(time.Minute)
+	s.Stages[1].StartedAt = st0.Add(time.Hour)
+	rm := gonogo.Actor{Name: "Rita", Roles: gonogo.RoleSet{gonogo.ReleaseManager}}
+	res, err := gonogo.Move(rm, s, gonogo.Reopen, st0.Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Stages) != 3 {
+		t.Fatalf("stages = %+v", res.Stages)
+	}
+	for _, st := range res.Stages {
+		if st.Started() || !st.FinishedAt.IsZero() {
+			t.Fatalf("stage %q kept its times: %+v", st.Name, st)
+		}
+	}
+}

@@ -63,7 +63,8 @@ func (sc scope) wants(e gonogo.Event) bool {
 	case "defects":
 		return a.Area() == "defect" || a == gonogo.ActionReleaseState
 	case "calendar":
-		return freeze || a == gonogo.ActionReleaseWindow || a == gonogo.ActionReleaseState || a == gonogo.ActionReleaseCreate
+		return freeze || a == gonogo.ActionReleaseWindow || a == gonogo.ActionReleaseState || a == gonogo.ActionReleaseCreate ||
+			a == gonogo.ActionStageStart // the calendar shows the rollout's stage
 	case "inbox":
 		return false
 	}
