@@ -446,3 +446,8 @@ func StageLabel(state State, name string, position, of int) string {
 	}
 	return fmt.Sprintf("%s (%d of %d)", name, position, of)
 }
+
+// PromoteConsequence is what promoting does for good, for the question a
+// person answers first: the board takes no stage back.
+const PromoteConsequence = "the rollout widens to the next stage and its soak starts over. " +
+	"The board cannot take a stage back: only rolling the release back undoes it."

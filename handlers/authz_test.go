@@ -101,7 +101,7 @@ var authTable = map[string]authCase{
 		http.StatusSeeOther, []string{"rm"}},
 	// Ops and the release manager promote a staged rollout; the fixture
 	// has no stages, so the domain refuses them with 409 on the page.
-	"POST /releases/:id/stages/next": {"/releases/{release}/stages/next", nil, http.StatusConflict, []string{"ops", "rm"}},
+	"POST /releases/:id/stages/next": {"/releases/{release}/stages/next", url.Values{"confirm": {"1"}}, http.StatusConflict, []string{"ops", "rm"}},
 	"POST /releases/:id/window": {"/releases/{release}/window", url.Values{"window_start": {"2099-03-01T20:00"}, "window_end": {"2099-03-01T22:00"}},
 		http.StatusSeeOther, []string{"rm"}},
 	"GET /calendar":            {"/calendar", nil, http.StatusOK, everyone},

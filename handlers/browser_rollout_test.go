@@ -26,8 +26,14 @@ func TestBrowserRollout(t *testing.T) {
 	shotOf(t, ctx, `[data-testid=rollout]`, "rollout-waiting")
 	s.settle(t, "Error rate under 1% for the canary")
 	s.at(31 * time.Minute)
-	must(t, ctx, chromedp.Navigate(page+"#rollout"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=promote]:not([disabled])`)),
-		chromedp.Click(chromedp.CSS(`[data-testid=promote]`)))
+	must(t, ctx, chromedp.Navigate(page+"#rollout"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=promote]:not([disabled])`)))
+	must(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid=promote]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm-promote`)))
+	if got := textOf(t, ctx, `#confirm-promote`); !strings.Contains(got, "Promote shop 2.0 to 10%?") {
+		t.Fatalf("the dialog says %q", got)
+	}
+	shotOf(t, ctx, `#confirm-promote`, "rollout-confirm")
+	must(t, ctx, chromedp.Click(chromedp.CSS(`#confirm-promote [data-testid=confirm-ok]`)))
 	// The form posts and the page comes back: poll again if the poll
 	// began on the page that was leaving.
 	var err error

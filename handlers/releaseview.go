@@ -117,6 +117,7 @@ func buildReleaseView(actor gonogo.Actor, ab gonogo.Abilities, snap gonogo.Snaps
 		Defects:          defectsView(ab, rel, snap.Defects),
 		Scope:            views.ScopeView{Release: rel, Changes: snap.Scope, More: snap.ScopeMore},
 	}
+	v.Confirms = append(v.Confirms, views.PromoteConfirms(v.Rollout)...)
 	groups := map[string]*views.ItemGroup{}
 	for _, p := range gonogo.Pillars {
 		v.Pillars = append(v.Pillars, views.ItemGroup{ID: string(p), Label: p.Label()})

@@ -35,7 +35,7 @@ func (h *Handler) promote(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.store.Promote(c.Request().Context(), h.actor(c), rid); err != nil {
+	refuse := func(err error) error {
 		code := gonogo.ErrorCode(err)
 		if code != gonogo.ECONFLICT {
 			return err
@@ -43,6 +43,25 @@ func (h *Handler) promote(c echo.Context) error {
 		return h.renderReleaseWith(c, statusOf[code], rid, func(v *views.ReleaseView) {
 			v.Rollout.Refusal, v.Rollout.Details = gonogo.ErrorMessage(err), gonogo.ErrorDetails(err)
 		})
+	}
+	ctx := c.Request().Context()
+	if ok, err := confirmed(c); err != nil {
+		return err
+	} else if !ok {
+		// A promotion is not taken back: asked first, once the rollout
+		// is ready for it, as a final transition is.
+		snap, err := h.store.FindSnapshot(ctx, rid)
+		if err != nil {
+			return err
+		}
+		if _, err := gonogo.Promote(h.actor(c), snap, "", h.store.Now()); err != nil {
+			return refuse(err)
+		}
+		next, _ := gonogo.PromotionCheck(snap, h.store.Now()).Next()
+		return h.askToConfirm(c, views.PromoteConfirm(snap.Release, next.Name))
+	}
+	if _, err := h.store.Promote(ctx, h.actor(c), rid); err != nil {
+		return refuse(err)
 	}
 	return redirect(c, fmt.Sprintf("/releases/%d#rollout", rid))
 }

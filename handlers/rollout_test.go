@@ -104,8 +104,10 @@ func TestRolloutPromoteEarlyIsRefusedForEachReason(t *testing.T) {
 			if got := reasonsOf(doc.Find(`[data-testid="why-promote"] li`)); !strings.Contains(got, tc.want) {
 				t.Fatalf("reasons beside the button = %q, want %q", got, tc.want)
 			}
-			// Posting anyway: 409, every reason where the person is.
-			res := ops.post(page+"/stages/next", nil)
+			// Posting anyway, confirmed or not: 409, every reason where
+			// the person is.
+			wantStatus(t, ops.post(page+"/stages/next", nil), http.StatusConflict)
+			res := ops.post(page+"/stages/next", url.Values{"confirm": {"1"}})
 			wantStatus(t, res, http.StatusConflict)
 			doc = parse(t, res)
 			if got := reasonsOf(doc.Find(`[data-testid="promote-refused"] li`)); !strings.Contains(got, tc.want) {
@@ -156,7 +158,19 @@ func TestRolloutPromoteAfterSoak(t *testing.T) {
 	if btn := doc.Find(`[data-testid="promote"]`); btn.Is("[disabled]") || doc.Find(`[data-testid="why-promote"]`).Length() != 0 {
 		t.Fatal("the promote button is disabled after the soak")
 	}
+	if got := doc.Find(`dialog#confirm-promote`).Text(); !strings.Contains(got, "Promote shop 2.0 to 10%?") {
+		t.Fatalf("the page's question before promoting = %q", got)
+	}
+	// Asked first: the board takes no stage back.
 	res := ops.post(page+"/stages/next", nil)
+	wantStatus(t, res, http.StatusOK)
+	if got := text(parse(t, res), `[data-testid="confirm-page"]`); !strings.Contains(got, "Promote shop 2.0 to 10%?") || !strings.Contains(got, "cannot take a stage back") {
+		t.Fatalf("the question says %q", got)
+	}
+	if l := s.rolloutLabel(t); l != "1% (1 of 4)" {
+		t.Fatalf("asking promoted: %q", l)
+	}
+	res = ops.post(page+"/stages/next", url.Values{"confirm": {"1"}})
 	wantStatus(t, res, http.StatusSeeOther)
 	if l := s.rolloutLabel(t); l != "10% (2 of 4)" {
 		t.Fatalf("rollout = %q", l)
@@ -186,9 +200,9 @@ func TestRolloutPromoteNeedsOpsOrReleaseManager(t *testing.T) {
 	if doc.Find(`[data-testid="rollout"]`).Length() != 1 || doc.Find(`[data-testid="promote"]`).Length() != 0 {
 		t.Fatal("the QA lead sees no rollout, or a promote button")
 	}
-	wantStatus(t, qa.post("/releases/"+itoa(s.rel.ID)+"/stages/next", nil), http.StatusForbidden)
+	wantStatus(t, qa.post("/releases/"+itoa(s.rel.ID)+"/stages/next", url.Values{"confirm": {"1"}}), http.StatusForbidden)
 	rm := s.signIn(t, "rm")
-	wantStatus(t, rm.post("/releases/"+itoa(s.rel.ID)+"/stages/next", nil), http.StatusSeeOther)
+	wantStatus(t, rm.post("/releases/"+itoa(s.rel.ID)+"/stages/next", url.Values{"confirm": {"1"}}), http.StatusSeeOther)
 }
 
 // TestRolloutThroughThePipeline drives a rollout by events alone: the

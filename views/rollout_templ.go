@@ -379,7 +379,7 @@ func RolloutPanel(p Page, v RolloutView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "\" class=\"lifecycle-step\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "\" class=\"lifecycle-step\" data-confirm=\"confirm-promote\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1020,6 +1020,25 @@ func soakValue(st gonogo.StageSpec) string {
 		return ""
 	}
 	return itoa(st.SoakMinutes)
+}
+
+// PromoteConfirm asks before promoting r's rollout to the stage next.
+func PromoteConfirm(r gonogo.Release, next string) Confirmation {
+	return Confirmation{
+		ID: "confirm-promote", Title: "Promote " + r.Name() + " to " + next + "?", Consequence: gonogo.PromoteConsequence,
+		Confirm: "Promote to " + next, Action: releaseURL(r.ID) + "/stages/next#rollout", Back: releaseURL(r.ID) + "#rollout",
+	}
+}
+
+// PromoteConfirms is the page's question before promoting, when the
+// viewer may promote. It is there while the button still waits, too: a
+// live update may enable the button, and the dialogs stay as the page
+// was loaded.
+func PromoteConfirms(v RolloutView) []Confirmation {
+	if next, ok := v.Rollout.Next(); ok && v.CanPromote {
+		return []Confirmation{PromoteConfirm(v.Release, next.Name)}
+	}
+	return nil
 }
 
 var _ = templruntime.GeneratedTemplate
