@@ -223,7 +223,11 @@ func PromotionCheck(s Snapshot, now time.Time) Rollout {
 	}
 	st, ok := r.Stage()
 	if !ok {
-		r.CanPromote = false
+		if rel.State == Deploying {
+			// Deploying starts the first stage; a release moved by other
+			// means says so rather than refuse without a reason.
+			r.Reasons = append(r.Reasons, Reason{ReasonStage, "No stage of the rollout has started", "rollout"})
+		}
 		return r
 	}
 	if _, more := r.Next(); !more && rel.State == Deploying {

@@ -227,3 +227,14 @@ func TestReopenStartsTheRolloutOver(t *testing.T) {
 		}
 	}
 }
+
+func TestPromotionRefusalAlwaysSaysWhy(t *testing.T) {
+	s := staged()
+	s.Stages[0].StartedAt = time.Time{}
+	for _, st := range []gonogo.State{gonogo.Go, gonogo.Deploying, gonogo.Verifying} {
+		s.Release.State = st
+		if r := gonogo.PromotionCheck(s, st0); r.CanPromote || len(r.Reasons) == 0 {
+			t.Errorf("%s, no stage started: %+v", st, r)
+		}
+	}
+}
