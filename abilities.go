@@ -26,6 +26,7 @@ const (
 
 	// Actions on one product (ProductAbilitiesOf).
 	ActManageTrackers Act = "manage-trackers" // connect, map and disconnect its trackers; admins may too
+	ActEditRollout    Act = "edit-rollout"    // set its rollout stages; admins only, as its other settings
 
 	// Actions on one release (AbilitiesOf).
 	ActEditRelease   Act = "edit-release"   // its title, summary and manager
@@ -49,6 +50,7 @@ const (
 	ActRevokeException  Act = "revoke-exception"
 	ActInvitePilot      Act = "invite-pilot" // invite pilot testers and revoke their links
 	ActPilotDefect      Act = "pilot-defect" // make a defect of a problem reported in the pilot
+	ActPromote          Act = "promote"      // start the next stage of a staged rollout
 	// ActTransition and ActSetDefectStatus stand for the rows of their own
 	// tables: RolesFor gives who may take any of them.
 	ActTransition      Act = "transition"
@@ -83,10 +85,12 @@ var grants = map[Act][]Role{
 	ActRevokeException:  Roles,
 	ActInvitePilot:      {ReleaseManager},
 	ActPilotDefect:      {QALead, ReleaseManager},
+	ActPromote:          {ReleaseManager, Ops},
 }
 
 // adminMay are the actions an admin may take without a role.
-var adminMay = map[Act]bool{ActManageFreezes: true, ActManageTrackers: true, ActApproveException: true, ActRevokeException: true}
+var adminMay = map[Act]bool{ActManageFreezes: true, ActManageTrackers: true, ActApproveException: true, ActRevokeException: true,
+	ActEditRollout: true}
 
 // transitionGrants says who may take each transition: the release manager
 // drives every one; ops may also move a release through deploying,
@@ -127,6 +131,7 @@ var openIn = map[Act]func(State) bool{
 	ActPostReview:  PostReviewOpen,
 	ActInvitePilot: func(st State) bool { return PilotOpen(st) == nil },
 	ActPilotDefect: func(st State) bool { return DefectsEditable(st) == nil },
+	ActPromote:     func(st State) bool { return st == Deploying },
 }
 
 func inReview(st State) bool { return st == Review }
@@ -207,12 +212,14 @@ func CheckCreateRelease(a Actor, product string) error {
 // ProductAbilities is what an actor may do to one product's settings.
 type ProductAbilities struct {
 	ManageTrackers bool // connect, map and disconnect its trackers, and see their secrets
+	EditRollout    bool // set its rollout stages
 }
 
 // ProductAbilitiesOf says what actor may do to product: its roles on that
 // product, and the admin flag where admins may too.
 func ProductAbilitiesOf(actor Actor, product string) ProductAbilities {
-	return ProductAbilities{ManageTrackers: may(actor.RolesOn(product), actor.Admin, ActManageTrackers)}
+	return ProductAbilities{ManageTrackers: may(actor.RolesOn(product), actor.Admin, ActManageTrackers),
+		EditRollout: may(actor.RolesOn(product), actor.Admin, ActEditRollout)}
 }
 
 // CheckManageTrackers refuses a person who may not connect or change
@@ -252,6 +259,7 @@ type Abilities struct {
 	EditWorkaround bool
 	InvitePilot    bool // invite pilot testers and revoke their links
 	PilotDefect    bool // make a defect of a problem reported in the pilot
+	Promote        bool // start the next stage of a staged rollout (whether it is ready: PromotionCheck)
 
 	roles RoleSet // the actor's roles on this release's product
 	state State
@@ -275,6 +283,7 @@ func AbilitiesOf(actor Actor, s Snapshot) Abilities {
 	a.EditWorkaround = now(ActEditWorkaround) && a.state != Cancelled
 	a.InvitePilot = now(ActInvitePilot)
 	a.PilotDefect = now(ActPilotDefect)
+	a.Promote = now(ActPromote) && len(s.Stages) > 0
 	return a
 }
 

@@ -260,6 +260,7 @@ type Scheduled struct {
 	State     State
 	Window    Window
 	Changed   time.Time // when the release last changed
+	Rollout   string    // the stage of its rollout, "10% (2 of 4)" (see RolloutLabel); "" if none
 }
 
 // Conflicts returns the other releases of the same product whose windows

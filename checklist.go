@@ -131,6 +131,9 @@ type Item struct {
 	// sign-off or of the decision, "" otherwise; SourceID says which one.
 	Source   string
 	SourceID int64
+	// StageID is the rollout stage whose verification the item is (see
+	// PromotionCheck); 0 for every other item.
+	StageID int64
 }
 
 // IsCondition reports whether the item is a condition of a vote or decision.

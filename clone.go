@@ -50,6 +50,8 @@ func (s Snapshot) Clone() Snapshot {
 	s.Freezes = CloneAll(s.Freezes)
 	s.Exceptions = CloneAll(s.Exceptions)
 	s.Comments = CloneAll(s.Comments)
+	s.Stages = slices.Clone(s.Stages)
+	s.Alerts = slices.Clone(s.Alerts)
 	return s
 }
 

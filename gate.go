@@ -38,6 +38,13 @@ type Snapshot struct {
 	// Decisions is the number of the release's latest decision, 0 if none:
 	// read inside a write that records one, to number the next.
 	Decisions int
+	// Stages is the release's rollout, in order; empty when it deploys in
+	// one step (see PromotionCheck).
+	Stages []Stage
+	// Alerts names the alerts firing now for the release's product: each
+	// one holds a rollout where it stands. The store fills it from the
+	// alert webhooks; empty until they report.
+	Alerts []string
 }
 
 // ReasonKind says what sort of thing blocks a release.

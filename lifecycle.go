@@ -97,7 +97,10 @@ type TransitionResult struct {
 	// other verification item: DropItems are removed, ResetItems stored.
 	DropItems  []int64
 	ResetItems []Item
-	Audit      Audit
+	// Stages are the rollout stages the move starts (the first, when
+	// deploying starts) or resets (a new cycle), as they are to be stored.
+	Stages []Stage
+	Audit  Audit
 }
 
 // Move checks that actor may take t on the snapshot's release and that the
@@ -119,7 +122,13 @@ func Move(actor Actor, s Snapshot, t Transition, now time.Time) (TransitionResul
 			return TransitionResult{}, err
 		}
 	}
+	if t == FinishDeploy {
+		if err := rolloutDone(s, now); err != nil {
+			return TransitionResult{}, err
+		}
+	}
 	res := TransitionResult{From: rel.State, To: next, NewCycle: t == Reopen, Cycle: rel.Cycle}
+	res.Stages = stagesMoved(s.Stages, t, now)
 	if res.NewCycle {
 		res.Cycle++
 		for _, it := range s.Items {
@@ -228,16 +237,27 @@ type TransitionCheck struct {
 // from the snapshot's state, whether the release is ready for it, with
 // every reason it is not. Move refuses for the same reasons; who may take
 // a transition is Abilities.Transition's question.
-func TransitionChecks(s Snapshot) []TransitionCheck { return TransitionChecksAt(s, time.Time{}) }
+//
+// A staged rollout's soak needs the time: TransitionChecks judges the
+// stages without it (as if every soak were over); TransitionChecksAt
+// judges them at now.
+func TransitionChecks(s Snapshot) []TransitionCheck {
+	return TransitionChecksAt(s, time.Time{})
+}
 
-// TransitionChecksAt is TransitionChecks at now, which says whether a
-// hotfix's post-release review is still due or overdue.
+// TransitionChecksAt is TransitionChecks at now, soak times included.
 func TransitionChecksAt(s Snapshot, now time.Time) []TransitionCheck {
+	if now.IsZero() {
+		now = time.Unix(1<<40, 0) // after every soak
+	}
 	var out []TransitionCheck
 	for _, t := range s.Release.State.Allowed() {
 		var reasons []Reason
 		if t == MarkReleased {
 			reasons = verificationReasons(s, now)
+		}
+		if t == FinishDeploy {
+			reasons = finishReasons(s, now)
 		}
 		out = append(out, TransitionCheck{Transition: t, Allowed: len(reasons) == 0, Reasons: reasons})
 	}

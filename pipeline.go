@@ -144,10 +144,15 @@ const (
 	EventSmokePassed    PipelineEvent = "smoke-passed"
 	EventSmokeFailed    PipelineEvent = "smoke-failed"
 	EventRolledBack     PipelineEvent = "rolled-back"
+	// A staged rollout's stages (see PromotionCheck): stage-started
+	// promotes to the next stage, stage-finished says the current one is
+	// rolled out and starts its soak.
+	EventStageStarted  PipelineEvent = "stage-started"
+	EventStageFinished PipelineEvent = "stage-finished"
 )
 
 // PipelineEvents lists every event in the order of a deployment.
-var PipelineEvents = []PipelineEvent{EventDeployStarted, EventDeployFinished, EventSmokePassed, EventSmokeFailed, EventRolledBack}
+var PipelineEvents = []PipelineEvent{EventDeployStarted, EventStageStarted, EventStageFinished, EventDeployFinished, EventSmokePassed, EventSmokeFailed, EventRolledBack}
 
 // eventTransitions are the events that move a release, through the same
 // state machine as the buttons on the release page.
@@ -182,11 +187,15 @@ type PipelineStep struct {
 	Topics []Topic
 	Item   *Item // the verification item a smoke result settles, as it is to be stored; nil if none
 	Causes []Cause
+	Stage  *StageStep // what a stage event does to the rollout; nil for other events
 }
 
 // Audit is what the trail says of a step that moves nothing; a move
 // carries its own (see TransitionResult).
 func (s PipelineStep) Audit() Audit {
+	if s.Stage != nil {
+		return s.Stage.Audit
+	}
 	return Audit{Action: ActionPipelineEvent, Detail: s.Detail, Topics: s.Topics, Causes: s.Causes}
 }
 
@@ -214,6 +223,21 @@ func ReportEvent(actor Actor, s Snapshot, r EventReport, now time.Time) (Pipelin
 		}
 		res.Audit = transitionAudit(s, res, step.Detail)
 		step.Move = &res
+		return step, nil
+	}
+	if r.Event == EventStageStarted || r.Event == EventStageFinished {
+		how := "reported " + string(r.Event) + evidenceText(r.Summary, r.URL)
+		var st StageStep
+		var err error
+		if r.Event == EventStageStarted {
+			st, err = Promote(actor, s, how, now)
+		} else {
+			st, err = FinishStage(s, how, now)
+		}
+		if err != nil {
+			return PipelineStep{}, err
+		}
+		step.Stage, step.Detail = &st, st.Audit.Detail
 		return step, nil
 	}
 	if st := s.Release.State; st != Deploying && st != Verifying {

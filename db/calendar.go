@@ -198,7 +198,7 @@ func scheduledArgs(from, to time.Time, product string) (string, []any) {
 
 func scheduledQuery(from, to time.Time, product string) (string, []any) {
 	where, args := scheduledArgs(from, to, product)
-	return `SELECT id, product, version, title, state, window_start, window_end, updated_at` + where + ` ORDER BY window_start, id`, args
+	return `SELECT id, product, version, title, state, window_start, window_end, updated_at` + scheduledStage + where + ` ORDER BY window_start, id`, args
 }
 
 // FindScheduled returns the windows of releases not cancelled that overlap
@@ -214,7 +214,11 @@ func (s *Store) FindScheduled(ctx context.Context, from, to time.Time, product s
 
 func scanScheduled(sc scanner) (gonogo.Scheduled, error) {
 	var r gonogo.Scheduled
-	err := sc.Scan(&r.ReleaseID, &r.Product, &r.Version, &r.Title, &r.State, (*Time)(&r.Window.Start), (*Time)(&r.Window.End), (*Time)(&r.Changed))
+	var stage string
+	var position, of int
+	err := sc.Scan(&r.ReleaseID, &r.Product, &r.Version, &r.Title, &r.State, (*Time)(&r.Window.Start), (*Time)(&r.Window.End), (*Time)(&r.Changed),
+		&stage, &position, &of)
+	r.Rollout = gonogo.StageLabel(r.State, stage, position, of)
 	return r, err
 }
 
@@ -226,7 +230,7 @@ func (s *Store) FindActiveWindows(ctx context.Context) ([]gonogo.Scheduled, erro
 }
 
 func (s *Store) readActiveWindows(ctx context.Context) ([]gonogo.Scheduled, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, product, version, title, state, window_start, window_end, updated_at FROM releases
+	rows, err := s.read.QueryContext(ctx, `SELECT id, product, version, title, state, window_start, window_end, updated_at`+scheduledStage+` FROM releases
 		WHERE window_start IS NOT NULL AND state IN ('draft', 'review', 'go', 'deploying', 'verifying') ORDER BY window_start`)
 	if err != nil {
 		return nil, err

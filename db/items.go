@@ -8,12 +8,12 @@ import (
 )
 
 const itemColumns = `i.id, i.release_id, i.phase, i.pillar, i.title, i.guidance, i.owner_role, i.required, i.custom,
-	i.check_key, i.position, i.status, i.evidence, i.reason, i.updated_by, i.updated_at, i.source, i.source_id`
+	i.check_key, i.position, i.status, i.evidence, i.reason, i.updated_by, i.updated_at, i.source, i.source_id, COALESCE(i.stage_id, 0)`
 
 func scanItem(sc interface{ Scan(...any) error }) (gonogo.Item, error) {
 	var it gonogo.Item
 	err := sc.Scan(&it.ID, &it.ReleaseID, &it.Phase, &it.Pillar, &it.Title, &it.Guidance, &it.OwnerRole,
-		&it.Required, &it.Custom, &it.CheckKey, &it.Position, &it.Status, &it.Evidence, &it.Reason, &it.UpdatedBy, (*Time)(&it.UpdatedAt), &it.Source, &it.SourceID)
+		&it.Required, &it.Custom, &it.CheckKey, &it.Position, &it.Status, &it.Evidence, &it.Reason, &it.UpdatedBy, (*Time)(&it.UpdatedAt), &it.Source, &it.SourceID, &it.StageID)
 	// Every release's checklist repeats its template's words, and the read
 	// memo keeps the snapshots of hundreds of releases: one copy of each
 	// title and guidance serves them all.

@@ -99,6 +99,11 @@ func (s *Store) ReportEvent(ctx context.Context, a gonogo.Actor, releaseID int64
 		if step.Move != nil {
 			return tx.applyTransition(ctx, a, releaseID, *step.Move)
 		}
+		if step.Stage != nil {
+			if err := tx.storeStages(step.Stage.Stages); err != nil {
+				return err
+			}
+		}
 		if step.Item != nil {
 			if err := tx.storeItem(*step.Item); err != nil {
 				return err

@@ -95,6 +95,9 @@ func (tx *Tx) createRelease(a gonogo.Actor, in gonogo.ReleaseInput, state gonogo
 	if err != nil {
 		return 0, err
 	}
+	if err := tx.copyStages(id, in.Product); err != nil {
+		return 0, err
+	}
 	if err := tx.record(a, id, gonogo.ReleaseCreated(in, n, replaces, newProduct)); err != nil {
 		return 0, err
 	}
@@ -416,6 +419,9 @@ func (s *Store) snapshotsOf(ctx context.Context, rels []gonogo.Release) ([]gonog
 		return nil, err
 	}
 	if err := findBoardScope(ctx, s.read, out, index); err != nil {
+		return nil, err
+	}
+	if err := findBoardStages(ctx, s.read, out, index, ids); err != nil {
 		return nil, err
 	}
 	return out, nil

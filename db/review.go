@@ -161,6 +161,14 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Lo
 	if snap.Scope, snap.ScopeMore, err = findScope(ctx, q, rel); err != nil {
 		return snap, err
 	}
+	if snap.Stages, err = findStages(ctx, q, releaseID); err != nil {
+		return snap, err
+	}
+	if len(snap.Stages) > 0 {
+		if snap.Alerts, err = firingAlerts(ctx, q, rel.Product); err != nil {
+			return snap, err
+		}
+	}
 	t, err := findTeamSettings(ctx, q)
 	snap.Zone = t.Location(zone)
 	return snap, err
@@ -424,6 +432,9 @@ func (tx *Tx) transition(ctx context.Context, a gonogo.Actor, releaseID int64, t
 // applyTransition writes a transition the domain made, with its audit.
 func (tx *Tx) applyTransition(ctx context.Context, a gonogo.Actor, releaseID int64, res gonogo.TransitionResult) error {
 	if err := tx.dropItems(releaseID, res.DropItems); err != nil {
+		return err
+	}
+	if err := tx.storeStages(res.Stages); err != nil {
 		return err
 	}
 	for _, it := range res.ResetItems {

@@ -186,10 +186,26 @@ func newFuzzer(t *testing.T, s *testServer, seed uint64) *fuzzer {
 		"2.2.0": gonogo.Verifying, "0.9.0": gonogo.Released, "0.8.0": gonogo.RolledBack, "0.7.0": gonogo.Cancelled,
 		"0.6.0": gonogo.NoGo, "3.0.0+build.1": gonogo.Draft, "3.0~rc.1": gonogo.Go, "3.0-ünï": gonogo.Review, "3.0%1": gonogo.Deploying,
 	}
+	// Its releases roll out in stages without soak or items, so that the
+	// stage gate of one deploying says yes (until promoted to the last).
+	if _, err := s.store.CreateProduct(t.Context(), s.actorOf("admin"), gonogo.ProductInput{Key: "fuzz", Name: "fuzz"}); err != nil {
+		t.Fatal(err)
+	}
+	stages := make([]gonogo.StageSpec, gonogo.MaxStages)
+	for i := range stages {
+		stages[i].Name = "stage " + itoa(int64(i+1))
+	}
+	if err := s.store.SetRolloutTemplate(t.Context(), s.actorOf("admin"), "fuzz", stages); err != nil {
+		t.Fatal(err)
+	}
 	for _, v := range slices.Sorted(maps.Keys(f.states)) {
-		if f.states[v] == gonogo.Go {
+		switch f.states[v] {
+		case gonogo.Go:
 			f.ids[v] = s.mustGoRelease(t, "fuzz", v).ID // a Go recorded: the gate says yes
-		} else {
+		case gonogo.Deploying:
+			f.ids[v] = s.mustGoRelease(t, "fuzz", v).ID
+			s.move(t, f.ids[v], gonogo.StartDeploy) // its first stage starts
+		default:
 			f.ids[v] = s.mustCreateRelease(t, "fuzz", v).ID
 		}
 	}
@@ -304,6 +320,8 @@ func (f *fuzzer) fixture(o fuzzOp) string {
 		fit = []gonogo.State{gonogo.Draft, gonogo.Review}
 	case "reportEvent", "gate", "gateHead", "gateByID", "gateByIDHead":
 		fit = []gonogo.State{gonogo.Go, gonogo.Deploying, gonogo.Verifying}
+	case "stageGate", "stageGateHead", "stageGateByID", "stageGateByIDHead":
+		fit = []gonogo.State{gonogo.Deploying}
 	}
 	var versions []string
 	for _, v := range slices.Sorted(maps.Keys(f.states)) {

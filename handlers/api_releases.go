@@ -213,7 +213,8 @@ type gateAnswer struct {
 	Reasons    []string             `json:"reasons"` // why deploying is not authorized now; empty when it is
 	// Action is what the gate asks of the pipeline beyond not deploying:
 	// "rollback-suggested" while an alert fires on the release.
-	Action string `json:"action,omitempty"`
+	Action string     `json:"action,omitempty"`
+	Stage  *stageGate `json:"stage"` // the staged rollout; null without stages
 }
 
 type apiCondition struct {
@@ -271,6 +272,7 @@ func (h *Handler) answerGate(c echo.Context, id int64) error {
 	a := gateAnswer{Action: action,
 		Release: h.apiReleaseOf(rel, cl.Decision), State: rel.State, Cycle: rel.Cycle, Decision: cl.Decision,
 		Authorized: cl.Authorized, Blocking: []string{}, Warnings: []string{}, Conditions: []apiCondition{}, WindowOpen: cl.WindowOpen, Reasons: []string{},
+		Stage: stageGateOf(snap, h.store.Now()),
 	}
 	for _, r := range cl.Gate.Reasons {
 		a.Blocking = append(a.Blocking, r.Text)

@@ -169,4 +169,7 @@ var apiAuthTable = map[string]apiCase{
 	"POST /api/v1/releases/:product/:version/checks/:key": {"/api/v1/releases/{product}/{draft}/checks/smoke-test", `{"status":"pass"}`, http.StatusOK},
 	"POST /api/v1/releases/:product/:version/events":      {"/api/v1/releases/{product}/{deploying}/events", `{"event":"smoke-passed"}`, http.StatusOK},
 	"GET /api/v1/insights":                                {"/api/v1/insights?product={product}&last=365", "", http.StatusOK},
+	// The fixtures' releases have no rollout stages: the stage gate says 409.
+	"GET /api/v1/releases/:id/stages/next/gate":               {"/api/v1/releases/{goID}/stages/next/gate", "", http.StatusConflict},
+	"GET /api/v1/releases/:product/:version/stages/next/gate": {"/api/v1/releases/{product}/{deploying}/stages/next/gate", "", http.StatusConflict},
 }

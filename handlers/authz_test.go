@@ -121,6 +121,9 @@ var authTable = map[string]authCase{
 		http.StatusNotFound, []string{"rm"}},
 	"POST /releases/:id/pilot/:invite/defect": {"/releases/{release}/pilot/999999/defect", nil,
 		http.StatusNotFound, []string{"qa", "rm"}},
+	// Ops and the release manager promote a staged rollout; the fixture
+	// has no stages, so the domain refuses them with 409 on the page.
+	"POST /releases/:id/stages/next": {"/releases/{release}/stages/next", url.Values{"confirm": {"1"}}, http.StatusConflict, []string{"ops", "rm"}},
 	"POST /releases/:id/window": {"/releases/{release}/window", url.Values{"window_start": {"2099-03-01T20:00"}, "window_end": {"2099-03-01T22:00"}},
 		http.StatusSeeOther, []string{"rm"}},
 	"GET /calendar":            {"/calendar", nil, http.StatusOK, everyone},
@@ -206,6 +209,9 @@ var authTable = map[string]authCase{
 		http.StatusSeeOther, []string{"qa", "admin"}},
 	"POST /products/:key/trackers/:kind/delete": {"/products/authz/trackers/github/delete", url.Values{"confirm": {"1"}},
 		http.StatusSeeOther, []string{"qa", "admin"}},
+	// A product's rollout stages: admins set them on the product's page.
+	"POST /products/:key/rollout": {"/products/authz/rollout", url.Values{"stage-0-name": {"canary"}, "stage-0-soak": {"30"}, "stage-0-items": {"Error rate under 1%"}},
+		http.StatusSeeOther, []string{"admin"}},
 	"GET /admin/products": {"/admin/products", nil, http.StatusOK, []string{"admin"}},
 	"POST /admin/products": {"/admin/products", url.Values{"key": {"new-{release}"}, "name": {"New product"}},
 		http.StatusSeeOther, []string{"admin"}},

@@ -256,6 +256,7 @@ func judge(b *views.BoardView, snaps []gonogo.Snapshot) {
 			cards[i].Gate = gonogo.Evaluate(*s)
 			cards[i].Progress = pillarStats(s.Items)
 			cards[i].Defects = gonogo.CountDefects(s.Defects)
+			cards[i].Rollout = gonogo.RolloutLabel(s.Release, s.Stages)
 		}
 	}
 	for _, col := range b.Columns {

@@ -130,7 +130,7 @@ func calendarURL(month time.Time, product string) string {
 func calendarItems(scheduled []gonogo.Scheduled, freezes []gonogo.Freeze, from, to time.Time, loc *time.Location) []views.CalendarItem {
 	var out []views.CalendarItem
 	for _, s := range scheduled {
-		it := views.CalendarItem{Title: s.Product + " " + s.Version, Window: s.Window, State: s.State, URL: fmt.Sprintf("/releases/%d", s.ReleaseID)}
+		it := views.CalendarItem{Title: s.Product + " " + s.Version, Window: s.Window, State: s.State, URL: fmt.Sprintf("/releases/%d", s.ReleaseID), Rollout: s.Rollout}
 		for _, o := range scheduled {
 			if o.Product != s.Product && o.Window.Overlaps(s.Window) {
 				it.Overlaps = append(it.Overlaps, o.Product+" "+o.Version)

@@ -63,7 +63,8 @@ func (sc scope) wants(e gonogo.Event) bool {
 	case "defects":
 		return a.Area() == "defect" || a == gonogo.ActionReleaseState
 	case "calendar":
-		return freeze || a == gonogo.ActionReleaseWindow || a == gonogo.ActionReleaseState || a == gonogo.ActionReleaseCreate
+		return freeze || a == gonogo.ActionReleaseWindow || a == gonogo.ActionReleaseState || a == gonogo.ActionReleaseCreate ||
+			a == gonogo.ActionStageStart // the calendar shows the rollout's stage
 	case "inbox":
 		return false
 	}
@@ -368,7 +369,8 @@ func (h *Handler) card(ctx context.Context, id int64, loc *time.Location) (views
 			return views.Card{}, err
 		}
 		team := h.team(ctx)
-		card := views.Card{Release: s.Release, Gate: gonogo.Evaluate(s), Progress: pillarStats(s.Items), Defects: gonogo.CountDefects(s.Defects)}
+		card := views.Card{Release: s.Release, Gate: gonogo.Evaluate(s), Progress: pillarStats(s.Items), Defects: gonogo.CountDefects(s.Defects),
+			Rollout: gonogo.RolloutLabel(s.Release, s.Stages)}
 		self := gonogo.Scheduled{ReleaseID: rel.ID, Product: rel.Product, Version: rel.Version, Window: rel.Window}
 		card.Warnings = gonogo.WindowWarnings(self, active, team.LowTraffic, loc)
 		if rel.Kind == gonogo.KindHotfix && !rel.ReviewDue.IsZero() {

@@ -55,10 +55,10 @@ func (h *Handler) setPolicy(c echo.Context) error {
 	in := gonogo.PolicyInput{Roles: form["roles"], MinGoVoters: c.FormValue("min_voters"), Template: c.FormValue("template"), ReviewDays: c.FormValue("review_days")}
 	err = h.store.SetPolicy(c.Request().Context(), h.actor(c), key, kind, in)
 	if errs := formErrors(err); errs != nil && gonogo.ErrorCode(err) == gonogo.EINVALID {
-		return h.renderProduct(c, http.StatusUnprocessableEntity, func(forms []views.PolicyForm) {
-			for i := range forms {
-				if forms[i].Policy.Kind == kind {
-					forms[i].Input, forms[i].Errors = in, errs
+		return h.renderProduct(c, http.StatusUnprocessableEntity, func(v *views.ProductView) {
+			for i := range v.Policies {
+				if v.Policies[i].Policy.Kind == kind {
+					v.Policies[i].Input, v.Policies[i].Errors = in, errs
 				}
 			}
 		})

@@ -128,9 +128,9 @@ func (h *Handler) showProduct(c echo.Context) error {
 	return h.renderProduct(c, http.StatusOK, nil)
 }
 
-// renderProduct renders a product's page with status; refused, when not
-// nil, puts a refused policy form back as it was sent.
-func (h *Handler) renderProduct(c echo.Context, status int, refused func([]views.PolicyForm)) error {
+// renderProduct shows the product page, adjusted (e.g. a refused form
+// shown again) when adjust is not nil.
+func (h *Handler) renderProduct(c echo.Context, status int, adjust func(*views.ProductView)) error {
 	ctx := c.Request().Context()
 	p, err := h.store.FindProduct(ctx, c.Param("key"))
 	if err != nil {
@@ -158,8 +158,11 @@ func (h *Handler) renderProduct(c echo.Context, status int, refused func([]views
 	if v.Policies, err = h.policyForms(c, p.Key, page.App.Administer); err != nil {
 		return err
 	}
-	if refused != nil {
-		refused(v.Policies)
+	if v.Rollout, err = h.stageTemplateView(c, p); err != nil {
+		return err
+	}
+	if adjust != nil {
+		adjust(&v)
 	}
 	return render(c, status, views.ProductPage(page, v))
 }

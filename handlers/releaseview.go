@@ -134,6 +134,7 @@ func buildReleaseView(actor gonogo.Actor, ab gonogo.Abilities, snap gonogo.Snaps
 		Signoffs:         signoffView(actor, ab, snap, earlier, now),
 		Lifecycle:        lifecycleView(ab, snap, now),
 		Kind:             views.KindView{Release: rel, Policy: snap.Policy(), Overdue: gonogo.ReviewOverdue(rel, snap.Items, now)},
+		Rollout:          rolloutView(ab, snap, now),
 		Confirms:         releaseConfirms(ab, rel),
 		Summary:          pillarStats(snap.Items),
 		CanEdit:          ab.EditRelease,
@@ -142,6 +143,7 @@ func buildReleaseView(actor gonogo.Actor, ab gonogo.Abilities, snap gonogo.Snaps
 		Defects:          defectsView(ab, rel, snap.Defects),
 		Scope:            views.ScopeView{Release: rel, Changes: snap.Scope, More: snap.ScopeMore},
 	}
+	v.Confirms = append(v.Confirms, views.PromoteConfirms(v.Rollout)...)
 	groups := map[string]*views.ItemGroup{}
 	for _, p := range gonogo.Pillars {
 		v.Pillars = append(v.Pillars, views.ItemGroup{ID: string(p), Label: p.Label()})

@@ -118,6 +118,7 @@ func (h *Handler) routes() []route {
 		// mapping; admins and the product's QA lead change it, as the domain
 		// decides for each product.
 		{http.MethodGet, "/products/:key/trackers", h.showTrackers, signedIn},
+		{http.MethodPost, "/products/:key/rollout", h.saveRollout, admin}, // its rollout stages (rollout.go)
 		{http.MethodPost, "/products/:key/trackers/:kind", h.saveTracker, may(gonogo.ActManageTrackers)},
 		{http.MethodPost, "/products/:key/trackers/:kind/secret", h.newTrackerSecretFor, may(gonogo.ActManageTrackers)},
 		{http.MethodPost, "/products/:key/trackers/:kind/delete", h.removeTracker, may(gonogo.ActManageTrackers)},
@@ -166,6 +167,8 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/releases/:id/pilot/:invite/defect", h.makePilotDefect, may(gonogo.ActPilotDefect)},
 		{http.MethodGet, "/pilot/:token", h.showPilot, public},
 		{http.MethodPost, "/pilot/:token", h.answerPilot, public},
+		// A staged rollout (rollout.go): ops or the release manager promote.
+		{http.MethodPost, "/releases/:id/stages/next", h.promote, may(gonogo.ActPromote)},
 
 		// Windows, freezes and the calendar. Calendar apps cannot sign in:
 		// the feed takes a person's feed token instead.
@@ -285,6 +288,8 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/api/v1/releases", h.createAPIRelease, pipeline},
 		{http.MethodGet, "/api/v1/releases/:id/gate", h.showGateByID, pipeline},
 		{http.MethodGet, "/api/v1/releases/:product/:version/gate", h.showGate, pipeline},
+		{http.MethodGet, "/api/v1/releases/:id/stages/next/gate", h.showStageGateByID, pipeline},
+		{http.MethodGet, "/api/v1/releases/:product/:version/stages/next/gate", h.showStageGate, pipeline},
 		{http.MethodPost, "/api/v1/releases/:product/:version/checks/:key", h.reportCheck, pipeline},
 		{http.MethodPost, "/api/v1/releases/:product/:version/events", h.reportEvent, pipeline},
 		// What the board's history says (api_insights.go), for teams that

@@ -169,9 +169,10 @@ func Demo(ctx context.Context, store *db.Store, password string) (bool, error) {
 	}
 	steps = append(steps, w.planPast(users, ids, now)...) // the year before: closed, below today's versions
 	steps = append(steps, w.planReviews(steps, users, now)...)
-	steps = append(steps, w.planKinds(users, now)...)  // hotfixes under the payments policy
-	steps = append(steps, w.planAlerts(users, now)...) // alerts that halt (demo_alerts.go)
-	steps = append(steps, w.planPilot(users, now)...)  // mobile 3.7.1's pilot (demo_pilot.go)
+	steps = append(steps, w.planKinds(users, now)...)   // hotfixes under the payments policy
+	steps = append(steps, w.planAlerts(users, now)...)  // alerts that halt (demo_alerts.go)
+	steps = append(steps, w.planPilot(users, now)...)   // mobile 3.7.1's pilot (demo_pilot.go)
+	steps = append(steps, w.planRollout(users, now)...) // payments 2.3.3, deploying in stages (demo_rollout.go)
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].at.Before(steps[j].at) })
 	w.at(steps[0].at.Add(-time.Hour))
 	for _, acc := range DemoAccounts {

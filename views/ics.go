@@ -67,7 +67,11 @@ func ICS(f Feed) string {
 		e.SetLastModifiedAt(w.Changed)
 		e.SetStartAt(w.Window.Start)
 		e.SetEndAt(w.Window.End)
-		e.SetSummary(text(fmt.Sprintf("%s %s: %s", w.Product, w.Version, w.Title)))
+		summary := fmt.Sprintf("%s %s: %s", w.Product, w.Version, w.Title)
+		if w.Rollout != "" {
+			summary += " · Rollout: " + w.Rollout
+		}
+		e.SetSummary(text(summary))
 		url := fmt.Sprintf("%s/releases/%d", f.BaseURL, w.ReleaseID)
 		e.SetURL(url)
 		e.SetDescription(text(fmt.Sprintf("Release window of %s %s (%s). State: %s.\n%s", w.Product, w.Version, w.Title, w.State.Label(), url)))
