@@ -41,9 +41,9 @@ type Snapshot struct {
 	// Stages is the release's rollout, in order; empty when it deploys in
 	// one step (see PromotionCheck).
 	Stages []Stage
-	// Alerts names the alerts firing now for the release's product: each
-	// one holds a rollout where it stands. The store fills it from the
-	// alert webhooks; empty until they report.
+	// Alerts names the alerts firing now on the release, as the alert
+	// webhooks reported them: each one holds a rollout where it stands.
+	// The store reads them for releases with stages only.
 	Alerts []string
 }
 

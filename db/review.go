@@ -165,7 +165,7 @@ func loadSnapshot(ctx context.Context, q querier, releaseID int64, zone *time.Lo
 		return snap, err
 	}
 	if len(snap.Stages) > 0 {
-		if snap.Alerts, err = firingAlerts(ctx, q, rel.Product); err != nil {
+		if snap.Alerts, err = firingAlerts(ctx, q, releaseID); err != nil {
 			return snap, err
 		}
 	}

@@ -155,11 +155,15 @@ func (s *Store) Promote(ctx context.Context, a gonogo.Actor, releaseID int64) (g
 	return out, err
 }
 
-// firingAlerts names the alerts firing now for product, which hold its
-// staged rollouts where they stand (gonogo.Snapshot.Alerts). This is the
-// one place the alert webhooks' store fills; until they report, none fire.
-func firingAlerts(ctx context.Context, q querier, product string) ([]string, error) {
-	return nil, nil
+// firingAlerts names the alerts firing now on the release (alerts.go),
+// which hold its staged rollout where it stands (gonogo.Snapshot.Alerts).
+func firingAlerts(ctx context.Context, q querier, releaseID int64) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT name FROM alerts WHERE release_id = ? AND status = 'firing'
+		ORDER BY id LIMIT ?`, releaseID, gonogo.MaxReleaseAlerts)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanOne[string])
 }
 
 // scheduledStage are, for a row of releases, the name and position of its
