@@ -66,6 +66,10 @@ type Record struct {
 	// Exceptions are the freeze exceptions standing at the decision,
 	// approved or still asked for (revoked ones are in the history).
 	Exceptions []FreezeException `json:",omitempty"`
+	// Evidence is what production had said of the release by then: its
+	// stages, alerts and pilot answers (VerificationTimeline), which a Go
+	// in a new cycle after a rollback weighs.
+	Evidence []Evidence `json:",omitempty"`
 }
 
 // Attendees are the people who signed off in the cycle, in the order they first did.

@@ -324,6 +324,11 @@ func (tx *Tx) decide(ctx context.Context, a gonogo.Actor, releaseID int64, in go
 		return gonogo.Decision{}, err
 	}
 	d := res.Decision
+	// What production said of the release so far (a rollback's alerts,
+	// its pilot) is part of what the decision saw.
+	if d.Record.Evidence, err = findEvidence(ctx, txQuerier{tx}, releaseID); err != nil {
+		return d, err
+	}
 	record, err := json.Marshal(d.Record)
 	if err != nil {
 		return d, err

@@ -45,12 +45,16 @@ func (h *Handler) showPostReviewMinutes(c echo.Context) error {
 	if !ok {
 		return gonogo.Errorf(gonogo.ENOTFOUND, "%s has no post-release review yet", rel.Name())
 	}
+	evidence, err := h.store.FindEvidence(ctx, rid)
+	if err != nil {
+		return err
+	}
 	p := h.page(c, "", "board")
 	// As for a decision's minutes: FormatMediaType writes a version of any
 	// script as RFC 2231's filename*.
 	c.Response().Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{
 		"filename": fmt.Sprintf("%s-%s-post-release-review.md", rel.Product, rel.Version)}))
-	return c.Blob(http.StatusOK, "text/markdown; charset=utf-8", []byte(views.PostReviewMinutes(p, rel, rev)))
+	return c.Blob(http.StatusOK, "text/markdown; charset=utf-8", []byte(views.PostReviewMinutes(p, rel, rev, evidence)))
 }
 
 // recordPostReview records the review, once the release manager confirms
@@ -127,6 +131,9 @@ func (h *Handler) postReviewView(c echo.Context, rid int64, in gonogo.PostReview
 	rel := snap.Release
 	v := views.PostReviewView{Release: rel, Due: gonogo.PostReviewOpen(rel.State), Form: views.PostReviewForm{Input: in}}
 	if v.Review, v.Recorded, err = h.store.FindPostReview(ctx, rid); err != nil {
+		return v, err
+	}
+	if v.Evidence, err = h.store.FindEvidence(ctx, rid); err != nil {
 		return v, err
 	}
 	if v.Recorded {

@@ -88,6 +88,11 @@ func (h *Handler) releaseViewAt(c echo.Context, id int64, pages listPages) (view
 	if v.Alerts, err = h.alertsView(ctx, snap.Release); err != nil {
 		return views.ReleaseView{}, err
 	}
+	if gonogo.EvidenceMatters(snap.Release) {
+		if v.Evidence, err = h.store.FindEvidence(ctx, snap.Release.ID); err != nil {
+			return views.ReleaseView{}, err
+		}
+	}
 	same, err := h.store.FindNamesakes(ctx, snap.Release.Product, snap.Release.Version)
 	if err != nil {
 		return views.ReleaseView{}, err

@@ -90,6 +90,7 @@ func Minutes(p Page, d gonogo.Decision, after []gonogo.Event) string {
 		}
 	}
 	minutesExceptions(&b, p, r.Exceptions)
+	minutesEvidence(&b, p, r.Evidence)
 	return b.String()
 }
 

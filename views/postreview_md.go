@@ -13,7 +13,7 @@ import (
 // the links and the follow-ups with where each went. What happened is
 // Markdown already and keeps its formatting (see mdNested); the rest people
 // wrote is text (see mdtext.go).
-func PostReviewMinutes(p Page, rel gonogo.Release, rev gonogo.PostReview) string {
+func PostReviewMinutes(p Page, rel gonogo.Release, rev gonogo.PostReview, evidence []gonogo.Evidence) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("# Post-release review: %s %s — %s\n\n", mdInline(rel.Product), mdInline(rel.Version), mdInline(rel.Title))
@@ -45,6 +45,7 @@ func PostReviewMinutes(p Page, rel gonogo.Release, rev gonogo.PostReview) string
 		}
 		w("- %s — %s; %s\n", mdBlock(f.Text, "  "), f.Owner.Label(), where)
 	}
+	minutesEvidence(&b, p, evidence)
 	return b.String()
 }
 
