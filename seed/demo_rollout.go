@@ -2,6 +2,7 @@ package seed
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gonogo/gonogo"
@@ -35,6 +36,7 @@ func (w *writer) planRollout(users map[gonogo.Role]gonogo.Actor, now time.Time) 
 	admin := gonogo.Actor{Name: "Avery Admin", Admin: true, RemoteAddr: "demo"}
 	ci := gonogo.Actor{Name: "payments-deploy (API token)", Roles: gonogo.RoleSet{gonogo.Ops}, RemoteAddr: "demo"}
 	var id int64
+	rolloutSecrets := map[string]string{} // the pilot links' secrets, as the invitation mailed them
 	step := func(ago time.Duration, do func() error) demoStep {
 		return demoStep{release: name, at: now.Add(-ago), do: do}
 	}
@@ -101,7 +103,21 @@ func (w *writer) planRollout(users map[gonogo.Role]gonogo.Actor, now time.Time) 
 		}),
 		step(80*time.Minute, move(gonogo.Ops, gonogo.StartDeploy)), // the canary, 1%, starts
 		step(75*time.Minute, event(gonogo.EventStageFinished, "1% of traffic on 2.3.3")),
+		// Two merchants try it at 1%; a latency alert fires on the canary
+		// and resolves before anyone widens it.
+		step(72*time.Minute, func() error {
+			links, err := w.store.InvitePilot(w.ctx, users[gonogo.ReleaseManager], id,
+				gonogo.PilotInviteInput{Emails: strings.Join(demoRolloutTesters, ", ")})
+			for _, l := range links {
+				rolloutSecrets[l.Email] = strings.TrimPrefix(l.Path, "/pilot/")
+			}
+			return err
+		}),
+		step(64*time.Minute, func() error { return w.alert(gonogo.Alertmanager, demoRolloutAlert(now, false)) }),
+		step(57*time.Minute, func() error { return w.alert(gonogo.Alertmanager, demoRolloutAlert(now, true)) }),
+		step(55*time.Minute, rolloutAnswer(w, rolloutSecrets, demoRolloutTesters[0], "Found a refund from last March by amount in under a second.")),
 		step(50*time.Minute, stageItem(demoStages[0].Items[0])),
+		step(45*time.Minute, rolloutAnswer(w, rolloutSecrets, demoRolloutTesters[1], "Search by customer email is instant now.")),
 		step(40*time.Minute, func() error {
 			_, err := w.store.Promote(w.ctx, users[gonogo.Ops], id)
 			return err
@@ -110,4 +126,29 @@ func (w *writer) planRollout(users map[gonogo.Role]gonogo.Actor, now time.Time) 
 		step(15*time.Minute, stageItem(demoStages[1].Items[0])),
 	)
 	return steps
+}
+
+// demoRolloutTesters are the merchants in payments 2.3.3's pilot at 1%.
+var demoRolloutTesters = []string{"ops@northwind.example", "finance@shopco.example"}
+
+// rolloutAnswer is a tester's "works", with comment, through their link.
+func rolloutAnswer(w *writer, secrets map[string]string, email, comment string) func() error {
+	return func() error {
+		_, err := w.store.AnswerPilot(w.ctx, gonogo.HashToken(secrets[email]), "demo",
+			gonogo.PilotFeedback{Answer: gonogo.PilotWorks, Comment: comment})
+		return err
+	}
+}
+
+// demoRolloutAlert is the latency alert on payments 2.3.3's canary, as
+// Alertmanager sent it firing, or resolved a few minutes later.
+func demoRolloutAlert(now time.Time, resolved bool) gonogo.IncomingAlert {
+	a := gonogo.IncomingAlert{Fingerprint: "demo-payments-refund-search", Status: gonogo.AlertFiring, Name: "RefundSearchLatency",
+		Severity: "warning", Summary: "p95 of refund search above 1.5 s on the canary",
+		URL:    "https://grafana.example.com/d/payments-rollout/payments-rollout?viewPanel=2",
+		Labels: map[string]string{"gonogo_product": "payments", "gonogo_version": "2.3.3"}, StartsAt: now.Add(-66 * time.Minute)}
+	if resolved {
+		a.Status, a.EndsAt = gonogo.AlertResolved, now.Add(-58*time.Minute)
+	}
+	return a
 }
