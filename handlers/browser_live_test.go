@@ -579,6 +579,8 @@ func TestBrowserLiveBoardSwapsTheCardItIsSent(t *testing.T) {
 		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 			t.Fatalf("vote %d: the card still says %q", i+1, before)
 		}
+		// The new card listens for the next change once htmx has settled it.
+		settled(t, ctx)
 		before = textOf(t, ctx, badge)
 	}
 	if same, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__sameDocument === true`)); err != nil || !same {
