@@ -128,13 +128,21 @@ func postToAlertmanager(t *testing.T, base string, alerts ...map[string]any) {
 
 // A real Alertmanager tells gonogo of an alert on a product whose release
 // is being deployed: gonogo maps it by its label, fails “Dashboards
-// healthy” with the alert's name, summary and link, and the gate tells the
-// pipeline to roll back. Once the alert resolves, Alertmanager says so: the
+// healthy” with the alert's name, summary and link, the gate tells the
+// pipeline to roll back, and the canary may not widen. Once the alert resolves, Alertmanager says so: the
 // release page shows it resolved, the gate no longer suggests a rollback,
-// and the item stays failed until a person settles it.
+// the canary may widen again, and the item stays failed until a person settles it.
 func TestAlertmanagerHaltsAReleaseBeingDeployed(t *testing.T) {
 	s := newServer(t)
 	secret := s.mustAlertSecret(t, gonogo.Alertmanager)
+	// payments rolls out in two stages that need nothing but the time: only
+	// an alert can hold the canary.
+	if _, err := s.store.CreateProduct(t.Context(), s.actorOf("admin"), gonogo.ProductInput{Key: "payments", Name: "Payments"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.store.SetRolloutTemplate(t.Context(), s.actorOf("admin"), "payments", []gonogo.StageSpec{{Name: "canary"}, {Name: "all"}}); err != nil {
+		t.Fatal(err)
+	}
 	rel := s.mustDeploying(t, "payments", "2.4.0")
 	other := s.mustDeploying(t, "search", "1.0.0")
 	token := s.mustToken(t, "ci", "")
@@ -168,6 +176,10 @@ func TestAlertmanagerHaltsAReleaseBeingDeployed(t *testing.T) {
 	if gate.str("action") != "rollback-suggested" || !containsText(gate.list("reasons"), "HighErrorRate") {
 		t.Fatalf("gate while the alert fires: action %q, reasons %q", gate.str("action"), gate.list("reasons"))
 	}
+	stage := s.call(t, http.MethodGet, "/api/v1/releases/payments/2.4.0/stages/next/gate", token, "").want(t, http.StatusConflict)
+	if !containsText(stage.list("reasons"), "Alert “HighErrorRate” is firing") {
+		t.Fatalf("the canary may widen while the alert fires: %q", stage.list("reasons"))
+	}
 	rm := s.signIn(t, "rm")
 	_, doc := rm.get("/releases/" + itoa(rel.ID))
 	if doc.Find("[data-testid=rollback-suggested]").Length() != 1 || text(doc, "[data-testid=alert] [data-testid=alert-status]") != "Firing" {
@@ -188,6 +200,7 @@ func TestAlertmanagerHaltsAReleaseBeingDeployed(t *testing.T) {
 	if gate.str("action") != "" || containsText(gate.list("reasons"), "HighErrorRate") {
 		t.Fatalf("gate after the alert resolved: action %q, reasons %q", gate.str("action"), gate.list("reasons"))
 	}
+	s.call(t, http.MethodGet, "/api/v1/releases/payments/2.4.0/stages/next/gate", token, "").want(t, http.StatusOK)
 	_, doc = rm.get("/releases/" + itoa(rel.ID))
 	if doc.Find("[data-testid=rollback-suggested]").Length() != 0 || text(doc, "[data-testid=alert] [data-testid=alert-status]") != "Resolved" {
 		t.Fatalf("release page after the alert resolved: %q", text(doc, "[data-testid=alerts-panel]"))
