@@ -56,9 +56,11 @@ $(VNU_JAR):
 bench:
 	GONOGO_BENCH_SCALE=$(SCALE) $(GO) test -tags bench -run 'TestBench$$' -count=1 -v -timeout 180m ./cmd/web
 
-## generate: regenerate the templ views
+## generate: regenerate the templ views and the static files' gzip and
+## brotli copies
 generate:
 	$(GO) tool templ generate
+	$(GO) generate ./static
 
 ## build: the static binary bin/gonogo
 build:
@@ -70,11 +72,13 @@ lint: check-generated
 	$(GO) vet ./...
 	$(GO) vet -tags bench ./cmd/web
 
-## check-generated: fail if the committed templ output is stale
+## check-generated: fail if the committed templ output or a static file's
+## compressed copy is stale
 check-generated:
 	$(GO) tool templ generate
-	@git diff --exit-code --stat -- '*_templ.go' || (echo "generated templ code is stale: run make generate and commit"; exit 1)
-	@test -z "$$(git status --porcelain -- '*_templ.go')" || (git status --porcelain -- '*_templ.go'; echo "untracked or changed templ output: run make generate and commit"; exit 1)
+	$(GO) generate ./static
+	@git diff --exit-code --stat -- '*_templ.go' 'static/*.gz' 'static/*.br' || (echo "generated code or copies are stale: run make generate and commit"; exit 1)
+	@test -z "$$(git status --porcelain -- '*_templ.go' 'static/*.gz' 'static/*.br')" || (git status --porcelain -- '*_templ.go' 'static/*.gz' 'static/*.br'; echo "untracked or changed generated files: run make generate and commit"; exit 1)
 
 clean:
 	rm -rf bin

@@ -59,12 +59,14 @@ func (h *Handler) showBoard(c echo.Context) error {
 		return err
 	}
 	if isPartial(c) {
-		return render(c, http.StatusOK, templ.Raw(e.html))
+		return sendKept(c, http.StatusOK, nil, e.packed, e.html, nil)
 	}
 	b := e.head
-	b.HTML = e.html
 	b.Upcoming = upcoming(e.active, e.freezes, h.store.Now(), p.Loc)
-	return render(c, http.StatusOK, views.BoardPage(p, b))
+	return renderKept(c, http.StatusOK, e.packed, e.html, func(html string) templ.Component {
+		b.HTML = html
+		return views.BoardPage(p, b)
+	})
 }
 
 // board builds and renders the board's columns for f, or finds them in the
@@ -202,7 +204,7 @@ func (h *Handler) buildBoardEntry(ctx context.Context, p views.Page, f gonogo.Re
 		return e, err
 	}
 	b.Columns, b.Closed = nil, nil
-	e.head, e.html = b, buf.String()
+	e.head, e.html, e.packed = b, buf.String(), pack(buf.Bytes())
 	return e, nil
 }
 

@@ -19,6 +19,7 @@ import (
 type boardEntry struct {
 	head    views.BoardView // without its columns and closed lane
 	html    string
+	packed  packed // html, compressed once (splice.go)
 	active  []gonogo.Scheduled
 	freezes []gonogo.Freeze
 }

@@ -73,13 +73,15 @@ func (h *Handler) showCalendar(c echo.Context) error {
 		return err
 	}
 	if isPartial(c) {
-		return render(c, http.StatusOK, templ.Raw(r.body))
+		return sendKept(c, http.StatusOK, nil, r.packed, r.body, nil)
 	}
 	if v.Products, err = h.store.FindProductKeys(ctx); err != nil {
 		return err
 	}
-	v.HTML = r.body
-	return render(c, http.StatusOK, views.CalendarPage(p, v))
+	return renderKept(c, http.StatusOK, r.packed, r.body, func(html string) templ.Component {
+		v.HTML = html
+		return views.CalendarPage(p, v)
+	})
 }
 
 // renderCalendar reads the windows and freezes of the dates v shows, and

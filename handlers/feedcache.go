@@ -6,11 +6,14 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/gonogo/gonogo/static"
 )
 
 // rendered is a page or feed built and rendered once, kept in the
@@ -26,13 +29,15 @@ import (
 // the team's zone, the base URL it links to, the minute.
 type rendered struct {
 	body     string
+	packed   packed    // the body, compressed once (splice.go)
 	etag     string    // a strong validator: the body's hash
 	modified time.Time // Last-Modified, when the body has one
 }
 
 func newRendered(body []byte, modified time.Time) rendered {
 	sum := sha256.Sum256(body)
-	return rendered{body: string(body), etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, modified: modified}
+	return rendered{body: string(body), packed: pack(body),
+		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, modified: modified}
 }
 
 // cached returns what key holds at the database's current version, built
@@ -69,9 +74,20 @@ func (h *Handler) cachedNotes(ctx context.Context, key string, build func(contex
 func serveFeed(c echo.Context, contentType string, r rendered) error {
 	hd := c.Response().Header()
 	hd.Set("Content-Type", contentType)
-	hd.Set("ETag", r.etag)
 	hd.Set("Cache-Control", "private, no-cache")
-	http.ServeContent(c.Response(), c.Request(), "", r.modified, bytes.NewReader([]byte(r.body)))
+	if !static.Accepts(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip") {
+		hd.Set("ETag", r.etag)
+		http.ServeContent(c.Response(), c.Request(), "", r.modified, strings.NewReader(r.body))
+		return nil
+	}
+	// The gzipped feed is another representation: a validator of its own.
+	var gz bytes.Buffer
+	if err := r.packed.writeGzip(&gz, nil, nil); err != nil {
+		return err
+	}
+	hd.Set("ETag", strings.TrimSuffix(r.etag, `"`)+`-gzip"`)
+	hd.Set(echo.HeaderContentEncoding, "gzip")
+	http.ServeContent(c.Response(), c.Request(), "", r.modified, bytes.NewReader(gz.Bytes()))
 	return nil
 }
 

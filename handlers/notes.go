@@ -196,6 +196,7 @@ func (h *Handler) showNotesList(c echo.Context) error {
 	u := currentUser(c)
 	f := gonogo.NotesFilter{Product: c.QueryParam("product"), Query: strings.TrimSpace(c.QueryParam("q")), ShippedOnly: u == nil}
 	v := views.NotesListView{Filter: f, Internal: u != nil}
+	var r rendered // the results, kept until the next commit
 	p := h.page(c, "Release notes", "notes")
 	p.Feed = "/notes.atom"
 	status := http.StatusOK
@@ -203,7 +204,6 @@ func (h *Handler) showNotesList(c echo.Context) error {
 	if utf8.RuneCountInString(f.Query) > maxQueryLen {
 		err = gonogo.FieldErrorf("q", "a search may be at most %d characters", maxQueryLen)
 	} else {
-		var r rendered
 		r, err = h.cachedNotes(ctx, fmt.Sprintf("%#v %s", f, p.Loc), func(ctx context.Context) (rendered, error) {
 			list := v
 			entries, err := h.store.FindPublishedNotes(ctx, f)
@@ -224,14 +224,20 @@ func (h *Handler) showNotesList(c echo.Context) error {
 	}
 	if isPartial(c) {
 		if v.HTML != "" {
-			return render(c, status, templ.Raw(v.HTML))
+			return sendKept(c, status, nil, r.packed, r.body, nil)
 		}
 		return render(c, status, views.NotesResults(p, v))
 	}
 	if v.Products, err = h.store.FindNotesProducts(ctx, u == nil); err != nil {
 		return err
 	}
-	return render(c, status, views.NotesListPage(p, v))
+	if v.HTML == "" {
+		return render(c, status, views.NotesListPage(p, v))
+	}
+	return renderKept(c, status, r.packed, r.body, func(html string) templ.Component {
+		v.HTML = html
+		return views.NotesListPage(p, v)
+	})
 }
 
 // A page of a product's rollup (/notes/{product}) shows the full text of

@@ -1,7 +1,11 @@
 // Package static holds the board's stylesheets, scripts and images, embedded
 // in the binary and served under URLs that carry a hash of their content, so
-// browsers may cache them for good and still see every new version.
+// browsers may cache them for good and still see every new version. Each
+// text file has a gzip and a brotli copy beside it, made at build time
+// (go generate), and a browser is sent the smallest copy it accepts.
 package static
+
+//go:generate go run ./internal/precompress
 
 import (
 	"crypto/sha256"
@@ -11,7 +15,10 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
+
+	"github.com/gonogo/gonogo/static/internal/variants"
 )
 
 //go:embed css js vendor img
@@ -23,7 +30,7 @@ const Prefix = "/static/"
 var hashes = func() map[string]string {
 	out := map[string]string{}
 	fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || isCopy(p) {
 			return err
 		}
 		b, err := files.ReadFile(p)
@@ -59,7 +66,11 @@ func Handler() http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		b, err := files.ReadFile(name)
+		if _, ok := hashes[name]; !ok {
+			http.NotFound(w, r)
+			return
+		}
+		coding, b, err := pick(name, r.Header.Get("Accept-Encoding"))
 		if err != nil {
 			http.NotFound(w, r)
 			return
@@ -73,6 +84,41 @@ func Handler() http.Handler {
 			w.Header().Set("Content-Type", ct)
 		}
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Write(b)
+		if variants.Compressible(name, 1<<30) {
+			w.Header().Add("Vary", "Accept-Encoding")
+		}
+		if coding != "" {
+			w.Header().Set("Content-Encoding", coding)
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		if r.Method != http.MethodHead {
+			w.Write(b)
+		}
 	})
+}
+
+// pick returns the copy of name to send to a browser that accepts the
+// codings of accept (an Accept-Encoding header): the best one it takes
+// that was made, or the file itself ("" coding).
+func pick(name, accept string) (coding string, b []byte, err error) {
+	for _, enc := range variants.Encodings {
+		if !Accepts(accept, enc.Name) {
+			continue
+		}
+		if b, err := files.ReadFile(name + enc.Suffix); err == nil {
+			return enc.Name, b, nil
+		}
+	}
+	b, err = files.ReadFile(name)
+	return "", b, err
+}
+
+// isCopy reports whether p is a compressed copy of another file.
+func isCopy(p string) bool {
+	for _, enc := range variants.Encodings {
+		if strings.HasSuffix(p, enc.Suffix) {
+			return true
+		}
+	}
+	return false
 }

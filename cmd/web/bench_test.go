@@ -68,7 +68,9 @@ func TestBench(t *testing.T) {
 	loads = append(loads, insightsLoads(insights, func(i int) vegeta.Target { return votes[i%len(votes)] }, d,
 		func(run func() load) load { return run() })...)
 	sse := measureSSE(t, b, fx.viewerBrowsers(t, srv.base), 100, fx.sseVote, fx.sseRelease)
+	wire := wireLoads(t, srv, reads, assetTargets(t, b), d/2)
 	report(t, loads, loads[1], static, boardSize, sse, srv.peakRSS(t))
+	reportWire(wire, static)
 }
 
 // TestBenchPrepare only generates the boards of GONOGO_BENCH_SCALE (and
