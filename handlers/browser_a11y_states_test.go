@@ -20,23 +20,7 @@ import (
 // the check unnoticed.
 func TestBrowserEveryStateIsReadable(t *testing.T) {
 	s := newServer(t)
-	ctx := t.Context()
-	// The month after this one: every window in it is in the future and
-	// within the calendar list's 90 days.
-	now := time.Now().UTC()
-	month := time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, time.UTC)
-	rels := map[gonogo.State]gonogo.Release{}
-	for i, st := range gonogo.States {
-		rel := s.mustCreateRelease(t, "payments", fmt.Sprintf("1.%d.0", i))
-		start := month.AddDate(0, 0, 2+i).Add(10 * time.Hour)
-		if err := s.store.SetWindow(ctx, s.rmActor(), rel.ID, gonogo.Window{Start: start, End: start.Add(2 * time.Hour)}); err != nil {
-			t.Fatal(err)
-		}
-		if st != gonogo.Draft {
-			s.setState(t, rel.ID, st)
-		}
-		rels[st] = rel
-	}
+	month, rels := everyState(t, s)
 	// The calendar leaves cancelled releases out; the board shows draft and
 	// review with their readiness rather than their state.
 	var onCalendar, withStateBadge []gonogo.State
@@ -80,6 +64,28 @@ func TestBrowserEveryStateIsReadable(t *testing.T) {
 		showsStates(t, b, p.path, p.what, p.states)
 		checkAccessible(t, b, p.path)
 	}
+}
+
+// everyState gives the product payments a release in every state, each
+// with a window on its own day of the month after this one (so in the
+// future and within the calendar list's 90 days), and returns that month.
+func everyState(t *testing.T, s *testServer) (time.Time, map[gonogo.State]gonogo.Release) {
+	t.Helper()
+	now := time.Now().UTC()
+	month := time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+	rels := map[gonogo.State]gonogo.Release{}
+	for i, st := range gonogo.States {
+		rel := s.mustCreateRelease(t, "payments", fmt.Sprintf("1.%d.0", i))
+		start := month.AddDate(0, 0, 2+i).Add(10 * time.Hour)
+		if err := s.store.SetWindow(t.Context(), s.rmActor(), rel.ID, gonogo.Window{Start: start, End: start.Add(2 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		if st != gonogo.Draft {
+			s.setState(t, rel.ID, st)
+		}
+		rels[st] = rel
+	}
+	return month, rels
 }
 
 // showsStates fails the test unless the page shows an element of class what
