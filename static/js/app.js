@@ -211,3 +211,19 @@
     area.appendChild(div);
   });
 })();
+
+// A page the browser kept whole in its back/forward cache comes back as
+// it was left: its live stream missed what changed meanwhile, and its
+// person may have signed out since, when it must not be shown at all.
+// It is hidden as it goes into that cache and asked for again when it
+// comes back: a 304 when nothing changed, the sign-in page after a
+// sign-out (docs/security.md).
+(function () {
+  "use strict";
+  window.addEventListener("pagehide", function (e) {
+    if (e.persisted) document.documentElement.style.visibility = "hidden";
+  });
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted) window.location.reload();
+  });
+})();
