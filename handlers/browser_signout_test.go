@@ -12,6 +12,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/gonogo/gonogo/db"
 )
 
 // responses records the status of every answer the tab receives over
@@ -136,33 +138,41 @@ func TestBrowserRevalidatesPages(t *testing.T) {
 	}
 }
 
-// TestBrowserSignOutThenBack: after signing out, the back button shows
-// the sign-in page, not the board the browser kept.
+// TestBrowserSignOutThenBack: after signing out, or after the session
+// ended on the server (the person disabled), the back button shows the
+// sign-in page, not the board the browser kept.
 func TestBrowserSignOutThenBack(t *testing.T) {
+	noBFCache := chromedp.Flag("disable-features", "BackForwardCache")
 	for _, tc := range []struct {
 		name     string
+		signOut  bool // by the button; else the session ends on the server
 		flags    []chromedp.ExecAllocatorOption
 		restored bool // the board comes back from the back/forward cache
 	}{
 		// Chromium keeps the board whole; app.js hides it as it goes and
 		// asks for it again as it comes back.
-		{"back/forward cache", nil, true},
-		// Without that cache, back asks the HTTP cache, which the sign-out
-		// cleared (and whose copy varied on the cookie it ended).
-		{"http cache", []chromedp.ExecAllocatorOption{chromedp.Flag("disable-features", "BackForwardCache")}, false},
+		{"signed out, back/forward cache", true, nil, true},
+		// Without that cache, back reads the HTTP cache, which the
+		// sign-out cleared (and whose copy varied on the cookie it ended).
+		{"signed out, http cache", true, []chromedp.ExecAllocatorOption{noBFCache}, false},
+		{"session ended, back/forward cache", false, nil, true},
+		// The browser still has the cookie and its copy of the board,
+		// which history shows without asking: app.js asks.
+		{"session ended, http cache", false, []chromedp.ExecAllocatorOption{noBFCache}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if restored := signOutThenBack(t, tc.flags...); restored != tc.restored {
+			if restored := endThenBack(t, tc.signOut, tc.flags...); restored != tc.restored {
 				t.Errorf("restored from the back/forward cache: %t, want %t (the test no longer tries what it says)", restored, tc.restored)
 			}
 		})
 	}
 }
 
-// signOutThenBack signs out of the board, goes back, fails unless the
-// sign-in page shows, and says whether Chromium brought the board back
-// from its back/forward cache on the way.
-func signOutThenBack(t *testing.T, flags ...chromedp.ExecAllocatorOption) bool {
+// endThenBack opens the board, ends the session (signOut: by the button,
+// else the person is disabled while on their profile), goes back, fails
+// unless the sign-in page shows, and says whether Chromium brought the
+// board back from its back/forward cache on the way.
+func endThenBack(t *testing.T, signOut bool, flags ...chromedp.ExecAllocatorOption) bool {
 	s := newServer(t)
 	s.mustCreateRelease(t, "payments", "2.4.0")
 	ctx := newBrowser(t, flags...)
@@ -178,16 +188,24 @@ func signOutThenBack(t *testing.T, flags ...chromedp.ExecAllocatorOption) bool {
 	must(t, ctx,
 		chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=board] [data-release="payments 2.4.0"]`)),
 		chromedp.Evaluate[chromedp.Void](`window.__kept = true`), // a page restored whole still holds it
-		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=login-form]`)),
-		chromedp.Evaluate[chromedp.Void](`window.__signedOut = true`), // gone with this document
 	)
+	if signOut {
+		must(t, ctx,
+			chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid=login-form]`)),
+		)
+	} else {
+		must(t, ctx, chromedp.Navigate(s.URL+"/profile"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=whoami]`)))
+		disabled := true
+		if _, err := s.store.UpdateUser(t.Context(), s.actorOf("admin"), s.users["rm"].ID, db.UserUpdate{Disabled: &disabled}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// history.back, not chromedp.NavigateBack: a page restored from the
 	// back/forward cache fires no load event to wait for.
-	must(t, ctx, chromedp.Evaluate[chromedp.Void](`history.back()`))
-	shown := shownAfterBack(t, ctx)
-	if shown != "sign-in page" {
-		t.Fatalf("back after sign-out shows the %s", shown)
+	must(t, ctx, chromedp.Evaluate[chromedp.Void](`window.__signedOut = true; history.back()`)) // gone with this document
+	if shown := shownAfterBack(t, ctx); shown != "sign-in page" {
+		t.Fatalf("back shows the %s", shown)
 	}
 	return restored.Load()
 }
