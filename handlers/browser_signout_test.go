@@ -95,11 +95,11 @@ func (r *responses) statusOf(n int, path string, hx bool) int64 {
 	}
 }
 
-// TestBrowserRevalidatesPages: Chromium keeps a signed-in page and asks
+// TestBrowserRevalidatesByETag: Chromium keeps a signed-in page and asks
 // about it again; when nothing changed the server says 304 and the page is
 // shown from the browser's copy: the board reloaded, and a live fragment
 // fetched twice by htmx.
-func TestBrowserRevalidatesPages(t *testing.T) {
+func TestBrowserRevalidatesByETag(t *testing.T) {
 	s := newServer(t)
 	rel := s.mustCreateRelease(t, "payments", "2.4.0")
 	stopClock(s)

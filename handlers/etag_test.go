@@ -231,10 +231,10 @@ func TestETagFollowsTheViewer(t *testing.T) {
 	}
 }
 
-// TestFragmentAndPageTagsDiffer: htmx's fragment and the whole page share
+// TestFragmentAndPageETagsDiffer: htmx's fragment and the whole page share
 // an address; they have different tags, so the one's tag earns the other
 // no 304.
-func TestFragmentAndPageTagsDiffer(t *testing.T) {
+func TestFragmentAndPageETagsDiffer(t *testing.T) {
 	s := newServer(t)
 	s.mustCreateRelease(t, "payments", "2.4.0")
 	stopClock(s)
@@ -258,11 +258,11 @@ func TestFragmentAndPageTagsDiffer(t *testing.T) {
 	}
 }
 
-// TestLiveRefetchRevalidates: what the live layer fetches again when its
+// TestLiveRefetchByETag: what the live layer fetches again when its
 // stream says something changed (the board's body, a card, a release
 // page's parts) is answered 304 while it is the same, and with the new
 // content once a change shows in it.
-func TestLiveRefetchRevalidates(t *testing.T) {
+func TestLiveRefetchByETag(t *testing.T) {
 	s := newServer(t)
 	rel := s.mustCreateRelease(t, "payments", "2.4.0")
 	s.move(t, rel.ID, gonogo.OpenReview)
