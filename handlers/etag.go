@@ -51,7 +51,9 @@ func pageETag(parts ...[]byte) string {
 // notModified gives a signed-in viewer's GET or HEAD its validators (and
 // does nothing, returning false, for anyone or anything else). When the
 // request's If-None-Match holds etag it answers 304 Not Modified, with no
-// body, and returns true: the caller is done.
+// body, and returns true: the caller is done. Call it for a 200 only, with
+// the page ready to write (a failure after it would carry its headers),
+// and pageETag of exactly the bytes written after it returns false.
 func notModified(c echo.Context, etag string) bool {
 	r := c.Request()
 	if currentUser(c) == nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
