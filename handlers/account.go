@@ -126,6 +126,9 @@ func (h *Handler) startSession(c echo.Context, u gonogo.User) error {
 }
 
 func (h *Handler) logout(c echo.Context) error {
+	// Signed-in pages may be kept by the browser (etag.go): signing out
+	// drops them, so that neither history nor the cache shows them again.
+	c.Response().Header().Set("Clear-Site-Data", `"cache"`)
 	idToken := h.sessionIDToken(c)
 	if id, ok := c.Get("session").(string); ok && id != "" {
 		if err := h.store.SignOut(context.WithoutCancel(c.Request().Context()), h.actor(c), hashID(id)); err != nil {

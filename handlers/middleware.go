@@ -47,7 +47,9 @@ func (h *Handler) middleware(e *echo.Echo) {
 		return func(c echo.Context) error {
 			c.Response().Header().Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 			if !strings.HasPrefix(c.Request().URL.Path, static.Prefix) {
-				// Pages hold what only signed-in people may see; never keep them.
+				// Pages hold what only signed-in people may see; never keep
+				// them, unless render finds a signed-in viewer's page, which
+				// their browser may keep and must validate (etag.go).
 				c.Response().Header().Set("Cache-Control", "no-store")
 			}
 			return next(c)

@@ -16,6 +16,9 @@ import (
 
 // render writes component with status. It renders into a buffer first, so a
 // component that fails still reaches the error handler with nothing sent.
+// A signed-in viewer's page (a 200 to a GET or HEAD) carries the hash of
+// its bytes as its ETag, and is answered 304 when the browser already
+// holds those bytes (etag.go); anything else stays no-store.
 func render(c echo.Context, status int, component templ.Component) error {
 	buf := buffers.Get().(*bytes.Buffer)
 	defer recycle(buf)
@@ -23,6 +26,9 @@ func render(c echo.Context, status int, component templ.Component) error {
 		return err
 	}
 	c.Response().Header().Add("Vary", "HX-Request")
+	if status == http.StatusOK && notModified(c, pageETag(buf.Bytes())) {
+		return nil
+	}
 	return c.HTMLBlob(status, buf.Bytes()) // written before it returns
 }
 

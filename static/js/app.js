@@ -211,3 +211,27 @@
     area.appendChild(div);
   });
 })();
+
+// A signed-in page may be kept by the browser (Cache-Control: private,
+// no-cache), and history shows what it kept without asking: whole, from
+// the back/forward cache, or from the HTTP cache. Its live stream missed
+// what changed meanwhile, and its session may have ended since (signed
+// out, expired, disabled), when it must not be shown at all. So a page
+// brought back from either is hidden and asked for again: a 304 when
+// nothing changed, the sign-in page when the session is over
+// (docs/security.md).
+(function () {
+  "use strict";
+  function again() {
+    document.documentElement.style.visibility = "hidden";
+    window.location.reload();
+  }
+  window.addEventListener("pagehide", function (e) {
+    if (e.persisted) document.documentElement.style.visibility = "hidden";
+  });
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted) again();
+  });
+  var nav = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+  if (nav && nav.type === "back_forward" && nav.transferSize === 0) again(); // from the HTTP cache, unasked
+})();
