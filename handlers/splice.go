@@ -106,7 +106,10 @@ func renderKept(c echo.Context, status int, part packed, body string, page func(
 }
 
 // sendKept answers prefix, the kept body and suffix as one page, with the
-// validator of what it shows, gzipped for a browser that takes gzip.
+// validator of what it shows, gzipped for a browser that takes gzip. The
+// validator hashes the kept body's own hash (made with it, in pack) in
+// place of its bytes: a change to any part still changes it, and the big
+// part is not read again for every request.
 func sendKept(c echo.Context, status int, prefix []byte, part packed, body string, suffix []byte) error {
 	res := c.Response()
 	res.Header().Add("Vary", "HX-Request")
