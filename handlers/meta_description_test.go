@@ -8,8 +8,8 @@ import (
 )
 
 // TestPagesHaveADescription: every page says in its head what it is, in a
-// sentence short enough for a search result or a link's preview: the
-// board the board's, a page of a section its title and the section's.
+// sentence short enough for a search result or a link's preview: a
+// section's own page what the section shows, any other page its title.
 func TestPagesHaveADescription(t *testing.T) {
 	for _, p := range mainPages(t) {
 		doc, err := goquery.NewDocumentFromReader(bytes.NewReader(p.body))
@@ -29,9 +29,9 @@ func TestPagesHaveADescription(t *testing.T) {
 		}
 		title := doc.Find("head title").Text()
 		want := map[string]string{
-			"board":         "the release board: each release's readiness, defects and Go/No-Go",
-			"calendar":      "Calendar · gonogo: release windows and change freezes",
-			"product notes": "gonogo: the release notes of every product",
+			"board":         "Each release's readiness, defects and Go/No-Go, in one place, on gonogo, the release board.",
+			"calendar":      "Release windows and change freezes, month by month, on gonogo",
+			"product notes": "What shipped in payments · gonogo, the release board.",
 		}[p.name]
 		if want != "" && !bytes.Contains([]byte(content), []byte(want)) {
 			t.Errorf("%s (%s, %q): description %q, want it to hold %q", p.name, p.path, title, content, want)
