@@ -21,7 +21,16 @@ VNU_SHA256  := 22f15dd39a33bed929d2a5c0cddf5946849a647eca9272bf4d5d00bc7e7a4d47
 VNU_JAR     := .cache/vnu-$(VNU_VERSION).jar
 export GONOGO_VNU_JAR ?= $(CURDIR)/$(VNU_JAR)
 
-.PHONY: run demo test bench generate build lint check-generated clean vnu
+.PHONY: run demo test bench generate build lint check-generated clean vnu lighthouse
+
+# Lighthouse measures the board as a phone on a slow network gets it, in
+# TestLighthouse. npm installs the version pinned in .ci/lighthouse (its
+# package-lock.json holds every digest) with npm ci; Node 20 runs it, and
+# Debian's Chromium is the browser it drives. The stamp is remade when the
+# lock file changes, so a new pin installs afresh.
+LIGHTHOUSE_DIR   := .cache/lighthouse
+LIGHTHOUSE_STAMP := $(LIGHTHOUSE_DIR)/.installed
+export GONOGO_LIGHTHOUSE ?= $(CURDIR)/$(LIGHTHOUSE_DIR)/node_modules/.bin/lighthouse
 
 ## run: build and serve the board: on GONOGO_ADDR (default localhost:8080)
 ## with the database at GONOGO_DB (default ./data/gonogo.db), or on ADDR
@@ -48,6 +57,17 @@ $(VNU_JAR):
 	echo "$(VNU_SHA256)  .cache/vnu.tmp/package/build/dist/vnu.jar" | sha256sum -c --quiet
 	mv .cache/vnu.tmp/package/build/dist/vnu.jar $@
 	rm -rf .cache/vnu.tmp
+
+## lighthouse: install the pinned Lighthouse into .cache/ so that make test
+## measures the pages with it (needs npm; the test needs chromium)
+lighthouse: $(LIGHTHOUSE_STAMP)
+
+$(LIGHTHOUSE_STAMP): .ci/lighthouse/package.json .ci/lighthouse/package-lock.json
+	rm -rf $(LIGHTHOUSE_DIR) && mkdir -p $(LIGHTHOUSE_DIR)
+	cp .ci/lighthouse/package.json .ci/lighthouse/package-lock.json $(LIGHTHOUSE_DIR)/
+	cd $(LIGHTHOUSE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	$(LIGHTHOUSE_DIR)/node_modules/.bin/lighthouse --version
+	touch $@
 
 ## bench: load-test the real server binary on a generated year of data and
 ## print the figures as a Markdown table (a few minutes; not part of test).

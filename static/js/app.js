@@ -54,11 +54,14 @@
   // fragment a change asks for cannot be fetched. Until it has caught up it
   // says so, in a status region made when the page loads (so that screen
   // readers announce what is put in it later).
-  var stale = { stream: false, fragments: new Set(), region: null };
+  // stale.stream is "" while the stream flows, "reconnecting" while the
+  // browser reopens it, "refused" while the server turns it away.
+  var stale = { stream: "", fragments: new Set(), region: null };
   function showStale() {
     if (!stale.region) return;
-    var behind = stale.stream || stale.fragments.size > 0;
-    var text = behind ? "This page may be out of date — reconnecting…" : "";
+    var text = "";
+    if (stale.stream === "refused") text = "This page may be out of date — the server is not taking live updates now; trying again…";
+    else if (stale.stream || stale.fragments.size > 0) text = "This page may be out of date — reconnecting…";
     if (stale.region.textContent !== text) stale.region.textContent = text;
   }
   document.addEventListener("DOMContentLoaded", function () {
@@ -73,19 +76,28 @@
 
   // The stream: the browser reopens a stream the server ended (a restart,
   // a page that fell too far behind) by itself, and is then replayed what
-  // it missed; until then the page may be behind. That is no error for
-  // htmx to log. A stream the server refused is closed, and htmx's SSE
-  // extension tries again later, and reports it.
+  // it missed. A stream the server answered with a refusal (too many live
+  // pages, a session that ended, a server shutting down) is closed, and
+  // htmx's SSE extension opens a new one later, backing off up to a
+  // minute. Either way the page says it may be behind, in the status
+  // region, and nothing goes to the console: the extension would log every
+  // error event as "[object Event]", so none reaches it. A closed stream's
+  // error is handed to it without the event, for it to try again.
   if (window.htmx) htmx.createEventSource = function (url) {
     var source = new EventSource(url, { withCredentials: true });
     source.addEventListener("open", function () {
-      stale.stream = false;
+      stale.stream = "";
       showStale();
     });
     source.addEventListener("error", function (e) {
-      stale.stream = true;
+      e.stopImmediatePropagation();
+      if (source.readyState === EventSource.CONNECTING) {
+        stale.stream = "reconnecting";
+      } else {
+        stale.stream = "refused";
+        if (typeof source.onerror === "function") source.onerror.call(source, undefined);
+      }
       showStale();
-      if (source.readyState === EventSource.CONNECTING) e.stopImmediatePropagation();
     });
     return source;
   };
