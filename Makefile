@@ -97,8 +97,8 @@ lint: check-generated
 check-generated:
 	$(GO) tool templ generate
 	$(GO) generate ./static
-	@git diff --exit-code --stat -- '*_templ.go' 'static/*.gz' 'static/*.br' || (echo "generated code or copies are stale: run make generate and commit"; exit 1)
-	@test -z "$$(git status --porcelain -- '*_templ.go' 'static/*.gz' 'static/*.br')" || (git status --porcelain -- '*_templ.go' 'static/*.gz' 'static/*.br'; echo "untracked or changed generated files: run make generate and commit"; exit 1)
+	@git diff --exit-code --stat -- '*_templ.go' 'static/*.gz' 'static/*.br' 'static/*.min' || (echo "generated code or copies are stale: run make generate and commit"; exit 1)
+	@test -z "$$(git status --porcelain -- '*_templ.go' 'static/*.gz' 'static/*.br' 'static/*.min')" || (git status --porcelain -- '*_templ.go' 'static/*.gz' 'static/*.br' 'static/*.min'; echo "untracked or changed generated files: run make generate and commit"; exit 1)
 
 clean:
 	rm -rf bin

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -98,16 +99,26 @@ func TestLighthouse(t *testing.T) {
 	headers, _ := json.Marshal(map[string]string{"Cookie": strings.Join(cookies, "; ")})
 
 	out := t.TempDir()
-	pages := []struct{ name, path string }{
-		{"board", "/"},
-		{"release", "/releases/" + itoa(review.ID)},
-		{"notes", "/notes/payments"},
-		{"calendar", "/calendar"},
+	// The board, whose largest paint is held to a time, is measured three
+	// times and judged by its median run, as Lighthouse advises: the
+	// simulation scales the processor time it observed, and a busy
+	// machine makes one run slower than a phone would be.
+	pages := []struct {
+		name, path string
+		runs       int
+	}{
+		{"board", "/", 3},
+		{"release", "/releases/" + itoa(review.ID), 1},
+		{"notes", "/notes/payments", 1},
+		{"calendar", "/calendar", 1},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
-			file := filepath.Join(out, p.name+".json")
-			rep := runLighthouse(t, cli, chrome, s.URL+p.path, string(headers), file)
+			rep := medianRun(t, p.runs, func(i int) *lhReport {
+				file := filepath.Join(out, fmt.Sprintf("%s-%d.json", p.name, i))
+				return runLighthouse(t, cli, chrome, s.URL+p.path, string(headers), file)
+			})
+			file := rep.file
 			if dir := os.Getenv("GONOGO_LIGHTHOUSE_OUT"); dir != "" {
 				copyReport(t, file, filepath.Join(dir, p.name+".json"))
 			}
@@ -121,6 +132,27 @@ func TestLighthouse(t *testing.T) {
 			}
 		})
 	}
+}
+
+// medianRun runs n times and returns the run whose largest contentful
+// paint is the median.
+func medianRun(t *testing.T, n int, run func(i int) *lhReport) *lhReport {
+	t.Helper()
+	reps := make([]*lhReport, n)
+	for i := range reps {
+		reps[i] = run(i)
+	}
+	slices.SortFunc(reps, func(a, b *lhReport) int {
+		return cmp.Compare(a.Audits["largest-contentful-paint"].NumericValue, b.Audits["largest-contentful-paint"].NumericValue)
+	})
+	if n > 1 {
+		var lcps []string
+		for _, r := range reps {
+			lcps = append(lcps, fmt.Sprintf("%.0f ms", r.Audits["largest-contentful-paint"].NumericValue))
+		}
+		t.Logf("%d runs, largest contentful paint %s: judging the median", n, strings.Join(lcps, ", "))
+	}
+	return reps[n/2]
 }
 
 // runLighthouse runs the CLI once on pageURL and reads its report. The
@@ -160,7 +192,7 @@ func runLighthouse(t *testing.T, cli, chrome, pageURL, headers, file string) *lh
 	if err != nil {
 		t.Fatalf("lighthouse wrote no report: %v\n%s", err, stderr.String())
 	}
-	var rep lhReport
+	rep := lhReport{file: file}
 	if err := json.Unmarshal(raw, &rep); err != nil {
 		t.Fatalf("reading the report of %s: %v", pageURL, err)
 	}
@@ -214,6 +246,7 @@ func copyReport(t *testing.T, from, to string) {
 // lhReport is the part of Lighthouse's JSON report (its "LHR") the test
 // reads.
 type lhReport struct {
+	file              string   // where it was written
 	RequestedURL      string   `json:"requestedUrl"`
 	FinalDisplayedURL string   `json:"finalDisplayedUrl"`
 	RunWarnings       []string `json:"runWarnings"`

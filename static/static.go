@@ -1,8 +1,9 @@
 // Package static holds the board's stylesheets, scripts and images, embedded
 // in the binary and served under URLs that carry a hash of their content, so
-// browsers may cache them for good and still see every new version. Each
-// text file has a gzip and a brotli copy beside it, made at build time
-// (go generate), and a browser is sent the smallest copy it accepts.
+// browsers may cache them for good and still see every new version. Our own
+// stylesheets and scripts are served minified, and each text file has a
+// gzip and a brotli copy of what is served beside it, all made at build
+// time (go generate); a browser is sent the smallest copy it accepts.
 package static
 
 //go:generate go run ./internal/precompress
@@ -33,7 +34,7 @@ var hashes = func() map[string]string {
 		if err != nil || d.IsDir() || isCopy(p) {
 			return err
 		}
-		b, err := files.ReadFile(p)
+		b, err := served(p)
 		if err != nil {
 			return err
 		}
@@ -109,12 +110,25 @@ func pick(name, accept string) (coding string, b []byte, err error) {
 			return enc.Name, b, nil
 		}
 	}
-	b, err = files.ReadFile(name)
+	b, err = served(name)
 	return "", b, err
 }
 
-// isCopy reports whether p is a compressed copy of another file.
+// served is what is sent of the file name to a browser that takes no
+// compression: its minified copy, when it has one, or the file itself.
+func served(name string) ([]byte, error) {
+	if b, err := files.ReadFile(name + variants.MinSuffix); err == nil {
+		return b, nil
+	}
+	return files.ReadFile(name)
+}
+
+// isCopy reports whether p is a minified or compressed copy of another
+// file.
 func isCopy(p string) bool {
+	if strings.HasSuffix(p, variants.MinSuffix) {
+		return true
+	}
 	for _, enc := range variants.Encodings {
 		if strings.HasSuffix(p, enc.Suffix) {
 			return true

@@ -14,6 +14,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 
+	"github.com/gonogo/gonogo/static/internal/minified"
 	"github.com/gonogo/gonogo/static/internal/variants"
 )
 
@@ -24,18 +25,31 @@ var decoders = map[string]func(io.Reader) (io.Reader, error){
 	".br": func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil },
 }
 
-// Every text file has its compressed copies, each decoding to the file as
-// it is now, and no copy is left of a file that is gone: a changed
-// stylesheet without `go generate ./static` fails here.
-func TestCompressedCopiesAreFresh(t *testing.T) {
+// Every text file has its copies: our own stylesheets and scripts their
+// minified form, made from the file as it is now, and every text file
+// served compressed copies, each decoding to what is served; no copy is
+// left of a file that is gone. A changed stylesheet without
+// `go generate ./static` fails here.
+func TestCopiesAreFresh(t *testing.T) {
 	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		b, _ := files.ReadFile(p)
+		if orig, ok := strings.CutSuffix(p, variants.MinSuffix); ok {
+			src, err := files.ReadFile(orig)
+			if err != nil || !variants.Minifiable(orig) {
+				t.Errorf("%s is a minified copy of nothing to minify: run go generate ./static", p)
+				return nil
+			}
+			if want, err := minified.Minify(orig, src); err != nil || !bytes.Equal(b, want) {
+				t.Errorf("%s is stale (%v): run go generate ./static", p, err)
+			}
+			return nil
+		}
 		if isCopy(p) {
 			orig := p[:len(p)-len(path.Ext(p))]
-			ob, err := files.ReadFile(orig)
+			ob, err := served(orig)
 			if err != nil || !variants.Compressible(orig, len(ob)) {
 				t.Errorf("%s is a copy of nothing to compress: run go generate ./static", p)
 				return nil
@@ -49,6 +63,12 @@ func TestCompressedCopiesAreFresh(t *testing.T) {
 			}
 			return nil
 		}
+		if variants.Minifiable(p) {
+			if _, err := files.ReadFile(p + variants.MinSuffix); err != nil {
+				t.Errorf("%s has no minified copy: run go generate ./static", p)
+			}
+			b, _ = served(p)
+		}
 		if !variants.Compressible(p, len(b)) {
 			return nil
 		}
@@ -61,6 +81,23 @@ func TestCompressedCopiesAreFresh(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A bundle holds its parts as they are served, in order.
+func TestBundlesAreFresh(t *testing.T) {
+	for name, parts := range variants.Bundles {
+		var want []byte
+		for _, part := range parts {
+			b, err := served(part)
+			if err != nil {
+				t.Fatalf("%s: part %s: %v", name, part, err)
+			}
+			want = append(append(want, b...), variants.BundleSeparator...)
+		}
+		if got, err := files.ReadFile(name); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s is stale (%v): run go generate ./static", name, err)
+		}
 	}
 }
 
@@ -83,7 +120,10 @@ func TestEveryCopyOnDiskIsEmbedded(t *testing.T) {
 // every answer of a compressible file says it varies by Accept-Encoding.
 func TestHandlerSendsTheCopyTheBrowserTakes(t *testing.T) {
 	name := "css/app.css"
-	orig, _ := files.ReadFile(name)
+	orig, _ := served(name)
+	if src, _ := files.ReadFile(name); len(orig)*5 > len(src)*9 {
+		t.Errorf("%s is served as %d bytes of its %d: not minified", name, len(orig), len(src))
+	}
 	for _, tc := range []struct{ accept, coding string }{
 		{"gzip, deflate, br, zstd", "br"},
 		{"gzip, deflate", "gzip"},
