@@ -83,8 +83,18 @@
   // region, and nothing goes to the console: the extension would log every
   // error event as "[object Event]", so none reaches it. A closed stream's
   // error is handed to it without the event, for it to try again.
+  // A page put away (left, or kept in the back/forward cache, which
+  // reloads it when it comes back: below) lets its streams go at once:
+  // the server counts each open one against the person's live pages.
+  var sources = [];
+  window.addEventListener("pagehide", function () {
+    sources.forEach(function (s) { s.close(); });
+    sources = [];
+  });
   if (window.htmx) htmx.createEventSource = function (url) {
     var source = new EventSource(url, { withCredentials: true });
+    sources = sources.filter(function (s) { return s.readyState !== EventSource.CLOSED; });
+    sources.push(source);
     source.addEventListener("open", function () {
       stale.stream = "";
       showStale();
