@@ -21,7 +21,7 @@ type wireLoad struct {
 }
 
 // wireLoads measures, closed-loop, what each page and the board's two
-// biggest static files cost on the server and weigh on the wire, both
+// two static files cost on the server and weigh on the wire, both
 // ways: the bytes saved and the CPU they cost.
 func wireLoads(t *testing.T, srv *benchServer, reads map[string][]vegeta.Target, assets map[string][]vegeta.Target, d time.Duration) []wireLoad {
 	t.Helper()
@@ -44,18 +44,18 @@ func wireLoads(t *testing.T, srv *benchServer, reads map[string][]vegeta.Target,
 	for _, name := range []string{"board page", "release page", "notes search"} {
 		measure(name, reads[name])
 	}
-	for _, name := range []string{"stylesheet", "htmx"} {
+	for _, name := range []string{"stylesheet", "scripts"} {
 		measure(name, assets[name])
 	}
 	return out
 }
 
-// assetTargets are the stylesheet and htmx as the board page links them.
+// assetTargets are the stylesheet and the scripts as the board page links them.
 func assetTargets(t *testing.T, b *benchBrowser) map[string][]vegeta.Target {
 	t.Helper()
 	page := b.get(t, "/")
 	out := map[string][]vegeta.Target{}
-	for name, file := range map[string]string{"stylesheet": "css/app.css", "htmx": "vendor/htmx-"} {
+	for name, file := range map[string]string{"stylesheet": "css/app.css", "scripts": "js/page.min.js"} {
 		path := regexp.MustCompile(`/static/[0-9a-f]+/` + regexp.QuoteMeta(file) + `[^"]*`).FindString(page)
 		if path == "" {
 			t.Fatalf("the board page links no %s", file)
