@@ -11,6 +11,7 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/cespare/xxhash/v2"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/klauspost/compress/flate"
 	"github.com/labstack/echo/v4"
 
@@ -50,32 +51,73 @@ func pack(body []byte) packed {
 var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 
 // writeGzip writes one gzip stream of prefix, the packed body and suffix.
-// prefix and suffix are compressed now, at the fastest level, each by a
+// prefix and suffix are compressed at the fastest level, each by a
 // compressor of its own that knows nothing of what came before: nothing
 // they encode may point into the kept bytes.
 func (p packed) writeGzip(w io.Writer, prefix, suffix []byte) error {
 	buf := buffers.Get().(*bytes.Buffer)
 	defer recycle(buf)
 	buf.Write(gzipHeader)
-	fw := flaters.Get().(*flate.Writer)
-	defer flaters.Put(fw)
+	var crc uint32
 	if len(prefix) > 0 {
-		fw.Reset(buf)
-		fw.Write(prefix)
-		fw.Flush()
+		pre := compressed(prefix, false)
+		buf.Write(pre.deflate)
+		crc = pre.crc
 	}
 	buf.Write(p.deflate)
-	fw.Reset(buf)
-	fw.Write(suffix)
-	fw.Close() // the final block
-	crc := crc32Combine(crc32.ChecksumIEEE(prefix), p.crc, int64(p.size))
-	crc = crc32Combine(crc, crc32.ChecksumIEEE(suffix), int64(len(suffix)))
+	suf := compressed(suffix, true)
+	buf.Write(suf.deflate)
+	crc = crc32Combine(crc, p.crc, int64(p.size))
+	crc = crc32Combine(crc, suf.crc, int64(len(suffix)))
 	var trailer [8]byte
 	binary.LittleEndian.PutUint32(trailer[:4], crc)
 	binary.LittleEndian.PutUint32(trailer[4:], uint32(len(prefix)+p.size+len(suffix)))
 	buf.Write(trailer[:])
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// piece is a reader's own part of a page, compressed.
+type piece struct {
+	raw     []byte // the part, to tell apart two parts of one hash
+	deflate []byte // ending in a sync flush, or in the final block
+	crc     uint32
+}
+
+type pieceKey struct {
+	sum   uint64
+	final bool
+}
+
+// pieces keeps the readers' own parts compressed: a reader who opens the
+// board again, or in another tab, between two changes, has the same top
+// bar and filter, and they are not compressed for them again. A part is a
+// few kilobytes; a thousand are kept.
+var pieces = func() *lru.Cache[pieceKey, piece] {
+	c, _ := lru.New[pieceKey, piece](1024) // the size is valid
+	return c
+}()
+
+// compressed returns b compressed afresh, ending in a sync flush, or in
+// the final block when final.
+func compressed(b []byte, final bool) piece {
+	key := pieceKey{xxhash.Sum64(b), final}
+	if pc, ok := pieces.Get(key); ok && bytes.Equal(pc.raw, b) {
+		return pc
+	}
+	var out bytes.Buffer
+	fw := flaters.Get().(*flate.Writer)
+	fw.Reset(&out)
+	fw.Write(b)
+	if final {
+		fw.Close()
+	} else {
+		fw.Flush()
+	}
+	flaters.Put(fw)
+	pc := piece{raw: bytes.Clone(b), deflate: out.Bytes(), crc: crc32.ChecksumIEEE(b)}
+	pieces.Add(key, pc)
+	return pc
 }
 
 // flaters are the fastest-level compressors of the per-request parts.
