@@ -239,6 +239,11 @@ func TestCalendarPage(t *testing.T) {
 	if href, _ := day.Find(`[data-testid=cal-window]`).First().Attr("href"); !strings.HasPrefix(href, "/releases/") {
 		t.Errorf("a window does not link its release: %q", href)
 	}
+	// Its colour is its release's state, and so are its words.
+	chip := day.Find("[data-testid=cal-window]").First()
+	if title, _ := chip.Attr("title"); !strings.Contains(title, "Draft") || strings.TrimSpace(chip.Find("[data-testid=cal-state]").Text()) != ", Draft" {
+		t.Errorf("the chip names no state: title %q, text %q", title, chip.Text())
+	}
 	if !day.Find("[data-testid=cal-window]").First().HasClass("overlap") {
 		t.Error("windows of different products at the same time are not marked")
 	}
