@@ -223,5 +223,5 @@ func (h *Handler) renderCalendarFeed(ctx context.Context, loc *time.Location, no
 	for _, s := range scheduled {
 		feed.Windows = append(feed.Windows, views.FeedWindow{Scheduled: s, Seq: seqs[s.ReleaseID]})
 	}
-	return newRendered([]byte(views.ICS(feed)), time.Time{}), nil
+	return newFeed([]byte(views.ICS(feed)), time.Time{}), nil
 }

@@ -58,7 +58,7 @@ func (h *Handler) renderFeed(ctx context.Context, base, product string) (rendere
 		return rendered{}, err
 	}
 	updated, _ := time.Parse(time.RFC3339, atom.Updated)
-	return newRendered(buf.Bytes(), updated), nil
+	return newFeed(buf.Bytes(), updated), nil
 }
 
 // emptyFeedUpdated is the updated time of a feed with no entry: when the

@@ -30,6 +30,7 @@ import (
 type rendered struct {
 	body     string
 	packed   packed    // the body, compressed once (splice.go)
+	gzipped  []byte    // a feed's body as a whole gzip stream (newFeed)
 	etag     string    // a strong validator: the body's hash
 	modified time.Time // Last-Modified, when the body has one
 }
@@ -38,6 +39,16 @@ func newRendered(body []byte, modified time.Time) rendered {
 	sum := sha256.Sum256(body)
 	return rendered{body: string(body), packed: pack(body),
 		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, modified: modified}
+}
+
+// newFeed is newRendered for a feed, which serveFeed sends whole: gzipped
+// once here, not for every reader that polls it.
+func newFeed(body []byte, modified time.Time) rendered {
+	r := newRendered(body, modified)
+	var gz bytes.Buffer
+	r.packed.writeGzip(&gz, nil, nil) // into memory: it cannot fail
+	r.gzipped = gz.Bytes()
+	return r
 }
 
 // cached returns what key holds at the database's current version, built
@@ -81,13 +92,9 @@ func serveFeed(c echo.Context, contentType string, r rendered) error {
 		return nil
 	}
 	// The gzipped feed is another representation: a validator of its own.
-	var gz bytes.Buffer
-	if err := r.packed.writeGzip(&gz, nil, nil); err != nil {
-		return err
-	}
 	hd.Set("ETag", strings.TrimSuffix(r.etag, `"`)+`-gzip"`)
 	hd.Set(echo.HeaderContentEncoding, "gzip")
-	http.ServeContent(c.Response(), c.Request(), "", r.modified, bytes.NewReader(gz.Bytes()))
+	http.ServeContent(c.Response(), c.Request(), "", r.modified, bytes.NewReader(r.gzipped))
 	return nil
 }
 

@@ -28,8 +28,23 @@ var files embed.FS
 // Prefix is where the files are served.
 const Prefix = "/static/"
 
-var hashes = func() map[string]string {
-	out := map[string]string{}
+// asset is an embedded file as it is served: read, hashed and typed once,
+// at start-up, with its compressed copies, best first.
+type asset struct {
+	hash   string // of the bytes served, for its URL
+	mime   string
+	plain  []byte // the file, or its minified copy
+	copies []encoded
+	vary   bool // it is compressible: answers vary by Accept-Encoding
+}
+
+type encoded struct {
+	coding string
+	body   []byte
+}
+
+var assets = func() map[string]asset {
+	out := map[string]asset{}
 	fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || isCopy(p) {
 			return err
@@ -39,7 +54,14 @@ var hashes = func() map[string]string {
 			return err
 		}
 		sum := sha256.Sum256(b)
-		out[p] = hex.EncodeToString(sum[:])[:12]
+		a := asset{hash: hex.EncodeToString(sum[:])[:12], mime: mime.TypeByExtension(path.Ext(p)), plain: b,
+			vary: variants.Compressible(p, 1<<30)}
+		for _, enc := range variants.Encodings {
+			if c, err := files.ReadFile(p + enc.Suffix); err == nil {
+				a.copies = append(a.copies, encoded{enc.Name, c})
+			}
+		}
+		out[p] = a
 		return nil
 	})
 	return out
@@ -49,11 +71,11 @@ var hashes = func() map[string]string {
 // "css/app.css". It panics on a name that is not embedded, which a test of
 // every page catches before anyone else does.
 func Path(name string) string {
-	h, ok := hashes[name]
+	a, ok := assets[name]
 	if !ok {
 		panic("static: no file " + name)
 	}
-	return Prefix + h + "/" + name
+	return Prefix + a.hash + "/" + name
 }
 
 // Handler serves /static/{hash}/{name}. A current hash gets a year-long
@@ -63,55 +85,45 @@ func Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rest := strings.TrimPrefix(r.URL.Path, Prefix)
 		hash, name, ok := strings.Cut(rest, "/")
-		if !ok {
+		a, found := assets[name]
+		if !ok || !found {
 			http.NotFound(w, r)
 			return
 		}
-		if _, ok := hashes[name]; !ok {
-			http.NotFound(w, r)
-			return
-		}
-		coding, b, err := pick(name, r.Header.Get("Accept-Encoding"))
-		if err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		if hashes[name] == hash {
-			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		h := w.Header()
+		if a.hash == hash {
+			h.Set("Cache-Control", "public, max-age=31536000, immutable")
 		} else {
-			w.Header().Set("Cache-Control", "public, max-age=60")
+			h.Set("Cache-Control", "public, max-age=60")
 		}
-		if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
-			w.Header().Set("Content-Type", ct)
+		if a.mime != "" {
+			h.Set("Content-Type", a.mime)
 		}
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		if variants.Compressible(name, 1<<30) {
-			w.Header().Add("Vary", "Accept-Encoding")
+		h.Set("X-Content-Type-Options", "nosniff")
+		if a.vary {
+			h.Add("Vary", "Accept-Encoding")
 		}
+		coding, b := a.pick(r.Header.Get("Accept-Encoding"))
 		if coding != "" {
-			w.Header().Set("Content-Encoding", coding)
+			h.Set("Content-Encoding", coding)
 		}
-		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		h.Set("Content-Length", strconv.Itoa(len(b)))
 		if r.Method != http.MethodHead {
 			w.Write(b)
 		}
 	})
 }
 
-// pick returns the copy of name to send to a browser that accepts the
-// codings of accept (an Accept-Encoding header): the best one it takes
-// that was made, or the file itself ("" coding).
-func pick(name, accept string) (coding string, b []byte, err error) {
-	for _, enc := range variants.Encodings {
-		if !Accepts(accept, enc.Name) {
-			continue
-		}
-		if b, err := files.ReadFile(name + enc.Suffix); err == nil {
-			return enc.Name, b, nil
+// pick returns what to send a browser that accepts the codings of accept
+// (an Accept-Encoding header): the best copy it takes, or the file as it
+// is served ("" coding).
+func (a asset) pick(accept string) (coding string, b []byte) {
+	for _, c := range a.copies {
+		if Accepts(accept, c.coding) {
+			return c.coding, c.body
 		}
 	}
-	b, err = served(name)
-	return "", b, err
+	return "", a.plain
 }
 
 // served is what is sent of the file name to a browser that takes no
